@@ -1,0 +1,93 @@
+# patchbench - non-recursive GNU make. `make V=1` shows the commands.
+#
+#   make            build bench/patchbench
+#   make deps       install the Debian packages (scripts/install-deps.sh)
+#   make run        a host run of the nested kernelbuild tree, smoke scale, with its report
+#   make test       unit tests (TAP) and system tests (real cgroups) under prove
+#   make bench      patchbench's own costs, measured side by side
+#   make clean
+
+VERSION := 0.1
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
+	   -D_GNU_SOURCE -DPATCHBENCH_VERSION='"$(VERSION)"' \
+	   -Ibench -Ianalysis -Iworkloads -Itests -MMD -MP
+LDLIBS  += -lm
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+BUILD := build
+
+CORE_SRCS := bench/util.c bench/options.c bench/cgroup.c bench/memstat.c bench/sampler.c \
+	     bench/runner.c bench/resultdir.c
+ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.c \
+		 analysis/report.c
+WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \
+		 workloads/wl-kmem-churn.c
+CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c \
+	    bench/cmd-run.c
+
+LIB_SRCS := $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libpatchbench.a
+
+UNIT_SRCS := $(wildcard tests/unit/t-*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+SYSTEM_TESTS := $(sort $(wildcard tests/system/t-*.sh))
+
+PB := bench/patchbench
+
+.PHONY: all deps run test unit-test system-test bench clean
+all: $(PB)
+
+# Quiet when everything is installed; creates a stamp so it runs once per checkout.
+deps: $(BUILD)/.deps-ok
+$(BUILD)/.deps-ok: scripts/install-deps.sh
+	$(Q)sh scripts/install-deps.sh
+	$(Q)mkdir -p $(@D) && touch $@
+
+$(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PB): $(CMD_OBJS) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB) $(LDLIBS)
+
+RUN_ARGS ?= --target host --workload kernelbuild,idle,kmem-churn --scale smoke
+run: $(PB)
+	$(PB) run $(RUN_ARGS)
+
+unit-test: $(UNIT_BINS)
+	prove -f --exec '' $(UNIT_BINS)
+
+system-test: $(PB)
+	PB=$(CURDIR)/$(PB) prove -f --exec 'sh' $(SYSTEM_TESTS)
+
+# One prove run, so the summary counts every test.
+test: $(PB) $(UNIT_BINS)
+	PB=$(CURDIR)/$(PB) prove -f --exec '' $(UNIT_BINS) $(SYSTEM_TESTS)
+
+bench: $(PB)
+	$(PB) bench
+
+clean:
+	rm -rf $(BUILD) $(PB)
+
+-include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)

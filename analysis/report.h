@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PB_REPORT_H
+#define PB_REPORT_H
+
+#include <stdio.h>
+
+enum report_format { REPORT_TEXT, REPORT_JSON };
+
+/*
+ * report_print_dir - print the summary of the run in result directory
+ * @dir: drift per check (max, p99, bound, share over the bound), memory.stat
+ * read latency per tree level, per-builder wall and CPU time, and where the
+ * numbers come from. Returns 0, or -errno after printing an error naming
+ * the file that is missing or malformed.
+ */
+int report_print_dir(const char *dir, enum report_format fmt, FILE *out);
+
+#endif

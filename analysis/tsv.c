@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tsv.c - read and write patchbench's TSV raw data files.
+ *
+ * The reader splits a file in place: cells are pointers into the one buffer
+ * the file was read into, so loading a large samples file costs one read and
+ * two pointer arrays.
+ *
+ * The writer sits in the sampler's 1 Hz hot path (~20 cgroups x ~40 keys per
+ * tick): fields go into a large stdio buffer through the unlocked stdio
+ * calls, and integers are formatted by hand rather than through printf.
+ */
+#ifndef _GNU_SOURCE
+#endif
+#include "tsv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static size_t line_of(const char *buf, const char *at)
+{
+	size_t line = 1;
+
+	while ((buf = memchr(buf, '\n', at - buf))) {
+		line++;
+		buf++;
+	}
+	return line;
+}
+
+/*
+ * Cuts the line [@line, @eol) into tab-separated fields, NUL-terminating
+ * each in place, and stores the first @max of them in @out.
+ * Returns how many fields the line has, which may be more than @max.
+ */
+static size_t split_line(char *line, char *eol, char **out, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	/* tolerate CRLF files */
+	if (eol > line && eol[-1] == '\r')
+		eol--;
+	*eol = '\0';
+	for (;;) {
+		char *tab = memchr(p, '\t', eol - p);
+
+		if (n < max)
+			out[n] = p;
+		n++;
+		if (!tab)
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	return n;
+}
+
+/**
+ * tsv_parse - parse TSV text with a header row, in place
+ * @t: result; on success release it with tsv_release()
+ * @buf: the text, malloc()ed, with a NUL at @buf[@len]. @t takes ownership
+ *       of it whatever the outcome: on failure it has already been freed.
+ * @len: length of the text
+ * @err: receives a one-line message on failure, e.g.
+ *       "line 4: expected 3 fields, got 2"; may be NULL
+ * @errlen: size of @err
+ *
+ * Every line is data (there are no comments), a final newline does not
+ * start an extra empty row, a '\r' before a '\n' is dropped, and every row
+ * must have as many fields as the header.
+ *
+ * Return: 0, or -EINVAL with @t zeroed.
+ */
+int tsv_parse(struct tsv *t, char *buf, size_t len, char *err, size_t errlen)
+{
+	char *end, *p, *eol, **cells;
+	size_t nlines = 0, r, nf;
+	int ret = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->buf = buf;
+	if (err && errlen)
+		err[0] = '\0';
+	if (!buf) {
+		if (err)
+			snprintf(err, errlen, "line 1: missing header row");
+		return -EINVAL;
+	}
+	end = buf + len;
+
+	p = memchr(buf, '\0', len);
+	if (p) {
+		if (err)
+			snprintf(err, errlen, "line %zu: NUL byte in text", line_of(buf, p));
+		ret = -EINVAL;
+		goto out_fail;
+	}
+	for (p = buf; p < end && (p = memchr(p, '\n', end - p)); p++)
+		nlines++;
+	if (len && end[-1] != '\n')
+		nlines++;
+	if (!nlines) {
+		if (err)
+			snprintf(err, errlen, "line 1: missing header row");
+		ret = -EINVAL;
+		goto out_fail;
+	}
+
+	/* header: count the fields, then split for real */
+	eol = memchr(buf, '\n', len);
+	if (!eol)
+		eol = end;
+	t->ncols = 1;
+	for (p = buf; (p = memchr(p, '\t', eol - p)); p++)
+		t->ncols++;
+	t->cols = xmalloc(t->ncols * sizeof(*t->cols));
+	split_line(buf, eol, t->cols, t->ncols);
+	if (t->ncols == 1 && !t->cols[0][0]) {
+		if (err)
+			snprintf(err, errlen, "line 1: missing header row");
+		ret = -EINVAL;
+		goto out_fail;
+	}
+
+	t->nrows = nlines - 1;
+	/* one block: the row pointers, then the cells they point to */
+	t->rows = xmalloc(t->nrows * sizeof(*t->rows) + t->nrows * t->ncols * sizeof(*cells));
+	cells = (char **)(t->rows + t->nrows);
+	p = eol + 1;
+	for (r = 0; r < t->nrows; r++) {
+		eol = memchr(p, '\n', end - p);
+		if (!eol)
+			eol = end;
+		t->rows[r] = cells + r * t->ncols;
+		nf = split_line(p, eol, t->rows[r], t->ncols);
+		if (nf != t->ncols) {
+			if (err)
+				snprintf(err, errlen, "line %zu: expected %zu fields, got %zu",
+					 r + 2, t->ncols, nf);
+			ret = -EINVAL;
+			goto out_fail;
+		}
+		p = eol + 1;
+	}
+	return 0;
+
+out_fail:
+	tsv_release(t);
+	return ret;
+}
+
+/**
+ * tsv_load - read and parse a TSV file
+ * @t: result; on success release it with tsv_release()
+ * @path: file to read
+ * @err: receives a one-line message on failure: "cannot read '<path>': ..."
+ *       for I/O errors, tsv_parse()'s message (without the path) otherwise;
+ *       may be NULL
+ * @errlen: size of @err
+ *
+ * Return: 0, -errno on I/O error, -EINVAL on a malformed file; on failure
+ * @t is zeroed.
+ */
+int tsv_load(struct tsv *t, const char *path, char *err, size_t errlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	ret = read_file(path, &sb);
+	if (ret) {
+		if (err)
+			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		sb_release(&sb);
+		return ret;
+	}
+	len = sb.len;
+	return tsv_parse(t, sb_detach(&sb), len, err, errlen);
+}
+
+/**
+ * tsv_release - free everything a parsed TSV owns and zero it
+ * @t: parsed file, zeroed struct, or NULL
+ */
+void tsv_release(struct tsv *t)
+{
+	if (!t)
+		return;
+	free(t->rows);
+	free(t->cols);
+	free(t->buf);
+	memset(t, 0, sizeof(*t));
+}
+
+/**
+ * tsv_col - find a column by name
+ * @t: parsed file
+ * @name: column name; with duplicate names the first one wins
+ *
+ * Return: the column index, or -1 if there is no such column.
+ */
+int tsv_col(const struct tsv *t, const char *name)
+{
+	size_t c;
+
+	for (c = 0; c < t->ncols; c++)
+		if (!strcmp(t->cols[c], name))
+			return (int)c;
+	return -1;
+}
+
+/**
+ * tsv_get - a cell as text
+ * @t: parsed file
+ * @row: row index, 0 being the first line after the header
+ * @col: column index, e.g. from tsv_col(); may be -1
+ *
+ * Return: the cell, owned by @t; "" if @col is negative or @row/@col is
+ * out of range.
+ */
+const char *tsv_get(const struct tsv *t, size_t row, int col)
+{
+	if (col < 0 || (size_t)col >= t->ncols || row >= t->nrows)
+		return "";
+	return t->rows[row][col];
+}
+
+/**
+ * tsv_get_num - a cell as a number
+ * @t: parsed file
+ * @row: row index
+ * @col: column index; may be -1
+ *
+ * Return: the cell parsed with strtod(), or NaN if it is empty, does not
+ * hold a number, or has anything after the number.
+ */
+double tsv_get_num(const struct tsv *t, size_t row, int col)
+{
+	const char *s = tsv_get(t, row, col);
+	char *end;
+	double v;
+
+	if (!*s)
+		return NAN;
+	v = strtod(s, &end);
+	if (end == s || *end)
+		return NAN;
+	return v;
+}
+
+/* ---- writer ---------------------------------------------------------- */
+
+static void tsv_writer_release(struct tsv_writer *w)
+{
+	free(w->path);
+	free(w->tmp_path);
+	free(w->vbuf);
+	w->f = NULL;
+	w->path = NULL;
+	w->tmp_path = NULL;
+	w->vbuf = NULL;
+	w->ncols = 0;
+	w->col = 0;
+	w->row_bad = false;
+}
+
+/* Starts the next field: false if the row is already full (field dropped). */
+static inline bool tsv_field(struct tsv_writer *w)
+{
+	if (!w->f)
+		return false;
+	if (w->col >= w->ncols) {
+		w->row_bad = true;
+		return false;
+	}
+	if (w->col)
+		putc_unlocked('\t', w->f);
+	w->col++;
+	return true;
+}
+
+/**
+ * tsv_writer_open - create "<path>.tmp" and write the header row
+ * @w: writer; on success finish with tsv_writer_commit() or
+ *     tsv_writer_abort(), which free what it holds
+ * @path: final file name; copied
+ * @cols: NULL-terminated column names; each non-empty and free of tabs and
+ *        newlines. Not retained.
+ *
+ * The header is flushed at once, so even an interrupted run leaves a
+ * readable (header-only) temp file.
+ *
+ * Return: 0, -EINVAL for bad column names, or -errno if the file cannot be
+ * created or written; on failure nothing is left behind and @w is zeroed.
+ */
+int tsv_writer_open(struct tsv_writer *w, const char *path, const char *const *cols)
+{
+	size_t i;
+	int fd, ret;
+
+	memset(w, 0, sizeof(*w));
+	if (!cols || !cols[0])
+		return -EINVAL;
+	for (i = 0; cols[i]; i++)
+		if (!cols[i][0] || strpbrk(cols[i], "\t\n\r"))
+			return -EINVAL;
+
+	w->ncols = i;
+	w->path = xstrdup(path);
+	w->tmp_path = xasprintf("%s.tmp", path);
+	fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = -errno;
+		goto out_free;
+	}
+	w->f = fdopen(fd, "w");
+	if (!w->f) {
+		ret = -errno;
+		close(fd);
+		goto out_unlink;
+	}
+	/* glibc ignores the size argument unless we supply the buffer */
+	w->vbuf = xmalloc(TSV_WRITER_BUFSZ);
+	setvbuf(w->f, w->vbuf, _IOFBF, TSV_WRITER_BUFSZ);
+
+	for (i = 0; cols[i]; i++)
+		tsv_put_str(w, cols[i]);
+	tsv_end_row(w);
+	ret = tsv_writer_flush(w);
+	if (ret)
+		goto out_close;
+	return 0;
+
+out_close:
+	fclose(w->f);
+out_unlink:
+	unlink(w->tmp_path);
+out_free:
+	tsv_writer_release(w);
+	return ret;
+}
+
+/**
+ * tsv_put_str - append a text field to the current row
+ * @w: open writer
+ * @s: text; tabs, newlines and carriage returns are written as spaces.
+ *     NULL writes an empty field. Not retained.
+ */
+void tsv_put_str(struct tsv_writer *w, const char *s)
+{
+	if (!tsv_field(w) || !s)
+		return;
+	for (;;) {
+		size_t n = strcspn(s, "\t\n\r");
+
+		fwrite_unlocked(s, 1, n, w->f);
+		if (!s[n])
+			break;
+		putc_unlocked(' ', w->f);
+		s += n + 1;
+	}
+}
+
+/* Writes the decimal digits of @v ending at @end; returns their count. */
+static inline size_t u64_digits(char *end, uint64_t v)
+{
+	char *p = end;
+
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end - p;
+}
+
+/**
+ * tsv_put_i64 - append a signed integer field to the current row
+ * @w: open writer
+ * @v: value
+ */
+void tsv_put_i64(struct tsv_writer *w, int64_t v)
+{
+	char buf[24];
+	char *end = buf + sizeof(buf);
+	size_t n;
+
+	if (!tsv_field(w))
+		return;
+	/* 0 - (uint64_t)v is well defined for INT64_MIN */
+	n = u64_digits(end, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+	if (v < 0) {
+		n++;
+		end[-(ptrdiff_t)n] = '-';
+	}
+	fwrite_unlocked(end - n, 1, n, w->f);
+}
+
+/**
+ * tsv_put_u64 - append an unsigned integer field to the current row
+ * @w: open writer
+ * @v: value
+ */
+void tsv_put_u64(struct tsv_writer *w, uint64_t v)
+{
+	char buf[24];
+	char *end = buf + sizeof(buf);
+	size_t n;
+
+	if (!tsv_field(w))
+		return;
+	n = u64_digits(end, v);
+	fwrite_unlocked(end - n, 1, n, w->f);
+}
+
+/**
+ * tsv_put_double - append a fixed-point field to the current row
+ * @w: open writer
+ * @v: value; NaN is written "nan", infinities "inf" and "-inf" (all of
+ *     which strtod() reads back)
+ * @decimals: digits after the decimal point, clamped to 0..30; formatted
+ *            like printf("%.*f") (round to nearest even on exact ties)
+ */
+void tsv_put_double(struct tsv_writer *w, double v, int decimals)
+{
+	char buf[352];	/* DBL_MAX has 309 integer digits */
+	int n;
+
+	if (!tsv_field(w))
+		return;
+	if (isnan(v)) {
+		fwrite_unlocked("nan", 1, 3, w->f);
+		return;
+	}
+	if (isinf(v)) {
+		if (v < 0)
+			fwrite_unlocked("-inf", 1, 4, w->f);
+		else
+			fwrite_unlocked("inf", 1, 3, w->f);
+		return;
+	}
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 30)
+		decimals = 30;
+	n = snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	if (n > 0 && (size_t)n < sizeof(buf))
+		fwrite_unlocked(buf, 1, n, w->f);
+}
+
+/**
+ * tsv_end_row - terminate the current row
+ * @w: open writer
+ *
+ * A row with fewer fields than columns is padded with empty fields; a row
+ * that was too short or too long counts in @w->bad_rows.
+ */
+void tsv_end_row(struct tsv_writer *w)
+{
+	if (!w->f)
+		return;
+	if (w->col < w->ncols) {
+		w->row_bad = true;
+		while (w->col < w->ncols)
+			tsv_field(w);
+	}
+	if (w->row_bad)
+		w->bad_rows++;
+	putc_unlocked('\n', w->f);
+	w->col = 0;
+	w->row_bad = false;
+}
+
+/**
+ * tsv_writer_flush - push buffered rows to the temp file
+ * @w: open writer
+ *
+ * Call it after tsv_end_row() now and then, so that an interrupted run
+ * leaves its data so far in "<path>.tmp" (if the process is killed between
+ * flushes, the last line there may be incomplete).
+ *
+ * Return: 0, -EBADF if @w is not open, or -errno (-EIO for an earlier
+ * write error).
+ */
+int tsv_writer_flush(struct tsv_writer *w)
+{
+	if (!w->f)
+		return -EBADF;
+	if (fflush(w->f))
+		return -errno;
+	if (ferror(w->f))
+		return -EIO;
+	return 0;
+}
+
+/* Makes a rename in @path's directory durable; best effort. */
+static void fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd;
+
+	if (!slash)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(path, slash - path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/**
+ * tsv_writer_commit - finish the file and move it into place
+ * @w: open writer; closed and its memory freed whatever the outcome
+ *     (@w->bad_rows stays readable)
+ *
+ * An unterminated last row is ended first. Then the temp file is flushed,
+ * fsync()ed, closed and renamed to the final path.
+ *
+ * Return: 0, -EBADF if @w is not open, or -errno. On failure the final
+ * path is untouched and "<path>.tmp" is left for salvage; the caller
+ * decides whether to unlink it.
+ */
+int tsv_writer_commit(struct tsv_writer *w)
+{
+	int ret = 0;
+
+	if (!w->f)
+		return -EBADF;
+	if (w->col)
+		tsv_end_row(w);
+	if (fflush(w->f))
+		ret = -errno;
+	else if (ferror(w->f))
+		ret = -EIO;
+	else if (fsync(fileno(w->f)) < 0)
+		ret = -errno;
+	if (fclose(w->f) && !ret)
+		ret = -errno;
+	w->f = NULL;
+	if (!ret && rename(w->tmp_path, w->path) < 0)
+		ret = -errno;
+	if (!ret)
+		fsync_parent(w->path);
+	tsv_writer_release(w);
+	return ret;
+}
+
+/**
+ * tsv_writer_abort - throw the file away
+ * @w: open writer, or one already committed/aborted/zeroed (then a no-op);
+ *     closed and its memory freed
+ *
+ * Closes and unlinks "<path>.tmp"; the final path is never touched.
+ */
+void tsv_writer_abort(struct tsv_writer *w)
+{
+	if (w->f)
+		fclose(w->f);
+	if (w->tmp_path)
+		unlink(w->tmp_path);
+	tsv_writer_release(w);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tsv.h - patchbench's raw data format: tab-separated values, the first line
+ * names the columns, one record per '\n'-terminated line. There is no quoting
+ * and no comment syntax: a line starting with '#' is data like any other.
+ * Fields can therefore never contain a tab or a newline; the writer replaces
+ * them with spaces.
+ */
+#ifndef PB_TSV_H
+#define PB_TSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * A parsed file. @cols[c] and @rows[r][c] are NUL-terminated strings that
+ * point into @buf; all of it is owned by the struct: tsv_release().
+ */
+struct tsv {
+	char *buf;
+	size_t nrows;
+	size_t ncols;
+	char **cols;
+	char ***rows;
+};
+
+int tsv_parse(struct tsv *t, char *buf, size_t len, char *err, size_t errlen);
+int tsv_load(struct tsv *t, const char *path, char *err, size_t errlen);
+void tsv_release(struct tsv *t);
+int tsv_col(const struct tsv *t, const char *name);
+const char *tsv_get(const struct tsv *t, size_t row, int col);
+double tsv_get_num(const struct tsv *t, size_t row, int col);
+
+/* stdio buffer size of a tsv_writer: a 1 Hz sampler fills it in minutes */
+#define TSV_WRITER_BUFSZ (256 * 1024)
+
+/*
+ * Writer: rows go to "<path>.tmp", which tsv_writer_commit() renames to
+ * <path>, so a reader never sees a half-written <path>. Not thread-safe
+ * (it uses unlocked stdio): one thread per writer.
+ *
+ * Every row gets exactly ncols fields: a row with too few is padded with
+ * empty fields, extra fields are dropped, and either counts in @bad_rows
+ * (a programming error the caller may want to report).
+ */
+struct tsv_writer {
+	FILE *f;
+	char *path;
+	char *tmp_path;
+	char *vbuf;		/* stdio buffer, TSV_WRITER_BUFSZ bytes */
+	size_t ncols;
+	size_t col;		/* fields written so far in the current row */
+	bool row_bad;
+	unsigned long bad_rows;	/* still valid after commit/abort */
+};
+
+int tsv_writer_open(struct tsv_writer *w, const char *path, const char *const *cols);
+void tsv_put_str(struct tsv_writer *w, const char *s);
+void tsv_put_i64(struct tsv_writer *w, int64_t v);
+void tsv_put_u64(struct tsv_writer *w, uint64_t v);
+void tsv_put_double(struct tsv_writer *w, double v, int decimals);
+void tsv_end_row(struct tsv_writer *w);
+int tsv_writer_flush(struct tsv_writer *w);
+int tsv_writer_commit(struct tsv_writer *w);
+void tsv_writer_abort(struct tsv_writer *w);
+
+#endif

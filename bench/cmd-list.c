@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd-list.c - "patchbench list": the workloads and their parameters.
+ */
+#include "builtin.h"
+#include "options.h"
+#include "util.h"
+#include "workload.h"
+
+#include <stdio.h>
+
+static const char *const role_names[] = {
+	[CG_INNER] = "inner", [CG_BUILDER] = "build-*", [CG_IDLE] = "idle-*", [CG_CHURN] = "churn",
+};
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option none[] = { { NULL } };
+	struct opt_cmd cmd = {
+		.name = "list",
+		.usage = "patchbench list",
+		.summary = "List the workloads, the cgroups they run in, and their parameters\n"
+			   "(set with 'patchbench run --<workload>-<param> VALUE').",
+		.opts = none,
+	};
+	const struct workload *const *w;
+	char prefix[64];
+	int i;
+
+	i = opt_parse(&cmd, NULL, argc, argv);
+	if (i == -2)
+		return 0;
+	if (i < 0)
+		return 2;
+	if (i < argc) {
+		pr_err("unexpected argument '%s'", argv[i]);
+		return 2;
+	}
+	printf("workloads:\n");
+	for (w = workloads; *w; w++)
+		printf("  %-12s %-8s %s\n", (*w)->name, role_names[(*w)->role], (*w)->summary);
+	for (w = workloads; *w; w++) {
+		if (!(*w)->params || (*w)->params[0].type == OPT_END)
+			continue;
+		printf("\n%s parameters:\n", (*w)->name);
+		snprintf(prefix, sizeof(prefix), "%s-", (*w)->name);
+		opt_print_table((*w)->params, prefix);
+	}
+	return 0;
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd-run.c - "patchbench run": the command-line layer over runner.c.
+ */
+#include "builtin.h"
+#include "options.h"
+#include "runner.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const targets[] = { "host", NULL };
+static const char *const cgroup_modes[] = { "auto", "v1", "v2", NULL };
+static const char *const scales[] = { "smoke", "small", "full", NULL };
+
+#define O(f) offsetof(struct run_opts, f)
+static const struct option run_options[] = {
+	{ "target", 't', OPT_CHOICE, O(target), "host", "TARGET",
+	  "where to run: the running kernel", targets },
+	{ "cgroup", 0, OPT_CHOICE, O(cgroup), "auto", "MODE",
+	  "memory cgroup layout (auto: v2 if it has memory, else v1)", cgroup_modes },
+	{ "workload", 'w', OPT_STRING, O(workload), "kernelbuild,idle", "LIST",
+	  "workloads to run, comma-separated (see 'patchbench list')" },
+	{ "scale", 's', OPT_CHOICE, O(scale), "smoke", "SCALE",
+	  "workload size: smoke (minutes), small (tinyconfig vmlinux), full (defconfig)",
+	  scales },
+	{ "depth", 0, OPT_INT, O(depth), "4", "N",
+	  "inner levels between kernelbuild/ and the leaves", NULL, 0, 32 },
+	{ "builders", 'b', OPT_INT, O(builders), "2", "N", "builder cgroups (build-a, build-b, ...)",
+	  NULL, 0, 64 },
+	{ "idle", 'i', OPT_INT, O(idle), "9", "N", "idle sibling cgroups", NULL, 0, 1000 },
+	{ "jobs", 'j', OPT_INT, O(jobs), NULL, "N", "make -j per builder [number of CPUs]",
+	  NULL, 1, 1024 },
+	{ "interval", 0, OPT_DURATION, O(interval), "1s", "TIME",
+	  "memory.stat sampling interval", NULL, 10 * NSEC_PER_MSEC, 3600 * NSEC_PER_SEC },
+	{ "duration", 'd', OPT_DURATION, O(duration), NULL, "TIME",
+	  "stop after TIME (default: when the builders finish; 10s with idle only)", NULL,
+	  NSEC_PER_SEC, 7 * 24 * 3600 * NSEC_PER_SEC },
+	{ "settle", 0, OPT_DURATION, O(settle), "2s", "TIME",
+	  "keep sampling this long after the workloads finish", NULL, 0, 3600 * NSEC_PER_SEC },
+	{ "batch", 0, OPT_INT, O(batch), "64", "PAGES",
+	  "memcg charge batch for the drift bound (64 since 5.x/6.1, 32 before)", NULL, 1, 4096 },
+	{ "source", 0, OPT_STRING, O(source), NULL, "DIR|TARBALL",
+	  "kernel source for kernelbuild [/usr/src/linux-source-6.1.tar.xz]" },
+	{ "cache", 0, OPT_STRING, O(cache), NULL, "DIR",
+	  "cache for unpacked sources [$PATCHBENCH_CACHE or ~/.cache/patchbench]" },
+	{ "out", 'o', OPT_STRING, O(out), NULL, "DIR", "result directory [results/<run-id>]" },
+	{ "force", 'f', OPT_BOOL, O(force), NULL, NULL,
+	  "replace an existing result directory" },
+	{ "quiet", 'q', OPT_BOOL, O(quiet), NULL, NULL, "no progress lines" },
+	{ NULL },
+};
+#undef O
+
+/* --<workload>-<param> VALUE sets a workload parameter. */
+static int wl_option(void *ctx, const char *name, const char *value)
+{
+	struct run_opts *o = ctx;
+	const struct workload *const *w;
+
+	for (w = workloads; *w; w++) {
+		size_t n = strlen((*w)->name);
+		const struct option *op;
+
+		if (strncmp(name, (*w)->name, n) || name[n] != '-')
+			continue;
+		for (op = (*w)->params; op && op->type != OPT_END; op++) {
+			if (strcmp(name + n + 1, op->name))
+				continue;
+			if (op->type == OPT_BOOL)
+				return opt_set(op, o->wl_params[w - workloads], NULL) ? -EINVAL : 0;
+			if (!value) {
+				pr_err("option '--%s' needs a value", name);
+				return -EINVAL;
+			}
+			return opt_set(op, o->wl_params[w - workloads], value) ? -EINVAL : 1;
+		}
+	}
+	return -ENOENT;
+}
+
+static void run_help_extra(void)
+{
+	const struct workload *const *w;
+	char prefix[64];
+
+	printf("\nworkload parameters:\n");
+	for (w = workloads; *w; w++) {
+		if (!(*w)->params || (*w)->params[0].type == OPT_END)
+			continue;
+		snprintf(prefix, sizeof(prefix), "%s-", (*w)->name);
+		opt_print_table((*w)->params, prefix);
+	}
+	printf("\nThe tree is kernelbuild/one/two/three/four/{build-a, build-b, idle-1..idle-9}\n"
+	       "(plus churn/ with kmem-churn), created below this process's own cgroup.\n"
+	       "Results: meta.json, memstat.tsv, readlat.tsv, drift.tsv, cpu.tsv,\n"
+	       "workloads.tsv and logs/ (see results/README.md). Exit: 0 complete,\n"
+	       "1 failed or interrupted, 2 bad input.\n\n"
+	       "example: patchbench run --workload kernelbuild,idle,kmem-churn --builders 2 --idle 3\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct opt_cmd cmd = {
+		.name = "run",
+		.usage = "patchbench run [options]",
+		.summary = "Run workloads in a nested cgroup tree on the running kernel, sample\n"
+			   "memory.stat of every cgroup each interval, and check stat drift.",
+		.opts = run_options,
+		.unknown = wl_option,
+		.unknown_ctx = &o,
+		.extra_help = run_help_extra,
+	};
+	const struct workload *const *w;
+	int i, ret;
+
+	memset(&o, 0, sizeof(o));
+	for (w = workloads; *w; w++) {
+		o.wl_params[w - workloads] = xcalloc(1, (*w)->params_size ? (*w)->params_size : 1);
+		if ((*w)->params)
+			opt_defaults((*w)->params, o.wl_params[w - workloads]);
+	}
+	i = opt_parse(&cmd, &o, argc, argv);
+	if (i == -2) {
+		ret = 0;
+		goto out;
+	}
+	if (i < 0) {
+		ret = 2;
+		goto out;
+	}
+	if (i < argc) {
+		pr_err("unexpected argument '%s' (see 'patchbench run --help')", argv[i]);
+		ret = 2;
+		goto out;
+	}
+	if (!o.jobs)
+		o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	ret = run_main(&o);
+out:
+	for (w = workloads; *w; w++) {
+		if ((*w)->params)
+			opt_release((*w)->params, o.wl_params[w - workloads]);
+		free(o.wl_params[w - workloads]);
+	}
+	opt_release(run_options, &o);
+	return ret;
+}

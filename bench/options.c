@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options.c - parse command lines from declarative option tables.
+ */
+#include "options.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *field(const struct option *o, void *base)
+{
+	return (char *)base + o->offset;
+}
+
+static bool bounded(const struct option *o)
+{
+	return o->max > o->min;
+}
+
+static int bad_value(const struct option *o, const char *value, const char *why)
+{
+	pr_err("invalid value '%s' for --%s: %s", value, o->name, why);
+	return -EINVAL;
+}
+
+int opt_set(const struct option *o, void *base, const char *value)
+{
+	void *f = field(o, base);
+	char buf[128];
+	int ret;
+
+	switch (o->type) {
+	case OPT_BOOL:
+		if (!value || !strcmp(value, "yes") || !strcmp(value, "1") || !strcmp(value, "true"))
+			*(bool *)f = true;
+		else if (!strcmp(value, "no") || !strcmp(value, "0") || !strcmp(value, "false"))
+			*(bool *)f = false;
+		else
+			return bad_value(o, value, "expected yes or no");
+		return 0;
+	case OPT_INT: {
+		int64_t v;
+
+		ret = parse_i64(value, &v);
+		if (ret)
+			return bad_value(o, value, "not an integer");
+		if (bounded(o) && (v < o->min || v > o->max)) {
+			snprintf(buf, sizeof(buf), "must be between %lld and %lld", o->min, o->max);
+			return bad_value(o, value, buf);
+		}
+		*(int *)f = (int)v;
+		return 0;
+	}
+	case OPT_SIZE: {
+		uint64_t v;
+
+		ret = parse_size(value, &v);
+		if (ret)
+			return bad_value(o, value, ret == -ERANGE ? "too large" :
+					 "not a size (examples: 4096, 64K, 16M, 1G)");
+		if (bounded(o) && (v < (uint64_t)o->min || v > (uint64_t)o->max)) {
+			snprintf(buf, sizeof(buf), "must be between %lld and %lld bytes",
+				 o->min, o->max);
+			return bad_value(o, value, buf);
+		}
+		*(uint64_t *)f = v;
+		return 0;
+	}
+	case OPT_DURATION: {
+		int64_t v;
+		char a[32], b[32];
+
+		ret = parse_duration(value, &v);
+		if (ret)
+			return bad_value(o, value, "not a duration (examples: 1s, 250ms, 10m)");
+		if (bounded(o) && (v < o->min || v > o->max)) {
+			snprintf(buf, sizeof(buf), "must be between %s and %s",
+				 fmt_duration(a, sizeof(a), o->min), fmt_duration(b, sizeof(b), o->max));
+			return bad_value(o, value, buf);
+		}
+		*(int64_t *)f = v;
+		return 0;
+	}
+	case OPT_CHOICE: {
+		const char *const *c;
+		struct strbuf sb = STRBUF_INIT;
+
+		for (c = o->choices; *c; c++) {
+			if (!strcmp(*c, value)) {
+				free(*(char **)f);
+				*(char **)f = xstrdup(value);
+				return 0;
+			}
+		}
+		sb_adds(&sb, "expected one of");
+		for (c = o->choices; *c; c++)
+			sb_addf(&sb, "%s %s", c == o->choices ? "" : ",", *c);
+		bad_value(o, value, sb.buf);
+		sb_release(&sb);
+		return -EINVAL;
+	}
+	case OPT_STRING:
+		if (!*value)
+			return bad_value(o, value, "must not be empty");
+		free(*(char **)f);
+		*(char **)f = xstrdup(value);
+		return 0;
+	case OPT_END:
+		break;
+	}
+	return -EINVAL;
+}
+
+int opt_defaults(const struct option *opts, void *base)
+{
+	const struct option *o;
+
+	for (o = opts; o->type != OPT_END; o++) {
+		if (o->type == OPT_BOOL && !o->def)
+			*(bool *)field(o, base) = false;
+		if (o->def && opt_set(o, base, o->def))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+void opt_release(const struct option *opts, void *base)
+{
+	const struct option *o;
+
+	for (o = opts; o->type != OPT_END; o++) {
+		if (o->type == OPT_STRING || o->type == OPT_CHOICE) {
+			free(*(char **)field(o, base));
+			*(char **)field(o, base) = NULL;
+		}
+	}
+}
+
+static const struct option *find_long(const struct option *opts, const char *name, size_t len)
+{
+	const struct option *o;
+
+	for (o = opts; o->type != OPT_END; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	return NULL;
+}
+
+static const struct option *find_short(const struct option *opts, char c)
+{
+	const struct option *o;
+
+	for (o = opts; o->type != OPT_END; o++)
+		if (o->short_name && o->short_name == c)
+			return o;
+	return NULL;
+}
+
+int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv)
+{
+	int i;
+
+	if (opt_defaults(cmd->opts, base))
+		return -1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq, *value;
+		const struct option *o;
+		size_t len;
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			opt_usage(cmd);
+			return -2;
+		}
+		if (a[0] != '-' || !a[1])
+			break;
+		if (a[1] != '-') {
+			/* -j4, -j 4, -q */
+			o = find_short(cmd->opts, a[1]);
+			if (!o) {
+				pr_err("unknown option '%s' for '%s' (see 'patchbench %s --help')",
+				       a, cmd->name, cmd->name);
+				return -1;
+			}
+			if (o->type == OPT_BOOL) {
+				if (a[2]) {
+					pr_err("option '-%c' takes no value", a[1]);
+					return -1;
+				}
+				*(bool *)field(o, base) = true;
+				continue;
+			}
+			value = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!value) {
+				pr_err("option '-%c' needs a value", a[1]);
+				return -1;
+			}
+			if (opt_set(o, base, value))
+				return -1;
+			continue;
+		}
+		a += 2;
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		o = find_long(cmd->opts, a, len);
+		if (!o && !eq && !strncmp(a, "no-", 3)) {
+			o = find_long(cmd->opts, a + 3, len - 3);
+			if (o && o->type == OPT_BOOL) {
+				*(bool *)field(o, base) = false;
+				continue;
+			}
+			o = NULL;
+		}
+		if (!o) {
+			char *name = xstrndup(a, len);
+			const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[i + 1] : NULL);
+			int ret = cmd->unknown ? cmd->unknown(cmd->unknown_ctx, name, v) : -ENOENT;
+
+			if (ret == -ENOENT)
+				pr_err("unknown option '--%s' for '%s' (see 'patchbench %s --help')",
+				       name, cmd->name, cmd->name);
+			free(name);
+			if (ret < 0)
+				return -1;
+			if (ret == 1 && !eq)
+				i++;
+			continue;
+		}
+		if (o->type == OPT_BOOL) {
+			if (opt_set(o, base, eq ? eq + 1 : NULL))
+				return -1;
+			continue;
+		}
+		value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!value) {
+			pr_err("option '--%s' needs a value", o->name);
+			return -1;
+		}
+		if (opt_set(o, base, value))
+			return -1;
+	}
+	return i;
+}
+
+void opt_print_table(const struct option *opts, const char *prefix)
+{
+	const struct option *o;
+
+	for (o = opts; o->type != OPT_END; o++) {
+		char left[64];
+		int n;
+
+		if (o->short_name)
+			n = snprintf(left, sizeof(left), "  -%c, --%s%s", o->short_name, prefix,
+				     o->name);
+		else
+			n = snprintf(left, sizeof(left), "      --%s%s", prefix, o->name);
+		if (o->type != OPT_BOOL && n < (int)sizeof(left))
+			snprintf(left + n, sizeof(left) - n, " %s", o->argname ? o->argname : "VAL");
+		printf("%-30s %s", left, o->help);
+		if (o->type == OPT_CHOICE) {
+			const char *const *c;
+
+			printf(" (");
+			for (c = o->choices; *c; c++)
+				printf("%s%s", c == o->choices ? "" : "|", *c);
+			printf(")");
+		}
+		if (o->def && o->type != OPT_BOOL)
+			printf(" [%s]", o->def);
+		printf("\n");
+	}
+}
+
+void opt_usage(const struct opt_cmd *cmd)
+{
+	printf("usage: %s\n\n%s\n\n", cmd->usage, cmd->summary);
+	if (cmd->opts[0].type != OPT_END) {
+		printf("options:\n");
+		opt_print_table(cmd->opts, "");
+	}
+	printf("  -h, --help                   show this help\n");
+	if (cmd->extra_help)
+		cmd->extra_help();
+}
+
+char *opt_format(const struct option *o, const void *base)
+{
+	const void *f = (const char *)base + o->offset;
+	char buf[64];
+
+	switch (o->type) {
+	case OPT_BOOL:
+		return xstrdup(*(const bool *)f ? "yes" : "no");
+	case OPT_INT:
+		return xasprintf("%d", *(const int *)f);
+	case OPT_SIZE:
+		return xasprintf("%llu", (unsigned long long)*(const uint64_t *)f);
+	case OPT_DURATION:
+		return xstrdup(fmt_duration(buf, sizeof(buf), *(const int64_t *)f));
+	case OPT_STRING:
+	case OPT_CHOICE:
+		return xstrdup(*(char *const *)f ? *(char *const *)f : "");
+	case OPT_END:
+		break;
+	}
+	return xstrdup("");
+}

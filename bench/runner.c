@@ -1,0 +1,760 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner.c - one run: validate the input, create the cgroup tree, start the
+ * workloads, sample once per interval, then clean up and write the result
+ * directory. Whatever happens after the tree exists (a failed workload,
+ * SIGINT, SIGTERM), every process is killed, every cgroup removed, and the
+ * result directory says what happened.
+ */
+#include "runner.h"
+#include "report.h"
+#include "resultdir.h"
+#include "sampler.h"
+#include "tsv.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+const char *run_status_name(enum run_status s)
+{
+	switch (s) {
+	case RUN_RUNNING:
+		return "running";
+	case RUN_COMPLETE:
+		return "complete";
+	case RUN_FAILED:
+		return "failed";
+	case RUN_INTERRUPTED:
+		return "interrupted";
+	}
+	return "?";
+}
+
+char *run_path(const struct run *r, const char *name)
+{
+	return xasprintf("%s/%s", r->dir, name);
+}
+
+int run_exec_argv(void *arg)
+{
+	char **argv = arg;
+
+	/* A make started by "make test" must not join that make's jobserver. */
+	unsetenv("MAKEFLAGS");
+	unsetenv("MFLAGS");
+	unsetenv("MAKELEVEL");
+	unsetenv("MAKEOVERRIDES");
+	execvp(argv[0], argv);
+	fprintf(stderr, "patchbench: error: cannot run '%s': %s\n", argv[0], strerror(errno));
+	return 127;
+}
+
+int run_spawn(struct wl_inst *wi, bool outside, int (*fn)(void *), void *arg)
+{
+	struct run *r = wi->run;
+	pid_t pid;
+
+	if (outside) {
+		fflush(NULL);
+		pid = fork();
+		if (pid < 0)
+			return -errno;
+		if (pid == 0) {
+			setpgid(0, 0);
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			if (wi->logfd >= 0) {
+				dup2(wi->logfd, 1);
+				dup2(wi->logfd, 2);
+			}
+			_exit(fn(arg));
+		}
+	} else {
+		pid = cg_spawn(&r->tree, &r->tree.nodes[wi->node], wi->logfd, fn, arg);
+		if (pid < 0)
+			return pid;
+	}
+	setpgid(pid, pid);	/* also from here, so it holds before we signal it */
+	wi->pid = pid;
+	return 0;
+}
+
+static enum scale parse_scale(const char *s)
+{
+	if (!strcmp(s, "full"))
+		return SCALE_FULL;
+	if (!strcmp(s, "small"))
+		return SCALE_SMALL;
+	return SCALE_SMOKE;
+}
+
+static const char *const depth_names[] = {
+	"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+};
+
+/*
+ * The cover-letter tree: kernelbuild/one/.../four/{build-a, build-b,
+ * idle-1..idle-9}, with --depth inner levels, plus "churn" for kmem-churn.
+ */
+static void build_tree(struct run *r, bool churn)
+{
+	const struct run_opts *o = r->o;
+	char name[32];
+	int parent, i;
+
+	parent = cg_tree_add(&r->tree, -1, "kernelbuild", CG_INNER);
+	for (i = 0; i < o->depth; i++) {
+		if (i < (int)ARRAY_SIZE(depth_names))
+			snprintf(name, sizeof(name), "%s", depth_names[i]);
+		else
+			snprintf(name, sizeof(name), "level-%d", i + 1);
+		parent = cg_tree_add(&r->tree, parent, name, CG_INNER);
+	}
+	for (i = 0; i < o->builders; i++) {
+		if (i < 26)
+			snprintf(name, sizeof(name), "build-%c", 'a' + i);
+		else
+			snprintf(name, sizeof(name), "build-%d", i + 1);
+		cg_tree_add(&r->tree, parent, name, CG_BUILDER);
+	}
+	for (i = 0; i < o->idle; i++) {
+		snprintf(name, sizeof(name), "idle-%d", i + 1);
+		cg_tree_add(&r->tree, parent, name, CG_IDLE);
+	}
+	if (churn)
+		cg_tree_add(&r->tree, parent, "churn", CG_CHURN);
+}
+
+static char *default_cache(void)
+{
+	const char *env = getenv("PATCHBENCH_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (env && *env)
+		return xstrdup(env);
+	if (xdg && *xdg)
+		return xasprintf("%s/patchbench", xdg);
+	return xasprintf("%s/.cache/patchbench", home && *home ? home : "/var/tmp");
+}
+
+static char *make_run_id(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[32];
+
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("%s-%d", buf, (int)getpid());
+}
+
+static uint64_t mem_total(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t kb = 0;
+	char *p;
+
+	if (!read_file("/proc/meminfo", &sb) && (p = strstr(sb.buf, "MemTotal:")))
+		kb = strtoull(p + 9, NULL, 10);
+	sb_release(&sb);
+	return kb * 1024;
+}
+
+static void fill_meta(const struct run *r, struct meta *m, char **selected)
+{
+	const struct workload *const *w;
+	struct utsname u;
+	char buf[64];
+	char *sel;
+
+	meta_init(m);
+	m->tool_version = xstrdup(PATCHBENCH_VERSION);
+	m->run_id = xstrdup(r->id);
+	m->status = xstrdup(run_status_name(r->status));
+	m->target = xstrdup("host");
+	if (!uname(&u)) {
+		m->kernel_release = xstrdup(u.release);
+		m->kernel_version = xstrdup(u.version);
+	}
+	m->cgroup_version = xstrdup(cg_version_name(r->layout.version));
+	m->cgroup_path = xstrdup(r->tree.run_mem ? r->tree.run_mem : "");
+	m->cpus = (int)r->cpus;
+	m->page_size = (int)r->page_size;
+	m->mem_total = mem_total();
+	sel = NULL;
+	{
+		struct strbuf sb = STRBUF_INIT;
+		size_t i;
+
+		for (i = 0; selected[i]; i++)
+			sb_addf(&sb, "%s%s", i ? "," : "", selected[i]);
+		sel = sb_detach(&sb);
+	}
+	m->workloads = sel;
+	m->scale = xstrdup(r->o->scale);
+	m->depth = r->o->depth;
+	m->builders = r->o->builders;
+	m->idle = r->o->idle;
+	m->jobs = r->o->jobs;
+	m->batch = r->o->batch;
+	m->interval_ns = r->o->interval;
+	m->perf_event = xstrdup("none");
+	m->start = xstrdup(iso8601(buf, sizeof(buf), r->wall_start));
+	if (r->wall_end) {
+		m->end = xstrdup(iso8601(buf, sizeof(buf), r->wall_end));
+		m->duration_s = (double)(r->wall_end - r->wall_start) / 1e9;
+	}
+	m->samples = r->samples;
+	m->error = r->error ? xstrdup(r->error) : NULL;
+	for (size_t i = 0; i < r->ninst; i++)
+		if (r->inst[i].state == WL_FAILED && !m->failed_log)
+			m->failed_log = xstrdup(r->inst[i].log);
+	/* every workload's parameters, as "<workload>-<param>" */
+	for (w = workloads; *w; w++) {
+		const struct option *op;
+		void *p = r->o->wl_params[w - workloads];
+
+		for (op = (*w)->params; op && op->type != OPT_END; op++) {
+			char *k = xasprintf("%s-%s", (*w)->name, op->name);
+			char *v = opt_format(op, p);
+
+			meta_add_param(m, k, v);
+			free(k);
+			free(v);
+		}
+	}
+}
+
+static int write_meta(struct run *r, char **selected)
+{
+	struct meta m;
+	int ret;
+
+	fill_meta(r, &m, selected);
+	ret = meta_write(&m, r->dir);
+	meta_release(&m);
+	if (ret)
+		pr_err("cannot write '%s/meta.json': %s", r->dir, strerror(-ret));
+	return ret;
+}
+
+/* cpu.tsv: per-cgroup CPU time at the start and at the end of the run. */
+static void cpu_snapshot(struct run *r, struct tsv_writer *w, const char *phase)
+{
+	size_t i;
+
+	for (i = 0; i < r->tree.n; i++) {
+		struct cg_cpu c;
+
+		if (cg_read_cpu(&r->tree, &r->tree.nodes[i], &c))
+			continue;
+		tsv_put_str(w, r->tree.nodes[i].rel);
+		tsv_put_str(w, phase);
+		tsv_put_i64(w, (now_ns() - r->t0) / NSEC_PER_MSEC);
+		tsv_put_u64(w, c.usage_us);
+		tsv_put_u64(w, c.user_us);
+		tsv_put_u64(w, c.system_us);
+		tsv_end_row(w);
+	}
+}
+
+static int write_workloads_tsv(struct run *r)
+{
+	static const char *const cols[] = { "workload", "cgroup", "pid", "start_ms", "end_ms",
+					    "wall_ms", "exit", "state", "log", NULL };
+	struct tsv_writer w;
+	char *p = run_path(r, "workloads.tsv");
+	size_t i;
+	int ret = tsv_writer_open(&w, p, cols);
+
+	free(p);
+	if (ret)
+		return ret;
+	for (i = 0; i < r->ninst; i++) {
+		const struct wl_inst *wi = &r->inst[i];
+		static const char *const st[] = { "pending", "running", "done", "failed" };
+
+		tsv_put_str(&w, wi->wl->name);
+		tsv_put_str(&w, r->tree.nodes[wi->node].rel);
+		tsv_put_i64(&w, wi->pid);
+		tsv_put_i64(&w, wi->start_ns ? (wi->start_ns - r->t0) / NSEC_PER_MSEC : -1);
+		tsv_put_i64(&w, wi->end_ns ? (wi->end_ns - r->t0) / NSEC_PER_MSEC : -1);
+		tsv_put_i64(&w, wi->end_ns && wi->start_ns ?
+				(wi->end_ns - wi->start_ns) / NSEC_PER_MSEC : -1);
+		tsv_put_i64(&w, wi->exit_code);
+		tsv_put_str(&w, st[wi->state]);
+		tsv_put_str(&w, wi->log);
+		tsv_end_row(&w);
+	}
+	return tsv_writer_commit(&w);
+}
+
+static struct wl_inst *inst_by_pid(struct run *r, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < r->ninst; i++)
+		if (r->inst[i].pid == pid)
+			return &r->inst[i];
+	return NULL;
+}
+
+static void inst_exited(struct run *r, struct wl_inst *wi, int status)
+{
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	enum wl_state st;
+
+	wi->pid = 0;
+	wi->exit_code = code;
+	if (wi->state != WL_RUNNING)
+		return;
+	st = wi->wl->exited(wi, code);
+	wi->state = st;
+	if (st == WL_RUNNING)
+		return;
+	wi->end_ns = now_ns();
+	if (st == WL_DONE && wi->wl->role == CG_CHURN)
+		sampler_mark_deleted(r->sampler, wi->node);
+	if (st == WL_FAILED && !r->error) {
+		r->error = xasprintf("workload %s in '%s' failed with exit code %d (see %s/%s)",
+				     wi->wl->name, r->tree.nodes[wi->node].rel, code, r->dir,
+				     wi->log);
+		r->status = RUN_FAILED;
+	}
+}
+
+/* Reap every child that has exited, without blocking. */
+static void reap(struct run *r)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct wl_inst *wi = inst_by_pid(r, pid);
+
+		if (wi)
+			inst_exited(r, wi, status);
+	}
+}
+
+static bool foreground_running(const struct run *r, bool *any_fg)
+{
+	size_t i;
+	bool running = false;
+
+	*any_fg = false;
+	for (i = 0; i < r->ninst; i++) {
+		if (r->inst[i].wl->background)
+			continue;
+		*any_fg = true;
+		if (r->inst[i].state == WL_RUNNING || r->inst[i].state == WL_PENDING)
+			running = true;
+	}
+	return running;
+}
+
+static void progress_line(struct run *r, int64_t now)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	sb_addf(&sb, "[%4llds] samples %lu", (long long)((now - r->t0) / NSEC_PER_SEC),
+		r->samples);
+	for (i = 0; i < r->ninst; i++) {
+		struct wl_inst *wi = &r->inst[i];
+		char p[64] = "";
+
+		if (wi->wl->background)
+			continue;
+		if (wi->wl->progress)
+			wi->wl->progress(wi, p, sizeof(p));
+		sb_addf(&sb, " | %s %s%s", r->tree.nodes[wi->node].name, p,
+			wi->state == WL_DONE ? " done" : wi->state == WL_FAILED ? " FAILED" : "");
+	}
+	pr_info("%s", sb.buf);
+	sb_release(&sb);
+}
+
+/* SIGTERM the process groups, then SIGKILL what is left; reap them all. */
+static void stop_all(struct run *r)
+{
+	int64_t deadline;
+	size_t i;
+
+	for (i = 0; i < r->ninst; i++)
+		if (r->inst[i].pid > 0)
+			kill(-r->inst[i].pid, SIGTERM);
+	deadline = now_ns() + 2 * NSEC_PER_SEC;
+	for (;;) {
+		bool alive = false;
+
+		reap(r);
+		for (i = 0; i < r->ninst; i++)
+			if (r->inst[i].pid > 0)
+				alive = true;
+		if (!alive || now_ns() > deadline)
+			break;
+		usleep(20000);
+	}
+	for (i = 0; i < r->ninst; i++) {
+		if (r->inst[i].pid > 0) {
+			kill(-r->inst[i].pid, SIGKILL);
+			kill(r->inst[i].pid, SIGKILL);
+		}
+	}
+	/* Anything that escaped its process group is still in a cgroup of ours. */
+	cg_kill_all(r->tree.run_mem, r->layout.version);
+	for (i = 0; i < r->ninst; i++) {
+		int status;
+
+		if (r->inst[i].pid > 0 && waitpid(r->inst[i].pid, &status, 0) > 0)
+			inst_exited(r, &r->inst[i], status);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static int start_instances(struct run *r, char **selected, bool background)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->ninst; i++) {
+		struct wl_inst *wi = &r->inst[i];
+		char *logpath;
+
+		if (wi->wl->background != background)
+			continue;
+		logpath = run_path(r, wi->log);
+		wi->logfd = open(logpath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (wi->logfd < 0) {
+			ret = -errno;
+			pr_err("cannot create '%s': %s", logpath, strerror(errno));
+			free(logpath);
+			return ret;
+		}
+		free(logpath);
+		wi->start_ns = now_ns();
+		wi->state = WL_RUNNING;
+		ret = wi->wl->start(wi);
+		if (ret) {
+			wi->state = WL_FAILED;
+			wi->end_ns = now_ns();
+			r->error = xasprintf("cannot start workload %s in '%s': %s", wi->wl->name,
+					     r->tree.nodes[wi->node].rel, strerror(-ret));
+			r->status = RUN_FAILED;
+			return ret;
+		}
+	}
+	(void)selected;
+	return 0;
+}
+
+static void add_instances(struct run *r, const struct workload *wl, void *params)
+{
+	size_t i;
+	int idx = 0;
+
+	for (i = 0; i < r->tree.n; i++) {
+		struct wl_inst *wi;
+
+		if (r->tree.nodes[i].role != wl->role)
+			continue;
+		r->inst = xrealloc(r->inst, (r->ninst + 1) * sizeof(*r->inst));
+		wi = &r->inst[r->ninst++];
+		memset(wi, 0, sizeof(*wi));
+		wi->wl = wl;
+		wi->params = params;
+		wi->run = r;
+		wi->node = (int)i;
+		wi->index = idx++;
+		wi->logfd = -1;
+		wi->log = xasprintf("logs/%s-%s.log", wl->name, r->tree.nodes[i].name);
+	}
+}
+
+static void sleep_until(int64_t t)
+{
+	struct timespec ts = { t / NSEC_PER_SEC, t % NSEC_PER_SEC };
+
+	/* EINTR on a signal is wanted: the loop then looks at stop_signal. */
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+/* The measured window: sample every interval until the foreground work is done. */
+static void main_loop(struct run *r)
+{
+	const struct run_opts *o = r->o;
+	int64_t next = r->t0, end_at = 0, last_progress = 0, now;
+	bool any_fg;
+
+	for (;;) {
+		now = now_ns();
+		if (now >= next) {
+			sampler_sample(r->sampler, now);
+			while (next <= now)
+				next += o->interval;
+			if (r->samples % 10 == 0)
+				sampler_flush(r->sampler);
+		}
+		reap(r);
+		if (stop_signal) {
+			r->status = RUN_INTERRUPTED;
+			pr_info("%s: stopping, cleaning up", strsignal(stop_signal));
+			break;
+		}
+		if (r->status == RUN_FAILED)
+			break;
+		if (!pb_quiet && now - last_progress >= NSEC_PER_SEC) {
+			progress_line(r, now);
+			last_progress = now;
+		}
+		if (!end_at) {
+			bool fg = foreground_running(r, &any_fg);
+
+			if (any_fg && !fg)
+				end_at = now + o->settle;
+			else if (o->duration && now - r->t0 >= o->duration)
+				end_at = now;
+			else if (!any_fg && !o->duration)
+				end_at = r->t0 + 10 * NSEC_PER_SEC;
+		}
+		if (end_at && now >= end_at) {
+			sampler_sample(r->sampler, now_ns());
+			break;
+		}
+		sleep_until(end_at && end_at < next ? end_at : next);
+	}
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int run_main(struct run_opts *o)
+{
+	struct run run, *r = &run;
+	char err[512];
+	char **selected = NULL;
+	struct tsv_writer cpu;
+	bool cpu_open = false, churn = false;
+	size_t i;
+	int ret, code = 2;
+	long ps;
+
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->status = RUN_RUNNING;
+	pb_quiet = o->quiet;
+
+	/* Everything that can be wrong with the input is found before anything is created. */
+	if (strcmp(o->target, "host")) {
+		pr_err("target '%s' is not supported yet (only 'host')", o->target);
+		return 2;
+	}
+	if (geteuid() != 0) {
+		pr_err("patchbench run needs root (it creates cgroups and reads tracefs)");
+		return 2;
+	}
+	selected = strv_split(o->workload, ',');
+	for (i = 0; selected[i]; i++) {
+		const struct workload *wl = wl_find(selected[i]);
+
+		if (!wl) {
+			pr_err("unknown workload '%s' (see 'patchbench list')", selected[i]);
+			goto out_free;
+		}
+		if (wl->role == CG_CHURN)
+			churn = true;
+		if (wl->role == CG_BUILDER && o->builders == 0) {
+			pr_err("workload '%s' needs builders, but --builders is 0", wl->name);
+			goto out_free;
+		}
+	}
+	if (cg_layout_detect(&r->layout, o->cgroup, err, sizeof(err))) {
+		pr_err("%s", err);
+		goto out_free;
+	}
+	r->scale = parse_scale(o->scale);
+	r->cpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	ps = sysconf(_SC_PAGESIZE);
+	r->page_size = ps > 0 ? (unsigned)ps : 4096;
+	r->cache = o->cache ? xstrdup(o->cache) : default_cache();
+	r->id = make_run_id();
+	r->dir = o->out ? xstrdup(o->out) : xasprintf("results/%s", r->id);
+	for (i = 0; selected[i]; i++) {
+		const struct workload *wl = wl_find(selected[i]);
+		void *p = o->wl_params[wl_index(wl)];
+
+		if (wl->check && wl->check(r, p, err, sizeof(err))) {
+			pr_err("%s", err);
+			goto out_layout;
+		}
+	}
+	if (resultdir_create(r->dir, o->force, err, sizeof(err))) {
+		pr_err("%s", err);
+		goto out_layout;
+	}
+	/* From here on the run exists: errors mark it failed, exit code 1. */
+	code = 1;
+	install_signals();
+	r->wall_start = wall_ns();
+	ret = mkdir_p(r->cache, 0755);
+	if (ret) {
+		r->error = xasprintf("cannot create cache directory '%s': %s", r->cache,
+				     strerror(-ret));
+		goto out_failed_early;
+	}
+	for (i = 0; selected[i]; i++) {
+		const struct workload *wl = wl_find(selected[i]);
+
+		if (wl->prepare && wl->prepare(r, o->wl_params[wl_index(wl)])) {
+			r->error = xasprintf("preparing workload %s failed", wl->name);
+			goto out_failed_early;
+		}
+	}
+	if (stop_signal) {
+		r->status = RUN_INTERRUPTED;
+		goto out_early;
+	}
+	r->workdir = xasprintf("%s/work/%s", r->cache, r->id);
+	ret = mkdir_p(r->workdir, 0755);
+	if (ret) {
+		r->error = xasprintf("cannot create '%s': %s", r->workdir, strerror(-ret));
+		goto out_failed_early;
+	}
+	{
+		char *logs = run_path(r, "logs");
+
+		mkdir_p(logs, 0755);
+		free(logs);
+	}
+
+	{
+		char *name = xasprintf("patchbench-%s", r->id);
+
+		cg_tree_init(&r->tree, &r->layout, name);
+		free(name);
+	}
+	build_tree(r, churn);
+	for (i = 0; selected[i]; i++) {
+		const struct workload *wl = wl_find(selected[i]);
+
+		add_instances(r, wl, o->wl_params[wl_index(wl)]);
+	}
+	if (cg_tree_create(&r->tree, err, sizeof(err))) {
+		r->error = xstrdup(err);
+		goto out_failed_early;
+	}
+	pr_info("created %zu cgroups below %s (cgroup %s)", r->tree.n, r->tree.run_mem,
+		cg_version_name(r->layout.version));
+	r->t0 = now_ns();
+	write_meta(r, selected);
+
+	r->sampler = sampler_new(r, err, sizeof(err));
+	if (!r->sampler) {
+		r->error = xstrdup(err);
+		r->status = RUN_FAILED;
+		goto out_cleanup;
+	}
+	{
+		static const char *const cols[] = { "cgroup", "phase", "t_ms", "usage_usec",
+						    "user_usec", "system_usec", NULL };
+		char *p = run_path(r, "cpu.tsv");
+
+		cpu_open = !tsv_writer_open(&cpu, p, cols);
+		free(p);
+	}
+	if (cpu_open)
+		cpu_snapshot(r, &cpu, "start");
+	/* Idle siblings first, so they hold their memory when the builders start together. */
+	if (!start_instances(r, selected, true) && !start_instances(r, selected, false))
+		main_loop(r);
+
+out_cleanup:
+	stop_all(r);
+	if (cpu_open) {
+		cpu_snapshot(r, &cpu, "end");
+		tsv_writer_commit(&cpu);
+	}
+	if (r->sampler) {
+		ret = sampler_commit(r->sampler);
+		if (ret)
+			pr_err("cannot write the samples to '%s': %s", r->dir, strerror(-ret));
+		sampler_free(r->sampler);
+		r->sampler = NULL;
+	}
+	if (cg_tree_destroy(&r->tree) && !r->error)
+		r->error = xasprintf("could not remove every cgroup below '%s'", r->tree.run_mem);
+	if (stop_signal)
+		r->status = RUN_INTERRUPTED;
+	else if (r->status == RUN_RUNNING)
+		r->status = r->error ? RUN_FAILED : RUN_COMPLETE;
+	for (i = 0; i < r->ninst; i++) {
+		if (r->inst[i].wl->cleanup)
+			r->inst[i].wl->cleanup(&r->inst[i]);
+		if (r->inst[i].logfd >= 0)
+			close(r->inst[i].logfd);
+	}
+	write_workloads_tsv(r);
+	goto out_finish;
+
+out_failed_early:
+	r->status = stop_signal ? RUN_INTERRUPTED : RUN_FAILED;
+	if (r->tree.run_created)
+		cg_tree_destroy(&r->tree);
+out_early:
+out_finish:
+	if (r->workdir)
+		remove_tree(r->workdir);
+	r->wall_end = wall_ns();
+	write_meta(r, selected);
+	if (r->status == RUN_COMPLETE) {
+		code = 0;
+	} else if (r->error) {
+		pr_err("%s", r->error);
+	}
+	if (r->samples)
+		report_print_dir(r->dir, REPORT_TEXT, stdout);
+	pr_info("result: %s (%s)", r->dir, run_status_name(r->status));
+	for (i = 0; i < r->ninst; i++) {
+		free(r->inst[i].log);
+	}
+	free(r->inst);
+	cg_tree_release(&r->tree);
+	free(r->workdir);
+	free(r->error);
+out_layout:
+	cg_layout_release(&r->layout);
+	free(r->id);
+	free(r->dir);
+	free(r->cache);
+out_free:
+	strv_free(selected);
+	return code;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PB_RUNNER_H
+#define PB_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cgroup.h"
+#include "workload.h"
+
+/* Options of "patchbench run" (table in cmd-run.c). */
+struct run_opts {
+	char *target;		/* host */
+	char *cgroup;		/* auto | v1 | v2 */
+	char *workload;		/* comma-separated workload names */
+	char *scale;		/* smoke | small | full */
+	char *out;		/* result directory; NULL = results/<run-id> */
+	char *source;		/* kernel source dir or tarball */
+	char *cache;		/* cache directory; NULL = default */
+	int depth, builders, idle, jobs, batch;
+	int64_t interval, duration, settle;
+	bool force, quiet;
+	void *wl_params[8];	/* per workload, index as in workloads[] */
+};
+
+enum run_status { RUN_RUNNING, RUN_COMPLETE, RUN_FAILED, RUN_INTERRUPTED };
+const char *run_status_name(enum run_status s);
+
+enum scale { SCALE_SMOKE, SCALE_SMALL, SCALE_FULL };
+
+struct sampler;
+
+struct run {
+	const struct run_opts *o;
+	struct cg_layout layout;
+	struct cg_tree tree;
+	char *id;		/* "20261122-031500" */
+	char *dir;		/* result directory */
+	char *cache;		/* cache directory (sources) */
+	char *workdir;		/* scratch directory of this run, removed at the end */
+	enum scale scale;
+	unsigned cpus, page_size;
+	int64_t t0;		/* monotonic start of the measured window */
+	int64_t wall_start, wall_end;
+	struct wl_inst *inst;
+	size_t ninst;
+	struct sampler *sampler;
+	enum run_status status;
+	char *error;		/* why the run failed, for meta.json */
+	unsigned long samples;
+};
+
+/*
+ * run_spawn - start @fn(@arg) as a process of @wi: inside @wi's cgroup
+ * (or, with @outside, in patchbench's own cgroup, for controllers that
+ * manage cgroups of their own), logging to @wi's log. Sets wi->pid.
+ * Returns 0 or -errno.
+ */
+int run_spawn(struct wl_inst *wi, bool outside, int (*fn)(void *), void *arg);
+/* A run_spawn() @fn that execs the NULL-terminated argv @arg. */
+int run_exec_argv(void *arg);
+/* Absolute path of @name in the run's result directory; caller frees. */
+char *run_path(const struct run *r, const char *name);
+
+/*
+ * run_main - the whole of "patchbench run": validate, create, run, sample,
+ * clean up, write the result directory, print the summary.
+ * Returns the exit code: 0 complete, 1 failed or interrupted, 2 bad input.
+ */
+int run_main(struct run_opts *o);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PB_SAMPLER_H
+#define PB_SAMPLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct run;
+struct sampler;
+
+/*
+ * The 1 Hz memory sampler. For every cgroup of the tree it holds
+ * memory.stat and memory.current (v1: memory.usage_in_bytes and
+ * memory.kmem.usage_in_bytes) open and pread()s them each sample, plus
+ * /proc/vmstat and the root memory.stat; it times each read and computes
+ * the drift checks from the sample. Writes memstat.tsv, readlat.tsv and
+ * drift.tsv in the result directory (as .tmp until sampler_commit()).
+ */
+
+/* Open every file and the output. NULL with errno set and @err filled on failure. */
+struct sampler *sampler_new(struct run *r, char *err, size_t errlen);
+/* Take one sample at monotonic time @t. 0, or -errno if a read failed. */
+int sampler_sample(struct sampler *s, int64_t t);
+/* From now on the cgroup of tree node @node gets "after-deletion" checks. */
+void sampler_mark_deleted(struct sampler *s, int node);
+/* Push what was written so far to disk (partial data survives a crash). */
+int sampler_flush(struct sampler *s);
+/* Rename the TSV files into place. 0 or -errno. */
+int sampler_commit(struct sampler *s);
+/* Close everything; uncommitted output is kept as .tmp. Accepts NULL. */
+void sampler_free(struct sampler *s);
+
+#endif

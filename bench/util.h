@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PB_UTIL_H
+#define PB_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NSEC_PER_SEC 1000000000LL
+#define NSEC_PER_MSEC 1000000LL
+#define NSEC_PER_USEC 1000LL
+
+/* Messages go to stderr, prefixed "patchbench: "; pr_err adds "error: ". */
+void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Set by -q: pr_info becomes silent. */
+extern bool pb_quiet;
+
+/* Allocation that dies on failure (out of memory is not a recoverable state here). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a string the caller must free(). */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated. sb_init/sb_release. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void sb_init(struct strbuf *sb);
+void sb_release(struct strbuf *sb);
+void sb_grow(struct strbuf *sb, size_t extra);
+void sb_add(struct strbuf *sb, const void *data, size_t len);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_reset(struct strbuf *sb);
+/* Hands the buffer to the caller (who frees it) and reinitialises @sb. */
+char *sb_detach(struct strbuf *sb);
+
+/* Monotonic and wall clocks in nanoseconds. */
+int64_t now_ns(void);
+int64_t wall_ns(void);
+
+/*
+ * read_fd_all - read until EOF from @fd into @sb (appending). Returns 0 or -errno.
+ * pread_all - pread from offset 0 until EOF into @sb (replacing). Returns bytes or -errno.
+ * read_file - read a whole file by path into @sb (replacing). Returns 0 or -errno.
+ */
+int read_fd_all(int fd, struct strbuf *sb);
+ssize_t pread_all(int fd, struct strbuf *sb);
+int read_file(const char *path, struct strbuf *sb);
+/* Read a file holding one integer (e.g. memory.current). 0 or -errno. */
+int read_u64_file(const char *path, uint64_t *val);
+/* Write @len bytes of @buf to @path (O_WRONLY, no create/truncate: for sysfs/cgroupfs). */
+int write_file(const char *path, const char *buf, size_t len);
+int write_file_str(const char *path, const char *s);
+
+/*
+ * write_atomic - write @len bytes to "@path.tmp", fsync, rename to @path.
+ * A crash never leaves a half-written @path. Returns 0 or -errno.
+ */
+int write_atomic(const char *path, const void *buf, size_t len);
+/* mkdir -p; 0 or -errno. */
+int mkdir_p(const char *path, mode_t mode);
+/* rm -rf of @path. Only call it on paths this program created. 0 or -errno. */
+int remove_tree(const char *path);
+bool path_exists(const char *path);
+bool is_dir(const char *path);
+
+/*
+ * Value parsers for options and files: 0 on success, -EINVAL on bad syntax,
+ * -ERANGE when out of range. Sizes accept K/M/G/T suffixes (powers of 1024),
+ * durations accept ns/us/ms/s/m/h (a bare number is seconds).
+ */
+int parse_u64(const char *s, uint64_t *out);
+int parse_i64(const char *s, int64_t *out);
+int parse_size(const char *s, uint64_t *out);
+int parse_duration(const char *s, int64_t *ns_out);
+
+/* Split "a,b,c" into a NULL-terminated array; free with strv_free(). */
+char **strv_split(const char *s, char sep);
+void strv_free(char **v);
+size_t strv_len(char *const *v);
+
+/* Format @ns as a short human string ("1.2s", "340ms", "12.5us") into @buf. */
+const char *fmt_duration(char *buf, size_t len, int64_t ns);
+/* Format bytes as "12.3M" etc. */
+const char *fmt_size(char *buf, size_t len, double bytes);
+
+#endif

@@ -1,0 +1,29 @@
+#!/bin/sh
+# install-deps.sh - install the Debian 12 packages patchbench needs, when missing.
+#
+# Idempotent and quiet when everything is present: `make deps` calls it before
+# every build, run and test. Needs root (or sudo) only when something is missing.
+set -eu
+
+PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils
+libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
+linux-source-6.1 linux-perf qemu-system-x86 busybox-static ccache
+gnuplot-nox hyperfine"
+
+missing=
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+# Package lists may be absent on a fresh machine; update once, then install.
+$SUDO apt-get update -qq
+# --no-install-recommends keeps qemu from pulling in a GUI stack.
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "install-deps: done"

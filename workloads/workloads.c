@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * workloads.c - the table of workloads. To add one: write workloads/wl-foo.c
+ * ending in a "const struct workload wl_foo", declare it in workload.h, add
+ * it here and to WORKLOAD_SRCS in the Makefile.
+ */
+#include "workload.h"
+
+#include <string.h>
+
+const struct workload *const workloads[] = {
+	&wl_idle,
+	&wl_kernelbuild,
+	&wl_kmem_churn,
+	NULL,
+};
+
+const struct workload *wl_find(const char *name)
+{
+	const struct workload *const *w;
+
+	for (w = workloads; *w; w++)
+		if (!strcmp((*w)->name, name))
+			return *w;
+	return NULL;
+}
+
+int wl_index(const struct workload *wl)
+{
+	int i;
+
+	for (i = 0; workloads[i]; i++)
+		if (workloads[i] == wl)
+			return i;
+	return -1;
+}
