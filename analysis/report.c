@@ -51,6 +51,13 @@ struct summary {
 	bool have_drift, have_lat;
 };
 
+static const char *last_part(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s && s[1] ? s + 1 : p;
+}
+
 static struct check_sum *get_check(struct summary *s, const char *name)
 {
 	size_t i;
@@ -109,7 +116,8 @@ static int load_drift(struct summary *s, const char *dir)
 		if (e >= c->max_err) {
 			c->max_err = e;
 			free(c->max_where);
-			c->max_where = xasprintf("%s %s", tsv_get(&t, r, c_cg), tsv_get(&t, r, c_key));
+			c->max_where = xasprintf("%s %s", last_part(tsv_get(&t, r, c_cg)),
+						 tsv_get(&t, r, c_key));
 		}
 	}
 	tsv_release(&t);
@@ -228,11 +236,33 @@ static const char *nz(const char *s)
 	return s && *s ? s : "unknown";
 }
 
-static const char *last_part(const char *p)
+/* Print @text after @lead, folded at spaces to fit 72 columns. */
+static void print_wrapped(FILE *out, const char *lead, const char *text)
 {
-	const char *s = strrchr(p, '/');
+	size_t col = strlen(lead), len;
+	const char *p = text;
+	bool first = true;
 
-	return s && s[1] ? s + 1 : p;
+	fputs(lead, out);
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		len = strcspn(p, " ");
+		if (!first && col + 1 + len > 72) {
+			fputs("\n    ", out);
+			col = 4;
+		} else if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, len, out);
+		col += len;
+		p += len;
+		first = false;
+	}
+	fputc('\n', out);
 }
 
 static void print_text(struct summary *s, FILE *out)
@@ -247,13 +277,13 @@ static void print_text(struct summary *s, FILE *out)
 		m->config_hash ? m->config_hash : "unknown");
 	fprintf(out, "  cgroup %s, %d CPUs, page %d, perf event %s\n", nz(m->cgroup_version),
 		m->cpus, m->page_size, nz(m->perf_event));
-	fprintf(out, "  %s, scale %s, depth %d, %d builders -j%d, %d idle\n",
-		nz(m->workloads), nz(m->scale), m->depth, m->builders, m->jobs, m->idle);
+	fprintf(out, "  workloads %s, scale %s\n", nz(m->workloads), nz(m->scale));
+	fprintf(out, "  tree depth %d, %d builders -j%d, %d idle\n", m->depth, m->builders, m->jobs, m->idle);
 	fprintf(out, "  %llu samples every %s over %.1fs, 1 repeat\n",
 		(unsigned long long)m->samples, fmt_duration(a, sizeof(a), m->interval_ns),
 		m->duration_s);
 	if (m->error)
-		fprintf(out, "  error: %s\n", m->error);
+		print_wrapped(out, "  error: ", m->error);
 
 	if (s->have_drift) {
 		fprintf(out, "\nStat drift, absolute error in bytes (bound = %d x %d x %d CPUs x\n"
@@ -270,7 +300,7 @@ static void print_text(struct summary *s, FILE *out)
 				k->err.n ? 100.0 * k->over / k->err.n : 0);
 		}
 		for (i = 0; i < s->nchecks; i++)
-			fprintf(out, "  max %s: %s\n", s->checks[i].name,
+			fprintf(out, "  worst %s: %s\n", s->checks[i].name,
 				s->checks[i].max_where ? s->checks[i].max_where : "-");
 		if (!s->nchecks)
 			fprintf(out, "  (no drift rows)\n");

@@ -70,8 +70,14 @@ static int wl_option(void *ctx, const char *name, const char *value)
 		if (strncmp(name, (*w)->name, n) || name[n] != '-')
 			continue;
 		for (op = (*w)->params; op && op->type != OPT_END; op++) {
+			struct option full;
+
 			if (strcmp(name + n + 1, op->name))
 				continue;
+			/* errors name the option as the user spelled it */
+			full = *op;
+			full.name = name;
+			op = &full;
 			if (op->type == OPT_BOOL)
 				return opt_set(op, o->wl_params[w - workloads], NULL) ? -EINVAL : 0;
 			if (!value) {

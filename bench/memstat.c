@@ -69,7 +69,9 @@ int memstat_parse(const char *buf, size_t len, struct kvlist *out, char *err, si
 			return -EINVAL;
 		}
 		for (; s < le; s++) {
-			if (*s < '0' || *s > '9') {
+			/* a value that does not fit 64 bits is not one the kernel printed */
+			if (*s < '0' || *s > '9' ||
+			    v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10) {
 				report(err, errlen, line, p, le - p);
 				return -EINVAL;
 			}

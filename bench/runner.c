@@ -521,7 +521,7 @@ static void main_loop(struct run *r)
 		}
 		if (r->status == RUN_FAILED)
 			break;
-		if (!pb_quiet && now - last_progress >= NSEC_PER_SEC) {
+		if (!pb_quiet && now - last_progress >= NSEC_PER_SEC - 100 * NSEC_PER_MSEC) {
 			progress_line(r, now);
 			last_progress = now;
 		}
