@@ -12,7 +12,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
 	   -D_GNU_SOURCE -DPATCHBENCH_VERSION='"$(VERSION)"' \
-	   -Ibench -Ianalysis -Iworkloads -Itests -MMD -MP
+	   -Ibench -Ibench/monitors -Ianalysis -Iworkloads -Itests -MMD -MP
 LDLIBS  += -lm
 
 ifeq ($(V),1)
@@ -24,7 +24,8 @@ endif
 BUILD := build
 
 CORE_SRCS := bench/util.c bench/options.c bench/cgroup.c bench/memstat.c bench/sampler.c \
-	     bench/runner.c bench/resultdir.c
+	     bench/runner.c bench/resultdir.c \
+	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c
 ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.c \
 		 analysis/report.c
 WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \

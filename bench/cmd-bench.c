@@ -1,11 +1,955 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd-bench.c - "patchbench bench [COLLECTION]": patchbench's own costs,
+ * measured side by side (perf bench style: named collections, no argument
+ * runs them all).
+ *
+ * A benchmark is not a test: it prints its numbers and whether they meet
+ * their targets, and exits 0 unless something failed to run.
+ */
 #include "builtin.h"
+#include "cgroup.h"
+#include "json.h"
+#include "options.h"
+#include "runner.h"
+#include "sampler.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct bench_opts {
+	int samples, shell_samples, warmup, cgroups;
+	char *format;
+};
+
+static const char *const formats[] = { "text", "json", NULL };
+
+#define O(f) offsetof(struct bench_opts, f)
+static const struct option bench_options[] = {
+	{ "samples", 'n', OPT_INT, O(samples), "200", "N",
+	  "measured samples of the sampler and of the pread loop", NULL, 1, 100000000 },
+	{ "shell-samples", 0, OPT_INT, O(shell_samples), "50", "N",
+	  "measured samples of the shell monitor (0: skip it)", NULL, 0, 1000000 },
+	{ "warmup", 0, OPT_INT, O(warmup), "5", "N", "unmeasured samples before each method",
+	  NULL, 0, 10000 },
+	{ "cgroups", 'c', OPT_INT, O(cgroups), "10", "N", "cgroups in the sampled tree",
+	  NULL, 1, 1000 },
+	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "output format", formats },
+	{ NULL },
+};
+#undef O
+
+/* Where a collection puts its result: text on stdout, or one object of the JSON array. */
+struct bench_out {
+	bool json;
+	struct json_writer w;
+};
+
+static volatile sig_atomic_t stop_signal;
+/* Process group of the running shell monitor, killed by the handler itself. */
+static volatile sig_atomic_t shell_pgid;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+	if (shell_pgid > 0)
+		kill(-shell_pgid, SIGKILL);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: wait4() must return on a signal */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int64_t tv_ns(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * NSEC_PER_SEC + (int64_t)tv->tv_usec * NSEC_PER_USEC;
+}
+
+/* 3 decimals are nanoseconds when the unit is microseconds: enough for JSON. */
+static double round3(double v)
+{
+	return round(v * 1000.0) / 1000.0;
+}
+
+/* ---- sampler: patchbench's sampler vs a bare pread loop vs a shell monitor ---- */
+
+/*
+ * Method: build a small tree (kernelbuild/one/two/three/four/{build-a,
+ * build-b, idle-1..}) below the own memory cgroup, with a process holding
+ * HOLD_BYTES of anonymous memory in each idle-* leaf, so the counters are
+ * not all zero. Then read the sampler's file set three ways, one after the
+ * other, each after --warmup unmeasured samples:
+ *   pread:   the fds held open, the same pread() calls the sampler makes
+ *            (to EOF for memory.stat and /proc/vmstat, one for a number),
+ *            into one buffer, nothing else;
+ *   sampler: sampler_sample() itself, with its TSV output to a temporary
+ *            result directory flushed every 10 samples as runner.c does;
+ *   shell:   an mmtests-style monitor, sh -c 'while ...; cat $f > /dev/null',
+ *            no sleep, so its cost is all fork, exec and cat.
+ * CPU is user+sys: CLOCK_PROCESS_CPUTIME_ID of this process for pread and
+ * sampler (what the kernel does for our reads runs in our context), the
+ * wait4() rusage of sh and the cats it waited for for the shell.
+ * Targets: sampler <= 1.2x pread (the sampler adds little to the kernel's
+ * own cost), shell >= 20x sampler (why patchbench does not use a shell).
+ */
+#define HOLD_BYTES (8u << 20)
+#define TARGET_SAMPLER_VS_PREAD 1.2
+#define TARGET_SHELL_VS_SAMPLER 20.0
+
+struct rfile {
+	char *path;
+	int fd;
+	bool to_eof;		/* read until pread() returns 0, as pread_all() does */
+};
+
+enum method { M_PREAD, M_SAMPLER, M_SHELL, NR_METHODS };
+
+static const char *const method_name[NR_METHODS] = { "pread", "sampler", "shell" };
+static const char *const method_label[NR_METHODS] = {
+	"bare pread loop", "patchbench sampler", "shell monitor (cat)",
+};
+
+struct measure {
+	bool done;
+	int samples;
+	int64_t cpu_ns, user_ns, sys_ns;	/* totals over @samples */
+	int64_t wall_ns;
+};
+
+struct sbench {
+	const struct bench_opts *o;
+	struct run_opts ro;
+	struct run run;
+	bool have_layout;
+	char *tmpdir;
+	struct sampler *s;
+	struct rfile *f;
+	size_t nf;
+	char *buf;
+	size_t bufsz;
+	pid_t *holders;
+	size_t nholders;
+	struct measure m[NR_METHODS];
+	struct utsname uts;
+};
+
+static const char *const chain[] = { "kernelbuild", "one", "two", "three", "four" };
+
+/* The first 5 cgroups are the chain, the rest leaves of its deepest node. */
+static void build_tree(struct cg_tree *t, int n)
+{
+	char name[32];
+	int parent = -1, i, leaf;
+	enum cg_role role;
+
+	for (i = 0; i < n && i < (int)ARRAY_SIZE(chain); i++)
+		parent = cg_tree_add(t, parent, chain[i], CG_INNER);
+	for (leaf = 0; i < n; i++, leaf++) {
+		if (leaf < 2) {
+			snprintf(name, sizeof(name), "build-%c", 'a' + leaf);
+			role = CG_BUILDER;
+		} else {
+			snprintf(name, sizeof(name), "idle-%d", leaf - 1);
+			role = CG_IDLE;
+		}
+		cg_tree_add(t, parent, name, role);
+	}
+}
+
+struct holder_arg {
+	size_t bytes;
+	int ready_fd;
+};
+
+/* Runs in an idle-* cgroup: fault in anonymous memory, say so, wait to be killed. */
+static int hold_memory(void *p)
+{
+	const struct holder_arg *a = p;
+	char *m = mmap(NULL, a->bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		return 1;
+	memset(m, 0x5a, a->bytes);
+	if (write(a->ready_fd, "x", 1) != 1)
+		return 1;
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int start_holders(struct sbench *b, char *err, size_t errlen)
+{
+	const struct cg_tree *t = &b->run.tree;
+	struct holder_arg arg = { .bytes = HOLD_BYTES };
+	int64_t deadline;
+	size_t i, ready = 0;
+	int fds[2], ret = 0;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		return ret;
+	}
+	arg.ready_fd = fds[1];
+	b->holders = xcalloc(t->n, sizeof(*b->holders));
+	for (i = 0; i < t->n; i++) {
+		pid_t pid;
+
+		if (t->nodes[i].role != CG_IDLE)
+			continue;
+		pid = cg_spawn(t, &t->nodes[i], -1, hold_memory, &arg);
+		if (pid < 0) {
+			ret = pid;
+			snprintf(err, errlen, "cannot start a process in '%s': %s",
+				 t->nodes[i].mem_path, strerror(-ret));
+			goto out;
+		}
+		b->holders[b->nholders++] = pid;
+	}
+	deadline = now_ns() + 10 * NSEC_PER_SEC;
+	while (ready < b->nholders) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		char c[64];
+		ssize_t n;
+
+		if (stop_signal)
+			goto out;
+		if (now_ns() > deadline) {
+			ret = -ETIMEDOUT;
+			snprintf(err, errlen, "the idle processes did not fault in their memory "
+				 "within 10s");
+			goto out;
+		}
+		for (i = 0; i < b->nholders; i++) {
+			if (waitpid(b->holders[i], NULL, WNOHANG) == b->holders[i]) {
+				b->holders[i] = 0;
+				ret = -ECHILD;
+				snprintf(err, errlen, "an idle process could not fault in %u bytes",
+					 HOLD_BYTES);
+				goto out;
+			}
+		}
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fds[0], c, sizeof(c));
+		if (n > 0)
+			ready += (size_t)n;
+	}
+out:
+	close(fds[0]);
+	close(fds[1]);
+	return ret;
+}
+
+static void stop_holders(struct sbench *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nholders; i++)
+		if (b->holders[i] > 0)
+			kill(b->holders[i], SIGKILL);
+	for (i = 0; i < b->nholders; i++)
+		if (b->holders[i] > 0)
+			while (waitpid(b->holders[i], NULL, 0) < 0 && errno == EINTR)
+				;
+	b->nholders = 0;
+}
+
+static int add_file(struct sbench *b, const char *dir, const char *name, bool to_eof,
+		    char *err, size_t errlen)
+{
+	struct rfile *f;
+
+	b->f = xrealloc(b->f, (b->nf + 1) * sizeof(*b->f));
+	f = &b->f[b->nf];
+	f->path = xasprintf("%s/%s", dir, name);
+	f->to_eof = to_eof;
+	f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0) {
+		int ret = -errno;
+
+		snprintf(err, errlen, "cannot open '%s': %s", f->path, strerror(errno));
+		free(f->path);
+		return ret;
+	}
+	b->nf++;
+	return 0;
+}
+
+/* The sampler's file set, in the sampler's order (see sampler_new()). */
+static int open_files(struct sbench *b, char *err, size_t errlen)
+{
+	const struct cg_layout *l = &b->run.layout;
+	const struct cg_tree *t = &b->run.tree;
+	bool v2 = l->version == CG_V2;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < t->n && !ret; i++) {
+		const char *dir = t->nodes[i].mem_path;
+
+		ret = add_file(b, dir, "memory.stat", true, err, errlen);
+		if (!ret)
+			ret = add_file(b, dir, v2 ? "memory.current" : "memory.usage_in_bytes",
+				       false, err, errlen);
+		if (!ret && !v2 && l->has_kmem_usage)
+			ret = add_file(b, dir, "memory.kmem.usage_in_bytes", false, err, errlen);
+	}
+	if (!ret && l->has_root_stat)
+		ret = add_file(b, l->mem_mount, "memory.stat", true, err, errlen);
+	if (!ret)
+		ret = add_file(b, "/proc", "vmstat", true, err, errlen);
+	b->bufsz = 1 << 16;
+	b->buf = xmalloc(b->bufsz);
+	return ret;
+}
+
+/* One sample the bare way: read every file, keep nothing. */
+static int pread_sample(struct sbench *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nf; i++) {
+		const struct rfile *f = &b->f[i];
+		size_t off = 0;
+		ssize_t n;
+
+		if (!f->to_eof) {
+			/* like the sampler's read_number(): one pread of at most 63 bytes */
+			n = pread(f->fd, b->buf, 63, 0);
+			if (n <= 0)
+				return n < 0 ? -errno : -ENODATA;
+			continue;
+		}
+		for (;;) {
+			if (off == b->bufsz)
+				return -ENOBUFS;
+			n = pread(f->fd, b->buf + off, b->bufsz - off, (off_t)off);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				return -errno;
+			}
+			if (n == 0)
+				break;
+			off += (size_t)n;
+		}
+	}
+	return 0;
+}
+
+static int sampler_one(struct sbench *b)
+{
+	int ret = sampler_sample(b->s, now_ns());
+
+	/* runner.c's main_loop() flushes every 10 samples: part of the real cost */
+	if (!ret && b->run.samples % 10 == 0)
+		ret = sampler_flush(b->s);
+	return ret;
+}
+
+static int one_sample(struct sbench *b, enum method m)
+{
+	return m == M_PREAD ? pread_sample(b) : sampler_one(b);
+}
+
+struct cpu_mark {
+	int64_t cpu, user, sys, wall;
+};
+
+static void cpu_mark(struct cpu_mark *c)
+{
+	struct timespec ts;
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	c->cpu = (int64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	c->user = tv_ns(&ru.ru_utime);
+	c->sys = tv_ns(&ru.ru_stime);
+	c->wall = now_ns();
+}
+
+/* --warmup unmeasured samples, then --samples measured ones. 0, -EINTR or -errno. */
+static int measure_self(struct sbench *b, enum method m, const char **what)
+{
+	struct measure *r = &b->m[m];
+	struct cpu_mark a, z;
+	int i, ret;
+
+	*what = method_label[m];
+	for (i = 0; i < b->o->warmup; i++) {
+		if (stop_signal)
+			return -EINTR;
+		ret = one_sample(b, m);
+		if (ret)
+			return ret;
+	}
+	cpu_mark(&a);
+	for (i = 0; i < b->o->samples; i++) {
+		if (stop_signal)
+			return -EINTR;
+		ret = one_sample(b, m);
+		if (ret)
+			return ret;
+	}
+	cpu_mark(&z);
+	r->samples = b->o->samples;
+	r->cpu_ns = z.cpu - a.cpu;
+	r->user_ns = z.user - a.user;
+	r->sys_ns = z.sys - a.sys;
+	r->wall_ns = z.wall - a.wall;
+	r->done = true;
+	return 0;
+}
+
+/*
+ * Run the monitor for @n samples and return its rusage in @ru. The files
+ * are the positional parameters, so no quoting and no length limit on the
+ * script; each cat gets "|| exit 1" so a failed read fails the benchmark.
+ */
+static int run_shell(struct sbench *b, int n, struct rusage *ru, int64_t *wall)
+{
+	char *script = xasprintf("i=0; while [ $i -lt %d ]; do for f in \"$@\"; do "
+				 "cat \"$f\" > /dev/null || exit 1; done; i=$((i+1)); done", n);
+	char **argv = xcalloc(b->nf + 5, sizeof(*argv));
+	size_t i, argc = 0;
+	int status = 0, ret = 0;
+	pid_t pid;
+
+	argv[argc++] = "sh";
+	argv[argc++] = "-c";
+	argv[argc++] = script;
+	argv[argc++] = "sh";
+	for (i = 0; i < b->nf; i++)
+		argv[argc++] = b->f[i].path;
+	argv[argc] = NULL;
+
+	fflush(NULL);
+	*wall = now_ns();
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (fd > 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		execv("/bin/sh", argv);
+		fprintf(stderr, "patchbench: error: cannot run '/bin/sh': %s\n", strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);	/* also here, so the group exists before we may kill it */
+	shell_pgid = pid;
+	if (stop_signal)
+		kill(-pid, SIGKILL);
+	while (wait4(pid, &status, 0, ru) < 0) {
+		if (errno != EINTR) {
+			ret = -errno;
+			kill(-pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			break;
+		}
+	}
+	shell_pgid = 0;
+	/* a cat still running after sh was killed is in the group too */
+	kill(-pid, SIGKILL);
+	*wall = now_ns() - *wall;
+	if (stop_signal)
+		ret = -EINTR;
+	else if (!ret && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		ret = -ECHILD;
+out:
+	free(argv);
+	free(script);
+	return ret;
+}
+
+static int measure_shell(struct sbench *b, const char **what)
+{
+	struct measure *r = &b->m[M_SHELL];
+	struct rusage ru;
+	int64_t wall;
+	int ret;
+
+	*what = method_label[M_SHELL];
+	if (!b->o->shell_samples)
+		return 0;
+	/* warm-up: sh, cat and their libraries in the page cache */
+	ret = run_shell(b, b->o->warmup < 2 ? b->o->warmup : 2, &ru, &wall);
+	if (!ret)
+		ret = run_shell(b, b->o->shell_samples, &ru, &wall);
+	if (ret)
+		return ret;
+	r->samples = b->o->shell_samples;
+	r->user_ns = tv_ns(&ru.ru_utime);
+	r->sys_ns = tv_ns(&ru.ru_stime);
+	r->cpu_ns = r->user_ns + r->sys_ns;
+	r->wall_ns = wall;
+	r->done = true;
+	return 0;
+}
+
+static double per_sample_us(const struct measure *m)
+{
+	return m->samples ? (double)m->cpu_ns / m->samples / 1e3 : NAN;
+}
+
+static double ratio(const struct measure *a, const struct measure *b)
+{
+	if (!a->done || !b->done || per_sample_us(b) <= 0)
+		return NAN;
+	return per_sample_us(a) / per_sample_us(b);
+}
+
+/* "memory.stat, memory.usage_in_bytes and memory.kmem.usage_in_bytes" */
+static char *files_per_cgroup(const struct sbench *b)
+{
+	const struct cg_layout *l = &b->run.layout;
+
+	if (l->version == CG_V2)
+		return xstrdup("memory.stat and memory.current");
+	if (l->has_kmem_usage)
+		return xstrdup("memory.stat, memory.usage_in_bytes and\n"
+			       "  memory.kmem.usage_in_bytes");
+	return xstrdup("memory.stat and memory.usage_in_bytes");
+}
+
+static void print_target(const char *what, double r, const char *op, double target, bool met)
+{
+	char val[32];
+
+	if (isnan(r))
+		snprintf(val, sizeof(val), "n/a");
+	else
+		snprintf(val, sizeof(val), "%.2fx", r);
+	printf("  %-22s %9s   target %s %gx: %s\n", what, val, op, target,
+	       isnan(r) ? "not measured" : met ? "met" : "NOT met");
+}
+
+static void sampler_text(const struct sbench *b)
+{
+	const struct run *r = &b->run;
+	const struct measure *base = &b->m[M_PREAD];
+	double sr = ratio(&b->m[M_SAMPLER], base), hr = ratio(&b->m[M_SHELL], &b->m[M_SAMPLER]);
+	char *fpc = files_per_cgroup(b);
+	int m;
+
+	printf("sampler: CPU cost per memory.stat sample, three ways to read the\n"
+	       "same files\n");
+	printf("  kernel %s, cgroup %s, %u CPUs\n", b->uts.release,
+	       cg_version_name(r->layout.version), r->cpus);
+	printf("  %zu cgroups in a tree below the own memory cgroup (%zu idle-*\n"
+	       "  holding %u MiB each); %zu files per sample: %s of\n"
+	       "  each cgroup,%s /proc/vmstat\n",
+	       r->tree.n, b->nholders, HOLD_BYTES >> 20, b->nf, fpc,
+	       r->layout.has_root_stat ? " the root memory.stat," : "");
+	free(fpc);
+	printf("\n  %-26s%9s%16s%17s\n", "method", "samples", "cpu us/sample", "ratio to pread");
+	for (m = 0; m < NR_METHODS; m++) {
+		const struct measure *x = &b->m[m];
+
+		if (!x->done) {
+			printf("  %-26s%9s%16s%17s\n", method_label[m], "-", "skipped", "-");
+			continue;
+		}
+		printf("  %-26s%9d%16.1f%16.2fx\n", method_label[m], x->samples,
+		       per_sample_us(x), ratio(x, base));
+	}
+	printf("\n");
+	print_target("patchbench vs pread:", sr, "<=", TARGET_SAMPLER_VS_PREAD,
+		     sr <= TARGET_SAMPLER_VS_PREAD);
+	print_target("shell vs patchbench:", hr, ">=", TARGET_SHELL_VS_SAMPLER,
+		     hr >= TARGET_SHELL_VS_SAMPLER);
+	printf("  cpu = user+sys: this process (CLOCK_PROCESS_CPUTIME_ID) for pread\n"
+	       "  and sampler, sh and its cats (wait4 rusage) for the shell; after\n"
+	       "  %d warm-up samples. The sampler's time includes parsing, drift\n"
+	       "  checks and its TSV output (memstat, readlat, drift.tsv).\n", b->o->warmup);
+}
+
+static void json_target(struct json_writer *w, const char *name, double r, const char *op,
+			double target, bool met)
+{
+	jw_obj_begin(w);
+	jw_kstr(w, "name", name);
+	jw_kdouble(w, "ratio", round3(r));
+	jw_kstr(w, "op", op);
+	jw_kdouble(w, "target", target);
+	if (isnan(r)) {
+		jw_key(w, "met");
+		jw_null(w);
+	} else {
+		jw_kbool(w, "met", met);
+	}
+	jw_obj_end(w);
+}
+
+static void sampler_json(const struct sbench *b, struct json_writer *w)
+{
+	const struct run *r = &b->run;
+	const struct measure *base = &b->m[M_PREAD];
+	double sr = ratio(&b->m[M_SAMPLER], base), hr = ratio(&b->m[M_SHELL], &b->m[M_SAMPLER]);
+	size_t i;
+	int m;
+
+	jw_obj_begin(w);
+	jw_kstr(w, "name", "sampler");
+	jw_kstr(w, "summary", "CPU cost per memory.stat sample");
+	jw_kstr(w, "kernel_release", b->uts.release);
+	jw_kstr(w, "cgroup_version", cg_version_name(r->layout.version));
+	jw_kint(w, "cpus", r->cpus);
+	jw_kint(w, "cgroups", (int64_t)r->tree.n);
+	jw_kint(w, "idle_processes", (int64_t)b->nholders);
+	jw_kint(w, "idle_bytes_each", HOLD_BYTES);
+	jw_kint(w, "files_per_sample", (int64_t)b->nf);
+	jw_key(w, "files");
+	jw_arr_begin(w);
+	for (i = 0; i < b->nf; i++)
+		jw_str(w, b->f[i].path);
+	jw_arr_end(w);
+	jw_kint(w, "warmup", b->o->warmup);
+	jw_kstr(w, "cpu_clock", "CLOCK_PROCESS_CPUTIME_ID (pread, sampler); wait4 rusage (shell)");
+	jw_key(w, "methods");
+	jw_arr_begin(w);
+	for (m = 0; m < NR_METHODS; m++) {
+		const struct measure *x = &b->m[m];
+
+		if (!x->done)
+			continue;
+		jw_obj_begin(w);
+		jw_kstr(w, "name", method_name[m]);
+		jw_kstr(w, "label", method_label[m]);
+		jw_kint(w, "samples", x->samples);
+		jw_kdouble(w, "cpu_us_per_sample", round3(per_sample_us(x)));
+		/* the user/sys split comes from tick sampling: rough over short runs */
+		jw_kdouble(w, "user_us_per_sample", round3((double)x->user_ns / x->samples / 1e3));
+		jw_kdouble(w, "sys_us_per_sample", round3((double)x->sys_ns / x->samples / 1e3));
+		jw_kdouble(w, "wall_us_per_sample", round3((double)x->wall_ns / x->samples / 1e3));
+		jw_kdouble(w, "ratio_to_pread", round3(ratio(x, base)));
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "targets");
+	jw_arr_begin(w);
+	json_target(w, "sampler_vs_pread", sr, "<=", TARGET_SAMPLER_VS_PREAD,
+		    sr <= TARGET_SAMPLER_VS_PREAD);
+	json_target(w, "shell_vs_sampler", hr, ">=", TARGET_SHELL_VS_SAMPLER,
+		    hr >= TARGET_SHELL_VS_SAMPLER);
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+/* Everything sbench_setup() made, removed in reverse; safe on a partial setup. */
+static int sbench_release(struct sbench *b)
+{
+	size_t i;
+	int ret = 0;
+
+	sampler_free(b->s);
+	b->s = NULL;
+	for (i = 0; i < b->nf; i++) {
+		close(b->f[i].fd);
+		free(b->f[i].path);
+	}
+	free(b->f);
+	free(b->buf);
+	stop_holders(b);
+	free(b->holders);
+	if (b->run.tree.run_created && cg_tree_destroy(&b->run.tree)) {
+		pr_err("could not remove every cgroup below '%s'", b->run.tree.run_mem);
+		ret = -EBUSY;
+	}
+	if (b->tmpdir && remove_tree(b->tmpdir)) {
+		pr_err("could not remove '%s'", b->tmpdir);
+		ret = -EIO;
+	}
+	free(b->tmpdir);
+	cg_tree_release(&b->run.tree);
+	if (b->have_layout)
+		cg_layout_release(&b->run.layout);
+	return ret;
+}
+
+static int sbench_setup(struct sbench *b, char *err, size_t errlen)
+{
+	struct run *r = &b->run;
+	const char *tmp = getenv("TMPDIR");
+	char *name;
+	long ps;
+	int ret;
+
+	r->o = &b->ro;
+	b->ro.batch = 64;
+	uname(&b->uts);
+	ret = cg_layout_detect(&r->layout, "auto", err, errlen);
+	if (ret)
+		return ret;
+	b->have_layout = true;
+	r->cpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	ps = sysconf(_SC_PAGESIZE);
+	r->page_size = ps > 0 ? (unsigned)ps : 4096;
+
+	b->tmpdir = xasprintf("%s/patchbench-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(b->tmpdir)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create '%s': %s", b->tmpdir, strerror(errno));
+		free(b->tmpdir);
+		b->tmpdir = NULL;
+		return ret;
+	}
+	r->dir = b->tmpdir;
+
+	name = xasprintf("patchbench-bench-%d", (int)getpid());
+	cg_tree_init(&r->tree, &r->layout, name);
+	free(name);
+	build_tree(&r->tree, b->o->cgroups);
+	ret = cg_tree_create(&r->tree, err, errlen);
+	if (ret)
+		return ret;
+	if (stop_signal)
+		return -EINTR;
+	ret = start_holders(b, err, errlen);
+	if (ret || stop_signal)
+		return ret ? ret : -EINTR;
+	r->t0 = now_ns();
+	b->s = sampler_new(r, err, errlen);
+	if (!b->s)
+		return -errno;
+	return open_files(b, err, errlen);
+}
+
+static int bench_sampler(const struct bench_opts *o, struct bench_out *out)
+{
+	struct sbench b;
+	const char *what = "setup";
+	char err[512] = "";
+	int ret, r;
+
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	ret = sbench_setup(&b, err, sizeof(err));
+	if (!ret)
+		ret = measure_self(&b, M_PREAD, &what);
+	if (!ret)
+		ret = measure_self(&b, M_SAMPLER, &what);
+	if (!ret)
+		ret = measure_shell(&b, &what);
+	if (!ret) {
+		if (out->json)
+			sampler_json(&b, &out->w);
+		else
+			sampler_text(&b);
+	} else if (ret == -EINTR || stop_signal) {
+		ret = -EINTR;
+	} else if (err[0]) {
+		pr_err("%s", err);
+	} else {
+		pr_err("sampler benchmark: %s failed: %s", what,
+		       ret == -ECHILD ? "a read failed or the process died" : strerror(-ret));
+	}
+	r = sbench_release(&b);
+	return ret ? ret : r;
+}
+
+/* ---- collections ---------------------------------------------------- */
+
+struct bench_collection {
+	const char *name;
+	const char *summary;
+	int (*run)(const struct bench_opts *o, struct bench_out *out);
+};
+
+static const struct bench_collection collections[] = {
+	{ "sampler", "CPU per memory.stat sample: sampler vs pread loop vs shell",
+	  bench_sampler },
+};
+
+static const struct bench_collection *find_collection(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(collections); i++)
+		if (!strcmp(collections[i].name, name))
+			return &collections[i];
+	return NULL;
+}
+
+static void bench_help_extra(void)
+{
+	size_t i;
+
+	printf("\ncollections:\n");
+	for (i = 0; i < ARRAY_SIZE(collections); i++)
+		printf("  %-10s %s\n", collections[i].name, collections[i].summary);
+	printf("  %-10s %s\n", "all", "every collection (the default)");
+	printf("\nNeeds root: the sampler benchmark creates a small cgroup tree below\n"
+	       "this process's own memory cgroup and removes it at the end. Prints\n"
+	       "whether each target is met; exit 0 unless something failed to run,\n"
+	       "1 if it failed or was interrupted, 2 for bad input.\n");
+}
+
+/*
+ * Options may come before and after the collection names (perf bench style:
+ * "patchbench bench sampler --samples 500"). opt_parse() stops at the first
+ * non-option, so take that word out and parse again from the start until
+ * none is left; the names end up in @names. Returns 0, -1 or -2 as opt_parse().
+ */
+static int parse_args(const struct opt_cmd *cmd, struct bench_opts *o, int argc, char **argv,
+		      char **names, int *nnames)
+{
+	char **args = xcalloc(argc + 1, sizeof(*args));
+	int n = argc, i, ret = 0;
+
+	memcpy(args, argv, argc * sizeof(*args));
+	*nnames = 0;
+	for (;;) {
+		i = opt_parse(cmd, o, n, args);
+		if (i < 0) {
+			ret = i;
+			break;
+		}
+		if (i >= n)
+			break;
+		names[(*nnames)++] = args[i];
+		memmove(&args[i], &args[i + 1], (n - i) * sizeof(*args));
+		n--;
+	}
+	free(args);
+	return ret;
+}
+
+/**
+ * cmd_bench - "patchbench bench [COLLECTION...] [options]"
+ * @argc: argument count, argv[0] being "bench"
+ * @argv: arguments
+ *
+ * Runs the named benchmark collections ("all" or none: every one) and
+ * prints their results as text or as one JSON document.
+ *
+ * Return: 0 if every collection ran, 1 if one failed or a signal stopped
+ * it, 2 for a usage error or without root.
+ */
 int cmd_bench(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	pr_err("not yet");
-	return 2;
+	struct bench_opts o;
+	struct opt_cmd cmd = {
+		.name = "bench",
+		.usage = "patchbench bench [COLLECTION...] [options]",
+		.summary = "Measure patchbench's own costs, side by side with the alternatives.",
+		.opts = bench_options,
+		.extra_help = bench_help_extra,
+	};
+	const struct bench_collection *run[ARRAY_SIZE(collections)];
+	char **names = xcalloc(argc + 1, sizeof(*names));
+	struct bench_out out;
+	struct strbuf sb = STRBUF_INIT;
+	size_t nrun = 0, i, k;
+	int nnames, ret, code = 2;
+
+	memset(&o, 0, sizeof(o));
+	memset(&out, 0, sizeof(out));
+	ret = parse_args(&cmd, &o, argc, argv, names, &nnames);
+	if (ret == -2) {
+		code = 0;
+		goto out;
+	}
+	if (ret < 0)
+		goto out;
+	for (i = 0; i < (size_t)nnames; i++) {
+		bool all = !strcmp(names[i], "all");
+		const struct bench_collection *c = all ? NULL : find_collection(names[i]);
+
+		if (!all && !c) {
+			pr_err("unknown benchmark collection '%s' (see 'patchbench bench --help')",
+			       names[i]);
+			goto out;
+		}
+		for (k = 0; k < ARRAY_SIZE(collections); k++) {
+			const struct bench_collection *x = &collections[k];
+			size_t j;
+
+			if (!all && x != c)
+				continue;
+			for (j = 0; j < nrun && run[j] != x; j++)
+				;
+			if (j == nrun)
+				run[nrun++] = x;
+		}
+	}
+	if (!nnames)
+		for (k = 0; k < ARRAY_SIZE(collections); k++)
+			run[nrun++] = &collections[k];
+	if (geteuid() != 0) {
+		pr_err("patchbench bench needs root (it creates cgroups)");
+		goto out;
+	}
+
+	install_signals();
+	out.json = !strcmp(o.format, "json");
+	if (out.json) {
+		jw_init(&out.w, &sb);
+		jw_obj_begin(&out.w);
+		jw_kint(&out.w, "schema", 1);
+		jw_kstr(&out.w, "tool_version", PATCHBENCH_VERSION);
+		jw_key(&out.w, "benchmarks");
+		jw_arr_begin(&out.w);
+	}
+	code = 0;
+	for (i = 0; i < nrun; i++) {
+		if (!out.json && i)
+			printf("\n");
+		fflush(stdout);
+		ret = run[i]->run(&o, &out);
+		if (ret == -EINTR || stop_signal) {
+			pr_err("interrupted by %s; the benchmark's cgroups and files are removed",
+			       strsignal(stop_signal ? stop_signal : SIGINT));
+			code = 1;
+			break;
+		}
+		if (ret)
+			code = 1;
+	}
+	if (out.json) {
+		jw_arr_end(&out.w);
+		jw_obj_end(&out.w);
+		if (!stop_signal)
+			printf("%s\n", sb.buf);
+	}
+out:
+	sb_release(&sb);
+	free(names);
+	opt_release(bench_options, &o);
+	return code;
 }

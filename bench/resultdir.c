@@ -51,6 +51,7 @@ static const struct meta_field {
 	{ "samples", MF_U64, offsetof(struct meta, samples) },
 	{ "error", MF_STR, offsetof(struct meta, error) },
 	{ "failed_log", MF_STR, offsetof(struct meta, failed_log) },
+	{ "notes", MF_STR, offsetof(struct meta, notes) },
 };
 
 #define FIELD(m, f, T) ((T *)((char *)(m) + (f)->offset))

@@ -42,6 +42,7 @@ struct meta {
 	uint64_t samples;
 	char *error;		/* why it failed, or NULL */
 	char *failed_log;	/* log of the failed workload, relative, or NULL */
+	char *notes;		/* why optional monitors are off, or NULL */
 	struct meta_param *params;
 	size_t nparams;
 };

@@ -9,7 +9,7 @@
 #include "runner.h"
 #include "report.h"
 #include "resultdir.h"
-#include "sampler.h"
+#include "monitor.h"
 #include "tsv.h"
 #include "util.h"
 
@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_signal;
+
+static void monitors_event(struct run *r, enum mon_event ev, int node);
 
 static void on_signal(int sig)
 {
@@ -222,6 +224,10 @@ static void fill_meta(const struct run *r, struct meta *m, char **selected)
 	}
 	m->samples = r->samples;
 	m->error = r->error ? xstrdup(r->error) : NULL;
+	m->notes = r->notes.len ? xstrdup(r->notes.buf) : NULL;
+	for (size_t i = 0; monitors[i]; i++)
+		if (r->mon_priv[i] && monitors[i]->meta)
+			monitors[i]->meta(r, r->mon_priv[i], m);
 	for (size_t i = 0; i < r->ninst; i++)
 		if (r->inst[i].state == WL_FAILED && !m->failed_log)
 			m->failed_log = xstrdup(r->inst[i].log);
@@ -252,26 +258,6 @@ static int write_meta(struct run *r, char **selected)
 	if (ret)
 		pr_err("cannot write '%s/meta.json': %s", r->dir, strerror(-ret));
 	return ret;
-}
-
-/* cpu.tsv: per-cgroup CPU time at the start and at the end of the run. */
-static void cpu_snapshot(struct run *r, struct tsv_writer *w, const char *phase)
-{
-	size_t i;
-
-	for (i = 0; i < r->tree.n; i++) {
-		struct cg_cpu c;
-
-		if (cg_read_cpu(&r->tree, &r->tree.nodes[i], &c))
-			continue;
-		tsv_put_str(w, r->tree.nodes[i].rel);
-		tsv_put_str(w, phase);
-		tsv_put_i64(w, (now_ns() - r->t0) / NSEC_PER_MSEC);
-		tsv_put_u64(w, c.usage_us);
-		tsv_put_u64(w, c.user_us);
-		tsv_put_u64(w, c.system_us);
-		tsv_end_row(w);
-	}
 }
 
 static int write_workloads_tsv(struct run *r)
@@ -330,7 +316,7 @@ static void inst_exited(struct run *r, struct wl_inst *wi, int status)
 		return;
 	wi->end_ns = now_ns();
 	if (st == WL_DONE && wi->wl->role == CG_CHURN)
-		sampler_mark_deleted(r->sampler, wi->node);
+		monitors_event(r, MON_CHILDREN_DELETED, wi->node);
 	if (st == WL_FAILED && !r->error) {
 		r->error = xasprintf("workload %s in '%s' failed with exit code %d (see %s/%s)",
 				     wi->wl->name, r->tree.nodes[wi->node].rel, code, r->dir,
@@ -489,6 +475,82 @@ static void add_instances(struct run *r, const struct workload *wl, void *params
 	}
 }
 
+/* Start every wanted monitor; a required one that fails fails the run. */
+static int monitors_start(struct run *r)
+{
+	char err[512];
+	size_t i;
+
+	for (i = 0; monitors[i]; i++) {
+		const struct monitor *m = monitors[i];
+		void *priv = NULL;
+
+		if (m->wanted && !m->wanted(r))
+			continue;
+		err[0] = '\0';
+		if (m->start(r, &priv, err, sizeof(err))) {
+			if (m->required) {
+				r->error = xasprintf("monitor %s: %s", m->name, err);
+				r->status = RUN_FAILED;
+				return -1;
+			}
+			pr_warn("monitor %s is off: %s", m->name, err);
+			sb_addf(&r->notes, "%s%s: %s", r->notes.len ? "; " : "", m->name, err);
+			continue;
+		}
+		/* a monitor with no state still needs a non-NULL mark */
+		r->mon_priv[i] = priv ? priv : (void *)r;
+	}
+	return 0;
+}
+
+static void monitors_sample(struct run *r, int64_t t)
+{
+	size_t i;
+
+	for (i = 0; monitors[i]; i++)
+		if (r->mon_priv[i] && monitors[i]->sample)
+			monitors[i]->sample(r, r->mon_priv[i], t);
+	r->samples++;
+}
+
+static void monitors_event(struct run *r, enum mon_event ev, int node)
+{
+	size_t i;
+
+	for (i = 0; monitors[i]; i++)
+		if (r->mon_priv[i] && monitors[i]->event)
+			monitors[i]->event(r, r->mon_priv[i], ev, node);
+}
+
+/* Stop every monitor (last reads, commit files) while the cgroups still exist. */
+static void monitors_stop(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; monitors[i]; i++) {
+		const struct monitor *m = monitors[i];
+
+		if (!r->mon_priv[i])
+			continue;
+		if (m->stop && m->stop(r, r->mon_priv[i]) && m->required && !r->error) {
+			r->error = xasprintf("monitor %s could not write its results", m->name);
+			r->status = RUN_FAILED;
+		}
+	}
+}
+
+static void monitors_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; monitors[i]; i++) {
+		if (r->mon_priv[i] && r->mon_priv[i] != (void *)r && monitors[i]->free)
+			monitors[i]->free(r->mon_priv[i]);
+		r->mon_priv[i] = NULL;
+	}
+}
+
 static void sleep_until(int64_t t)
 {
 	struct timespec ts = { t / NSEC_PER_SEC, t % NSEC_PER_SEC };
@@ -507,11 +569,9 @@ static void main_loop(struct run *r)
 	for (;;) {
 		now = now_ns();
 		if (now >= next) {
-			sampler_sample(r->sampler, now);
+			monitors_sample(r, now);
 			while (next <= now)
 				next += o->interval;
-			if (r->samples % 10 == 0)
-				sampler_flush(r->sampler);
 		}
 		reap(r);
 		if (stop_signal) {
@@ -536,7 +596,8 @@ static void main_loop(struct run *r)
 				end_at = r->t0 + 10 * NSEC_PER_SEC;
 		}
 		if (end_at && now >= end_at) {
-			sampler_sample(r->sampler, now_ns());
+			monitors_sample(r, now_ns());
+			monitors_event(r, MON_WORKLOADS_DONE, -1);
 			break;
 		}
 		sleep_until(end_at && end_at < next ? end_at : next);
@@ -561,8 +622,7 @@ int run_main(struct run_opts *o)
 	struct run run, *r = &run;
 	char err[512];
 	char **selected = NULL;
-	struct tsv_writer cpu;
-	bool cpu_open = false, churn = false;
+	bool churn = false;
 	size_t i;
 	int ret, code = 2;
 	long ps;
@@ -676,39 +736,17 @@ int run_main(struct run_opts *o)
 	r->t0 = now_ns();
 	write_meta(r, selected);
 
-	r->sampler = sampler_new(r, err, sizeof(err));
-	if (!r->sampler) {
-		r->error = xstrdup(err);
-		r->status = RUN_FAILED;
+	if (monitors_start(r))
 		goto out_cleanup;
-	}
-	{
-		static const char *const cols[] = { "cgroup", "phase", "t_ms", "usage_usec",
-						    "user_usec", "system_usec", NULL };
-		char *p = run_path(r, "cpu.tsv");
-
-		cpu_open = !tsv_writer_open(&cpu, p, cols);
-		free(p);
-	}
-	if (cpu_open)
-		cpu_snapshot(r, &cpu, "start");
 	/* Idle siblings first, so they hold their memory when the builders start together. */
-	if (!start_instances(r, selected, true) && !start_instances(r, selected, false))
+	if (!start_instances(r, selected, true) && !start_instances(r, selected, false)) {
+		monitors_event(r, MON_WORKLOADS_STARTED, -1);
 		main_loop(r);
+	}
 
 out_cleanup:
 	stop_all(r);
-	if (cpu_open) {
-		cpu_snapshot(r, &cpu, "end");
-		tsv_writer_commit(&cpu);
-	}
-	if (r->sampler) {
-		ret = sampler_commit(r->sampler);
-		if (ret)
-			pr_err("cannot write the samples to '%s': %s", r->dir, strerror(-ret));
-		sampler_free(r->sampler);
-		r->sampler = NULL;
-	}
+	monitors_stop(r);
 	if (cg_tree_destroy(&r->tree) && !r->error)
 		r->error = xasprintf("could not remove every cgroup below '%s'", r->tree.run_mem);
 	if (stop_signal)
@@ -741,6 +779,8 @@ out_finish:
 	}
 	if (r->samples)
 		report_print_dir(r->dir, REPORT_TEXT, stdout);
+	monitors_free(r);
+	sb_release(&r->notes);
 	pr_info("result: %s (%s)", r->dir, run_status_name(r->status));
 	for (i = 0; i < r->ninst; i++) {
 		free(r->inst[i].log);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "util.h"
 #include "workload.h"
 
 /* Options of "patchbench run" (table in cmd-run.c). */
@@ -29,8 +30,6 @@ const char *run_status_name(enum run_status s);
 
 enum scale { SCALE_SMOKE, SCALE_SMALL, SCALE_FULL };
 
-struct sampler;
-
 struct run {
 	const struct run_opts *o;
 	struct cg_layout layout;
@@ -45,7 +44,8 @@ struct run {
 	int64_t wall_start, wall_end;
 	struct wl_inst *inst;
 	size_t ninst;
-	struct sampler *sampler;
+	void *mon_priv[8];	/* per monitor, index as in monitors[]; NULL = off */
+	struct strbuf notes;	/* why optional monitors are off, for meta.json */
 	enum run_status status;
 	char *error;		/* why the run failed, for meta.json */
 	unsigned long samples;

@@ -383,7 +383,6 @@ int sampler_sample(struct sampler *s, int64_t t)
 	}
 	if (s->root && s->root->ok && s->vm_ok)
 		check_root(s);
-	s->r->samples++;
 	return ret;
 }
 

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * monitors.c - the table of monitors. To add one: write
+ * bench/monitors/mon-foo.c ending in a "const struct monitor mon_foo",
+ * declare it in monitor.h, add it here and to MONITOR_SRCS in the Makefile.
+ */
+#include "monitor.h"
+
+#include <stddef.h>
+
+const struct monitor *const monitors[] = {
+	&mon_memstat,
+	&mon_cpustat,
+	NULL,
+};
