@@ -17,6 +17,7 @@
 static const char *const targets[] = { "host", NULL };
 static const char *const cgroup_modes[] = { "auto", "v1", "v2", NULL };
 static const char *const scales[] = { "smoke", "small", "full", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
 
 #define O(f) offsetof(struct run_opts, f)
 static const struct option run_options[] = {
@@ -53,6 +54,14 @@ static const struct option run_options[] = {
 	{ "force", 'f', OPT_BOOL, O(force), NULL, NULL,
 	  "replace an existing result directory" },
 	{ "quiet", 'q', OPT_BOOL, O(quiet), NULL, NULL, "no progress lines" },
+	{ "perf", 0, OPT_BOOL, O(perf), NULL, NULL,
+	  "perf record -a over the measured window (cycles, or cpu-clock without a PMU)" },
+	{ "perf-freq", 0, OPT_INT, O(perf_freq), "999", "HZ", "perf record sampling frequency",
+	  NULL, 1, 100000 },
+	{ "perf-keep", 0, OPT_CHOICE, O(perf_keep), "yes", "yes|no",
+	  "keep perf.data in the result directory", yes_no },
+	{ "trace", 0, OPT_STRING, O(trace), NULL, "LIST",
+	  "tracepoint monitors, comma-separated: rss_stat" },
 	{ NULL },
 };
 #undef O
@@ -107,7 +116,7 @@ static void run_help_extra(void)
 	       "Results: meta.json, memstat.tsv, readlat.tsv, drift.tsv, cpu.tsv,\n"
 	       "workloads.tsv and logs/ (see results/README.md). Exit: 0 complete,\n"
 	       "1 failed or interrupted, 2 bad input.\n\n"
-	       "example: patchbench run --workload kernelbuild,idle,kmem-churn --builders 2 --idle 3\n");
+	       "example: patchbench run -w kernelbuild,idle,kmem-churn --builders 2 --idle 3\n");
 }
 
 int cmd_run(int argc, char **argv)

@@ -247,6 +247,37 @@ int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv)
 	return i;
 }
 
+/* "  --name ARG" in a 30-column field, then @help folded to 79 columns. */
+static void print_help(const char *left, const char *help)
+{
+	size_t col;
+	const char *p = help;
+
+	if (strlen(left) >= 30) {
+		printf("%s\n%31s", left, "");
+	} else {
+		printf("%-30s ", left);
+	}
+	col = 31;
+	while (*p) {
+		size_t len = strcspn(p, " ");
+
+		if (col > 31 && col + 1 + len > 79) {
+			printf("\n%31s", "");
+			col = 31;
+		} else if (col > 31) {
+			putchar(' ');
+			col++;
+		}
+		fwrite(p, 1, len, stdout);
+		col += len;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
 void opt_print_table(const struct option *opts, const char *prefix)
 {
 	const struct option *o;
@@ -262,18 +293,23 @@ void opt_print_table(const struct option *opts, const char *prefix)
 			n = snprintf(left, sizeof(left), "      --%s%s", prefix, o->name);
 		if (o->type != OPT_BOOL && n < (int)sizeof(left))
 			snprintf(left + n, sizeof(left) - n, " %s", o->argname ? o->argname : "VAL");
-		printf("%-30s %s", left, o->help);
-		if (o->type == OPT_CHOICE) {
-			const char *const *c;
+		{
+			struct strbuf h = STRBUF_INIT;
 
-			printf(" (");
-			for (c = o->choices; *c; c++)
-				printf("%s%s", c == o->choices ? "" : "|", *c);
-			printf(")");
+			sb_adds(&h, o->help);
+			if (o->type == OPT_CHOICE) {
+				const char *const *c;
+
+				sb_adds(&h, " (");
+				for (c = o->choices; *c; c++)
+					sb_addf(&h, "%s%s", c == o->choices ? "" : "|", *c);
+				sb_adds(&h, ")");
+			}
+			if (o->def && o->type != OPT_BOOL)
+				sb_addf(&h, " [%s]", o->def);
+			print_help(left, h.buf);
+			sb_release(&h);
 		}
-		if (o->def && o->type != OPT_BOOL)
-			printf(" [%s]", o->def);
-		printf("\n");
 	}
 }
 

@@ -22,6 +22,10 @@ struct run_opts {
 	int depth, builders, idle, jobs, batch;
 	int64_t interval, duration, settle;
 	bool force, quiet;
+	bool perf;		/* --perf: perf record -a over the measured window */
+	char *perf_keep;	/* --perf-keep yes|no: keep perf.data */
+	int perf_freq;		/* --perf-freq HZ */
+	char *trace;		/* --trace LIST: tracepoint monitors, e.g. "rss_stat" */
 	void *wl_params[8];	/* per workload, index as in workloads[] */
 };
 
