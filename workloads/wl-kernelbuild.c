@@ -13,8 +13,9 @@
  * Each builder has its own O= directory below the run's scratch directory;
  * the source tree is shared and never written to.
  */
-#include "workload.h"
+#include "ksrc.h"
 #include "runner.h"
+#include "workload.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,8 +26,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define DEFAULT_TARBALL "/usr/src/linux-source-6.1.tar.xz"
 
 struct kb_params {
 	char *targets;
@@ -41,9 +40,8 @@ static const struct option kb_params[] = {
 	{ NULL },
 };
 
-/* Resolved once per run by check/prepare. */
-static char *kb_src;		/* source tree used by every builder */
-static char *kb_tarball;	/* tarball to unpack into the cache, or NULL */
+/* The source tree every builder of this run uses, set by prepare. */
+static char *kb_src;
 
 struct kb_inst {
 	char *objdir;
@@ -53,139 +51,21 @@ struct kb_inst {
 	unsigned cc;
 };
 
-static bool looks_like_tree(const char *dir)
-{
-	char *mk = xasprintf("%s/Makefile", dir), *mm = xasprintf("%s/mm", dir);
-	bool ok = path_exists(mk) && is_dir(mm);
-
-	free(mk);
-	free(mm);
-	return ok;
-}
-
-static bool is_tarball(const char *p)
-{
-	return strstr(p, ".tar") != NULL;
-}
-
 static int kb_check(struct run *r, void *params, char *err, size_t errlen)
 {
-	const char *src = r->o->source ? r->o->source : DEFAULT_TARBALL;
-	(void)params;
-
-	free(kb_src);
-	free(kb_tarball);
-	kb_src = kb_tarball = NULL;
-	if (is_dir(src)) {
-		if (!looks_like_tree(src)) {
-			snprintf(err, errlen, "kernel source '%s' is not a kernel tree (no Makefile and mm/)",
-				 src);
-			return -EINVAL;
-		}
-		kb_src = realpath(src, NULL);
-		return kb_src ? 0 : -errno;
-	}
-	if (!path_exists(src)) {
-		snprintf(err, errlen, "kernel source '%s' not found%s", src,
-			 r->o->source ? "" : " (install linux-source-6.1 or pass --source DIR)");
-		return -ENOENT;
-	}
-	if (!is_tarball(src)) {
-		snprintf(err, errlen, "kernel source '%s' is neither a directory nor a .tar archive",
-			 src);
-		return -EINVAL;
-	}
-	kb_tarball = realpath(src, NULL);
-	return kb_tarball ? 0 : -errno;
+	return ksrc_check(r->o->source, err, errlen);
 }
 
-static int run_cmd(char *const argv[], const char *log)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
-}
-
-/* Unpack the tarball once into <cache>/src/<name>; atomic via rename. */
 static int kb_prepare(struct run *r, void *params)
 {
-	char *base, *dot, *srcdir, *tmp = NULL, *top = NULL, *log = NULL;
-	int ret = 0;
-	int64_t t;
-	(void)params;
+	char err[512];
+	int ret;
 
-	if (!kb_tarball)
-		return 0;
-	base = xstrdup(strrchr(kb_tarball, '/') + 1);
-	dot = strstr(base, ".tar");
-	*dot = '\0';
-	srcdir = xasprintf("%s/src/%s", r->cache, base);
-	if (looks_like_tree(srcdir)) {
-		kb_src = srcdir;
-		free(base);
-		return 0;
-	}
-	tmp = xasprintf("%s/src/.unpack-%d", r->cache, (int)getpid());
-	ret = mkdir_p(tmp, 0755);
-	if (ret) {
-		pr_err("cannot create '%s': %s", tmp, strerror(-ret));
-		goto out;
-	}
-	pr_info("unpacking %s into %s (once)", kb_tarball, srcdir);
-	t = now_ns();
-	log = xasprintf("%s.log", tmp);
-	{
-		char *argv[] = { "tar", "-xf", kb_tarball, "-C", tmp, NULL };
-
-		ret = run_cmd(argv, log);
-	}
-	if (ret) {
-		pr_err("cannot unpack '%s' (see '%s')", kb_tarball, log);
-		goto out;
-	}
-	/* The tarball holds one top-level directory. */
-	top = xasprintf("%s/%s", tmp, base);
-	if (!looks_like_tree(top)) {
-		pr_err("'%s' does not unpack to a kernel tree '%s/'", kb_tarball, base);
-		ret = -EINVAL;
-		goto out;
-	}
-	if (rename(top, srcdir) < 0) {
-		ret = -errno;
-		pr_err("cannot rename '%s' to '%s': %s", top, srcdir, strerror(errno));
-		goto out;
-	}
-	{
-		char d[32];
-
-		pr_info("unpacked in %s", fmt_duration(d, sizeof(d), now_ns() - t));
-	}
-	kb_src = srcdir;
-	srcdir = NULL;
-	unlink(log);
-out:
-	if (tmp)
-		remove_tree(tmp);
-	free(tmp);
-	free(top);
-	free(log);
-	free(srcdir);
-	free(base);
+	free(kb_src);
+	kb_src = NULL;
+	ret = ksrc_prepare(r->o->source, r->cache, &kb_src, err, sizeof(err));
+	if (ret)
+		pr_err("%s", err);
 	return ret;
 }
 
