@@ -24,7 +24,7 @@ endif
 BUILD := build
 
 CORE_SRCS := bench/util.c bench/options.c bench/cgroup.c bench/memstat.c bench/sampler.c \
-	     bench/runner.c bench/resultdir.c bench/ksrc.c bench/sha256.c \
+	     bench/runner.c bench/resultdir.c bench/ksrc.c bench/sha256.c bench/vm.c bench/guest.c \
 	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c
 ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.c \
 		 analysis/report.c

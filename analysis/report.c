@@ -272,9 +272,13 @@ static void print_text(struct summary *s, FILE *out)
 	size_t i;
 
 	fprintf(out, "patchbench run %s: %s\n", nz(m->run_id), nz(m->status));
-	fprintf(out, "  target %s, kernel %s, series %s, config %s\n", nz(m->target),
-		nz(m->kernel_release), m->series ? m->series : "none",
+	fprintf(out, "  target %s, kernel %s%s%s%s, series %s, config %.12s\n", nz(m->target),
+		m->kernel_name ? m->kernel_name : "", m->kernel_name ? " (" : "",
+		nz(m->kernel_release), m->kernel_name ? ")" : "",
+		m->series && *m->series ? m->series : "none",
 		m->config_hash ? m->config_hash : "unknown");
+	if (m->target && !strcmp(m->target, "vm-tcg"))
+		fprintf(out, "  TCG-emulated: timings are not comparable with host or KVM runs\n");
 	fprintf(out, "  cgroup %s, %d CPUs, page %d, perf event %s\n", nz(m->cgroup_version),
 		m->cpus, m->page_size, nz(m->perf_event));
 	fprintf(out, "  workloads %s, scale %s\n", nz(m->workloads), nz(m->scale));

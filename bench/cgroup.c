@@ -82,8 +82,9 @@ static char *self_cgroup(const char *proc_cgroup, const char *ctrl)
 		char *res = NULL;
 
 		if (c2) {
+			*c1 = '\0';
 			*c2 = '\0';
-			if (!*ctrl && !strcmp(l, "0") && c1 + 1 == c2)
+			if (!*ctrl && !strcmp(l, "0") && !c1[1])
 				res = xstrdup(c2 + 1);
 			else if (*ctrl && has_word(c1 + 1, ctrl, ','))
 				res = xstrdup(c2 + 1);

@@ -14,7 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const targets[] = { "host", NULL };
+static const char *const targets[] = { "host", "vm", NULL };
+static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
 static const char *const cgroup_modes[] = { "auto", "v1", "v2", NULL };
 static const char *const scales[] = { "smoke", "small", "full", NULL };
 static const char *const yes_no[] = { "yes", "no", NULL };
@@ -22,7 +23,8 @@ static const char *const yes_no[] = { "yes", "no", NULL };
 #define O(f) offsetof(struct run_opts, f)
 static const struct option run_options[] = {
 	{ "target", 't', OPT_CHOICE, O(target), "host", "TARGET",
-	  "where to run: the running kernel", targets },
+	  "where to run: host = the running kernel, vm = a built kernel under qemu",
+	  targets },
 	{ "cgroup", 0, OPT_CHOICE, O(cgroup), "auto", "MODE",
 	  "memory cgroup layout (auto: v2 if it has memory, else v1)", cgroup_modes },
 	{ "workload", 'w', OPT_STRING, O(workload), "kernelbuild,idle", "LIST",
@@ -54,6 +56,23 @@ static const struct option run_options[] = {
 	{ "force", 'f', OPT_BOOL, O(force), NULL, NULL,
 	  "replace an existing result directory" },
 	{ "quiet", 'q', OPT_BOOL, O(quiet), NULL, NULL, "no progress lines" },
+	{ "kernel", 'k', OPT_STRING, O(kernel), NULL, "NAME",
+	  "--target vm: the built kernel to boot (see 'patchbench kernels')" },
+	{ "accel", 0, OPT_CHOICE, O(accel), "auto", "ACCEL",
+	  "--target vm: KVM when it really works, else TCG (emulated timings)", accels },
+	{ "cpus", 0, OPT_INT, O(vm_cpus), "2", "N", "--target vm: guest CPUs", NULL, 1, 256 },
+	{ "mem", 0, OPT_SIZE, O(vm_mem), "4G", "SIZE", "--target vm: guest memory", NULL,
+	  256LL << 20, 1LL << 40 },
+	{ "boot-timeout", 0, OPT_DURATION, O(boot_timeout), "120s", "TIME",
+	  "--target vm: no guest start within TIME is boot-failed", NULL, NSEC_PER_SEC,
+	  3600 * NSEC_PER_SEC },
+	{ "run-timeout", 0, OPT_DURATION, O(run_timeout), "60m", "TIME",
+	  "--target vm: the whole guest run must end within TIME", NULL, NSEC_PER_SEC,
+	  7 * 24 * 3600 * NSEC_PER_SEC },
+	{ "append", 0, OPT_STRING, O(append), NULL, "ARGS",
+	  "--target vm: extra kernel command line" },
+	{ "workdir", 0, OPT_STRING, O(workdir), NULL, "DIR",
+	  "scratch space for build directories [<cache>/work]" },
 	{ "perf", 0, OPT_BOOL, O(perf), NULL, NULL,
 	  "perf record -a over the measured window (cycles, or cpu-clock without a PMU)" },
 	{ "perf-freq", 0, OPT_INT, O(perf_freq), "999", "HZ", "perf record sampling frequency",
@@ -119,51 +138,114 @@ static void run_help_extra(void)
 	       "example: patchbench run -w kernelbuild,idle,kmem-churn --builders 2 --idle 3\n");
 }
 
-int cmd_run(int argc, char **argv)
+int run_opts_parse(struct run_opts *o, int argc, char **argv)
 {
-	struct run_opts o;
 	struct opt_cmd cmd = {
 		.name = "run",
 		.usage = "patchbench run [options]",
-		.summary = "Run workloads in a nested cgroup tree on the running kernel, sample\n"
+		.summary = "Run workloads in a nested cgroup tree on the running kernel (--target host)\n"
+			   "or on a built kernel under qemu (--target vm --kernel NAME), sample\n"
 			   "memory.stat of every cgroup each interval, and check stat drift.",
 		.opts = run_options,
 		.unknown = wl_option,
-		.unknown_ctx = &o,
+		.unknown_ctx = o,
 		.extra_help = run_help_extra,
 	};
 	const struct workload *const *w;
-	int i, ret;
+	int i;
 
-	memset(&o, 0, sizeof(o));
+	memset(o, 0, sizeof(*o));
 	for (w = workloads; *w; w++) {
-		o.wl_params[w - workloads] = xcalloc(1, (*w)->params_size ? (*w)->params_size : 1);
+		o->wl_params[w - workloads] = xcalloc(1, (*w)->params_size ? (*w)->params_size : 1);
 		if ((*w)->params)
-			opt_defaults((*w)->params, o.wl_params[w - workloads]);
+			opt_defaults((*w)->params, o->wl_params[w - workloads]);
 	}
-	i = opt_parse(&cmd, &o, argc, argv);
-	if (i == -2) {
-		ret = 0;
-		goto out;
-	}
-	if (i < 0) {
-		ret = 2;
-		goto out;
-	}
+	i = opt_parse(&cmd, o, argc, argv);
+	if (i < 0)
+		return i;
 	if (i < argc) {
 		pr_err("unexpected argument '%s' (see 'patchbench run --help')", argv[i]);
-		ret = 2;
-		goto out;
+		return -1;
 	}
-	if (!o.jobs)
-		o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	ret = run_main(&o);
-out:
+	if (!o->jobs)
+		o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return 0;
+}
+
+void run_opts_release(struct run_opts *o)
+{
+	const struct workload *const *w;
+
 	for (w = workloads; *w; w++) {
-		if ((*w)->params)
-			opt_release((*w)->params, o.wl_params[w - workloads]);
-		free(o.wl_params[w - workloads]);
+		if ((*w)->params && o->wl_params[w - workloads])
+			opt_release((*w)->params, o->wl_params[w - workloads]);
+		free(o->wl_params[w - workloads]);
+		o->wl_params[w - workloads] = NULL;
 	}
-	opt_release(run_options, &o);
+	opt_release(run_options, o);
+	free(o->target_label);
+	free(o->kernel_name);
+	free(o->series);
+	free(o->config_hash);
+	free(o->notes);
+}
+
+/* Options that concern the VM itself, not the run inside it. */
+static bool vm_only(const char *name)
+{
+	static const char *const names[] = { "target", "kernel", "accel", "cpus", "mem",
+					     "boot-timeout", "run-timeout", "append", "out",
+					     "force", "cache", "workdir", "source", NULL };
+	size_t i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+void run_opts_to_args(const struct run_opts *o, struct strbuf *sb)
+{
+	const struct workload *const *w;
+	const struct option *op;
+
+	for (op = run_options; op->type != OPT_END; op++) {
+		char *v;
+
+		if (vm_only(op->name))
+			continue;
+		if (op->type == OPT_STRING && !*(char *const *)((const char *)o + op->offset))
+			continue;
+		v = opt_format(op, o);
+		sb_addf(sb, "--%s=%s\n", op->name, v);
+		free(v);
+	}
+	for (w = workloads; *w; w++) {
+		for (op = (*w)->params; op && op->type != OPT_END; op++) {
+			const void *p = o->wl_params[w - workloads];
+			char *v;
+
+			if (op->type == OPT_STRING && !*(char *const *)((const char *)p + op->offset))
+				continue;
+			v = opt_format(op, p);
+			sb_addf(sb, "--%s-%s=%s\n", (*w)->name, op->name, v);
+			free(v);
+		}
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	int ret;
+
+	ret = run_opts_parse(&o, argc, argv);
+	if (ret == -2)
+		ret = 0;
+	else if (ret < 0)
+		ret = 2;
+	else
+		ret = run_main(&o);
+	run_opts_release(&o);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,8 @@ int opt_set(const struct option *o, void *base, const char *value)
 		ret = parse_i64(value, &v);
 		if (ret)
 			return bad_value(o, value, "not an integer");
+		if (v < INT_MIN || v > INT_MAX)
+			return bad_value(o, value, "out of range");
 		if (bounded(o) && (v < o->min || v > o->max)) {
 			snprintf(buf, sizeof(buf), "must be between %lld and %lld", o->min, o->max);
 			return bad_value(o, value, buf);
@@ -328,7 +331,6 @@ void opt_usage(const struct opt_cmd *cmd)
 char *opt_format(const struct option *o, const void *base)
 {
 	const void *f = (const char *)base + o->offset;
-	char buf[64];
 
 	switch (o->type) {
 	case OPT_BOOL:
@@ -338,7 +340,8 @@ char *opt_format(const struct option *o, const void *base)
 	case OPT_SIZE:
 		return xasprintf("%llu", (unsigned long long)*(const uint64_t *)f);
 	case OPT_DURATION:
-		return xstrdup(fmt_duration(buf, sizeof(buf), *(const int64_t *)f));
+		/* exact, so a value survives a round trip through text */
+		return xasprintf("%lldns", (long long)*(const int64_t *)f);
 	case OPT_STRING:
 	case OPT_CHOICE:
 		return xstrdup(*(char *const *)f ? *(char *const *)f : "");

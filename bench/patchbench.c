@@ -4,10 +4,12 @@
  * management patches. One binary, one sorted table of commands (perf/git style).
  */
 #include "builtin.h"
+#include "runner.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct cmd_struct {
 	const char *name;
@@ -49,6 +51,9 @@ int main(int argc, char **argv)
 {
 	const struct cmd_struct *c;
 
+	/* Booted as a guest's init by "run --target vm". */
+	if (getpid() == 1)
+		guest_init_main();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

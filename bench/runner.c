@@ -143,18 +143,6 @@ static void build_tree(struct run *r, bool churn)
 		cg_tree_add(&r->tree, parent, "churn", CG_CHURN);
 }
 
-static char *default_cache(void)
-{
-	const char *env = getenv("PATCHBENCH_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-
-	if (env && *env)
-		return xstrdup(env);
-	if (xdg && *xdg)
-		return xasprintf("%s/patchbench", xdg);
-	return xasprintf("%s/.cache/patchbench", home && *home ? home : "/var/tmp");
-}
-
 static char *make_run_id(void)
 {
 	time_t t = time(NULL);
@@ -189,7 +177,10 @@ static void fill_meta(const struct run *r, struct meta *m, char **selected)
 	m->tool_version = xstrdup(PATCHBENCH_VERSION);
 	m->run_id = xstrdup(r->id);
 	m->status = xstrdup(run_status_name(r->status));
-	m->target = xstrdup("host");
+	m->target = xstrdup(r->o->target_label ? r->o->target_label : "host");
+	m->kernel_name = r->o->kernel_name ? xstrdup(r->o->kernel_name) : NULL;
+	m->series = r->o->series ? xstrdup(r->o->series) : NULL;
+	m->config_hash = r->o->config_hash ? xstrdup(r->o->config_hash) : NULL;
 	if (!uname(&u)) {
 		m->kernel_release = xstrdup(u.release);
 		m->kernel_version = xstrdup(u.version);
@@ -633,10 +624,8 @@ int run_main(struct run_opts *o)
 	pb_quiet = o->quiet;
 
 	/* Everything that can be wrong with the input is found before anything is created. */
-	if (strcmp(o->target, "host")) {
-		pr_err("target '%s' is not supported yet (only 'host')", o->target);
-		return 2;
-	}
+	if (!strcmp(o->target, "vm"))
+		return vm_run_main(o);
 	if (geteuid() != 0) {
 		pr_err("patchbench run needs root (it creates cgroups and reads tracefs)");
 		return 2;
@@ -664,7 +653,7 @@ int run_main(struct run_opts *o)
 	r->cpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	ps = sysconf(_SC_PAGESIZE);
 	r->page_size = ps > 0 ? (unsigned)ps : 4096;
-	r->cache = o->cache ? xstrdup(o->cache) : default_cache();
+	r->cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
 	r->id = make_run_id();
 	r->dir = o->out ? xstrdup(o->out) : xasprintf("results/%s", r->id);
 	for (i = 0; selected[i]; i++) {
@@ -676,7 +665,7 @@ int run_main(struct run_opts *o)
 			goto out_layout;
 		}
 	}
-	if (resultdir_create(r->dir, o->force, err, sizeof(err))) {
+	if (!o->out_exists && resultdir_create(r->dir, o->force, err, sizeof(err))) {
 		pr_err("%s", err);
 		goto out_layout;
 	}
@@ -684,6 +673,8 @@ int run_main(struct run_opts *o)
 	code = 1;
 	install_signals();
 	r->wall_start = wall_ns();
+	if (o->notes)
+		sb_adds(&r->notes, o->notes);
 	ret = mkdir_p(r->cache, 0755);
 	if (ret) {
 		r->error = xasprintf("cannot create cache directory '%s': %s", r->cache,
@@ -702,7 +693,8 @@ int run_main(struct run_opts *o)
 		r->status = RUN_INTERRUPTED;
 		goto out_early;
 	}
-	r->workdir = xasprintf("%s/work/%s", r->cache, r->id);
+	r->workdir = o->workdir ? xasprintf("%s/%s", o->workdir, r->id) :
+				  xasprintf("%s/work/%s", r->cache, r->id);
 	ret = mkdir_p(r->workdir, 0755);
 	if (ret) {
 		r->error = xasprintf("cannot create '%s': %s", r->workdir, strerror(-ret));

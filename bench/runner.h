@@ -26,6 +26,19 @@ struct run_opts {
 	char *perf_keep;	/* --perf-keep yes|no: keep perf.data */
 	int perf_freq;		/* --perf-freq HZ */
 	char *trace;		/* --trace LIST: tracepoint monitors, e.g. "rss_stat" */
+	/* --target vm */
+	char *kernel;		/* built kernel name */
+	char *accel;		/* auto | kvm | tcg */
+	int vm_cpus;
+	uint64_t vm_mem;
+	int64_t boot_timeout, run_timeout;
+	char *append;		/* extra kernel command line */
+	char *workdir;		/* scratch directory; NULL = <cache>/work */
+	/* Set by the VM target for the run inside the guest, not options: */
+	char *target_label;	/* "vm-tcg" / "vm-kvm"; NULL = "host" */
+	char *kernel_name, *series, *config_hash;
+	char *notes;		/* for meta.json "notes" */
+	bool out_exists;	/* --out is the guest's share: use it as it is */
 	void *wl_params[8];	/* per workload, index as in workloads[] */
 };
 
@@ -73,5 +86,15 @@ char *run_path(const struct run *r, const char *name);
  * Returns the exit code: 0 complete, 1 failed or interrupted, 2 bad input.
  */
 int run_main(struct run_opts *o);
+
+/* cmd-run.c: parse "run" options into @o (0, -1 usage error, -2 --help). */
+int run_opts_parse(struct run_opts *o, int argc, char **argv);
+void run_opts_release(struct run_opts *o);
+/* Every option of @o that matters inside a guest, one "--name=value" per line. */
+void run_opts_to_args(const struct run_opts *o, struct strbuf *sb);
+/* vm.c: "patchbench run --target vm". Same exit codes as run_main(). */
+int vm_run_main(struct run_opts *o);
+/* guest.c: patchbench as the guest's init (PID 1). Never returns. */
+void guest_init_main(void);
 
 #endif

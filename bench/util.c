@@ -345,7 +345,8 @@ int mkdir_p(const char *path, mode_t mode)
 	char *p = xstrdup(path), *s;
 	int ret = 0;
 
-	for (s = p + 1; ; s++) {
+	/* for "", start at the NUL: p + 1 would be past the end */
+	for (s = *p ? p + 1 : p; ; s++) {
 		if (*s != '/' && *s)
 			continue;
 		char c = *s;
@@ -503,7 +504,8 @@ int parse_duration(const char *s, int64_t *ns_out)
 
 			if (ns != ns || ns > 9.2e18)
 				return -ERANGE;
-			*ns_out = (int64_t)ns;
+			/* round, not truncate: 1.001 x 1e9 is 1000999999.99... in binary */
+			*ns_out = (int64_t)(ns + 0.5);
 			return 0;
 		}
 	}
@@ -588,4 +590,16 @@ const char *fmt_size(char *buf, size_t len, double bytes)
 	else
 		snprintf(buf, len, "%.1f%c", bytes, units[i]);
 	return buf;
+}
+
+char *pb_cache_dir(void)
+{
+	const char *env = getenv("PATCHBENCH_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (env && *env)
+		return xstrdup(env);
+	if (xdg && *xdg)
+		return xasprintf("%s/patchbench", xdg);
+	return xasprintf("%s/.cache/patchbench", home && *home ? home : "/var/tmp");
 }

@@ -92,6 +92,13 @@ char **strv_split(const char *s, char sep);
 void strv_free(char **v);
 size_t strv_len(char *const *v);
 
+/*
+ * pb_cache_dir - the cache directory for unpacked sources, built kernels and
+ * scratch space: $PATCHBENCH_CACHE, else $XDG_CACHE_HOME/patchbench, else
+ * ~/.cache/patchbench. The caller frees the string.
+ */
+char *pb_cache_dir(void);
+
 /* Format @ns as a short human string ("1.2s", "340ms", "12.5us") into @buf. */
 const char *fmt_duration(char *buf, size_t len, int64_t ns);
 /* Format bytes as "12.3M" etc. */

@@ -30,6 +30,7 @@
 struct kb_params {
 	char *targets;
 	char *config;
+	char *prepared;
 };
 
 static const struct option kb_params[] = {
@@ -37,6 +38,9 @@ static const struct option kb_params[] = {
 	  "make targets, comma-separated [smoke: mm/, small and full: vmlinux]" },
 	{ "config", 0, OPT_STRING, offsetof(struct kb_params, config), NULL, "TARGET",
 	  "config target [smoke and small: tinyconfig, full: defconfig]" },
+	{ "prepared", 0, OPT_STRING, offsetof(struct kb_params, prepared), NULL, "DIR",
+	  "copy this configured, 'make prepare'd O= directory instead of the config step "
+	  "(what --target vm does at smoke scale)" },
 	{ NULL },
 };
 
@@ -94,13 +98,20 @@ static int kb_spawn_step(struct wl_inst *wi)
 
 	free_argv(k->argv);
 	argv = xcalloc(64, sizeof(*argv));
-	argv[n++] = xstrdup("make");
-	argv[n++] = xstrdup("-C");
-	argv[n++] = xstrdup(kb_src);
-	argv[n++] = xasprintf("O=%s", k->objdir);
-	if (wi->step == 0) {
-		argv[n++] = xstrdup(config_target(wi));
+	if (wi->step == 0 && p->prepared) {
+		argv[n++] = xstrdup("cp");
+		argv[n++] = xstrdup("-a");
+		argv[n++] = xasprintf("%s/.", p->prepared);
+		argv[n++] = xstrdup(k->objdir);
 	} else {
+		argv[n++] = xstrdup("make");
+		argv[n++] = xstrdup("-C");
+		argv[n++] = xstrdup(kb_src);
+		argv[n++] = xasprintf("O=%s", k->objdir);
+	}
+	if (wi->step == 0 && !p->prepared) {
+		argv[n++] = xstrdup(config_target(wi));
+	} else if (wi->step == 1) {
 		char **t;
 		size_t i;
 		const char *targets = p->targets ? p->targets :

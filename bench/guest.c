@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest.c - patchbench as PID 1 of a guest booted by "run --target vm".
+ *
+ * It mounts what a run needs (proc, sysfs, devtmpfs, tmpfs for everything
+ * writable, the result share, cgroup2 with the memory controller, tracefs),
+ * then runs the same run_main() as --target host with the options the host
+ * wrote into the share, and powers the machine off. PID 1 must never exit:
+ * every path ends in reboot(RB_POWER_OFF).
+ */
+#include "guest.h"
+#include "runner.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+static void mnt(const char *src, const char *dir, const char *type, unsigned long flags,
+		const char *data)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, flags, data) < 0 && errno != EBUSY)
+		fprintf(stderr, "patchbench: warning: cannot mount %s on %s: %s\n", type, dir,
+			strerror(errno));
+}
+
+static void power_off(void)
+{
+	sync();
+	umount2(GUEST_SHARE_DIR, MNT_DETACH);
+	reboot(RB_POWER_OFF);
+	for (;;)
+		pause();
+}
+
+/* key=value lines of guest.info into the run options. */
+static void apply_info(struct run_opts *o, char *buf)
+{
+	char *line, *save = NULL;
+
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		char **field = NULL;
+
+		if (!eq || !eq[1])
+			continue;
+		*eq = '\0';
+		if (!strcmp(line, "target"))
+			field = &o->target_label;
+		else if (!strcmp(line, "kernel"))
+			field = &o->kernel_name;
+		else if (!strcmp(line, "series"))
+			field = &o->series;
+		else if (!strcmp(line, "config_hash"))
+			field = &o->config_hash;
+		else if (!strcmp(line, "notes"))
+			field = &o->notes;
+		if (field) {
+			free(*field);
+			*field = xstrdup(eq + 1);
+		}
+	}
+}
+
+void guest_init_main(void)
+{
+	struct strbuf args = STRBUF_INIT, info = STRBUF_INIT;
+	struct run_opts o;
+	struct utsname u;
+	char **argv, *p;
+	size_t n = 0;
+	int ret, code = 2;
+
+	mnt("proc", "/proc", "proc", 0, NULL);
+	mnt("sysfs", "/sys", "sysfs", 0, NULL);
+	mnt("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mnt("devpts", "/dev/pts", "devpts", 0, NULL);
+	mnt("tmpfs", "/run", "tmpfs", 0, "mode=0755");
+	mnt("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
+	mnt("tmpfs", "/var/tmp", "tmpfs", 0, "mode=1777");
+	mnt("tmpfs", "/root", "tmpfs", 0, "mode=0700");
+	mnt("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
+	uname(&u);
+	printf("%s %s\n", GUEST_MARK_STARTED, u.release);
+	fflush(stdout);
+	mkdir("/run/patchbench", 0755);
+	mnt(GUEST_SHARE_TAG, GUEST_SHARE_DIR, "9p", 0, "trans=virtio,version=9p2000.L,msize=512000");
+	mnt("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, "nsdelegate,memory_recursiveprot");
+	mnt("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
+	mnt("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	setenv("HOME", "/root", 1);
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("TMPDIR", "/tmp", 1);
+	setenv("LANG", "C", 1);
+	if (chdir("/tmp") < 0)
+		pr_warn("cannot chdir to /tmp: %s", strerror(errno));
+
+	ret = read_file(GUEST_SHARE_DIR "/" GUEST_ARGS_FILE, &args);
+	if (!ret)
+		ret = read_file(GUEST_SHARE_DIR "/" GUEST_INFO_FILE, &info);
+	if (ret) {
+		pr_err("cannot read the run's options from the result share: %s", strerror(-ret));
+		goto out;
+	}
+	argv = xcalloc(args.len / 2 + 3, sizeof(*argv));
+	argv[n++] = "run";
+	for (p = strtok(args.buf, "\n"); p; p = strtok(NULL, "\n"))
+		argv[n++] = p;
+	argv[n] = NULL;
+	ret = run_opts_parse(&o, (int)n, argv);
+	if (!ret) {
+		apply_info(&o, info.buf);
+		free(o.out);
+		o.out = xstrdup(GUEST_SHARE_DIR);
+		o.out_exists = true;
+		free(o.target);
+		o.target = xstrdup("host");
+		code = run_main(&o);
+	}
+	run_opts_release(&o);
+	free(argv);
+out:
+	printf("%s status=%d\n", GUEST_MARK_FINISHED, code);
+	fflush(stdout);
+	sb_release(&args);
+	sb_release(&info);
+	power_off();
+}

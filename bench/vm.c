@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm.c - "patchbench run --target vm": boot a built kernel under qemu with
+ * the host's root filesystem shared read-only (9p) and the result
+ * directory shared writable, and run the very same "run" code path inside,
+ * with patchbench itself as the guest's init (guest.c).
+ *
+ * The host side prepares what is slow under emulation (the kernel source
+ * unpacked, a configured and "make prepare"d object directory for the
+ * smoke kernelbuild), starts qemu, follows the console for the guest's
+ * progress lines, and enforces the watchdogs: no "guest started" marker
+ * within --boot-timeout is boot-failed, a kernel panic is panic (or
+ * boot-failed before the marker), a run longer than --run-timeout is
+ * timeout. qemu is always reaped.
+ */
+#include "guest.h"
+#include <stddef.h>
+#include <stdio.h>
+#if __has_include("kbuild.h")
+#include "kbuild.h"
+#else
+/* TEMPORARY until bench/kbuild.h lands */
+struct kernel_info { char *name, *key, *series, *config_sha256, *release, *bzimage; };
+static int kernel_load(const char *c, const char *n, struct kernel_info *k, char *e, size_t l)
+{ (void)c; (void)k; snprintf(e, l, "kernel '%s' is not built", n); return -2; }
+static void kernel_info_release(struct kernel_info *k) { (void)k; }
+#endif
+#include "ksrc.h"
+#include "report.h"
+#include "resultdir.h"
+#include "runner.h"
+#include "sha256.h"
+#include "util.h"
+#include "workload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KVM_GET_API_VERSION 0xAE00
+#define KVM_CREATE_VM 0xAE01
+
+/* The smoke kernelbuild inside a TCG guest: a few real objects per builder. */
+#define VM_SMOKE_TARGETS "mm/vmscan.o,mm/filemap.o"
+
+static volatile sig_atomic_t vm_stop;
+
+static void on_signal(int sig)
+{
+	vm_stop = sig;
+}
+
+static bool cpu_has_virt(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool ok = false;
+	char *p;
+
+	if (!read_file("/proc/cpuinfo", &sb)) {
+		p = strstr(sb.buf, "\nflags");
+		if (p) {
+			char *nl = strchr(p + 1, '\n');
+
+			if (nl)
+				*nl = '\0';
+			ok = strstr(p, " vmx") || strstr(p, " svm");
+		}
+	}
+	sb_release(&sb);
+	return ok;
+}
+
+/*
+ * vm_accel_detect - choose "kvm" or "tcg" for @want (auto|kvm|tcg).
+ * KVM needs /dev/kvm that creates a VM *and* a CPU with vmx/svm: a nested
+ * /dev/kvm without them exists but cannot run a stock kernel. @why gets the
+ * reason for the choice. 0, or -ENODEV when kvm was asked for and cannot work.
+ */
+int vm_accel_detect(const char *want, char *chosen, size_t len, char *why, size_t whylen)
+{
+	int fd, vmfd;
+	bool virt = cpu_has_virt();
+
+	if (!strcmp(want, "tcg")) {
+		snprintf(chosen, len, "tcg");
+		snprintf(why, whylen, "TCG asked for");
+		return 0;
+	}
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, whylen, "no usable /dev/kvm (%s)", strerror(errno));
+	} else if (ioctl(fd, KVM_GET_API_VERSION, 0) != 12 ||
+		   (vmfd = ioctl(fd, KVM_CREATE_VM, 0)) < 0) {
+		snprintf(why, whylen, "/dev/kvm cannot create a VM");
+		close(fd);
+		fd = -1;
+	} else {
+		close(vmfd);
+		close(fd);
+		if (virt) {
+			snprintf(chosen, len, "kvm");
+			snprintf(why, whylen, "/dev/kvm works and the CPU has vmx/svm");
+			return 0;
+		}
+		snprintf(why, whylen, "/dev/kvm exists but the CPU has no vmx/svm flag "
+			 "(a nested device that cannot run a stock kernel)");
+	}
+	if (!strcmp(want, "kvm"))
+		return -ENODEV;
+	snprintf(chosen, len, "tcg");
+	return 0;
+}
+
+static char *find_in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char **dirs, *found = NULL;
+	size_t i;
+
+	dirs = strv_split(path && *path ? path : "/usr/bin:/bin", ':');
+	for (i = 0; dirs[i] && !found; i++) {
+		char *p = xasprintf("%s/%s", *dirs[i] ? dirs[i] : ".", name);
+
+		if (access(p, X_OK) == 0)
+			found = p;
+		else
+			free(p);
+	}
+	strv_free(dirs);
+	return found;
+}
+
+static int run_quiet(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		unsetenv("MAKEFLAGS");
+		unsetenv("MFLAGS");
+		unsetenv("MAKELEVEL");
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+}
+
+/*
+ * A tinyconfig object directory with "make prepare" done, so the guest
+ * compiles objects only. Cached per source tree; built atomically.
+ */
+static int prepare_objdir(const char *cache, const char *srcdir, char **out, char *err,
+			  size_t errlen)
+{
+	struct sha256 s;
+	char hex[65], d[32];
+	char *dir, *tmp, *log;
+	int64_t t;
+	int ret = 0;
+
+	sha256_init(&s);
+	sha256_update(&s, srcdir, strlen(srcdir));
+	sha256_update(&s, "\0tinyconfig+prepare", 19);
+	sha256_final_hex(&s, hex);
+	hex[16] = '\0';
+	dir = xasprintf("%s/prepared/%s", cache, hex);
+	if (is_dir(dir)) {
+		*out = dir;
+		return 0;
+	}
+	tmp = xasprintf("%s.tmp%d", dir, (int)getpid());
+	log = xasprintf("%s.log", tmp);
+	ret = mkdir_p(tmp, 0755);
+	if (ret) {
+		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(-ret));
+		goto out;
+	}
+	pr_info("preparing a tinyconfig object directory for the guest's builders (once)");
+	t = now_ns();
+	{
+		char *o = xasprintf("O=%s", tmp);
+		char *a1[] = { "make", "-C", (char *)srcdir, o, "tinyconfig", NULL };
+		char *a2[] = { "make", "-C", (char *)srcdir, o, "-j2", "prepare", NULL };
+
+		ret = run_quiet(a1, log);
+		if (!ret)
+			ret = run_quiet(a2, log);
+		free(o);
+	}
+	if (ret) {
+		snprintf(err, errlen, "make tinyconfig prepare failed (see '%s')", log);
+		goto out;
+	}
+	if (rename(tmp, dir) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot rename '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	unlink(log);
+	pr_info("prepared in %s", fmt_duration(d, sizeof(d), now_ns() - t));
+	*out = dir;
+	dir = NULL;
+out:
+	if (ret)
+		remove_tree(tmp);
+	free(tmp);
+	free(log);
+	free(dir);
+	return ret;
+}
+
+enum vm_end { VM_END_OK, VM_END_BOOT_FAILED, VM_END_PANIC, VM_END_TIMEOUT, VM_END_INTERRUPTED,
+	      VM_END_ERROR };
+
+static const char *const vm_end_status[] = {
+	[VM_END_OK] = "complete", [VM_END_BOOT_FAILED] = "boot-failed",
+	[VM_END_PANIC] = "panic", [VM_END_TIMEOUT] = "timeout",
+	[VM_END_INTERRUPTED] = "interrupted", [VM_END_ERROR] = "failed",
+};
+
+struct qemu {
+	pid_t pid;
+	int console;		/* console log, read side */
+	off_t off;		/* how far the log has been scanned */
+	struct strbuf line;	/* partial line */
+	bool started, finished, panicked;
+	int64_t t_start, t_started;
+};
+
+/* Scan new console output: markers, panics, and guest progress to our stderr. */
+static void follow_console(struct qemu *q, bool quiet)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = pread(q->console, buf, sizeof(buf), q->off)) > 0) {
+		ssize_t i;
+
+		q->off += n;
+		for (i = 0; i < n; i++) {
+			char *l;
+
+			if (buf[i] != '\n') {
+				if (buf[i] != '\r')
+					sb_add(&q->line, &buf[i], 1);
+				continue;
+			}
+			l = q->line.buf ? q->line.buf : "";
+			if (strstr(l, GUEST_MARK_STARTED) && !q->started) {
+				char d[32];
+
+				q->started = true;
+				q->t_started = now_ns();
+				pr_info("guest started after %s",
+					fmt_duration(d, sizeof(d), q->t_started - q->t_start));
+			} else if (strstr(l, GUEST_MARK_FINISHED)) {
+				q->finished = true;
+			} else if (strstr(l, "Kernel panic")) {
+				q->panicked = true;
+			}
+			if (!quiet && !strncmp(l, "patchbench: ", 12))
+				fprintf(stderr, "patchbench: guest: %s\n", l + 12);
+			sb_reset(&q->line);
+		}
+	}
+}
+
+/* The last @n lines of the console log, for error messages. Caller frees. */
+static char *console_tail(const char *path, int n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *p, *res;
+	int lines = 0;
+
+	if (read_file(path, &sb) || !sb.len) {
+		sb_release(&sb);
+		return xstrdup("(no console output)");
+	}
+	for (p = sb.buf + sb.len - 1; p > sb.buf; p--)
+		if (*p == '\n' && ++lines > n)
+			break;
+	res = xstrdup(p == sb.buf ? p : p + 1);
+	sb_release(&sb);
+	for (p = res; *p; p++)
+		if (*p == '\r')
+			*p = ' ';
+	return res;
+}
+
+static char **qemu_argv(const struct run_opts *o, const char *qemu, const char *accel,
+			const char *bzimage, const char *share, const char *self)
+{
+	char **argv = xcalloc(64, sizeof(*argv));
+	size_t n = 0;
+
+	argv[n++] = xstrdup(qemu);
+	argv[n++] = xstrdup("-accel");
+	argv[n++] = xstrdup(strcmp(accel, "kvm") ? "tcg,thread=multi" : "kvm");
+	argv[n++] = xstrdup("-cpu");
+	argv[n++] = xstrdup(strcmp(accel, "kvm") ? "max" : "host");
+	argv[n++] = xstrdup("-smp");
+	argv[n++] = xasprintf("%d", o->vm_cpus);
+	argv[n++] = xstrdup("-m");
+	argv[n++] = xasprintf("%lluM", (unsigned long long)(o->vm_mem >> 20));
+	argv[n++] = xstrdup("-nographic");
+	argv[n++] = xstrdup("-no-reboot");
+	argv[n++] = xstrdup("-kernel");
+	argv[n++] = xstrdup(bzimage);
+	argv[n++] = xstrdup("-fsdev");
+	argv[n++] = xstrdup("local,id=root,path=/,security_model=none,readonly=on,multidevs=remap");
+	argv[n++] = xstrdup("-device");
+	argv[n++] = xstrdup("virtio-9p-pci,fsdev=root,mount_tag=/dev/root");
+	argv[n++] = xstrdup("-fsdev");
+	argv[n++] = xasprintf("local,id=out,path=%s,security_model=none,multidevs=remap", share);
+	argv[n++] = xstrdup("-device");
+	argv[n++] = xasprintf("virtio-9p-pci,fsdev=out,mount_tag=%s", GUEST_SHARE_TAG);
+	argv[n++] = xstrdup("-append");
+	argv[n++] = xasprintf("console=ttyS0 root=/dev/root rootfstype=9p "
+			      "rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro "
+			      "init=%s panic=-1%s%s", self, o->append ? " " : "",
+			      o->append ? o->append : "");
+	argv[n] = NULL;
+	return argv;
+}
+
+/* Start qemu and follow it to its end. Returns how it ended. */
+static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *console_log,
+			    char *err, size_t errlen)
+{
+	struct qemu q = { .pid = -1, .console = -1 };
+	enum vm_end end = VM_END_OK;
+	int logfd, status = 0;
+	bool exited = false;
+	char d[32];
+
+	sb_init(&q.line);
+	logfd = open(console_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (logfd < 0) {
+		snprintf(err, errlen, "cannot create '%s': %s", console_log, strerror(errno));
+		return VM_END_ERROR;
+	}
+	q.console = open(console_log, O_RDONLY | O_CLOEXEC);
+	q.t_start = now_ns();
+	fflush(NULL);
+	q.pid = fork();
+	if (q.pid < 0) {
+		snprintf(err, errlen, "cannot fork: %s", strerror(errno));
+		close(logfd);
+		close(q.console);
+		return VM_END_ERROR;
+	}
+	if (q.pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		dup2(nul, 0);
+		dup2(logfd, 1);
+		dup2(logfd, 2);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(logfd);
+	pr_info("booting %s under qemu (console: %s)", o->kernel, console_log);
+	for (;;) {
+		struct timespec ts = { 0, 100 * NSEC_PER_MSEC };
+		int64_t now;
+
+		if (waitpid(q.pid, &status, WNOHANG) == q.pid) {
+			exited = true;
+			follow_console(&q, o->quiet);
+			break;
+		}
+		follow_console(&q, o->quiet);
+		now = now_ns();
+		if (vm_stop) {
+			end = VM_END_INTERRUPTED;
+			break;
+		}
+		if (q.panicked) {
+			end = q.started ? VM_END_PANIC : VM_END_BOOT_FAILED;
+			snprintf(err, errlen, "kernel panic %s", q.started ? "during the run" :
+				 "before the guest started");
+			break;
+		}
+		if (!q.started && now - q.t_start > o->boot_timeout) {
+			end = VM_END_BOOT_FAILED;
+			snprintf(err, errlen, "no guest start within %s",
+				 fmt_duration(d, sizeof(d), o->boot_timeout));
+			break;
+		}
+		if (now - q.t_start > o->run_timeout) {
+			end = VM_END_TIMEOUT;
+			snprintf(err, errlen, "the guest run took longer than %s",
+				 fmt_duration(d, sizeof(d), o->run_timeout));
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (!exited) {
+		/* give a finishing guest a moment, then no mercy */
+		int64_t deadline = now_ns() + (q.finished ? 10 : 0) * NSEC_PER_SEC;
+
+		while (now_ns() < deadline && waitpid(q.pid, &status, WNOHANG) != q.pid)
+			usleep(100000);
+		kill(-q.pid, SIGKILL);
+		kill(q.pid, SIGKILL);
+		waitpid(q.pid, &status, 0);
+		follow_console(&q, o->quiet);
+	} else if (end == VM_END_OK) {
+		if (q.panicked) {
+			end = q.started ? VM_END_PANIC : VM_END_BOOT_FAILED;
+			snprintf(err, errlen, "kernel panic %s", q.started ? "during the run" :
+				 "before the guest started");
+		} else if (!q.started) {
+			end = VM_END_BOOT_FAILED;
+			snprintf(err, errlen, "qemu exited (status %d) before the guest started",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		} else if (!q.finished) {
+			end = VM_END_ERROR;
+			snprintf(err, errlen, "the guest stopped before finishing its run");
+		}
+	}
+	pr_info("qemu ended after %s", fmt_duration(d, sizeof(d), now_ns() - q.t_start));
+	close(q.console);
+	sb_release(&q.line);
+	return end;
+}
+
+/* Is any of the selected workloads kernelbuild? */
+static bool wants_kernelbuild(const char *list)
+{
+	char **v = strv_split(list, ',');
+	bool yes = false;
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (!strcmp(v[i], "kernelbuild"))
+			yes = true;
+	strv_free(v);
+	return yes;
+}
+
+static int check_workloads(const char *list)
+{
+	char **v = strv_split(list, ',');
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; v[i]; i++) {
+		if (!wl_find(v[i])) {
+			pr_err("unknown workload '%s' (see 'patchbench list')", v[i]);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	strv_free(v);
+	return ret;
+}
+
+static char *make_run_id(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[32];
+
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("%s-%d", buf, (int)getpid());
+}
+
+/* Host-side meta.json when the guest could not write a final one. */
+static void write_host_meta(const char *dir, const struct run_opts *o,
+			    const struct kernel_info *k, const char *label, const char *id,
+			    const char *status, const char *error, const char *notes,
+			    int64_t wall_start)
+{
+	struct meta m;
+	char errbuf[256], buf[64];
+
+	if (meta_load(&m, dir, errbuf, sizeof(errbuf))) {
+		meta_init(&m);
+		m.run_id = xstrdup(id);
+		m.target = xstrdup(label);
+		m.kernel_name = xstrdup(k->name);
+		m.kernel_release = k->release ? xstrdup(k->release) : NULL;
+		m.series = k->series ? xstrdup(k->series) : NULL;
+		m.config_hash = k->config_sha256 ? xstrdup(k->config_sha256) : NULL;
+		m.workloads = xstrdup(o->workload);
+		m.scale = xstrdup(o->scale);
+		m.cpus = o->vm_cpus;
+		m.mem_total = o->vm_mem;
+		m.start = xstrdup(iso8601(buf, sizeof(buf), wall_start));
+		m.perf_event = xstrdup("none");
+	}
+	free(m.status);
+	m.status = xstrdup(status);
+	free(m.end);
+	m.end = xstrdup(iso8601(buf, sizeof(buf), wall_ns()));
+	if (error) {
+		free(m.error);
+		m.error = xstrdup(error);
+	}
+	if (notes && !m.notes)
+		m.notes = xstrdup(notes);
+	if (meta_write(&m, dir))
+		pr_err("cannot write '%s/meta.json'", dir);
+	meta_release(&m);
+}
+
+int vm_run_main(struct run_opts *o)
+{
+	struct kernel_info k;
+	char err[1024], accel[16], why[256], label[16];
+	char *cache = NULL, *dir = NULL, *id = NULL, *qemu = NULL, *self = NULL, *srcdir = NULL;
+	char *prepared = NULL, *console = NULL, *path;
+	char **argv = NULL;
+	struct strbuf args = STRBUF_INIT, info = STRBUF_INIT;
+	struct sigaction sa;
+	enum vm_end end;
+	int64_t wall_start;
+	int ret, code = 2;
+
+	memset(&k, 0, sizeof(k));
+	pb_quiet = o->quiet;
+	/* Bad input first: nothing is created before these pass. */
+	if (!o->kernel) {
+		pr_err("--target vm needs --kernel NAME (see 'patchbench kernels')");
+		return 2;
+	}
+	if (check_workloads(o->workload))
+		return 2;
+	cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
+	if (kernel_load(cache, o->kernel, &k, err, sizeof(err))) {
+		pr_err("%s", err);
+		goto out;
+	}
+	qemu = find_in_path("qemu-system-x86_64");
+	if (!qemu) {
+		pr_err("qemu-system-x86_64 not found (install qemu-system-x86: make deps)");
+		goto out;
+	}
+	if (vm_accel_detect(o->accel, accel, sizeof(accel), why, sizeof(why))) {
+		pr_err("--accel kvm: %s", why);
+		goto out;
+	}
+	snprintf(label, sizeof(label), "vm-%s", accel);
+	if (wants_kernelbuild(o->workload) && ksrc_check(o->source, err, sizeof(err))) {
+		pr_err("%s", err);
+		goto out;
+	}
+	self = realpath("/proc/self/exe", NULL);
+	if (!self) {
+		pr_err("cannot find my own binary: %s", strerror(errno));
+		goto out;
+	}
+	id = make_run_id();
+	dir = o->out ? xstrdup(o->out) : xasprintf("results/%s", id);
+	if (resultdir_create(dir, o->force, err, sizeof(err))) {
+		pr_err("%s", err);
+		goto out;
+	}
+	code = 1;
+	{
+		char *real = realpath(dir, NULL);
+
+		free(dir);
+		dir = real;
+	}
+	wall_start = wall_ns();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	pr_info("%s: %s (key %.12s, series %s, config %.12s), accel %s: %s", label, k.name,
+		k.key ? k.key : "?", k.series ? k.series : "none",
+		k.config_sha256 ? k.config_sha256 : "?", accel, why);
+
+	/* What the guest runs: the same options, minus the VM's own. */
+	run_opts_to_args(o, &args);
+	if (wants_kernelbuild(o->workload)) {
+		const struct workload *kb = wl_find("kernelbuild");
+		char *targets = NULL;
+		const struct option *op;
+
+		ret = ksrc_prepare(o->source, cache, &srcdir, err, sizeof(err));
+		if (!ret && !strcmp(o->scale, "smoke"))
+			ret = prepare_objdir(cache, srcdir, &prepared, err, sizeof(err));
+		if (ret) {
+			write_host_meta(dir, o, &k, label, id, "failed", err, why, wall_start);
+			pr_err("%s", err);
+			goto out;
+		}
+		sb_addf(&args, "--source=%s\n", srcdir);
+		if (prepared)
+			sb_addf(&args, "--kernelbuild-prepared=%s\n", prepared);
+		for (op = kb->params; op->type != OPT_END; op++)
+			if (!strcmp(op->name, "targets"))
+				targets = *(char **)((char *)o->wl_params[wl_index(kb)] + op->offset);
+		if (!targets && prepared)
+			sb_addf(&args, "--kernelbuild-targets=%s\n", VM_SMOKE_TARGETS);
+	}
+	sb_addf(&args, "--cache=%s\n--workdir=/tmp\n", cache);
+	path = xasprintf("%s/%s", dir, GUEST_ARGS_FILE);
+	ret = write_atomic(path, args.buf, args.len);
+	free(path);
+	sb_addf(&info, "target=%s\nkernel=%s\nseries=%s\nconfig_hash=%s\nnotes=accel %s: %s\n",
+		label, k.name, k.series ? k.series : "", k.config_sha256 ? k.config_sha256 : "",
+		accel, why);
+	path = xasprintf("%s/%s", dir, GUEST_INFO_FILE);
+	if (!ret)
+		ret = write_atomic(path, info.buf, info.len);
+	free(path);
+	if (ret) {
+		pr_err("cannot write the guest's arguments into '%s': %s", dir, strerror(-ret));
+		goto out;
+	}
+
+	console = xasprintf("%s/console.log", dir);
+	argv = qemu_argv(o, qemu, accel, k.bzimage, dir, self);
+	err[0] = '\0';
+	end = qemu_run(o, argv, console, err, sizeof(err));
+	if (end == VM_END_OK) {
+		struct meta m;
+		char e2[256];
+
+		if (meta_load(&m, dir, e2, sizeof(e2))) {
+			end = VM_END_ERROR;
+			snprintf(err, sizeof(err), "the guest wrote no meta.json: %s", e2);
+		} else {
+			code = m.status && !strcmp(m.status, "complete") ? 0 : 1;
+			meta_release(&m);
+		}
+	}
+	if (end != VM_END_OK) {
+		char *tail = console_tail(console, 12);
+		char *msg = xasprintf("%s; console tail:\n%s", err, tail);
+
+		write_host_meta(dir, o, &k, label, id, vm_end_status[end], err, why, wall_start);
+		pr_err("%s: %s", vm_end_status[end], msg);
+		free(msg);
+		free(tail);
+		code = 1;
+	}
+	report_print_dir(dir, REPORT_TEXT, stdout);
+	pr_info("result: %s (%s)", dir, end == VM_END_OK ? (code ? "see status" : "complete") :
+		vm_end_status[end]);
+out:
+	if (argv)
+		strv_free(argv);
+	kernel_info_release(&k);
+	sb_release(&args);
+	sb_release(&info);
+	free(console);
+	free(prepared);
+	free(srcdir);
+	free(self);
+	free(qemu);
+	free(id);
+	free(dir);
+	free(cache);
+	return code;
+}
