@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -70,6 +71,19 @@ static void on_signal(int sig)
 		kill(-shell_pgid, SIGKILL);
 }
 
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	}
+	return "a signal";
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -100,18 +114,22 @@ static double round3(double v)
  * Method: build a small tree (kernelbuild/one/two/three/four/{build-a,
  * build-b, idle-1..}) below the own memory cgroup, with a process holding
  * HOLD_BYTES of anonymous memory in each idle-* leaf, so the counters are
- * not all zero. Then read the sampler's file set three ways, one after the
- * other, each after --warmup unmeasured samples:
- *   pread:   the fds held open, the same pread() calls the sampler makes
- *            (to EOF for memory.stat and /proc/vmstat, one for a number),
- *            into one buffer, nothing else;
+ * not all zero. Then read the sampler's file set three ways, each after
+ * --warmup unmeasured samples (pread and sampler in alternating rounds,
+ * see measure_self(), the shell after them):
+ *   pread:   the fds held open, each file read once the way the sampler
+ *            reads it (to EOF for memory.stat and /proc/vmstat, one pread
+ *            for a number), into one buffer, nothing else;
  *   sampler: sampler_sample() itself, with its TSV output to a temporary
- *            result directory flushed every 10 samples as runner.c does;
+ *            result directory flushed every 10 samples as the memstat
+ *            monitor does (mon-memstat.c);
  *   shell:   an mmtests-style monitor, sh -c 'while ...; cat $f > /dev/null',
  *            no sleep, so its cost is all fork, exec and cat.
  * CPU is user+sys: CLOCK_PROCESS_CPUTIME_ID of this process for pread and
  * sampler (what the kernel does for our reads runs in our context), the
- * wait4() rusage of sh and the cats it waited for for the shell.
+ * wait4() rusage of sh and the cats it waited for for the shell. Writeback
+ * of the TSV files by the flusher threads is not counted: it is the same
+ * for any tool that keeps its samples.
  * Targets: sampler <= 1.2x pread (the sampler adds little to the kernel's
  * own cost), shell >= 20x sampler (why patchbench does not use a shell).
  */
@@ -135,7 +153,8 @@ static const char *const method_label[NR_METHODS] = {
 struct measure {
 	bool done;
 	int samples;
-	int64_t cpu_ns, user_ns, sys_ns;	/* totals over @samples */
+	/* totals over @samples; the user/sys split of rusage is tick-sampled, too rough here */
+	int64_t cpu_ns;
 	int64_t wall_ns;
 };
 
@@ -365,9 +384,10 @@ static int sampler_one(struct sbench *b)
 {
 	int ret = sampler_sample(b->s, now_ns());
 
-	/* runner.c's main_loop() flushes every 10 samples: part of the real cost */
+	/* as mon-memstat.c and runner.c: flush every 10 samples, part of the real cost */
 	if (!ret && b->run.samples % 10 == 0)
 		ret = sampler_flush(b->s);
+	b->run.samples++;
 	return ret;
 }
 
@@ -377,52 +397,73 @@ static int one_sample(struct sbench *b, enum method m)
 }
 
 struct cpu_mark {
-	int64_t cpu, user, sys, wall;
+	int64_t cpu, wall;
 };
 
 static void cpu_mark(struct cpu_mark *c)
 {
 	struct timespec ts;
-	struct rusage ru;
 
-	getrusage(RUSAGE_SELF, &ru);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	c->cpu = (int64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-	c->user = tv_ns(&ru.ru_utime);
-	c->sys = tv_ns(&ru.ru_stime);
 	c->wall = now_ns();
 }
 
-/* --warmup unmeasured samples, then --samples measured ones. 0, -EINTR or -errno. */
-static int measure_self(struct sbench *b, enum method m, const char **what)
+static int run_samples(struct sbench *b, enum method m, int n)
 {
-	struct measure *r = &b->m[m];
-	struct cpu_mark a, z;
 	int i, ret;
 
-	*what = method_label[m];
-	for (i = 0; i < b->o->warmup; i++) {
+	for (i = 0; i < n; i++) {
 		if (stop_signal)
 			return -EINTR;
 		ret = one_sample(b, m);
 		if (ret)
 			return ret;
 	}
-	cpu_mark(&a);
-	for (i = 0; i < b->o->samples; i++) {
-		if (stop_signal)
-			return -EINTR;
-		ret = one_sample(b, m);
-		if (ret)
-			return ret;
+	return 0;
+}
+
+/*
+ * --warmup unmeasured samples of each, then --samples measured ones of
+ * each, in ROUNDS alternating blocks (pread first in even rounds, sampler
+ * first in odd ones): a burst of noise from the rest of the machine then
+ * hits both methods alike instead of one of them. 0, -EINTR or -errno.
+ */
+#define ROUNDS 10
+static int measure_self(struct sbench *b, const char **what)
+{
+	const int total = b->o->samples, rounds = total < ROUNDS ? total : ROUNDS;
+	int round, k, ret;
+
+	*what = method_label[M_PREAD];
+	ret = run_samples(b, M_PREAD, b->o->warmup);
+	if (ret)
+		return ret;
+	*what = method_label[M_SAMPLER];
+	ret = run_samples(b, M_SAMPLER, b->o->warmup);
+	if (ret)
+		return ret;
+	for (round = 0; round < rounds; round++) {
+		int n = (int)((int64_t)total * (round + 1) / rounds -
+			      (int64_t)total * round / rounds);
+
+		for (k = 0; k < 2; k++) {
+			enum method m = (k ^ (round & 1)) ? M_SAMPLER : M_PREAD;
+			struct measure *r = &b->m[m];
+			struct cpu_mark a, z;
+
+			*what = method_label[m];
+			cpu_mark(&a);
+			ret = run_samples(b, m, n);
+			if (ret)
+				return ret;
+			cpu_mark(&z);
+			r->samples += n;
+			r->cpu_ns += z.cpu - a.cpu;
+			r->wall_ns += z.wall - a.wall;
+		}
 	}
-	cpu_mark(&z);
-	r->samples = b->o->samples;
-	r->cpu_ns = z.cpu - a.cpu;
-	r->user_ns = z.user - a.user;
-	r->sys_ns = z.sys - a.sys;
-	r->wall_ns = z.wall - a.wall;
-	r->done = true;
+	b->m[M_PREAD].done = b->m[M_SAMPLER].done = true;
 	return 0;
 }
 
@@ -431,7 +472,8 @@ static int measure_self(struct sbench *b, enum method m, const char **what)
  * are the positional parameters, so no quoting and no length limit on the
  * script; each cat gets "|| exit 1" so a failed read fails the benchmark.
  */
-static int run_shell(struct sbench *b, int n, struct rusage *ru, int64_t *wall)
+static int run_shell(struct sbench *b, int n, struct rusage *ru, int64_t *wall, char *err,
+		     size_t errlen)
 {
 	char *script = xasprintf("i=0; while [ $i -lt %d ]; do for f in \"$@\"; do "
 				 "cat \"$f\" > /dev/null || exit 1; done; i=$((i+1)); done", n);
@@ -448,6 +490,8 @@ static int run_shell(struct sbench *b, int n, struct rusage *ru, int64_t *wall)
 		argv[argc++] = b->f[i].path;
 	argv[argc] = NULL;
 
+	/* cats orphaned when a signal kills sh become ours to reap, not init's */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	fflush(NULL);
 	*wall = now_ns();
 	pid = fork();
@@ -486,18 +530,27 @@ static int run_shell(struct sbench *b, int n, struct rusage *ru, int64_t *wall)
 	shell_pgid = 0;
 	/* a cat still running after sh was killed is in the group too */
 	kill(-pid, SIGKILL);
+	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
+		;
 	*wall = now_ns() - *wall;
 	if (stop_signal)
 		ret = -EINTR;
-	else if (!ret && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+	else if (!ret && WIFSIGNALED(status))
+		snprintf(err, errlen, "the shell monitor was killed by signal %d",
+			 WTERMSIG(status));
+	else if (!ret && WEXITSTATUS(status))
+		snprintf(err, errlen, "the shell monitor failed with exit code %d (a cat failed?)",
+			 WEXITSTATUS(status));
+	if (!ret && err[0])
 		ret = -ECHILD;
 out:
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	free(argv);
 	free(script);
 	return ret;
 }
 
-static int measure_shell(struct sbench *b, const char **what)
+static int measure_shell(struct sbench *b, const char **what, char *err, size_t errlen)
 {
 	struct measure *r = &b->m[M_SHELL];
 	struct rusage ru;
@@ -508,15 +561,13 @@ static int measure_shell(struct sbench *b, const char **what)
 	if (!b->o->shell_samples)
 		return 0;
 	/* warm-up: sh, cat and their libraries in the page cache */
-	ret = run_shell(b, b->o->warmup < 2 ? b->o->warmup : 2, &ru, &wall);
+	ret = run_shell(b, b->o->warmup < 2 ? b->o->warmup : 2, &ru, &wall, err, errlen);
 	if (!ret)
-		ret = run_shell(b, b->o->shell_samples, &ru, &wall);
+		ret = run_shell(b, b->o->shell_samples, &ru, &wall, err, errlen);
 	if (ret)
 		return ret;
 	r->samples = b->o->shell_samples;
-	r->user_ns = tv_ns(&ru.ru_utime);
-	r->sys_ns = tv_ns(&ru.ru_stime);
-	r->cpu_ns = r->user_ns + r->sys_ns;
+	r->cpu_ns = tv_ns(&ru.ru_utime) + tv_ns(&ru.ru_stime);
 	r->wall_ns = wall;
 	r->done = true;
 	return 0;
@@ -534,17 +585,25 @@ static double ratio(const struct measure *a, const struct measure *b)
 	return per_sample_us(a) / per_sample_us(b);
 }
 
-/* "memory.stat, memory.usage_in_bytes and memory.kmem.usage_in_bytes" */
-static char *files_per_cgroup(const struct sbench *b)
+/* Print @text as lines of at most 72 columns, each starting with two spaces. */
+static void print_wrapped(const char *text)
 {
-	const struct cg_layout *l = &b->run.layout;
+	const char *p = text;
+	int col = 0;
 
-	if (l->version == CG_V2)
-		return xstrdup("memory.stat and memory.current");
-	if (l->has_kmem_usage)
-		return xstrdup("memory.stat, memory.usage_in_bytes and\n"
-			       "  memory.kmem.usage_in_bytes");
-	return xstrdup("memory.stat and memory.usage_in_bytes");
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		if (col && col + 1 + (int)n > 72) {
+			printf("\n");
+			col = 0;
+		}
+		col += printf("%s%.*s", col ? " " : "  ", (int)n, p);
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (col)
+		printf("\n");
 }
 
 static void print_target(const char *what, double r, const char *op, double target, bool met)
@@ -562,21 +621,28 @@ static void print_target(const char *what, double r, const char *op, double targ
 static void sampler_text(const struct sbench *b)
 {
 	const struct run *r = &b->run;
+	const struct cg_layout *l = &r->layout;
 	const struct measure *base = &b->m[M_PREAD];
 	double sr = ratio(&b->m[M_SAMPLER], base), hr = ratio(&b->m[M_SHELL], &b->m[M_SAMPLER]);
-	char *fpc = files_per_cgroup(b);
+	struct strbuf sb = STRBUF_INIT;
 	int m;
 
-	printf("sampler: CPU cost per memory.stat sample, three ways to read the\n"
-	       "same files\n");
-	printf("  kernel %s, cgroup %s, %u CPUs\n", b->uts.release,
-	       cg_version_name(r->layout.version), r->cpus);
-	printf("  %zu cgroups in a tree below the own memory cgroup (%zu idle-*\n"
-	       "  holding %u MiB each); %zu files per sample: %s of\n"
-	       "  each cgroup,%s /proc/vmstat\n",
-	       r->tree.n, b->nholders, HOLD_BYTES >> 20, b->nf, fpc,
-	       r->layout.has_root_stat ? " the root memory.stat," : "");
-	free(fpc);
+	printf("sampler: CPU cost per memory.stat sample, 3 ways to read the same files\n");
+	printf("  host: kernel %s, cgroup %s, %u CPUs\n", b->uts.release,
+	       cg_version_name(l->version), r->cpus);
+	sb_addf(&sb, "tree: %zu cgroup%s below the own memory cgroup", r->tree.n,
+		r->tree.n == 1 ? "" : "s");
+	if (b->nholders)
+		sb_addf(&sb, "; %zu idle-* hold %u MiB each", b->nholders, HOLD_BYTES >> 20);
+	print_wrapped(sb.buf);
+	sb_reset(&sb);
+	sb_addf(&sb, "files: %zu per sample: each cgroup's memory.stat, %s%s;%s /proc/vmstat",
+		b->nf, l->version == CG_V2 ? "memory.current" : "memory.usage_in_bytes",
+		l->version == CG_V1 && l->has_kmem_usage ? ", memory.kmem.usage_in_bytes" : "",
+		l->has_root_stat ? " the root memory.stat;" : "");
+	print_wrapped(sb.buf);
+	sb_release(&sb);
+
 	printf("\n  %-26s%9s%16s%17s\n", "method", "samples", "cpu us/sample", "ratio to pread");
 	for (m = 0; m < NR_METHODS; m++) {
 		const struct measure *x = &b->m[m];
@@ -593,10 +659,13 @@ static void sampler_text(const struct sbench *b)
 		     sr <= TARGET_SAMPLER_VS_PREAD);
 	print_target("shell vs patchbench:", hr, ">=", TARGET_SHELL_VS_SAMPLER,
 		     hr >= TARGET_SHELL_VS_SAMPLER);
-	printf("  cpu = user+sys: this process (CLOCK_PROCESS_CPUTIME_ID) for pread\n"
-	       "  and sampler, sh and its cats (wait4 rusage) for the shell; after\n"
-	       "  %d warm-up samples. The sampler's time includes parsing, drift\n"
-	       "  checks and its TSV output (memstat, readlat, drift.tsv).\n", b->o->warmup);
+	sb_addf(&sb, "cpu = user+sys. pread loop and sampler: CLOCK_PROCESS_CPUTIME_ID of"
+		" this process, in %d alternating rounds after %d warm-up samples each;"
+		" shell: wait4() rusage of sh and the cats it ran. The sampler's time includes"
+		" parsing, drift checks and writing memstat.tsv, readlat.tsv and drift.tsv.",
+		b->o->samples < ROUNDS ? b->o->samples : ROUNDS, b->o->warmup);
+	print_wrapped(sb.buf);
+	sb_release(&sb);
 }
 
 static void json_target(struct json_writer *w, const char *name, double r, const char *op,
@@ -653,9 +722,6 @@ static void sampler_json(const struct sbench *b, struct json_writer *w)
 		jw_kstr(w, "label", method_label[m]);
 		jw_kint(w, "samples", x->samples);
 		jw_kdouble(w, "cpu_us_per_sample", round3(per_sample_us(x)));
-		/* the user/sys split comes from tick sampling: rough over short runs */
-		jw_kdouble(w, "user_us_per_sample", round3((double)x->user_ns / x->samples / 1e3));
-		jw_kdouble(w, "sys_us_per_sample", round3((double)x->sys_ns / x->samples / 1e3));
 		jw_kdouble(w, "wall_us_per_sample", round3((double)x->wall_ns / x->samples / 1e3));
 		jw_kdouble(w, "ratio_to_pread", round3(ratio(x, base)));
 		jw_obj_end(w);
@@ -677,6 +743,12 @@ static int sbench_release(struct sbench *b)
 	size_t i;
 	int ret = 0;
 
+	/*
+	 * sampler_free() alone leaves the TSV writers open (their FILE and
+	 * buffers leak): commit into the temporary directory, removed below.
+	 */
+	if (b->s)
+		sampler_commit(b->s);
 	sampler_free(b->s);
 	b->s = NULL;
 	for (i = 0; i < b->nf; i++) {
@@ -724,7 +796,8 @@ static int sbench_setup(struct sbench *b, char *err, size_t errlen)
 	b->tmpdir = xasprintf("%s/patchbench-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(b->tmpdir)) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot create '%s': %s", b->tmpdir, strerror(errno));
+		snprintf(err, errlen, "cannot create a temporary directory in '%s': %s",
+			 tmp && *tmp ? tmp : "/tmp", strerror(errno));
 		free(b->tmpdir);
 		b->tmpdir = NULL;
 		return ret;
@@ -761,11 +834,9 @@ static int bench_sampler(const struct bench_opts *o, struct bench_out *out)
 	b.o = o;
 	ret = sbench_setup(&b, err, sizeof(err));
 	if (!ret)
-		ret = measure_self(&b, M_PREAD, &what);
+		ret = measure_self(&b, &what);
 	if (!ret)
-		ret = measure_self(&b, M_SAMPLER, &what);
-	if (!ret)
-		ret = measure_shell(&b, &what);
+		ret = measure_shell(&b, &what, err, sizeof(err));
 	if (!ret) {
 		if (out->json)
 			sampler_json(&b, &out->w);
@@ -776,8 +847,7 @@ static int bench_sampler(const struct bench_opts *o, struct bench_out *out)
 	} else if (err[0]) {
 		pr_err("%s", err);
 	} else {
-		pr_err("sampler benchmark: %s failed: %s", what,
-		       ret == -ECHILD ? "a read failed or the process died" : strerror(-ret));
+		pr_err("sampler benchmark: %s failed: %s", what, strerror(-ret));
 	}
 	r = sbench_release(&b);
 	return ret ? ret : r;
@@ -814,10 +884,13 @@ static void bench_help_extra(void)
 	for (i = 0; i < ARRAY_SIZE(collections); i++)
 		printf("  %-10s %s\n", collections[i].name, collections[i].summary);
 	printf("  %-10s %s\n", "all", "every collection (the default)");
-	printf("\nNeeds root: the sampler benchmark creates a small cgroup tree below\n"
-	       "this process's own memory cgroup and removes it at the end. Prints\n"
-	       "whether each target is met; exit 0 unless something failed to run,\n"
-	       "1 if it failed or was interrupted, 2 for bad input.\n");
+	printf("\nThe sampler benchmark samples kernelbuild/one/two/three/four/{build-a,\n"
+	       "build-b, idle-1..} (--cgroups counts them all; a process holds %u MiB\n"
+	       "in each idle-*), created below this process's own memory cgroup and\n"
+	       "removed at the end, so it needs root.\n\n"
+	       "A benchmark is not a test: it prints whether each target is met and\n"
+	       "exits 0 unless something failed to run; 1 if it failed or was\n"
+	       "interrupted, 2 for bad input.\n", HOLD_BYTES >> 20);
 }
 
 /*
@@ -933,8 +1006,7 @@ int cmd_bench(int argc, char **argv)
 		fflush(stdout);
 		ret = run[i]->run(&o, &out);
 		if (ret == -EINTR || stop_signal) {
-			pr_err("interrupted by %s; the benchmark's cgroups and files are removed",
-			       strsignal(stop_signal ? stop_signal : SIGINT));
+			pr_err("interrupted by %s", signal_name(stop_signal));
 			code = 1;
 			break;
 		}
