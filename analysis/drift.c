@@ -119,3 +119,15 @@ int drift_root_key(enum cg_version v, const char *key, const struct kvlist *root
 	*expected = pages * (int64_t)page_size;
 	return 0;
 }
+
+int64_t drift_window_expected(int64_t observed, int64_t before, int64_t after, int64_t *window)
+{
+	int64_t lo = before < after ? before : after, hi = before < after ? after : before;
+
+	*window = hi - lo;
+	if (observed < lo)
+		return lo;
+	if (observed > hi)
+		return hi;
+	return observed;
+}

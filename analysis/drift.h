@@ -39,10 +39,20 @@ struct drift_row {
 	int64_t abs_err;	/* |observed - expected| */
 	double rel_err;		/* abs_err / expected (0 when expected is 0) */
 	int64_t bound;		/* bytes */
+	int64_t window;		/* how much the expected value moved while it was read, or 0 */
 };
 
 /* The theoretical batching error bound, in bytes. */
 int64_t drift_bound(unsigned batch, unsigned page_size, unsigned cpus, unsigned nr_cgroups);
+
+/*
+ * drift_window_expected - the expected value for @observed when the counter
+ * read @before and @after the stat: @observed itself when it lies between
+ * the two (no drift can be told apart from the workload moving), else the
+ * nearer of the two. So the error is a lower bound of the real drift, never
+ * an artefact of reading while memory changes. @window gets |after - before|.
+ */
+int64_t drift_window_expected(int64_t observed, int64_t before, int64_t after, int64_t *window);
 
 /* Fill abs_err and rel_err of @r from expected and observed. */
 void drift_finish(struct drift_row *r);

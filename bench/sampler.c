@@ -3,9 +3,19 @@
  * sampler.c - read memory.stat of every cgroup of the tree once per
  * interval, time each read, and compute the drift checks.
  *
- * Files are opened once and read with pread() from offset 0: that is one
- * seq_file show per read, the same kernel work a "cat memory.stat" does,
- * without the cost of forking a process or opening the file each time.
+ * Two halves, so that measuring disturbs what is measured as little as
+ * possible:
+ *
+ *  - capture, during the run (sampler_sample): pread() every file from
+ *    descriptors held open, straight into one capture buffer behind a small
+ *    record header, timing each read. No parsing, no formatting. The buffer
+ *    goes to samples.raw in the result directory every few samples.
+ *  - processing, after the measured window (sampler_commit): walk the
+ *    records, parse memory.stat and /proc/vmstat, compute the drift checks,
+ *    write memstat.tsv, readlat.tsv and drift.tsv, then drop samples.raw.
+ *
+ * A pread from offset 0 is one seq_file show per read: the same kernel work
+ * a "cat memory.stat" does, without forking a process or opening the file.
  */
 #include "sampler.h"
 #include "drift.h"
@@ -18,17 +28,45 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#define RAW_MAGIC 0x31726270u		/* "pbr1" */
+#define RAW_BUFSZ (4u << 20)
+#define RAW_FLUSH_AT (RAW_BUFSZ / 2)
+#define RAW_READ_RESERVE (64u << 10)
+
+enum raw_file {
+	RF_STAT,		/* memory.stat of a cgroup */
+	RF_CUR,			/* memory.current (v1 usage_in_bytes), before the stat */
+	RF_CUR_AFTER,		/* the same, right after the stat */
+	RF_KMEM,		/* v1 memory.kmem.usage_in_bytes */
+	RF_VMSTAT,		/* /proc/vmstat */
+	RF_DELETED,		/* marker: the cgroup's children were deleted */
+	RF_END,			/* marker: end of one sample */
+};
+
+struct raw_hdr {
+	uint32_t magic;
+	uint16_t cg;		/* index into sampler.cg[] */
+	uint8_t file;		/* enum raw_file */
+	uint8_t error;		/* the read failed: errno (0 if fine) */
+	uint32_t len;		/* bytes of file content that follow, padded to 8 */
+	uint32_t pad;
+	int64_t t_ms;
+	int64_t lat_ns;
+};
 
 struct scg {
 	int node;		/* tree node, -1 for the root cgroup */
 	const char *name;	/* relative path, "/" for the root */
 	int level;		/* 0 for the root */
 	int fd_stat, fd_cur, fd_kmem;
-	struct strbuf buf;
-	struct kvlist kv;
-	int64_t current, kmem;
 	int64_t bound;
+	/* processing state */
+	struct kvlist kv;
+	int64_t current, current_after, kmem;
 	bool ok;		/* this sample's stat was read and parsed */
 	bool deleted;		/* its children were deleted: after-deletion checks */
 };
@@ -40,14 +78,19 @@ struct sampler {
 	size_t n;
 	struct scg *root;	/* NULL when the root has no memory.stat */
 	int fd_vmstat;
-	struct strbuf vm_buf;
+	/* capture */
+	char *buf;
+	size_t len, cap;
+	int raw_fd;
+	char *raw_path;
+	int64_t t_ms;
+	/* processing */
 	struct kvlist vm;
 	bool vm_ok;
-	const struct kvlist **children;	/* scratch for parent-vs-children */
+	const struct kvlist **children;
 	struct tsv_writer memstat, readlat, drift;
-	bool open_memstat, open_readlat, open_drift;
 	unsigned warned;
-	int64_t t_ms;
+	bool committed;
 };
 
 static const char *const memstat_cols[] = { "t_ms", "cgroup", "key", "value", NULL };
@@ -55,7 +98,7 @@ static const char *const readlat_cols[] = { "t_ms", "cgroup", "level", "file", "
 					    "bytes", NULL };
 static const char *const drift_cols[] = { "t_ms", "check", "cgroup", "key", "expected_bytes",
 					  "observed_bytes", "abs_err_bytes", "rel_err",
-					  "bound_bytes", NULL };
+					  "bound_bytes", "window_bytes", NULL };
 
 static int open_ro(const char *dir, const char *file, char *err, size_t errlen)
 {
@@ -79,19 +122,17 @@ struct sampler *sampler_new(struct run *r, char *err, size_t errlen)
 	const struct cg_layout *l = &r->layout;
 	size_t i;
 	int ret, nr_memcgs;
-	char *p;
 
 	s->r = r;
 	s->v = l->version;
 	s->fd_vmstat = -1;
+	s->raw_fd = -1;
 	s->n = r->tree.n + (l->has_root_stat ? 1 : 0);
 	s->cg = xcalloc(s->n, sizeof(*s->cg));
 	s->children = xcalloc(r->tree.n + 1, sizeof(*s->children));
-	sb_init(&s->vm_buf);
-	for (i = 0; i < s->n; i++) {
+	for (i = 0; i < s->n; i++)
 		s->cg[i].fd_stat = s->cg[i].fd_cur = s->cg[i].fd_kmem = -1;
-		sb_init(&s->cg[i].buf);
-	}
+	errno = ENOENT;
 	for (i = 0; i < r->tree.n; i++) {
 		const struct cg_node *nd = &r->tree.nodes[i];
 		struct scg *c = &s->cg[i];
@@ -127,38 +168,160 @@ struct sampler *sampler_new(struct run *r, char *err, size_t errlen)
 	s->fd_vmstat = open_ro("/proc", "vmstat", err, errlen);
 	if (s->fd_vmstat < 0)
 		goto fail;
-
-	p = run_path(r, "memstat.tsv");
-	ret = tsv_writer_open(&s->memstat, p, memstat_cols);
-	s->open_memstat = !ret;
-	free(p);
-	if (!ret) {
-		p = run_path(r, "readlat.tsv");
-		ret = tsv_writer_open(&s->readlat, p, readlat_cols);
-		s->open_readlat = !ret;
-		free(p);
+	s->raw_path = run_path(r, "samples.raw");
+	s->raw_fd = open(s->raw_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (s->raw_fd < 0) {
+		snprintf(err, errlen, "cannot create '%s': %s", s->raw_path, strerror(errno));
+		goto fail;
 	}
-	if (!ret) {
-		p = run_path(r, "drift.tsv");
-		ret = tsv_writer_open(&s->drift, p, drift_cols);
-		s->open_drift = !ret;
-		free(p);
-	}
-	if (ret) {
-		snprintf(err, errlen, "cannot create the sampler's output in '%s': %s", r->dir,
-			 strerror(-ret));
-		errno = -ret;
-		goto fail_keep_errno;
-	}
+	s->cap = RAW_BUFSZ;
+	s->buf = xmalloc(s->cap);
 	return s;
 fail:
-	errno = ENOENT;
-fail_keep_errno:
 	ret = errno;
 	sampler_free(s);
 	errno = ret;
 	return NULL;
 }
+
+/* ---- capture: the hot path ---- */
+
+static struct raw_hdr *raw_begin(struct sampler *s, size_t reserve)
+{
+	struct raw_hdr *h;
+
+	if (s->cap - s->len < sizeof(*h) + reserve) {
+		while (s->cap - s->len < sizeof(*h) + reserve)
+			s->cap *= 2;
+		s->buf = xrealloc(s->buf, s->cap);
+	}
+	h = (struct raw_hdr *)(s->buf + s->len);
+	memset(h, 0, sizeof(*h));
+	h->magic = RAW_MAGIC;
+	h->t_ms = s->t_ms;
+	return h;
+}
+
+static void raw_end(struct sampler *s, struct raw_hdr *h)
+{
+	s->len += sizeof(*h) + ((h->len + 7) & ~7u);
+}
+
+static void raw_mark(struct sampler *s, uint16_t cg, enum raw_file f)
+{
+	struct raw_hdr *h = raw_begin(s, 0);
+
+	h->cg = cg;
+	h->file = f;
+	raw_end(s, h);
+}
+
+/*
+ * pread a file into a new record, timed: until EOF, or with @once a single
+ * pread (a one-number file such as memory.current fits in one).
+ */
+static int raw_read(struct sampler *s, uint16_t cg, enum raw_file f, int fd, bool once)
+{
+	struct raw_hdr *h = raw_begin(s, RAW_READ_RESERVE);
+	size_t off = 0;
+	int64_t t = now_ns();
+
+	h->cg = cg;
+	h->file = f;
+	for (;;) {
+		size_t room = s->cap - s->len - sizeof(*h) - off;
+		ssize_t n = pread(fd, (char *)(h + 1) + off, room, off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			h->error = (uint8_t)errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		off += n;
+		if (once)
+			break;
+		if ((size_t)n == room) {
+			/* a larger file than reserved: grow, keep reading */
+			size_t at = s->len;
+
+			s->cap *= 2;
+			s->buf = xrealloc(s->buf, s->cap);
+			h = (struct raw_hdr *)(s->buf + at);
+		}
+	}
+	h->lat_ns = now_ns() - t;
+	h->len = (uint32_t)off;
+	raw_end(s, h);
+	return h->error ? -h->error : 0;
+}
+
+int sampler_sample(struct sampler *s, int64_t t)
+{
+	size_t i;
+	int ret = 0, r;
+
+	s->t_ms = (t - s->r->t0) / NSEC_PER_MSEC;
+	for (i = 0; i < s->n; i++) {
+		struct scg *c = &s->cg[i];
+
+		/*
+		 * memory.current is read right before and right after memory.stat:
+		 * the two bracket the moment the stat was taken, so a workload that
+		 * changes memory during the read is not mistaken for drift.
+		 */
+		r = 0;
+		if (c->fd_cur >= 0)
+			r = raw_read(s, (uint16_t)i, RF_CUR, c->fd_cur, true);
+		if (c->fd_kmem >= 0)
+			r = r ? r : raw_read(s, (uint16_t)i, RF_KMEM, c->fd_kmem, true);
+		r = r ? r : raw_read(s, (uint16_t)i, RF_STAT, c->fd_stat, false);
+		if (c->fd_cur >= 0)
+			r = r ? r : raw_read(s, (uint16_t)i, RF_CUR_AFTER, c->fd_cur, true);
+		if (r && !ret)
+			ret = r;
+	}
+	r = raw_read(s, 0, RF_VMSTAT, s->fd_vmstat, false);
+	if (r && !ret)
+		ret = r;
+	raw_mark(s, 0, RF_END);
+	if (s->len >= RAW_FLUSH_AT) {
+		r = sampler_flush(s);
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}
+
+void sampler_mark_deleted(struct sampler *s, int node)
+{
+	if (s && node >= 0 && (size_t)node < s->r->tree.n)
+		raw_mark(s, (uint16_t)node, RF_DELETED);
+}
+
+int sampler_flush(struct sampler *s)
+{
+	const char *p = s->buf;
+	size_t left = s->len;
+
+	while (left) {
+		ssize_t n = write(s->raw_fd, p, left);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		left -= n;
+	}
+	s->len = 0;
+	return 0;
+}
+
+/* ---- processing, after the measured window ---- */
 
 static void put_key(struct tsv_writer *w, const char *prefix, const char *key, size_t len)
 {
@@ -182,95 +345,22 @@ static void put_value(struct sampler *s, const char *cg, const char *key, int64_
 	tsv_end_row(&s->memstat);
 }
 
-static void put_lat(struct sampler *s, const struct scg *c, const char *file, int64_t ns,
-		    ssize_t bytes)
+static void put_lat(struct sampler *s, const struct scg *c, const char *file,
+		    const struct raw_hdr *h)
 {
 	tsv_put_i64(&s->readlat, s->t_ms);
 	tsv_put_str(&s->readlat, c->name);
 	tsv_put_i64(&s->readlat, c->level);
 	tsv_put_str(&s->readlat, file);
-	tsv_put_i64(&s->readlat, ns);
-	tsv_put_i64(&s->readlat, bytes);
+	tsv_put_i64(&s->readlat, h->lat_ns);
+	tsv_put_i64(&s->readlat, h->len);
 	tsv_end_row(&s->readlat);
-}
-
-/* pread one single-number file, timed. */
-static int read_number(struct sampler *s, struct scg *c, int fd, const char *file, int64_t *out)
-{
-	char buf[64];
-	int64_t t = now_ns();
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-
-	t = now_ns() - t;
-	if (n <= 0)
-		return n < 0 ? -errno : -ENODATA;
-	buf[n] = '\0';
-	put_lat(s, c, file, t, n);
-	*out = strtoll(buf, NULL, 10);
-	put_value(s, c->name, file, *out);
-	return 0;
 }
 
 static void warn_once(struct sampler *s, const char *what, const char *detail)
 {
 	if (s->warned++ < 5)
 		pr_warn("%s: %s", what, detail);
-}
-
-static int read_stat(struct sampler *s, struct scg *c)
-{
-	char err[160];
-	int64_t t = now_ns();
-	ssize_t n = pread_all(c->fd_stat, &c->buf);
-	size_t i;
-
-	t = now_ns() - t;
-	c->ok = false;
-	if (n < 0)
-		return (int)n;
-	put_lat(s, c, "memory.stat", t, n);
-	if (memstat_parse(c->buf.buf, c->buf.len, &c->kv, err, sizeof(err))) {
-		char *what = xasprintf("memory.stat of '%s'", c->name);
-
-		warn_once(s, what, err);
-		free(what);
-		return -EINVAL;
-	}
-	for (i = 0; i < c->kv.n; i++) {
-		tsv_put_i64(&s->memstat, s->t_ms);
-		tsv_put_str(&s->memstat, c->name);
-		put_key(&s->memstat, "memory.stat:", c->kv.v[i].key, c->kv.v[i].keylen);
-		tsv_put_i64(&s->memstat, c->kv.v[i].val);
-		tsv_end_row(&s->memstat);
-	}
-	c->ok = true;
-	return 0;
-}
-
-static int read_vmstat(struct sampler *s)
-{
-	char err[160];
-	ssize_t n = pread_all(s->fd_vmstat, &s->vm_buf);
-	size_t i;
-
-	s->vm_ok = false;
-	if (n < 0)
-		return (int)n;
-	if (memstat_parse(s->vm_buf.buf, s->vm_buf.len, &s->vm, err, sizeof(err))) {
-		warn_once(s, "/proc/vmstat", err);
-		return -EINVAL;
-	}
-	for (i = 0; i < s->vm.n; i++) {
-		if (s->vm.v[i].keylen < 3 || memcmp(s->vm.v[i].key, "nr_", 3))
-			continue;
-		tsv_put_i64(&s->memstat, s->t_ms);
-		tsv_put_str(&s->memstat, "/");
-		put_key(&s->memstat, "vmstat:", s->vm.v[i].key, s->vm.v[i].keylen);
-		tsv_put_i64(&s->memstat, s->vm.v[i].val);
-		tsv_end_row(&s->memstat);
-	}
-	s->vm_ok = true;
-	return 0;
 }
 
 static void emit(struct sampler *s, struct drift_row *d)
@@ -287,6 +377,7 @@ static void emit(struct sampler *s, struct drift_row *d)
 	tsv_put_i64(w, d->abs_err);
 	tsv_put_double(w, d->rel_err, 6);
 	tsv_put_i64(w, d->bound);
+	tsv_put_i64(w, d->window);
 	tsv_end_row(w);
 }
 
@@ -294,9 +385,9 @@ static void check_current(struct sampler *s, struct scg *c, enum drift_check che
 {
 	struct drift_row d = { .check = check, .cgroup = c->name, .bound = c->bound };
 
-	d.key = s->v == CG_V2 ? "memory.current" : "memory.usage_in_bytes";
-	d.expected = c->current;
+	d.key = current_file(s->v);
 	d.observed = drift_stat_total(s->v, &c->kv, c->kmem, NULL);
+	d.expected = drift_window_expected(d.observed, c->current, c->current_after, &d.window);
 	emit(s, &d);
 }
 
@@ -344,30 +435,11 @@ static void check_root(struct sampler *s)
 	}
 }
 
-int sampler_sample(struct sampler *s, int64_t t)
+/* Every drift check of one sample, once all its files are in. */
+static void end_sample(struct sampler *s)
 {
 	const struct cg_tree *tree = &s->r->tree;
 	size_t i;
-	int ret = 0, r;
-
-	s->t_ms = (t - s->r->t0) / NSEC_PER_MSEC;
-	for (i = 0; i < s->n; i++) {
-		struct scg *c = &s->cg[i];
-
-		r = read_stat(s, c);
-		if (!r && c->fd_cur >= 0)
-			r = read_number(s, c, c->fd_cur, current_file(s->v), &c->current);
-		if (!r && c->fd_kmem >= 0)
-			r = read_number(s, c, c->fd_kmem, "memory.kmem.usage_in_bytes", &c->kmem);
-		if (r) {
-			c->ok = false;
-			if (!ret)
-				ret = r;
-		}
-	}
-	r = read_vmstat(s);
-	if (r && !ret)
-		ret = r;
 
 	for (i = 0; i < tree->n; i++) {
 		struct scg *c = &s->cg[i];
@@ -383,45 +455,200 @@ int sampler_sample(struct sampler *s, int64_t t)
 	}
 	if (s->root && s->root->ok && s->vm_ok)
 		check_root(s);
+	for (i = 0; i < s->n; i++)
+		s->cg[i].ok = false;
+	s->vm_ok = false;
+}
+
+static void process_stat(struct sampler *s, struct scg *c, const struct raw_hdr *h,
+			 const char *text)
+{
+	char err[160];
+	size_t i;
+
+	put_lat(s, c, "memory.stat", h);
+	if (memstat_parse(text, h->len, &c->kv, err, sizeof(err))) {
+		char *what = xasprintf("memory.stat of '%s'", c->name);
+
+		warn_once(s, what, err);
+		free(what);
+		return;
+	}
+	for (i = 0; i < c->kv.n; i++) {
+		tsv_put_i64(&s->memstat, s->t_ms);
+		tsv_put_str(&s->memstat, c->name);
+		put_key(&s->memstat, "memory.stat:", c->kv.v[i].key, c->kv.v[i].keylen);
+		tsv_put_i64(&s->memstat, c->kv.v[i].val);
+		tsv_end_row(&s->memstat);
+	}
+	c->ok = true;
+}
+
+static void process_vmstat(struct sampler *s, const struct raw_hdr *h, const char *text)
+{
+	char err[160];
+	size_t i;
+
+	if (memstat_parse(text, h->len, &s->vm, err, sizeof(err))) {
+		warn_once(s, "/proc/vmstat", err);
+		return;
+	}
+	for (i = 0; i < s->vm.n; i++) {
+		if (s->vm.v[i].keylen < 3 || memcmp(s->vm.v[i].key, "nr_", 3))
+			continue;
+		tsv_put_i64(&s->memstat, s->t_ms);
+		tsv_put_str(&s->memstat, "/");
+		put_key(&s->memstat, "vmstat:", s->vm.v[i].key, s->vm.v[i].keylen);
+		tsv_put_i64(&s->memstat, s->vm.v[i].val);
+		tsv_end_row(&s->memstat);
+	}
+	s->vm_ok = true;
+}
+
+static int64_t number(const char *text, size_t len)
+{
+	char buf[32];
+
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+static void process_record(struct sampler *s, const struct raw_hdr *h, const char *text)
+{
+	struct scg *c = h->cg < s->n ? &s->cg[h->cg] : NULL;
+
+	s->t_ms = h->t_ms;
+	if (h->file == RF_END) {
+		end_sample(s);
+		return;
+	}
+	if (h->file == RF_VMSTAT) {
+		if (!h->error)
+			process_vmstat(s, h, text);
+		return;
+	}
+	if (!c)
+		return;
+	if (h->file == RF_DELETED) {
+		c->deleted = true;
+		return;
+	}
+	if (h->error) {
+		c->ok = false;
+		return;
+	}
+	switch (h->file) {
+	case RF_STAT:
+		process_stat(s, c, h, text);
+		break;
+	case RF_CUR:
+		put_lat(s, c, current_file(s->v), h);
+		c->current = number(text, h->len);
+		put_value(s, c->name, current_file(s->v), c->current);
+		break;
+	case RF_CUR_AFTER:
+		put_lat(s, c, current_file(s->v), h);
+		c->current_after = number(text, h->len);
+		break;
+	case RF_KMEM:
+		put_lat(s, c, "memory.kmem.usage_in_bytes", h);
+		c->kmem = number(text, h->len);
+		put_value(s, c->name, "memory.kmem.usage_in_bytes", c->kmem);
+		break;
+	}
+}
+
+static int open_writer(struct sampler *s, struct tsv_writer *w, const char *name,
+		       const char *const *cols)
+{
+	char *p = run_path(s->r, name);
+	int ret = tsv_writer_open(w, p, cols);
+
+	free(p);
 	return ret;
 }
 
-void sampler_mark_deleted(struct sampler *s, int node)
+/* Turn samples.raw into the TSV files. */
+static int process(struct sampler *s)
 {
-	if (s && node >= 0 && (size_t)node < s->r->tree.n)
-		s->cg[node].deleted = true;
-}
+	struct stat st;
+	const char *p, *end;
+	void *map = NULL;
+	int fd, ret;
 
-int sampler_flush(struct sampler *s)
-{
-	int ret = tsv_writer_flush(&s->memstat);
+	fd = open(s->raw_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (st.st_size) {
+		map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			map = NULL;
+			ret = -errno;
+			goto out;
+		}
+	}
+	ret = open_writer(s, &s->memstat, "memstat.tsv", memstat_cols);
+	if (ret)
+		goto out;
+	ret = open_writer(s, &s->readlat, "readlat.tsv", readlat_cols);
+	if (ret) {
+		tsv_writer_abort(&s->memstat);
+		goto out;
+	}
+	ret = open_writer(s, &s->drift, "drift.tsv", drift_cols);
+	if (ret) {
+		tsv_writer_abort(&s->memstat);
+		tsv_writer_abort(&s->readlat);
+		goto out;
+	}
+	p = map;
+	end = p + st.st_size;
+	while (p && p + sizeof(struct raw_hdr) <= end) {
+		const struct raw_hdr *h = (const struct raw_hdr *)p;
+		const char *text = p + sizeof(*h);
 
+		if (h->magic != RAW_MAGIC || text + h->len > end) {
+			warn_once(s, s->raw_path, "truncated or corrupt record; the rest is dropped");
+			break;
+		}
+		process_record(s, h, text);
+		p = text + ((h->len + 7) & ~7u);
+	}
+	ret = tsv_writer_commit(&s->memstat);
 	if (!ret)
-		ret = tsv_writer_flush(&s->readlat);
+		ret = tsv_writer_commit(&s->readlat);
+	else
+		tsv_writer_abort(&s->readlat);
 	if (!ret)
-		ret = tsv_writer_flush(&s->drift);
+		ret = tsv_writer_commit(&s->drift);
+	else
+		tsv_writer_abort(&s->drift);
+out:
+	if (map)
+		munmap(map, st.st_size);
+	if (fd >= 0)
+		close(fd);
 	return ret;
 }
 
 int sampler_commit(struct sampler *s)
 {
-	int ret = 0, r;
+	int ret;
 
-	if (s->open_memstat) {
-		ret = tsv_writer_commit(&s->memstat);
-		s->open_memstat = false;
-	}
-	if (s->open_readlat) {
-		r = tsv_writer_commit(&s->readlat);
-		s->open_readlat = false;
-		if (r && !ret)
-			ret = r;
-	}
-	if (s->open_drift) {
-		r = tsv_writer_commit(&s->drift);
-		s->open_drift = false;
-		if (r && !ret)
-			ret = r;
+	if (s->committed)
+		return 0;
+	ret = sampler_flush(s);
+	if (!ret)
+		ret = process(s);
+	if (!ret) {
+		/* everything it held is in the TSV files now */
+		unlink(s->raw_path);
+		s->committed = true;
 	}
 	return ret;
 }
@@ -432,12 +659,11 @@ void sampler_free(struct sampler *s)
 
 	if (!s)
 		return;
-	if (s->open_memstat)
-		tsv_writer_flush(&s->memstat);
-	if (s->open_readlat)
-		tsv_writer_flush(&s->readlat);
-	if (s->open_drift)
-		tsv_writer_flush(&s->drift);
+	if (s->raw_fd >= 0) {
+		if (!s->committed && s->len)
+			sampler_flush(s);
+		close(s->raw_fd);
+	}
 	for (i = 0; i < s->n; i++) {
 		struct scg *c = &s->cg[i];
 
@@ -447,13 +673,13 @@ void sampler_free(struct sampler *s)
 			close(c->fd_cur);
 		if (c->fd_kmem >= 0)
 			close(c->fd_kmem);
-		sb_release(&c->buf);
 		kvlist_release(&c->kv);
 	}
 	if (s->fd_vmstat >= 0)
 		close(s->fd_vmstat);
-	sb_release(&s->vm_buf);
 	kvlist_release(&s->vm);
+	free(s->raw_path);
+	free(s->buf);
 	free(s->children);
 	free(s->cg);
 	free(s);

@@ -11,10 +11,11 @@ struct sampler;
 /*
  * The 1 Hz memory sampler. For every cgroup of the tree it holds
  * memory.stat and memory.current (v1: memory.usage_in_bytes and
- * memory.kmem.usage_in_bytes) open and pread()s them each sample, plus
- * /proc/vmstat and the root memory.stat; it times each read and computes
- * the drift checks from the sample. Writes memstat.tsv, readlat.tsv and
- * drift.tsv in the result directory (as .tmp until sampler_commit()).
+ * memory.kmem.usage_in_bytes) open, plus /proc/vmstat and the root
+ * memory.stat. During the run sampler_sample() only preads and times them
+ * into samples.raw; sampler_commit(), after the measured window, parses them,
+ * computes the drift checks and writes memstat.tsv, readlat.tsv and
+ * drift.tsv (then removes samples.raw).
  */
 
 /* Open every file and the output. NULL with errno set and @err filled on failure. */
@@ -23,11 +24,11 @@ struct sampler *sampler_new(struct run *r, char *err, size_t errlen);
 int sampler_sample(struct sampler *s, int64_t t);
 /* From now on the cgroup of tree node @node gets "after-deletion" checks. */
 void sampler_mark_deleted(struct sampler *s, int node);
-/* Push what was written so far to disk (partial data survives a crash). */
+/* Write the capture buffer to samples.raw (partial data survives a crash). */
 int sampler_flush(struct sampler *s);
-/* Rename the TSV files into place. 0 or -errno. */
+/* Process the capture into the TSV files (via temp + rename). 0 or -errno. */
 int sampler_commit(struct sampler *s);
-/* Close everything; uncommitted output is kept as .tmp. Accepts NULL. */
+/* Close everything; an uncommitted capture stays in samples.raw. Accepts NULL. */
 void sampler_free(struct sampler *s);
 
 #endif

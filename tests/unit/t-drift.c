@@ -508,9 +508,31 @@ static void test_v2_fixture(void)
 	stat_release(&vm);
 }
 
+/*
+ * drift_window_expected: memory.current read before and after the stat.
+ * Method: hand cases. Pass: inside the window the error is 0; outside it
+ * is the distance to the nearer end; the window is |after - before|.
+ */
+static void test_window(void)
+{
+	int64_t w, e;
+
+	e = drift_window_expected(150, 100, 200, &w);
+	tap_ok(e == 150 && w == 100, "inside the window: expected = observed (%lld, w %lld)",
+	       (long long)e, (long long)w);
+	e = drift_window_expected(250, 200, 100, &w);
+	tap_ok(e == 200 && w == 100, "above a falling window: the upper end (%lld)", (long long)e);
+	e = drift_window_expected(40, 100, 200, &w);
+	tap_ok(e == 100, "below the window: the lower end (%lld)", (long long)e);
+	e = drift_window_expected(40, 100, 100, &w);
+	tap_ok(e == 100 && w == 0, "no movement: plain expected (%lld, w %lld)", (long long)e,
+	       (long long)w);
+}
+
 int main(void)
 {
-	tap_plan(4 + 5 + 6 + 10 + 7 + 8 + 8 + 2 + 1 + 8);
+	tap_plan(4 + 5 + 6 + 10 + 7 + 8 + 8 + 2 + 1 + 8 + 4);
+	test_window();
 	test_bound();
 	test_total_v1();
 	test_total_v2();
