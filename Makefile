@@ -26,7 +26,7 @@ BUILD := build
 CORE_SRCS := bench/util.c bench/options.c bench/cgroup.c bench/memstat.c bench/sampler.c \
 	     bench/runner.c bench/resultdir.c bench/ksrc.c bench/sha256.c bench/vm.c bench/guest.c \
 	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c
-ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.c \
+ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.c analysis/metrics.c \
 		 analysis/report.c
 WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \
 		 workloads/wl-kmem-churn.c

@@ -2,10 +2,11 @@
 /*
  * report.c - the summary of one result directory, computed from its TSV
  * files and meta.json only (so "patchbench report" and the end of
- * "patchbench run" print the same thing).
+ * "patchbench run" print the same thing). Loading is metrics.c's.
  */
 #include "report.h"
 #include "json.h"
+#include "metrics.h"
 #include "resultdir.h"
 #include "stats.h"
 #include "tsv.h"
@@ -16,219 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CHECKS 8
-#define MAX_LEVELS 32
+#define MAX_LEVELS METRICS_MAX_LEVELS
+#define last_part metrics_last_part
 
-struct check_sum {
-	char *name;
-	struct dvec err;	/* abs error per row */
-	double bound;		/* largest bound seen */
-	size_t over;		/* rows over their bound */
-	double max_err;
-	char *max_where;	/* "cgroup key" of the max */
-};
-
-struct level_sum {
-	struct dvec lat;	/* memory.stat read latency, ns */
-	char *example;		/* one cgroup of that level */
-};
-
-struct builder {
-	char *cgroup;
-	double wall_ms;
-	int exit;
-	char *state;
-	double cpu_us, sys_us;
-};
-
-struct summary {
-	struct meta meta;
-	struct check_sum checks[MAX_CHECKS];
-	size_t nchecks;
-	struct level_sum levels[MAX_LEVELS];
-	struct builder *b;
-	size_t nb;
-	bool have_drift, have_lat;
-};
-
-static const char *last_part(const char *p)
+/* report shows the workloads that end by themselves: builders and kmem-churn */
+static bool shown(const struct wl_sum *w)
 {
-	const char *s = strrchr(p, '/');
-
-	return s && s[1] ? s + 1 : p;
-}
-
-static struct check_sum *get_check(struct summary *s, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < s->nchecks; i++)
-		if (!strcmp(s->checks[i].name, name))
-			return &s->checks[i];
-	if (s->nchecks == MAX_CHECKS)
-		return NULL;
-	s->checks[s->nchecks].name = xstrdup(name);
-	return &s->checks[s->nchecks++];
-}
-
-static int load(const char *dir, const char *file, struct tsv *t, bool required)
-{
-	char err[512];
-	char *p = xasprintf("%s/%s", dir, file);
-	int ret = tsv_load(t, p, err, sizeof(err));
-
-	if (ret && (required || ret != -ENOENT))
-		pr_err("%s", err);
-	free(p);
-	return ret;
-}
-
-static int load_drift(struct summary *s, const char *dir)
-{
-	struct tsv t = { 0 };
-	int c_check, c_cg, c_key, c_err, c_bound;
-	size_t r;
-
-	if (load(dir, "drift.tsv", &t, false))
-		return 0;
-	c_check = tsv_col(&t, "check");
-	c_cg = tsv_col(&t, "cgroup");
-	c_key = tsv_col(&t, "key");
-	c_err = tsv_col(&t, "abs_err_bytes");
-	c_bound = tsv_col(&t, "bound_bytes");
-	if (c_check < 0 || c_err < 0 || c_bound < 0) {
-		pr_err("'%s/drift.tsv': missing column check, abs_err_bytes or bound_bytes", dir);
-		tsv_release(&t);
-		return -EINVAL;
-	}
-	s->have_drift = true;
-	for (r = 0; r < t.nrows; r++) {
-		struct check_sum *c = get_check(s, tsv_get(&t, r, c_check));
-		double e = tsv_get_num(&t, r, c_err), b = tsv_get_num(&t, r, c_bound);
-
-		if (!c || isnan(e))
-			continue;
-		dvec_push(&c->err, e);
-		if (b > c->bound)
-			c->bound = b;
-		if (e > b)
-			c->over++;
-		if (e >= c->max_err) {
-			c->max_err = e;
-			free(c->max_where);
-			c->max_where = xasprintf("%s %s", last_part(tsv_get(&t, r, c_cg)),
-						 tsv_get(&t, r, c_key));
-		}
-	}
-	tsv_release(&t);
-	return 0;
-}
-
-static int load_latency(struct summary *s, const char *dir)
-{
-	struct tsv t = { 0 };
-	int c_file, c_level, c_lat, c_cg;
-	size_t r;
-
-	if (load(dir, "readlat.tsv", &t, false))
-		return 0;
-	c_file = tsv_col(&t, "file");
-	c_level = tsv_col(&t, "level");
-	c_lat = tsv_col(&t, "latency_ns");
-	c_cg = tsv_col(&t, "cgroup");
-	if (c_file < 0 || c_level < 0 || c_lat < 0) {
-		pr_err("'%s/readlat.tsv': missing column file, level or latency_ns", dir);
-		tsv_release(&t);
-		return -EINVAL;
-	}
-	s->have_lat = true;
-	for (r = 0; r < t.nrows; r++) {
-		double lv = tsv_get_num(&t, r, c_level);
-		struct level_sum *l;
-
-		if (strcmp(tsv_get(&t, r, c_file), "memory.stat") || isnan(lv) || lv < 0 ||
-		    lv >= MAX_LEVELS)
-			continue;
-		l = &s->levels[(int)lv];
-		dvec_push(&l->lat, tsv_get_num(&t, r, c_lat));
-		if (!l->example)
-			l->example = xstrdup(tsv_get(&t, r, c_cg));
-	}
-	tsv_release(&t);
-	return 0;
-}
-
-static void load_builders(struct summary *s, const char *dir)
-{
-	struct tsv w = { 0 }, c = { 0 };
-	size_t r, k;
-	bool have_cpu;
-
-	if (load(dir, "workloads.tsv", &w, false))
-		return;
-	have_cpu = !load(dir, "cpu.tsv", &c, false);
-	for (r = 0; r < w.nrows; r++) {
-		struct builder *b;
-		const char *cg = tsv_get(&w, r, tsv_col(&w, "cgroup"));
-
-		if (strcmp(tsv_get(&w, r, tsv_col(&w, "workload")), "kernelbuild") &&
-		    strcmp(tsv_get(&w, r, tsv_col(&w, "workload")), "kmem-churn"))
-			continue;
-		s->b = xrealloc(s->b, (s->nb + 1) * sizeof(*s->b));
-		b = &s->b[s->nb++];
-		memset(b, 0, sizeof(*b));
-		b->cgroup = xstrdup(cg);
-		b->wall_ms = tsv_get_num(&w, r, tsv_col(&w, "wall_ms"));
-		b->exit = (int)tsv_get_num(&w, r, tsv_col(&w, "exit"));
-		b->state = xstrdup(tsv_get(&w, r, tsv_col(&w, "state")));
-		b->cpu_us = b->sys_us = NAN;
-		if (!have_cpu)
-			continue;
-		{
-			double u0 = NAN, u1 = NAN, s0 = NAN, s1 = NAN;
-
-			for (k = 0; k < c.nrows; k++) {
-				const char *ph = tsv_get(&c, k, tsv_col(&c, "phase"));
-				double u = tsv_get_num(&c, k, tsv_col(&c, "usage_usec"));
-				double sy = tsv_get_num(&c, k, tsv_col(&c, "system_usec"));
-
-				if (strcmp(tsv_get(&c, k, tsv_col(&c, "cgroup")), cg))
-					continue;
-				if (!strcmp(ph, "start")) {
-					u0 = u;
-					s0 = sy;
-				} else if (!strcmp(ph, "end")) {
-					u1 = u;
-					s1 = sy;
-				}
-			}
-			b->cpu_us = u1 - u0;
-			b->sys_us = s1 - s0;
-		}
-	}
-	tsv_release(&w);
-	tsv_release(&c);
-}
-
-static void summary_release(struct summary *s)
-{
-	size_t i;
-
-	meta_release(&s->meta);
-	for (i = 0; i < s->nchecks; i++) {
-		free(s->checks[i].name);
-		free(s->checks[i].max_where);
-		dvec_release(&s->checks[i].err);
-	}
-	for (i = 0; i < MAX_LEVELS; i++) {
-		dvec_release(&s->levels[i].lat);
-		free(s->levels[i].example);
-	}
-	for (i = 0; i < s->nb; i++) {
-		free(s->b[i].cgroup);
-		free(s->b[i].state);
-	}
-	free(s->b);
+	return !strcmp(w->workload, "kernelbuild") || !strcmp(w->workload, "kmem-churn");
 }
 
 static const char *nz(const char *s)
@@ -265,7 +60,7 @@ static void print_wrapped(FILE *out, const char *lead, const char *text)
 	fputc('\n', out);
 }
 
-static void print_text(struct summary *s, FILE *out)
+static void print_text(struct run_summary *s, FILE *out)
 {
 	const struct meta *m = &s->meta;
 	char a[32], b[32], c[32];
@@ -323,13 +118,17 @@ static void print_text(struct summary *s, FILE *out)
 				stats_percentile(l->lat.v, l->lat.n, 99) / 1e3);
 		}
 	}
-	if (s->nb) {
+	for (i = 0; i < s->nwl && !shown(&s->wl[i]); i++)
+		;
+	if (i < s->nwl) {
 		fprintf(out, "\nWorkloads (wall and cgroup CPU time, seconds)\n");
 		fprintf(out, "  %-18s %9s %9s %9s %5s %s\n", "cgroup", "wall", "cpu", "system",
 			"exit", "state");
-		for (i = 0; i < s->nb; i++) {
-			struct builder *bd = &s->b[i];
+		for (i = 0; i < s->nwl; i++) {
+			struct wl_sum *bd = &s->wl[i];
 
+			if (!shown(bd))
+				continue;
 			fprintf(out, "  %-18.18s %9.1f %9.1f %9.1f %5d %s\n", last_part(bd->cgroup),
 				bd->wall_ms / 1e3, bd->cpu_us / 1e6, bd->sys_us / 1e6, bd->exit,
 				bd->state);
@@ -337,7 +136,7 @@ static void print_text(struct summary *s, FILE *out)
 	}
 }
 
-static void print_json(struct summary *s, FILE *out)
+static void print_json(struct run_summary *s, FILE *out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
@@ -382,14 +181,16 @@ static void print_json(struct summary *s, FILE *out)
 	jw_arr_end(&w);
 	jw_key(&w, "workloads");
 	jw_arr_begin(&w);
-	for (i = 0; i < s->nb; i++) {
+	for (i = 0; i < s->nwl; i++) {
+		if (!shown(&s->wl[i]))
+			continue;
 		jw_obj_begin(&w);
-		jw_kstr(&w, "cgroup", s->b[i].cgroup);
-		jw_kdouble(&w, "wall_s", s->b[i].wall_ms / 1e3);
-		jw_kdouble(&w, "cpu_s", s->b[i].cpu_us / 1e6);
-		jw_kdouble(&w, "system_s", s->b[i].sys_us / 1e6);
-		jw_kint(&w, "exit", s->b[i].exit);
-		jw_kstr(&w, "state", s->b[i].state);
+		jw_kstr(&w, "cgroup", s->wl[i].cgroup);
+		jw_kdouble(&w, "wall_s", s->wl[i].wall_ms / 1e3);
+		jw_kdouble(&w, "cpu_s", s->wl[i].cpu_us / 1e6);
+		jw_kdouble(&w, "system_s", s->wl[i].sys_us / 1e6);
+		jw_kint(&w, "exit", s->wl[i].exit);
+		jw_kstr(&w, "state", s->wl[i].state);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
@@ -400,31 +201,20 @@ static void print_json(struct summary *s, FILE *out)
 
 int report_print_dir(const char *dir, enum report_format fmt, FILE *out)
 {
-	struct summary s;
+	struct run_summary s;
 	char err[512];
 	int ret;
 
-	memset(&s, 0, sizeof(s));
-	if (!is_dir(dir)) {
-		pr_err("result directory '%s' does not exist", dir);
-		return -ENOENT;
-	}
-	ret = meta_load(&s.meta, dir, err, sizeof(err));
+	ret = run_summary_load(&s, dir, err, sizeof(err));
 	if (ret) {
 		pr_err("%s", err);
 		goto out;
 	}
-	ret = load_drift(&s, dir);
-	if (!ret)
-		ret = load_latency(&s, dir);
-	if (ret)
-		goto out;
-	load_builders(&s, dir);
 	if (fmt == REPORT_JSON)
 		print_json(&s, out);
 	else
 		print_text(&s, out);
 out:
-	summary_release(&s);
+	run_summary_release(&s);
 	return ret;
 }

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * metrics.c - load a result directory (run_summary) and turn it into named
+ * scalars (metric_set) through a table of extractors.
+ *
+ * Thresholds: every extractor states, per metric, the smallest change worth
+ * a verdict. They are deliberately generous defaults (a change under them is
+ * "no change" however significant), and "compare --noise" raises them to
+ * what an A/A comparison of the same kernel actually shows on the machine.
+ */
+#include "metrics.h"
+#include "tsv.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *metrics_last_part(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s && s[1] ? s + 1 : p;
+}
+
+static struct check_sum *get_check(struct run_summary *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nchecks; i++)
+		if (!strcmp(s->checks[i].name, name))
+			return &s->checks[i];
+	if (s->nchecks == METRICS_MAX_CHECKS)
+		return NULL;
+	s->checks[s->nchecks].name = xstrdup(name);
+	return &s->checks[s->nchecks++];
+}
+
+/* Load <dir>/<file>; a missing optional file is -ENOENT without an error. */
+static int load(const char *dir, const char *file, struct tsv *t, char *err, size_t errlen)
+{
+	char *p = xasprintf("%s/%s", dir, file);
+	int ret = tsv_load(t, p, err, errlen);
+
+	free(p);
+	return ret;
+}
+
+static int load_drift(struct run_summary *s, const char *dir, char *err, size_t errlen)
+{
+	struct tsv t = { 0 };
+	int c_check, c_cg, c_key, c_err, c_bound, ret;
+	size_t r;
+
+	ret = load(dir, "drift.tsv", &t, err, errlen);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	c_check = tsv_col(&t, "check");
+	c_cg = tsv_col(&t, "cgroup");
+	c_key = tsv_col(&t, "key");
+	c_err = tsv_col(&t, "abs_err_bytes");
+	c_bound = tsv_col(&t, "bound_bytes");
+	if (c_check < 0 || c_err < 0 || c_bound < 0) {
+		snprintf(err, errlen, "'%s/drift.tsv': missing column check, abs_err_bytes or bound_bytes",
+			 dir);
+		tsv_release(&t);
+		return -EINVAL;
+	}
+	s->have_drift = true;
+	for (r = 0; r < t.nrows; r++) {
+		struct check_sum *c = get_check(s, tsv_get(&t, r, c_check));
+		double e = tsv_get_num(&t, r, c_err), b = tsv_get_num(&t, r, c_bound);
+
+		if (!c || isnan(e))
+			continue;
+		dvec_push(&c->err, e);
+		if (b > c->bound)
+			c->bound = b;
+		if (e > b)
+			c->over++;
+		if (e >= c->max_err) {
+			c->max_err = e;
+			free(c->max_where);
+			c->max_where = xasprintf("%s %s", metrics_last_part(tsv_get(&t, r, c_cg)),
+						 tsv_get(&t, r, c_key));
+		}
+	}
+	tsv_release(&t);
+	return 0;
+}
+
+static int load_latency(struct run_summary *s, const char *dir, char *err, size_t errlen)
+{
+	struct tsv t = { 0 };
+	int c_file, c_level, c_lat, c_cg, ret;
+	size_t r;
+
+	ret = load(dir, "readlat.tsv", &t, err, errlen);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	c_file = tsv_col(&t, "file");
+	c_level = tsv_col(&t, "level");
+	c_lat = tsv_col(&t, "latency_ns");
+	c_cg = tsv_col(&t, "cgroup");
+	if (c_file < 0 || c_level < 0 || c_lat < 0) {
+		snprintf(err, errlen, "'%s/readlat.tsv': missing column file, level or latency_ns",
+			 dir);
+		tsv_release(&t);
+		return -EINVAL;
+	}
+	s->have_lat = true;
+	for (r = 0; r < t.nrows; r++) {
+		double lv = tsv_get_num(&t, r, c_level), lat = tsv_get_num(&t, r, c_lat);
+		struct level_sum *l;
+
+		if (strcmp(tsv_get(&t, r, c_file), "memory.stat") || isnan(lv) || lv < 0 ||
+		    lv >= METRICS_MAX_LEVELS || isnan(lat))
+			continue;
+		l = &s->levels[(int)lv];
+		dvec_push(&l->lat, lat);
+		if (!l->example)
+			l->example = xstrdup(tsv_get(&t, r, c_cg));
+	}
+	tsv_release(&t);
+	return 0;
+}
+
+/* cpu.tsv: end - start per cgroup, in the file's order. */
+static void load_cpu(struct run_summary *s, const struct tsv *c)
+{
+	int c_cg = tsv_col(c, "cgroup"), c_ph = tsv_col(c, "phase");
+	int c_u = tsv_col(c, "usage_usec"), c_us = tsv_col(c, "user_usec");
+	int c_sy = tsv_col(c, "system_usec");
+	size_t r, k;
+
+	for (r = 0; r < c->nrows; r++) {
+		const char *cg = tsv_get(c, r, c_cg);
+		bool start = !strcmp(tsv_get(c, r, c_ph), "start");
+		struct cg_cpu *x = NULL;
+
+		if (!start && strcmp(tsv_get(c, r, c_ph), "end"))
+			continue;
+		for (k = 0; k < s->ncpu && !x; k++)
+			if (!strcmp(s->cpu[k].cgroup, cg))
+				x = &s->cpu[k];
+		if (!x) {
+			s->cpu = xrealloc(s->cpu, (s->ncpu + 1) * sizeof(*s->cpu));
+			x = &s->cpu[s->ncpu++];
+			x->cgroup = xstrdup(cg);
+			x->usage_us = x->user_us = x->sys_us = NAN;
+		}
+		if (start) {
+			/* an end row may come first in a hand-made file: keep sums right */
+			x->usage_us = (isnan(x->usage_us) ? 0 : x->usage_us) - tsv_get_num(c, r, c_u);
+			x->user_us = (isnan(x->user_us) ? 0 : x->user_us) - tsv_get_num(c, r, c_us);
+			x->sys_us = (isnan(x->sys_us) ? 0 : x->sys_us) - tsv_get_num(c, r, c_sy);
+		} else {
+			x->usage_us = (isnan(x->usage_us) ? 0 : x->usage_us) + tsv_get_num(c, r, c_u);
+			x->user_us = (isnan(x->user_us) ? 0 : x->user_us) + tsv_get_num(c, r, c_us);
+			x->sys_us = (isnan(x->sys_us) ? 0 : x->sys_us) + tsv_get_num(c, r, c_sy);
+		}
+	}
+}
+
+static const struct cg_cpu *find_cpu(const struct run_summary *s, const char *cg)
+{
+	size_t k;
+
+	for (k = 0; k < s->ncpu; k++)
+		if (!strcmp(s->cpu[k].cgroup, cg))
+			return &s->cpu[k];
+	return NULL;
+}
+
+static void load_workloads(struct run_summary *s, const char *dir)
+{
+	struct tsv w = { 0 }, c = { 0 };
+	char err[512];
+	size_t r;
+
+	if (!load(dir, "cpu.tsv", &c, err, sizeof(err))) {
+		load_cpu(s, &c);
+		tsv_release(&c);
+	}
+	if (load(dir, "workloads.tsv", &w, err, sizeof(err)))
+		return;
+	for (r = 0; r < w.nrows; r++) {
+		const char *cg = tsv_get(&w, r, tsv_col(&w, "cgroup"));
+		const struct cg_cpu *cpu = find_cpu(s, cg);
+		struct wl_sum *b;
+
+		s->wl = xrealloc(s->wl, (s->nwl + 1) * sizeof(*s->wl));
+		b = &s->wl[s->nwl++];
+		memset(b, 0, sizeof(*b));
+		b->workload = xstrdup(tsv_get(&w, r, tsv_col(&w, "workload")));
+		b->cgroup = xstrdup(cg);
+		b->wall_ms = tsv_get_num(&w, r, tsv_col(&w, "wall_ms"));
+		b->exit = (int)tsv_get_num(&w, r, tsv_col(&w, "exit"));
+		b->state = xstrdup(tsv_get(&w, r, tsv_col(&w, "state")));
+		b->cpu_us = cpu ? cpu->usage_us : NAN;
+		b->sys_us = cpu ? cpu->sys_us : NAN;
+	}
+	tsv_release(&w);
+}
+
+void run_summary_release(struct run_summary *s)
+{
+	size_t i;
+
+	meta_release(&s->meta);
+	for (i = 0; i < s->nchecks; i++) {
+		free(s->checks[i].name);
+		free(s->checks[i].max_where);
+		dvec_release(&s->checks[i].err);
+	}
+	for (i = 0; i < METRICS_MAX_LEVELS; i++) {
+		dvec_release(&s->levels[i].lat);
+		free(s->levels[i].example);
+	}
+	for (i = 0; i < s->nwl; i++) {
+		free(s->wl[i].workload);
+		free(s->wl[i].cgroup);
+		free(s->wl[i].state);
+	}
+	free(s->wl);
+	for (i = 0; i < s->ncpu; i++)
+		free(s->cpu[i].cgroup);
+	free(s->cpu);
+	memset(s, 0, sizeof(*s));
+}
+
+int run_summary_load(struct run_summary *s, const char *dir, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	if (!is_dir(dir)) {
+		snprintf(err, errlen, "result directory '%s' does not exist", dir);
+		return -ENOENT;
+	}
+	ret = meta_load(&s->meta, dir, err, errlen);
+	if (!ret)
+		ret = load_drift(s, dir, err, errlen);
+	if (!ret)
+		ret = load_latency(s, dir, err, errlen);
+	if (!ret)
+		load_workloads(s, dir);
+	return ret;
+}
+
+/* ---- metric sets ------------------------------------------------------ */
+
+void metric_set_init(struct metric_set *ms)
+{
+	memset(ms, 0, sizeof(*ms));
+}
+
+void metric_set_release(struct metric_set *ms)
+{
+	size_t i;
+
+	if (!ms)
+		return;
+	for (i = 0; i < ms->n; i++) {
+		free(ms->m[i].key);
+		free(ms->m[i].group);
+		free(ms->m[i].label);
+	}
+	free(ms->m);
+	metric_set_init(ms);
+}
+
+void metric_set_add(struct metric_set *ms, const struct metric *t, double value)
+{
+	struct metric *m;
+
+	if (isnan(value))
+		return;
+	ms->m = xrealloc(ms->m, (ms->n + 1) * sizeof(*ms->m));
+	m = &ms->m[ms->n++];
+	*m = *t;
+	m->key = xstrdup(t->key);
+	m->group = xstrdup(t->group);
+	m->label = xstrdup(t->label);
+	m->value = value;
+}
+
+const struct metric *metric_set_find(const struct metric_set *ms, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ms->n; i++)
+		if (!strcmp(ms->m[i].key, key))
+			return &ms->m[i];
+	return NULL;
+}
+
+/* Add one metric built from printf-style key and label. */
+static void add(struct metric_set *out, const char *group, enum metric_unit unit,
+		enum metric_better better, double thr_rel, double thr_abs, bool trend, double v,
+		const char *key, const char *label)
+{
+	struct metric m = {
+		.key = (char *)key, .group = (char *)group, .label = (char *)label,
+		.unit = unit, .better = better, .thr_rel = thr_rel, .thr_abs = thr_abs,
+		.trend = trend,
+	};
+
+	metric_set_add(out, &m, v);
+}
+
+/*
+ * drift: per check the max, p99 and mean absolute error and the share of
+ * rows over the bound. Lower is better. A change smaller than one charge
+ * batch (batch x PAGE_SIZE, what one CPU may legitimately hold back) or 25%
+ * is not a verdict.
+ */
+static int extract_drift(const struct run_summary *s, const char *dir, struct metric_set *out,
+			 char *err, size_t errlen)
+{
+	double batch = (double)(s->meta.batch > 0 ? s->meta.batch : 64) *
+		       (s->meta.page_size > 0 ? s->meta.page_size : 4096);
+	char key[128], label[128];
+	size_t i;
+
+	for (i = 0; i < s->nchecks; i++) {
+		const struct check_sum *c = &s->checks[i];
+		struct dvec tmp = DVEC_INIT;
+		double p99;
+
+		if (!c->err.n)
+			continue;
+		tmp.v = xmalloc(c->err.n * sizeof(double));
+		memcpy(tmp.v, c->err.v, c->err.n * sizeof(double));
+		tmp.n = tmp.alloc = c->err.n;
+		p99 = stats_percentile(tmp.v, tmp.n, 99);
+		dvec_release(&tmp);
+		snprintf(key, sizeof(key), "drift:%s:max", c->name);
+		snprintf(label, sizeof(label), "%s max", c->name);
+		add(out, "drift", MU_BYTES, MB_LOWER, 0.25, batch, false, c->max_err, key, label);
+		snprintf(key, sizeof(key), "drift:%s:p99", c->name);
+		snprintf(label, sizeof(label), "%s p99", c->name);
+		add(out, "drift", MU_BYTES, MB_LOWER, 0.25, batch, true, p99, key, label);
+		snprintf(key, sizeof(key), "drift:%s:mean", c->name);
+		snprintf(label, sizeof(label), "%s mean", c->name);
+		add(out, "drift", MU_BYTES, MB_LOWER, 0.25, batch, false,
+		    stats_mean(c->err.v, c->err.n), key, label);
+		snprintf(key, sizeof(key), "drift:%s:over", c->name);
+		snprintf(label, sizeof(label), "%s over", c->name);
+		add(out, "drift", MU_PCT, MB_LOWER, 0.25, 1.0, false, 100.0 * c->over / c->err.n,
+		    key, label);
+	}
+	return 0;
+}
+
+/*
+ * readlat: memory.stat read latency p50 and p99 per tree level. Lower is
+ * better. p50 needs 10% and 1 us; p99 of a few dozen reads is close to the
+ * maximum and swings with anything else on the machine: 25% and 5 us.
+ */
+static int extract_readlat(const struct run_summary *s, const char *dir, struct metric_set *out,
+			   char *err, size_t errlen)
+{
+	char key[128], label[128];
+	size_t i;
+
+	for (i = 0; i < METRICS_MAX_LEVELS; i++) {
+		const struct level_sum *l = &s->levels[i];
+		double *v;
+
+		if (!l->lat.n)
+			continue;
+		v = xmalloc(l->lat.n * sizeof(*v));
+		memcpy(v, l->lat.v, l->lat.n * sizeof(*v));
+		snprintf(key, sizeof(key), "readlat:%zu:p50", i);
+		snprintf(label, sizeof(label), "%zu %.12s p50", i, metrics_last_part(l->example));
+		add(out, "readlat", MU_US, MB_LOWER, 0.10, 1.0, i == 1,
+		    stats_percentile(v, l->lat.n, 50) / 1e3, key, label);
+		snprintf(key, sizeof(key), "readlat:%zu:p99", i);
+		snprintf(label, sizeof(label), "%zu %.12s p99", i, metrics_last_part(l->example));
+		add(out, "readlat", MU_US, MB_LOWER, 0.25, 5.0, false,
+		    stats_percentile(v, l->lat.n, 99) / 1e3, key, label);
+		free(v);
+	}
+	return 0;
+}
+
+/*
+ * wall: wall time of every workload that ends by itself (kernelbuild
+ * builders, kmem-churn); idle workloads last as long as the run. Lower is
+ * better; 5% and half a second.
+ */
+static int extract_wall(const struct run_summary *s, const char *dir, struct metric_set *out,
+			char *err, size_t errlen)
+{
+	char key[128], label[128];
+	size_t i;
+
+	for (i = 0; i < s->nwl; i++) {
+		const struct wl_sum *w = &s->wl[i];
+		const char *name = metrics_last_part(w->cgroup);
+
+		if (strcmp(w->workload, "kernelbuild") && strcmp(w->workload, "kmem-churn"))
+			continue;
+		snprintf(key, sizeof(key), "wall:%s", name);
+		snprintf(label, sizeof(label), "%s wall", name);
+		add(out, "wall", MU_S, MB_LOWER, 0.05, 0.5, !strcmp(w->workload, "kernelbuild"),
+		    w->wall_ms / 1e3, key, label);
+	}
+	return 0;
+}
+
+/*
+ * cpu: CPU time (usage and system) of the whole tree (kernelbuild/) and of
+ * every workload cgroup. Lower is better; 10% and 0.1 s (v1 cpuacct splits
+ * user/system in ticks, so system time of a short run moves by ticks).
+ */
+static int extract_cpu(const struct run_summary *s, const char *dir, struct metric_set *out,
+		       char *err, size_t errlen)
+{
+	char key[160], label[160];
+	size_t i;
+
+	for (i = 0; i < s->ncpu; i++) {
+		const struct cg_cpu *c = &s->cpu[i];
+		const char *name = metrics_last_part(c->cgroup);
+		bool top = !strchr(c->cgroup, '/'), leaf = false;
+		size_t k;
+
+		for (k = 0; k < s->nwl; k++)
+			if (!strcmp(s->wl[k].cgroup, c->cgroup))
+				leaf = true;
+		if (!top && !leaf)
+			continue;
+		snprintf(key, sizeof(key), "cpu:%s:usage", name);
+		snprintf(label, sizeof(label), "%s cpu", name);
+		add(out, "cpu", MU_S, MB_LOWER, 0.10, 0.1, top, c->usage_us / 1e6, key, label);
+		snprintf(key, sizeof(key), "cpu:%s:system", name);
+		snprintf(label, sizeof(label), "%s system", name);
+		add(out, "cpu", MU_S, MB_LOWER, 0.10, 0.1, top, c->sys_us / 1e6, key, label);
+	}
+	return 0;
+}
+
+static const struct metric_source src_drift = {
+	.name = "drift",
+	.title = "Stat drift, absolute error",
+	.file = "drift.tsv",
+	.extract = extract_drift,
+};
+
+static const struct metric_source src_readlat = {
+	.name = "readlat",
+	.title = "memory.stat read latency per tree level (us)",
+	.file = "readlat.tsv",
+	.extract = extract_readlat,
+};
+
+static const struct metric_source src_wall = {
+	.name = "wall",
+	.title = "Workload wall time (s)",
+	.file = "workloads.tsv",
+	.extract = extract_wall,
+};
+
+static const struct metric_source src_cpu = {
+	.name = "cpu",
+	.title = "CPU time per cgroup (s)",
+	.file = "cpu.tsv",
+	.extract = extract_cpu,
+};
+
+/*
+ * Order is report order. Monitors that write their own files add a source
+ * here: name, title, the file, and an extractor that turns that file into
+ * metrics (see the perf, rss_stat and selftest sources).
+ */
+const struct metric_source *const metric_sources[] = {
+	&src_drift, &src_readlat, &src_wall, &src_cpu, NULL,
+};
+
+const struct metric_source *metric_source_find(const char *name)
+{
+	const struct metric_source *const *s;
+
+	for (s = metric_sources; *s; s++)
+		if (!strcmp((*s)->name, name))
+			return *s;
+	return NULL;
+}
+
+int metrics_extract(const char *dir, struct run_summary *s, struct metric_set *out, char *err,
+		    size_t errlen)
+{
+	const struct metric_source *const *src;
+	int ret;
+
+	metric_set_init(out);
+	ret = run_summary_load(s, dir, err, errlen);
+	for (src = metric_sources; !ret && *src; src++) {
+		if ((*src)->file) {
+			char *p = xasprintf("%s/%s", dir, (*src)->file);
+			bool have = path_exists(p);
+
+			free(p);
+			if (!have)
+				continue;
+		}
+		ret = (*src)->extract(s, dir, out, err, errlen);
+	}
+	return ret;
+}
+
+/* ---- formatting ------------------------------------------------------- */
+
+const char *metric_format(char *buf, size_t len, enum metric_unit unit, double v, bool sign)
+{
+	const char *plus = sign && v > 0 ? "+" : "";
+	double a = fabs(v);
+
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	switch (unit) {
+	case MU_BYTES: {
+		char t[32];
+
+		fmt_size(t, sizeof(t), v);
+		snprintf(buf, len, "%s%s", plus, t);
+		break;
+	}
+	case MU_US:
+	case MU_S:
+		snprintf(buf, len, a >= 1000 ? "%s%.0f" : a >= 100 ? "%s%.1f" : "%s%.2f", plus, v);
+		break;
+	case MU_PCT:
+		snprintf(buf, len, "%s%.1f%%", plus, v);
+		break;
+	case MU_PASS:
+		if (!sign) {
+			snprintf(buf, len, "%s", v >= 1 ? "ok" : v <= 0 ? "not ok" : "mixed");
+			break;
+		}
+		/* a delta of pass rates is a number */
+		__attribute__((fallthrough));
+	case MU_COUNT:
+		snprintf(buf, len, a >= 100 || v == floor(v) ? "%s%.0f" : "%s%.2f", plus, v);
+		break;
+	}
+	return buf;
+}
+
+static const char *const unit_names[] = {
+	[MU_BYTES] = "bytes", [MU_US] = "us", [MU_S] = "s", [MU_PCT] = "%",
+	[MU_COUNT] = "count", [MU_PASS] = "pass",
+};
+
+static const char *const better_names[] = {
+	[MB_LOWER] = "lower", [MB_HIGHER] = "higher", [MB_NONE] = "none",
+};
+
+const char *metric_unit_name(enum metric_unit u)
+{
+	return (size_t)u < ARRAY_SIZE(unit_names) ? unit_names[u] : "?";
+}
+
+int metric_unit_parse(const char *s, enum metric_unit *u)
+{
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(unit_names); i++)
+		if (!strcmp(s, unit_names[i])) {
+			*u = (enum metric_unit)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *metric_better_name(enum metric_better b)
+{
+	return (size_t)b < ARRAY_SIZE(better_names) ? better_names[b] : "?";
+}
+
+int metric_better_parse(const char *s, enum metric_better *b)
+{
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(better_names); i++)
+		if (!strcmp(s, better_names[i])) {
+			*b = (enum metric_better)i;
+			return 0;
+		}
+	return -EINVAL;
+}

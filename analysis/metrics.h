@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * metrics.h - the numbers of one result directory, shared by "report" (one
+ * run) and "compare" (two sets of runs).
+ *
+ * Two layers:
+ *  - struct run_summary: what the TSV files say, aggregated per drift check,
+ *    per tree level and per workload cgroup (report prints it as it is);
+ *  - struct metric_set: one scalar per metric ("drift:current-vs-stat:p99"),
+ *    made by a table of extractors, metric_sources[]. An extractor whose file
+ *    a run lacks adds nothing, so optional monitors (perf, rss_stat,
+ *    selftests) plug in as extra rows of the same table.
+ */
+#ifndef PB_METRICS_H
+#define PB_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "resultdir.h"
+#include "stats.h"
+
+#define METRICS_MAX_CHECKS 8
+#define METRICS_MAX_LEVELS 32
+
+struct check_sum {
+	char *name;		/* "current-vs-stat" */
+	struct dvec err;	/* abs error per row, bytes */
+	double bound;		/* largest bound seen */
+	size_t over;		/* rows over their bound */
+	double max_err;
+	char *max_where;	/* "cgroup key" of the max */
+};
+
+struct level_sum {
+	struct dvec lat;	/* memory.stat read latency, ns */
+	char *example;		/* one cgroup of that level */
+};
+
+/* One row of workloads.tsv with the CPU time of its cgroup from cpu.tsv. */
+struct wl_sum {
+	char *workload;		/* "kernelbuild" */
+	char *cgroup;		/* "kernelbuild/one/two/three/four/build-a" */
+	double wall_ms;
+	int exit;
+	char *state;
+	double cpu_us, sys_us;	/* NaN when cpu.tsv lacks the cgroup */
+};
+
+/* CPU time of one cgroup of cpu.tsv over the run (end - start). */
+struct cg_cpu {
+	char *cgroup;
+	double usage_us, user_us, sys_us;
+};
+
+struct run_summary {
+	struct meta meta;
+	struct check_sum checks[METRICS_MAX_CHECKS];
+	size_t nchecks;
+	struct level_sum levels[METRICS_MAX_LEVELS];
+	struct wl_sum *wl;
+	size_t nwl;
+	struct cg_cpu *cpu;
+	size_t ncpu;
+	bool have_drift, have_lat;
+};
+
+/*
+ * run_summary_load - read meta.json, drift.tsv, readlat.tsv, workloads.tsv
+ * and cpu.tsv of result directory @dir into @s (which needs no init).
+ * Only meta.json is required. Returns 0, or -errno with @err naming the
+ * file that is missing or malformed; release @s with run_summary_release()
+ * either way.
+ */
+int run_summary_load(struct run_summary *s, const char *dir, char *err, size_t errlen);
+void run_summary_release(struct run_summary *s);
+
+/* "a/b/c" -> "c" (the name a table shows for a cgroup). */
+const char *metrics_last_part(const char *path);
+
+/* What a metric is measured in; decides formatting. */
+enum metric_unit {
+	MU_BYTES,
+	MU_US,
+	MU_S,
+	MU_PCT,		/* a share, in percent */
+	MU_COUNT,
+	MU_PASS,	/* a test result: 1 pass, 0 fail */
+};
+
+/* Which way is better; MB_NONE is informational (no verdict). */
+enum metric_better {
+	MB_LOWER,
+	MB_HIGHER,
+	MB_NONE,
+};
+
+/*
+ * One scalar of one run, with what compare needs to judge a change: the
+ * default threshold is max(@thr_rel x |mean of the base side|, @thr_abs),
+ * raised to the A/A noise floor when one is given.
+ */
+struct metric {
+	char *key;		/* unique and stable: "drift:current-vs-stat:p99" */
+	char *group;		/* the extractor's name: "drift" */
+	char *label;		/* for tables: "current-vs-stat p99" */
+	enum metric_unit unit;
+	enum metric_better better;
+	double thr_rel;
+	double thr_abs;		/* in @unit */
+	bool trend;		/* a key metric: plotted on the dashboard */
+	double value;
+};
+
+struct metric_set {
+	struct metric *m;
+	size_t n;
+};
+
+void metric_set_init(struct metric_set *ms);
+void metric_set_release(struct metric_set *ms);
+/* Append a metric; strings are copied. NaN values are not added. */
+void metric_set_add(struct metric_set *ms, const struct metric *tmpl, double value);
+const struct metric *metric_set_find(const struct metric_set *ms, const char *key);
+
+/*
+ * A source of metrics: one extractor per kind of result file. @file is the
+ * file it needs (NULL: always runs); a run without it gets no rows from
+ * this source. Sections of reports follow the order of metric_sources[].
+ */
+struct metric_source {
+	const char *name;	/* also struct metric.group */
+	const char *title;	/* section title in reports */
+	const char *file;
+	int (*extract)(const struct run_summary *s, const char *dir, struct metric_set *out,
+		       char *err, size_t errlen);
+};
+
+/* NULL-terminated, in report order. */
+extern const struct metric_source *const metric_sources[];
+const struct metric_source *metric_source_find(const char *name);
+
+/*
+ * metrics_extract - every metric of result directory @dir, loaded into @s
+ * (run_summary_load()) and then through each source of metric_sources[].
+ * Returns 0 or -errno with @err; release @s and @out either way.
+ */
+int metrics_extract(const char *dir, struct run_summary *s, struct metric_set *out, char *err,
+		    size_t errlen);
+
+/*
+ * metric_format - @v in @unit, short enough for a 72-column table
+ * ("12.3M", "45.1", "2.50", "12.0%"); NaN gives "-". @sign forces a '+'
+ * on positive values (for deltas). Returns @buf.
+ */
+const char *metric_format(char *buf, size_t len, enum metric_unit unit, double v, bool sign);
+/* Unit names for headers and JSON: "bytes", "us", "s", "%", "count", "pass". */
+const char *metric_unit_name(enum metric_unit u);
+int metric_unit_parse(const char *s, enum metric_unit *u);
+const char *metric_better_name(enum metric_better b);
+int metric_better_parse(const char *s, enum metric_better *b);
+
+#endif
