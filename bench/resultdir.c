@@ -141,25 +141,20 @@ void meta_to_json(const struct meta *m, struct strbuf *sb)
 	sb_adds(sb, "\n");
 }
 
-int meta_from_json(struct meta *m, const char *buf, size_t len, char *err, size_t errlen)
+int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t errlen)
 {
-	struct json *j = json_parse(buf, len, err, errlen);
 	const struct json *params;
 	int64_t v;
 	size_t i;
 
 	meta_init(m);
-	if (!j)
-		return -EINVAL;
 	if (j->type != JSON_OBJECT || json_get_i64(j, "schema", &v)) {
 		snprintf(err, errlen, "not a patchbench meta.json (no \"schema\")");
-		json_free(j);
 		return -EINVAL;
 	}
 	if (v > META_SCHEMA) {
 		snprintf(err, errlen, "meta.json schema %lld is newer than this patchbench (%d)",
 			 (long long)v, META_SCHEMA);
-		json_free(j);
 		return -EINVAL;
 	}
 	m->schema = (int)v;
@@ -193,8 +188,21 @@ int meta_from_json(struct meta *m, const char *buf, size_t len, char *err, size_
 		for (i = 0; i < params->n; i++)
 			if (params->items[i]->type == JSON_STRING)
 				meta_add_param(m, params->keys[i], params->items[i]->str);
-	json_free(j);
 	return 0;
+}
+
+int meta_from_json(struct meta *m, const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct json *j = json_parse(buf, len, err, errlen);
+	int ret;
+
+	if (!j) {
+		meta_init(m);
+		return -EINVAL;
+	}
+	ret = meta_from_json_obj(m, j, err, errlen);
+	json_free(j);
+	return ret;
 }
 
 int meta_write(const struct meta *m, const char *dir)

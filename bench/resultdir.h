@@ -59,6 +59,9 @@ void meta_jw(const struct meta *m, struct json_writer *w);
 void meta_to_json(const struct meta *m, struct strbuf *sb);
 /* Parse meta.json text; 0 or -EINVAL with @err. Release @m with meta_release(). */
 int meta_from_json(struct meta *m, const char *buf, size_t len, char *err, size_t errlen);
+/* The same from a parsed object (a meta nested in another document, e.g. a compare JSON). */
+struct json;
+int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t errlen);
 /* Write <dir>/meta.json atomically. 0 or -errno. */
 int meta_write(const struct meta *m, const char *dir);
 /* Read <dir>/meta.json. 0 or -errno with @err ("cannot read '...': ..."). */
