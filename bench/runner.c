@@ -143,17 +143,6 @@ static void build_tree(struct run *r, bool churn)
 		cg_tree_add(&r->tree, parent, "churn", CG_CHURN);
 }
 
-static char *make_run_id(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	char buf[32];
-
-	localtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
-	return xasprintf("%s-%d", buf, (int)getpid());
-}
-
 static uint64_t mem_total(void)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -166,12 +155,11 @@ static uint64_t mem_total(void)
 	return kb * 1024;
 }
 
-static void fill_meta(const struct run *r, struct meta *m, char **selected)
+static void fill_meta(const struct run *r, struct meta *m)
 {
 	const struct workload *const *w;
 	struct utsname u;
 	char buf[64];
-	char *sel;
 
 	meta_init(m);
 	m->tool_version = xstrdup(PATCHBENCH_VERSION);
@@ -190,16 +178,7 @@ static void fill_meta(const struct run *r, struct meta *m, char **selected)
 	m->cpus = (int)r->cpus;
 	m->page_size = (int)r->page_size;
 	m->mem_total = mem_total();
-	sel = NULL;
-	{
-		struct strbuf sb = STRBUF_INIT;
-		size_t i;
-
-		for (i = 0; selected[i]; i++)
-			sb_addf(&sb, "%s%s", i ? "," : "", selected[i]);
-		sel = sb_detach(&sb);
-	}
-	m->workloads = sel;
+	m->workloads = xstrdup(r->o->workload);
 	m->scale = xstrdup(r->o->scale);
 	m->depth = r->o->depth;
 	m->builders = r->o->builders;
@@ -238,12 +217,12 @@ static void fill_meta(const struct run *r, struct meta *m, char **selected)
 	}
 }
 
-static int write_meta(struct run *r, char **selected)
+static int write_meta(struct run *r)
 {
 	struct meta m;
 	int ret;
 
-	fill_meta(r, &m, selected);
+	fill_meta(r, &m);
 	ret = meta_write(&m, r->dir);
 	meta_release(&m);
 	if (ret)
@@ -407,7 +386,7 @@ static void stop_all(struct run *r)
 		;
 }
 
-static int start_instances(struct run *r, char **selected, bool background)
+static int start_instances(struct run *r, bool background)
 {
 	size_t i;
 	int ret;
@@ -439,7 +418,6 @@ static int start_instances(struct run *r, char **selected, bool background)
 			return ret;
 		}
 	}
-	(void)selected;
 	return 0;
 }
 
@@ -654,7 +632,7 @@ int run_main(struct run_opts *o)
 	ps = sysconf(_SC_PAGESIZE);
 	r->page_size = ps > 0 ? (unsigned)ps : 4096;
 	r->cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
-	r->id = make_run_id();
+	r->id = pb_run_id();
 	r->dir = o->out ? xstrdup(o->out) : xasprintf("results/%s", r->id);
 	for (i = 0; selected[i]; i++) {
 		const struct workload *wl = wl_find(selected[i]);
@@ -726,12 +704,12 @@ int run_main(struct run_opts *o)
 	pr_info("created %zu cgroups below %s (cgroup %s)", r->tree.n, r->tree.run_mem,
 		cg_version_name(r->layout.version));
 	r->t0 = now_ns();
-	write_meta(r, selected);
+	write_meta(r);
 
 	if (monitors_start(r))
 		goto out_cleanup;
 	/* Idle siblings first, so they hold their memory when the builders start together. */
-	if (!start_instances(r, selected, true) && !start_instances(r, selected, false)) {
+	if (!start_instances(r, true) && !start_instances(r, false)) {
 		monitors_event(r, MON_WORKLOADS_STARTED, -1);
 		main_loop(r);
 	}
@@ -763,7 +741,7 @@ out_finish:
 	if (r->workdir)
 		remove_tree(r->workdir);
 	r->wall_end = wall_ns();
-	write_meta(r, selected);
+	write_meta(r);
 	if (r->status == RUN_COMPLETE) {
 		code = 0;
 	} else if (r->error) {

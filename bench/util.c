@@ -603,3 +603,14 @@ char *pb_cache_dir(void)
 		return xasprintf("%s/patchbench", xdg);
 	return xasprintf("%s/.cache/patchbench", home && *home ? home : "/var/tmp");
 }
+
+char *pb_run_id(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[32];
+
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("%s-%d", buf, (int)getpid());
+}

@@ -99,6 +99,9 @@ size_t strv_len(char *const *v);
  */
 char *pb_cache_dir(void);
 
+/* A run id: local date and time and the pid, "20261122-031500-4242". Caller frees. */
+char *pb_run_id(void);
+
 /* Format @ns as a short human string ("1.2s", "340ms", "12.5us") into @buf. */
 const char *fmt_duration(char *buf, size_t len, int64_t ns);
 /* Format bytes as "12.3M" etc. */

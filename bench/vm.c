@@ -478,17 +478,6 @@ static int check_workloads(const char *list)
 	return ret;
 }
 
-static char *make_run_id(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	char buf[32];
-
-	localtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
-	return xasprintf("%s-%d", buf, (int)getpid());
-}
-
 /* Host-side meta.json when the guest could not write a final one. */
 static void write_host_meta(const char *dir, const struct run_opts *o,
 			    const struct kernel_info *k, const char *label, const char *id,
@@ -574,7 +563,7 @@ int vm_run_main(struct run_opts *o)
 		pr_err("cannot find my own binary: %s", strerror(errno));
 		goto out;
 	}
-	id = make_run_id();
+	id = pb_run_id();
 	dir = o->out ? xstrdup(o->out) : xasprintf("results/%s", id);
 	if (resultdir_create(dir, o->force, err, sizeof(err))) {
 		pr_err("%s", err);
