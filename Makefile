@@ -14,6 +14,10 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-
 	   -D_GNU_SOURCE -DPATCHBENCH_VERSION='"$(VERSION)"' \
 	   -Ibench -Ibench/monitors -Ianalysis -Iworkloads -Itests -MMD -MP
 LDLIBS  += -lm
+# libtracefs + libtraceevent: the rss_stat monitor (tracing instance, raw buffers, formats)
+TRACE_PKGS := libtracefs libtraceevent
+CFLAGS  += $(shell pkg-config --cflags $(TRACE_PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(TRACE_PKGS) 2>/dev/null) -lpthread
 
 ifeq ($(V),1)
 Q :=
@@ -32,6 +36,8 @@ WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbu
 		 workloads/wl-kmem-churn.c
 CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c \
 	    bench/cmd-run.c
+# perf profiles, system-wide counters and rss_stat (issue 4)
+ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c analysis/u64map.c
 
 LIB_SRCS := $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
