@@ -37,7 +37,11 @@ WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbu
 CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c \
 	    bench/cmd-run.c
 # perf profiles, system-wide counters and rss_stat (issue 4)
-ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c analysis/u64map.c
+ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c analysis/u64map.c \
+		 analysis/report-perf.c
+CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
+	     bench/monitors/mon-cputotal.c
+CMD_SRCS += bench/cmd-perfdiff.c
 
 LIB_SRCS := $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -5,6 +5,7 @@
  * "patchbench run" print the same thing). Loading is metrics.c's.
  */
 #include "report.h"
+#include "report-perf.h"
 #include "json.h"
 #include "metrics.h"
 #include "resultdir.h"
@@ -60,7 +61,7 @@ static void print_wrapped(FILE *out, const char *lead, const char *text)
 	fputc('\n', out);
 }
 
-static void print_text(struct run_summary *s, FILE *out)
+static void print_text(struct run_summary *s, const char *dir, FILE *out)
 {
 	const struct meta *m = &s->meta;
 	char a[32], b[32], c[32];
@@ -83,6 +84,8 @@ static void print_text(struct run_summary *s, FILE *out)
 		m->duration_s);
 	if (m->error)
 		print_wrapped(out, "  error: ", m->error);
+	if (m->notes)
+		print_wrapped(out, "  notes: ", m->notes);
 
 	if (s->have_drift) {
 		fprintf(out, "\nStat drift, absolute error in bytes (bound = %d x %d x %d CPUs x\n"
@@ -134,9 +137,10 @@ static void print_text(struct run_summary *s, FILE *out)
 				bd->state);
 		}
 	}
+	report_perf_text(dir, m->perf_event, out);
 }
 
-static void print_json(struct run_summary *s, FILE *out)
+static void print_json(struct run_summary *s, const char *dir, FILE *out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
@@ -194,6 +198,7 @@ static void print_json(struct run_summary *s, FILE *out)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
+	report_perf_json(dir, &w);
 	jw_obj_end(&w);
 	fprintf(out, "%s\n", sb.buf);
 	sb_release(&sb);
@@ -211,9 +216,9 @@ int report_print_dir(const char *dir, enum report_format fmt, FILE *out)
 		goto out;
 	}
 	if (fmt == REPORT_JSON)
-		print_json(&s, out);
+		print_json(&s, dir, out);
 	else
-		print_text(&s, out);
+		print_text(&s, dir, out);
 out:
 	run_summary_release(&s);
 	return ret;

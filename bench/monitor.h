@@ -13,6 +13,7 @@ enum mon_event {
 	MON_WORKLOADS_STARTED,	/* every workload instance is running: the measured window opens */
 	MON_WORKLOADS_DONE,	/* the foreground workloads finished (or the run is stopping) */
 	MON_CHILDREN_DELETED,	/* kmem-churn deleted the children of tree node @node */
+	MON_WORKLOAD_SPAWNED,	/* run_spawn() started a process for the instance in tree node @node */
 };
 
 /*
@@ -47,5 +48,8 @@ extern const struct monitor *const monitors[];
 
 extern const struct monitor mon_memstat;
 extern const struct monitor mon_cpustat;
+extern const struct monitor mon_cputotal;
+extern const struct monitor mon_perf;
+extern const struct monitor mon_rss;
 
 #endif

@@ -22,6 +22,7 @@ static const struct cmd_struct commands[] = {
 	{ "bench", cmd_bench, "measure patchbench's own costs (sampler vs pread loop vs shell)" },
 	{ "help", NULL, "show this list, or a command's help" },
 	{ "list", cmd_list, "list workloads and their parameters" },
+	{ "perfdiff", cmd_perfdiff, "per-symbol perf overhead of two runs or groups of repeats" },
 	{ "report", cmd_report, "print the summary of a result directory" },
 	{ "run", cmd_run, "run workloads in a cgroup tree, sample memory.stat, check drift" },
 	{ "version", NULL, "print the version" },

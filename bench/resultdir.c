@@ -87,6 +87,14 @@ void meta_add_param(struct meta *m, const char *key, const char *value)
 	m->nparams++;
 }
 
+void meta_add_note(struct meta *m, const char *note)
+{
+	char *old = m->notes;
+
+	m->notes = old && *old ? xasprintf("%s; %s", old, note) : xstrdup(note);
+	free(old);
+}
+
 const char *meta_param(const struct meta *m, const char *key)
 {
 	size_t i;

@@ -52,6 +52,8 @@ void meta_release(struct meta *m);
 /* Add a workload parameter (copied). */
 void meta_add_param(struct meta *m, const char *key, const char *value);
 const char *meta_param(const struct meta *m, const char *key);
+/* Append @note to m->notes ("a; b"), for monitors that learn something during the run. */
+void meta_add_note(struct meta *m, const char *note);
 /* Write @m as one JSON object value into @w (to nest it in another document). */
 struct json_writer;
 void meta_jw(const struct meta *m, struct json_writer *w);

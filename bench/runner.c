@@ -94,6 +94,7 @@ int run_spawn(struct wl_inst *wi, bool outside, int (*fn)(void *), void *arg)
 	}
 	setpgid(pid, pid);	/* also from here, so it holds before we signal it */
 	wi->pid = pid;
+	monitors_event(r, MON_WORKLOAD_SPAWNED, wi->node);
 	return 0;
 }
 

@@ -11,5 +11,8 @@
 const struct monitor *const monitors[] = {
 	&mon_memstat,
 	&mon_cpustat,
+	&mon_cputotal,
+	&mon_perf,
+	&mon_rss,
 	NULL,
 };

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * perf.c - the perf tool and raw perf_event_open(), as the perf and
+ * cputotal monitors and "patchbench perfdiff" need them.
+ *
+ * The DESIGN's long-term plan is libperf from the kernel source for in-process
+ * counters; until that is built into the cache, raw perf_event_open() does
+ * the few things we need.
+ */
+#include "perf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *perf_find(void)
+{
+	const char *path = getenv("PATH");
+	char **dirs;
+	char *found = NULL;
+	size_t i;
+
+	if (!path || !*path) {
+		errno = ENOENT;
+		return NULL;
+	}
+	dirs = strv_split(path, ':');
+	for (i = 0; dirs[i] && !found; i++) {
+		char *p = xasprintf("%s/perf", *dirs[i] ? dirs[i] : ".");
+
+		if (!access(p, X_OK) && !is_dir(p))
+			found = p;
+		else
+			free(p);
+	}
+	strv_free(dirs);
+	if (!found)
+		errno = ENOENT;
+	return found;
+}
+
+int perf_event_open_sys(void *attr, pid_t pid, int cpu, int group_fd, unsigned long flags)
+{
+	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
+}
+
+int perf_event_try(uint32_t type, uint64_t config)
+{
+	struct perf_event_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = type;
+	a.config = config;
+	a.disabled = 1;
+	fd = perf_event_open_sys(&a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+int perf_pick_event(const char **event, char *err, size_t errlen)
+{
+	int ret = perf_event_try(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES);
+
+	if (!ret) {
+		*event = "cycles";
+		return 0;
+	}
+	ret = perf_event_try(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK);
+	if (!ret) {
+		*event = "cpu-clock";
+		return 0;
+	}
+	if (ret == -EACCES || ret == -EPERM) {
+		struct strbuf sb = STRBUF_INIT;
+
+		read_file("/proc/sys/kernel/perf_event_paranoid", &sb);
+		snprintf(err, errlen, "system-wide perf events are not permitted (%s; "
+			 "perf_event_paranoid %s; needs root or CAP_PERFMON)", strerror(-ret),
+			 sb.len ? strtok(sb.buf, "\n") : "unknown");
+		sb_release(&sb);
+	} else {
+		snprintf(err, errlen, "cannot open a cpu-clock perf event: %s", strerror(-ret));
+	}
+	return ret;
+}
+
+int perf_capture(char *const argv[], struct strbuf *out, struct strbuf *errout, int *status)
+{
+	int po[2], pe[2];
+	struct pollfd fds[2];
+	pid_t pid;
+	int ret = 0, open_fds = 2;
+
+	if (pipe2(po, O_CLOEXEC))
+		return -errno;
+	if (pipe2(pe, O_CLOEXEC)) {
+		ret = -errno;
+		close(po[0]);
+		close(po[1]);
+		return ret;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(po[0]);
+		close(po[1]);
+		close(pe[0]);
+		close(pe[1]);
+		return ret;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		signal(SIGPIPE, SIG_DFL);
+		execv(argv[0], argv);
+		fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	fds[0].fd = po[0];
+	fds[1].fd = pe[0];
+	fds[0].events = fds[1].events = POLLIN;
+	while (open_fds) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			struct strbuf *sb = i ? errout : out;
+			char buf[65536];
+			ssize_t n;
+
+			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(fds[i].fd, buf, sizeof(buf));
+			if (n > 0) {
+				if (sb)
+					sb_add(sb, buf, (size_t)n);
+			} else if (n == 0 || errno != EINTR) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+	}
+	return ret;
+}
+
+bool perf_has_zstd(const char *perf)
+{
+	char *argv[] = { (char *)perf, "version", "--build-options", NULL };
+	struct strbuf out = STRBUF_INIT;
+	bool yes = false;
+	int status;
+
+	if (!perf_capture(argv, &out, NULL, &status) && WIFEXITED(status) &&
+	    !WEXITSTATUS(status) && out.buf) {
+		const char *z = strstr(out.buf, "zstd:");
+
+		yes = z && !strncmp(z + strcspn(z, "["), "[ on", 4);
+	}
+	sb_release(&out);
+	return yes;
+}
+
+int perf_report_symbols(const char *perf, const char *data, struct perfsym_list *l, char *err,
+			size_t errlen)
+{
+	char *argv[] = { (char *)perf, PERFSYM_REPORT_ARGS, "-t", "\t", "-i", (char *)data, NULL };
+	struct strbuf out = STRBUF_INIT, errout = STRBUF_INIT;
+	char perr[256];
+	int status = 0, ret;
+
+	ret = perfsym_check_data(data, err, errlen);
+	if (ret)
+		return ret;
+	ret = perf_capture(argv, &out, &errout, &status);
+	if (ret) {
+		snprintf(err, errlen, "cannot run '%s report': %s", perf, strerror(-ret));
+		goto out;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(err, errlen, "'%s report -i %s' failed (%s %d): %.200s", perf, data,
+			 WIFEXITED(status) ? "exit" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+			 errout.buf ? strtok(errout.buf, "\n") : "");
+		ret = -EIO;
+		goto out;
+	}
+	ret = perfsym_parse_report(out.buf ? out.buf : "", out.len, l, perr, sizeof(perr));
+	if (ret) {
+		snprintf(err, errlen, "'%s report -i %s': %s", perf, data, perr);
+		goto out;
+	}
+	perfsym_sort(l);
+out:
+	sb_release(&out);
+	sb_release(&errout);
+	return ret;
+}
