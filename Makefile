@@ -40,7 +40,7 @@ CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-repo
 ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c analysis/u64map.c \
 		 analysis/report-perf.c
 CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
-	     bench/monitors/mon-cputotal.c
+	     bench/monitors/mon-cputotal.c bench/rss-bench.c
 CMD_SRCS += bench/cmd-perfdiff.c
 
 LIB_SRCS := $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)

@@ -7,7 +7,7 @@ set -eu
 
 PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils
 libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
-linux-source-6.1 linux-perf qemu-system-x86 busybox-static ccache
+linux-source-6.1 linux-perf trace-cmd qemu-system-x86 busybox-static ccache
 gnuplot-nox hyperfine"
 
 missing=
