@@ -36,6 +36,10 @@ WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbu
 		 workloads/wl-kmem-churn.c
 CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c \
 	    bench/cmd-run.c
+# compare, verdicts, report formats and plots (issue 5)
+ANALYSIS_SRCS += analysis/verdict.c analysis/compare.c analysis/report-text.c analysis/report-md.c \
+		 analysis/report-json.c analysis/report-html.c analysis/plot.c
+CMD_SRCS += bench/cmd-compare.c
 # perf profiles, system-wide counters and rss_stat (issue 4)
 ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c analysis/u64map.c \
 		 analysis/report-perf.c
@@ -100,5 +104,8 @@ bench: $(PB)
 
 clean:
 	rm -rf $(BUILD) $(PB)
+
+# where plot scripts are found when PATCHBENCH_PLOTS is not set
+$(BUILD)/analysis/plot.o: CFLAGS += -DPB_PLOTS_DIR='"$(CURDIR)/analysis/plots"'
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)

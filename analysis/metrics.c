@@ -523,6 +523,19 @@ const char *metric_format(char *buf, size_t len, enum metric_unit unit, double v
 		snprintf(buf, len, "-");
 		return buf;
 	}
+	/* keep any number within a 9-column table cell */
+	if (unit != MU_BYTES && a >= 1e6) {
+		char m[32], *e;
+		int x;
+
+		/* "1.2e13", not "1.20e+13" */
+		snprintf(m, sizeof(m), "%.1e", v);
+		e = strchr(m, 'e');
+		x = atoi(e + 1);
+		snprintf(e, sizeof(m) - (e - m), "e%d", x);
+		snprintf(buf, len, "%s%s%s", plus, m, unit == MU_PCT ? "%" : "");
+		return buf;
+	}
 	switch (unit) {
 	case MU_BYTES: {
 		char t[32];
@@ -533,7 +546,8 @@ const char *metric_format(char *buf, size_t len, enum metric_unit unit, double v
 	}
 	case MU_US:
 	case MU_S:
-		snprintf(buf, len, a >= 1000 ? "%s%.0f" : a >= 100 ? "%s%.1f" : "%s%.2f", plus, v);
+		snprintf(buf, len, a >= 1000 ? "%s%.0f" : a >= 100 ? "%s%.1f" :
+			 a >= 1 || a == 0 ? "%s%.2f" : "%s%.3f", plus, v);
 		break;
 	case MU_PCT:
 		snprintf(buf, len, "%s%.1f%%", plus, v);
@@ -568,14 +582,12 @@ const char *metric_unit_name(enum metric_unit u)
 
 int metric_unit_parse(const char *s, enum metric_unit *u)
 {
-	size_t i;
+	int i = name_index(unit_names, ARRAY_SIZE(unit_names), s);
 
-	for (i = 0; s && i < ARRAY_SIZE(unit_names); i++)
-		if (!strcmp(s, unit_names[i])) {
-			*u = (enum metric_unit)i;
-			return 0;
-		}
-	return -EINVAL;
+	if (i < 0)
+		return -EINVAL;
+	*u = (enum metric_unit)i;
+	return 0;
 }
 
 const char *metric_better_name(enum metric_better b)
@@ -585,12 +597,10 @@ const char *metric_better_name(enum metric_better b)
 
 int metric_better_parse(const char *s, enum metric_better *b)
 {
-	size_t i;
+	int i = name_index(better_names, ARRAY_SIZE(better_names), s);
 
-	for (i = 0; s && i < ARRAY_SIZE(better_names); i++)
-		if (!strcmp(s, better_names[i])) {
-			*b = (enum metric_better)i;
-			return 0;
-		}
-	return -EINVAL;
+	if (i < 0)
+		return -EINVAL;
+	*b = (enum metric_better)i;
+	return 0;
 }

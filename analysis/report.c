@@ -32,35 +32,6 @@ static const char *nz(const char *s)
 	return s && *s ? s : "unknown";
 }
 
-/* Print @text after @lead, folded at spaces to fit 72 columns. */
-static void print_wrapped(FILE *out, const char *lead, const char *text)
-{
-	size_t col = strlen(lead), len;
-	const char *p = text;
-	bool first = true;
-
-	fputs(lead, out);
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		len = strcspn(p, " ");
-		if (!first && col + 1 + len > 72) {
-			fputs("\n    ", out);
-			col = 4;
-		} else if (!first) {
-			fputc(' ', out);
-			col++;
-		}
-		fwrite(p, 1, len, out);
-		col += len;
-		p += len;
-		first = false;
-	}
-	fputc('\n', out);
-}
-
 static void print_text(struct run_summary *s, const char *dir, FILE *out)
 {
 	const struct meta *m = &s->meta;
@@ -83,9 +54,9 @@ static void print_text(struct run_summary *s, const char *dir, FILE *out)
 		(unsigned long long)m->samples, fmt_duration(a, sizeof(a), m->interval_ns),
 		m->duration_s);
 	if (m->error)
-		print_wrapped(out, "  error: ", m->error);
+		text_wrap(out, "  error: ", 4, m->error, 72);
 	if (m->notes)
-		print_wrapped(out, "  notes: ", m->notes);
+		text_wrap(out, "  notes: ", 4, m->notes, 72);
 
 	if (s->have_drift) {
 		fprintf(out, "\nStat drift, absolute error in bytes (bound = %d x %d x %d CPUs x\n"

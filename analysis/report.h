@@ -15,4 +15,11 @@ enum report_format { REPORT_TEXT, REPORT_JSON };
  */
 int report_print_dir(const char *dir, enum report_format fmt, FILE *out);
 
+/*
+ * text_wrap - print @text after @lead, folded at spaces to @width columns;
+ * continuation lines start with @indent spaces, a word longer than a line is
+ * cut. For reports meant to be pasted into email (report-text.c).
+ */
+void text_wrap(FILE *out, const char *lead, int indent, const char *text, int width);
+
 #endif

@@ -9,6 +9,7 @@
  * 0 success, 1 failure or regression, 2 usage or input error.
  */
 int cmd_bench(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_perfdiff(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -556,6 +556,24 @@ size_t strv_len(char *const *v)
 	return n;
 }
 
+/**
+ * name_index - look a name up in a table indexed by an enum
+ * @names: the table, e.g. { [FOO_A] = "a", [FOO_B] = "b" }
+ * @n: its size (ARRAY_SIZE)
+ * @s: the name to find; NULL finds nothing
+ *
+ * Return: the index of @s, or -1.
+ */
+int name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return (int)i;
+	return -1;
+}
+
 const char *fmt_duration(char *buf, size_t len, int64_t ns)
 {
 	double v = (double)ns;

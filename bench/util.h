@@ -91,6 +91,8 @@ int parse_duration(const char *s, int64_t *ns_out);
 char **strv_split(const char *s, char sep);
 void strv_free(char **v);
 size_t strv_len(char *const *v);
+/* Index of @s in the @n names of @names (NULL entries skipped), or -1. */
+int name_index(const char *const *names, size_t n, const char *s);
 
 /*
  * pb_cache_dir - the cache directory for unpacked sources, built kernels and

@@ -5,10 +5,11 @@
 # every build, run and test. Needs root (or sudo) only when something is missing.
 set -eu
 
+# chromium: the system tests render compare's HTML report headless (screenshot)
 PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils
 libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
 linux-source-6.1 linux-perf trace-cmd qemu-system-x86 busybox-static ccache
-gnuplot-nox hyperfine"
+gnuplot-nox hyperfine chromium"
 
 missing=
 for p in $PKGS; do

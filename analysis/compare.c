@@ -1,0 +1,862 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare.c - resolve the two sides, load every run through metrics.c,
+ * refuse mismatched inputs, and compute per metric the statistics and the
+ * verdict. Printing is in report-{text,md,json,html}.c.
+ */
+#include "compare.h"
+#include "json.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const ci_names[] = {
+	[CI_NONE] = "none", [CI_WELCH] = "welch", [CI_BOOTSTRAP] = "bootstrap",
+};
+
+const char *ci_method_name(enum ci_method m)
+{
+	return (size_t)m < ARRAY_SIZE(ci_names) ? ci_names[m] : "?";
+}
+
+int ci_method_parse(const char *s, enum ci_method *m)
+{
+	int i = name_index(ci_names, ARRAY_SIZE(ci_names), s);
+
+	if (i < 0)
+		return -EINVAL;
+	*m = (enum ci_method)i;
+	return 0;
+}
+
+int cmp_format_parse(const char *s, enum cmp_format *f)
+{
+	static const char *const names[] = {
+		[CMP_TEXT] = "text", [CMP_MD] = "md", [CMP_JSON] = "json", [CMP_HTML] = "html",
+	};
+	int i = name_index(names, ARRAY_SIZE(names), s);
+
+	if (i < 0)
+		return -EINVAL;
+	*f = (enum cmp_format)i;
+	return 0;
+}
+
+void cmp_side_release(struct cmp_side *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++) {
+		free(s->runs[i]);
+		if (s->metas)
+			meta_release(&s->metas[i]);
+	}
+	free(s->runs);
+	free(s->metas);
+	free(s->label);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+}
+
+void cmp_row_release(struct cmp_row *r)
+{
+	free(r->m.key);
+	free(r->m.group);
+	free(r->m.label);
+	dvec_release(&r->a);
+	dvec_release(&r->b);
+}
+
+void comparison_init(struct comparison *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->level = COMPARE_LEVEL;
+	c->iters = COMPARE_BOOT_ITERS;
+	c->seed = COMPARE_SEED;
+}
+
+void comparison_release(struct comparison *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	cmp_side_release(&c->a);
+	cmp_side_release(&c->b);
+	for (i = 0; i < c->ndiffs; i++)
+		free(c->diffs[i]);
+	free(c->diffs);
+	for (i = 0; i < c->nrows; i++)
+		cmp_row_release(&c->rows[i]);
+	free(c->rows);
+	free(c->noise_src);
+	comparison_init(c);
+}
+
+static bool has_file(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	bool ret = path_exists(p);
+
+	free(p);
+	return ret;
+}
+
+static void side_add_run(struct cmp_side *s, char *dir)
+{
+	s->runs = xrealloc(s->runs, (s->n + 1) * sizeof(*s->runs));
+	s->runs[s->n++] = dir;
+}
+
+/* Strip trailing slashes into a new string. */
+static char *clean_path(const char *p)
+{
+	size_t n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	return xstrndup(p, n);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+int compare_resolve_ab(const char *dir, struct cmp_side *a, struct cmp_side *b, char *err,
+		       size_t errlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = xasprintf("%s/ab.json", dir), *d = clean_path(dir);
+	struct json *j = NULL;
+	const struct json *runs;
+	int ret;
+	size_t i;
+
+	ret = read_file(path, &sb);
+	if (ret) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		goto out;
+	}
+	j = json_parse(sb.buf, sb.len, err, errlen);
+	ret = -EINVAL;
+	if (!j)
+		goto out;
+	runs = json_get(j, "runs");
+	if (j->type != JSON_OBJECT || !runs || runs->type != JSON_ARRAY) {
+		snprintf(err, errlen, "'%s': not an A/B description (no \"runs\" array)", path);
+		goto out;
+	}
+	a->label = xstrdup(json_get_str(j, "base") ? json_get_str(j, "base") : "A");
+	b->label = xstrdup(json_get_str(j, "patched") ? json_get_str(j, "patched") : "B");
+	a->path = xasprintf("%s:A", d);
+	b->path = xasprintf("%s:B", d);
+	for (i = 0; i < runs->n; i++) {
+		const char *side = json_get_str(runs->items[i], "side");
+		const char *rd = json_get_str(runs->items[i], "dir");
+
+		if (!side || !rd || strchr(rd, '/') || !strcmp(rd, "..")) {
+			snprintf(err, errlen, "'%s': run %zu has no valid \"side\" and \"dir\"", path,
+				 i + 1);
+			goto out;
+		}
+		if (!strcmp(side, "A"))
+			side_add_run(a, xasprintf("%s/%s", d, rd));
+		else if (!strcmp(side, "B"))
+			side_add_run(b, xasprintf("%s/%s", d, rd));
+	}
+	ret = 0;
+	if (!a->n || !b->n) {
+		snprintf(err, errlen, "'%s' has no %s run yet", dir, a->n ? "B (patched)" : "A (base)");
+		ret = -ENOENT;
+	}
+out:
+	json_free(j);
+	sb_release(&sb);
+	free(path);
+	free(d);
+	return ret;
+}
+
+static int cmp_str(const void *pa, const void *pb)
+{
+	return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+int compare_resolve(const char *arg, struct cmp_side *s, char *err, size_t errlen)
+{
+	size_t len = strlen(arg);
+	char *dir = NULL;
+	DIR *dh;
+	struct dirent *de;
+	int ret = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (len > 2 && arg[len - 2] == ':' && (arg[len - 1] == 'A' || arg[len - 1] == 'B')) {
+		struct cmp_side a, b;
+		char *ab = xstrndup(arg, len - 2);
+
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		ret = compare_resolve_ab(ab, &a, &b, err, errlen);
+		free(ab);
+		if (!ret) {
+			*s = arg[len - 1] == 'A' ? a : b;
+			cmp_side_release(arg[len - 1] == 'A' ? &b : &a);
+		} else {
+			cmp_side_release(&a);
+			cmp_side_release(&b);
+		}
+		return ret;
+	}
+	dir = clean_path(arg);
+	s->path = xstrdup(dir);
+	if (!is_dir(dir)) {
+		snprintf(err, errlen, "'%s' is not a directory", arg);
+		ret = -ENOENT;
+		goto out;
+	}
+	if (has_file(dir, "meta.json")) {
+		side_add_run(s, dir);
+		dir = NULL;
+		goto out;
+	}
+	if (has_file(dir, "ab.json")) {
+		snprintf(err, errlen,
+			 "'%s' is an A/B directory: compare it alone, or one side as '%s:A'", arg,
+			 dir);
+		ret = -EINVAL;
+		goto out;
+	}
+	dh = opendir(dir);
+	if (!dh) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open '%s': %s", arg, strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(dh))) {
+		char *sub;
+
+		if (de->d_name[0] == '.')
+			continue;
+		sub = xasprintf("%s/%s", dir, de->d_name);
+		if (is_dir(sub) && has_file(sub, "meta.json"))
+			side_add_run(s, sub);
+		else
+			free(sub);
+	}
+	closedir(dh);
+	if (!s->n) {
+		snprintf(err, errlen, "'%s' is not a result directory (no meta.json) and holds none",
+			 arg);
+		ret = -ENOENT;
+		goto out;
+	}
+	qsort(s->runs, s->n, sizeof(*s->runs), cmp_str);
+out:
+	free(dir);
+	return ret;
+}
+
+static void add_diff(struct comparison *c, char *line)
+{
+	c->diffs = xrealloc(c->diffs, (c->ndiffs + 1) * sizeof(*c->diffs));
+	c->diffs[c->ndiffs++] = line;
+}
+
+/* A field of meta.json as text, for comparing runs; the caller frees it. */
+static char *meta_value(const struct meta *m, const char *field)
+{
+#define S(f) if (!strcmp(field, #f)) return xstrdup(m->f ? m->f : "null")
+#define I(f) if (!strcmp(field, #f)) return xasprintf("%lld", (long long)m->f)
+	S(target);
+	S(perf_event);
+	S(workloads);
+	S(scale);
+	I(depth);
+	I(builders);
+	I(idle);
+	I(jobs);
+	I(batch);
+	I(interval_ns);
+	S(cgroup_version);
+	I(cpus);
+	S(kernel_release);
+	S(kernel_name);
+	S(series);
+	S(config_hash);
+#undef S
+#undef I
+	if (!strncmp(field, "param ", 6)) {
+		const char *v = meta_param(m, field + 6);
+
+		return xstrdup(v ? v : "(unset)");
+	}
+	return xstrdup("?");
+}
+
+/* Fields that must agree across both sides, and within a side only. */
+static const char *const same_everywhere[] = {
+	"target", "perf_event", "workloads", "scale", "depth", "builders", "idle", "jobs",
+	"batch", "interval_ns", "cgroup_version", "cpus", NULL,
+};
+static const char *const same_within_side[] = {
+	"kernel_release", "kernel_name", "series", "config_hash", NULL,
+};
+
+struct run_ref {
+	const struct meta *m;
+	char *name;		/* "A:r1" */
+};
+
+/*
+ * If @field differs among @runs, add one line: "field: 'x' (A:r1, A:r2) vs
+ * 'y' (B:r1)", values in order of first appearance.
+ */
+static void diff_field(struct comparison *c, const char *prefix, const char *field,
+		       const struct run_ref *runs, size_t n)
+{
+	char **vals = xcalloc(n, sizeof(*vals));
+	bool *done = xcalloc(n, sizeof(*done));
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, k, groups = 0;
+
+	for (i = 0; i < n; i++)
+		vals[i] = meta_value(runs[i].m, field);
+	for (i = 0; i < n; i++) {
+		bool first = true;
+
+		if (done[i])
+			continue;
+		if (groups++)
+			sb_adds(&sb, " vs ");
+		sb_addf(&sb, "'%s' (", vals[i]);
+		for (k = i; k < n; k++) {
+			if (done[k] || strcmp(vals[k], vals[i]))
+				continue;
+			done[k] = true;
+			sb_addf(&sb, "%s%s", first ? "" : ", ", runs[k].name);
+			first = false;
+		}
+		sb_adds(&sb, ")");
+	}
+	if (groups > 1)
+		add_diff(c, xasprintf("%s%s: %s", prefix, !strncmp(field, "param ", 6) ?
+				      field + 6 : field, sb.buf));
+	for (i = 0; i < n; i++)
+		free(vals[i]);
+	free(vals);
+	free(done);
+	sb_release(&sb);
+}
+
+size_t compare_check_inputs(struct comparison *c)
+{
+	size_t n = c->a.n + c->b.n, i, k, before = c->ndiffs;
+	struct run_ref *runs = xcalloc(n ? n : 1, sizeof(*runs));
+	const char *const *f;
+	struct strbuf params = STRBUF_INIT;
+
+	for (i = 0; i < n; i++) {
+		const struct cmp_side *s = i < c->a.n ? &c->a : &c->b;
+		size_t j = i < c->a.n ? i : i - c->a.n;
+
+		runs[i].m = &s->metas[j];
+		runs[i].name = xasprintf("%s:%s", s == &c->a ? "A" : "B", base_name(s->runs[j]));
+		if (!runs[i].m->status || strcmp(runs[i].m->status, "complete"))
+			add_diff(c, xasprintf("%s: status '%s', not complete", runs[i].name,
+					      runs[i].m->status ? runs[i].m->status : "null"));
+	}
+	for (f = same_everywhere; *f; f++)
+		diff_field(c, "", *f, runs, n);
+	/* every workload parameter any run has, once */
+	sb_adds(&params, "\n");
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < runs[i].m->nparams; k++) {
+			const char *p = runs[i].m->params[k].key;
+			char *key = xasprintf("\nparam %s\n", p), *field;
+
+			if (!strstr(params.buf, key)) {
+				field = xasprintf("param %s", p);
+				diff_field(c, "", field, runs, n);
+				free(field);
+				sb_adds(&params, key + 1);
+			}
+			free(key);
+		}
+	}
+	for (f = same_within_side; *f; f++) {
+		diff_field(c, "A ", *f, runs, c->a.n);
+		diff_field(c, "B ", *f, runs + c->a.n, c->b.n);
+	}
+	for (i = 0; i < n; i++)
+		free(runs[i].name);
+	free(runs);
+	sb_release(&params);
+	return c->ndiffs - before;
+}
+
+/* The row of @key, made from @tmpl when new. */
+static struct cmp_row *get_row(struct comparison *c, const struct metric *tmpl)
+{
+	struct cmp_row *r;
+	size_t i;
+
+	for (i = 0; i < c->nrows; i++)
+		if (!strcmp(c->rows[i].m.key, tmpl->key))
+			return &c->rows[i];
+	c->rows = xrealloc(c->rows, (c->nrows + 1) * sizeof(*c->rows));
+	r = &c->rows[c->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->m = *tmpl;
+	r->m.key = xstrdup(tmpl->key);
+	r->m.group = xstrdup(tmpl->group);
+	r->m.label = xstrdup(tmpl->label);
+	r->m.value = NAN;
+	r->noise = NAN;
+	return r;
+}
+
+static size_t group_index(const char *group)
+{
+	size_t i;
+
+	for (i = 0; metric_sources[i]; i++)
+		if (!strcmp(metric_sources[i]->name, group))
+			return i;
+	return i;
+}
+
+/* Stable sort of the rows by their source's place in metric_sources[]. */
+static void sort_rows(struct comparison *c)
+{
+	size_t i, k;
+
+	for (i = 1; i < c->nrows; i++) {
+		struct cmp_row r = c->rows[i];
+		size_t g = group_index(r.m.group);
+
+		for (k = i; k > 0 && group_index(c->rows[k - 1].m.group) > g; k--)
+			c->rows[k] = c->rows[k - 1];
+		c->rows[k] = r;
+	}
+}
+
+static double median_of(const struct dvec *d)
+{
+	double *v, m;
+
+	if (!d->n)
+		return NAN;
+	v = xmalloc(d->n * sizeof(*v));
+	memcpy(v, d->v, d->n * sizeof(*v));
+	m = stats_median(v, d->n);
+	free(v);
+	return m;
+}
+
+void compare_row_compute(struct cmp_row *r, enum ci_choice ci)
+{
+	size_t na = r->a.n, nb = r->b.n;
+	int ret = -EINVAL;
+
+	r->a_median = median_of(&r->a);
+	r->b_median = median_of(&r->b);
+	r->a_mean = na ? stats_mean(r->a.v, na) : NAN;
+	r->b_mean = nb ? stats_mean(r->b.v, nb) : NAN;
+	r->delta = r->b_mean - r->a_mean;
+	if (r->a_mean != 0)
+		r->delta_pct = 100.0 * r->delta / fabs(r->a_mean);
+	else
+		r->delta_pct = r->delta == 0 ? 0 : NAN;
+	r->method = CI_NONE;
+	r->ci_lo = r->ci_hi = NAN;
+	if (na >= 2 && nb >= 2) {
+		bool boot = ci == CI_CHOICE_BOOTSTRAP ||
+			    (ci == CI_CHOICE_AUTO && na >= COMPARE_BOOT_MIN_N &&
+			     nb >= COMPARE_BOOT_MIN_N);
+
+		if (boot)
+			ret = stats_bootstrap_diff_ci(r->a.v, na, r->b.v, nb, COMPARE_BOOT_ITERS,
+						      COMPARE_SEED, COMPARE_LEVEL, &r->ci_lo,
+						      &r->ci_hi);
+		else
+			ret = stats_welch_ci(r->a.v, na, r->b.v, nb, COMPARE_LEVEL, &r->ci_lo,
+					     &r->ci_hi, NULL);
+		if (!ret)
+			r->method = boot ? CI_BOOTSTRAP : CI_WELCH;
+		else
+			r->ci_lo = r->ci_hi = NAN;
+	}
+	r->threshold = verdict_threshold(r->m.thr_rel, r->m.thr_abs, r->a_mean, r->noise);
+	r->verdict = verdict_decide(r->m.better, na, nb, r->delta, r->ci_lo, r->ci_hi,
+				    r->threshold);
+}
+
+/*
+ * Load every run of @s (metas and metrics); a run that cannot be read is
+ * dropped with a line in @c->diffs. @sets gets one metric set per kept run.
+ */
+static void load_side(struct comparison *c, struct cmp_side *s, const char *name,
+		      struct metric_set **sets)
+{
+	size_t i, kept = 0;
+	char err[512];
+
+	s->metas = xcalloc(s->n ? s->n : 1, sizeof(*s->metas));
+	*sets = xcalloc(s->n ? s->n : 1, sizeof(**sets));
+	for (i = 0; i < s->n; i++) {
+		struct run_summary sum;
+		int ret = metrics_extract(s->runs[i], &sum, &(*sets)[kept], err, sizeof(err));
+
+		if (ret) {
+			add_diff(c, xasprintf("%s:%s: no usable result: %s", name,
+					      base_name(s->runs[i]), err));
+			run_summary_release(&sum);
+			metric_set_release(&(*sets)[kept]);
+			free(s->runs[i]);
+			continue;
+		}
+		s->metas[kept] = sum.meta;
+		meta_init(&sum.meta);
+		run_summary_release(&sum);
+		s->runs[kept++] = s->runs[i];
+	}
+	s->n = kept;
+}
+
+/* A side's label when none came from ab.json: the kernel's name, else the path. */
+static void set_label(struct cmp_side *s)
+{
+	const struct meta *m = s->n ? &s->metas[0] : NULL;
+
+	if (s->label)
+		return;
+	if (m && m->kernel_name && *m->kernel_name)
+		s->label = xstrdup(m->kernel_name);
+	else if (m && m->series && *m->series)
+		s->label = xstrdup(m->series);
+	else
+		s->label = xstrdup(base_name(s->path ? s->path : "?"));
+}
+
+/* Resolve the A/A input of --noise: an A/B directory, or a directory of runs split in two. */
+static int resolve_noise(const char *dir, struct cmp_side *a, struct cmp_side *b, char *err,
+			 size_t errlen)
+{
+	struct cmp_side all;
+	size_t i;
+	int ret;
+
+	if (has_file(dir, "ab.json"))
+		return compare_resolve_ab(dir, a, b, err, errlen);
+	ret = compare_resolve(dir, &all, err, errlen);
+	if (ret)
+		return ret;
+	if (all.n < 2) {
+		snprintf(err, errlen, "--noise '%s': an A/A needs an A/B directory or at least two runs",
+			 dir);
+		cmp_side_release(&all);
+		return -EINVAL;
+	}
+	/* alternate runs, as "ab" interleaves them */
+	for (i = 0; i < all.n; i++) {
+		side_add_run(i % 2 ? b : a, all.runs[i]);
+		all.runs[i] = NULL;
+	}
+	a->path = xasprintf("%s (odd runs)", all.path);
+	b->path = xasprintf("%s (even runs)", all.path);
+	a->label = xstrdup("A/A-1");
+	b->label = xstrdup("A/A-2");
+	all.n = 0;
+	cmp_side_release(&all);
+	return 0;
+}
+
+static int compare_sides(struct comparison *c, const struct compare_opts *o,
+			 const struct comparison *noise, char *err, size_t errlen);
+
+/* The A/A comparison of --noise, checked against the inputs of @c. */
+static int load_noise(struct comparison *c, const struct compare_opts *o,
+		      struct comparison *nc, char *err, size_t errlen)
+{
+	struct compare_opts no = { .noise = NULL, .force = o->force, .ci = o->ci };
+	size_t i;
+	int ret;
+
+	ret = resolve_noise(o->noise, &nc->a, &nc->b, err, errlen);
+	if (!ret)
+		ret = compare_sides(nc, &no, NULL, err, errlen);
+	if (ret == -EINVAL && nc->ndiffs && !o->force) {
+		for (i = 0; i < nc->ndiffs; i++)
+			add_diff(c, xasprintf("noise: %s", nc->diffs[i]));
+		return 0;
+	}
+	return ret;
+}
+
+/* The A/A must be the same experiment as A vs B: compare A with A/A's first side. */
+static void check_noise(struct comparison *c, const struct comparison *nc)
+{
+	struct comparison x;
+	size_t i;
+
+	if (!nc->a.n)
+		return;
+	comparison_init(&x);
+	x.a = c->a;
+	x.b = nc->a;
+	compare_check_inputs(&x);
+	for (i = 0; i < x.ndiffs; i++) {
+		if (!strncmp(x.diffs[i], "A ", 2) || !strncmp(x.diffs[i], "B ", 2) ||
+		    strstr(x.diffs[i], ": status '")) {
+			free(x.diffs[i]);
+			continue;	/* kernels may differ: that is the point */
+		}
+		add_diff(c, xasprintf("noise: %s", x.diffs[i]));
+		free(x.diffs[i]);
+	}
+	free(x.diffs);
+}
+
+/* The noise floor of a row from the A/A row of the same key. */
+static double noise_of(const struct comparison *nc, const char *key)
+{
+	double n = NAN;
+	size_t i;
+
+	for (i = 0; nc && i < nc->nrows; i++) {
+		const struct cmp_row *r = &nc->rows[i];
+
+		if (strcmp(r->m.key, key))
+			continue;
+		if (!isnan(r->delta))
+			n = fabs(r->delta);
+		if (!isnan(r->ci_lo) && !(fabs(r->ci_lo) <= n))
+			n = fabs(r->ci_lo);
+		if (!isnan(r->ci_hi) && !(fabs(r->ci_hi) <= n))
+			n = fabs(r->ci_hi);
+	}
+	return n;
+}
+
+/* Load both (resolved) sides of @c, check them, compute every row. */
+static int compare_sides(struct comparison *c, const struct compare_opts *o,
+			 const struct comparison *noise, char *err, size_t errlen)
+{
+	struct metric_set *sa = NULL, *sb = NULL;
+	size_t i, k, na, nb;
+	int ret;
+
+	c->ci = o->ci;
+	c->forced = o->force;
+	load_side(c, &c->a, "A", &sa);
+	load_side(c, &c->b, "B", &sb);
+	na = c->a.n;
+	nb = c->b.n;
+	set_label(&c->a);
+	set_label(&c->b);
+	if (!strcmp(c->a.label, c->b.label)) {
+		char *l = c->a.label;
+
+		c->a.label = xasprintf("%s-A", l);
+		free(l);
+		l = c->b.label;
+		c->b.label = xasprintf("%s-B", l);
+		free(l);
+	}
+	if (!na || !nb) {
+		snprintf(err, errlen, "no usable run on side %s (%s)", na ? "B" : "A",
+			 c->ndiffs ? c->diffs[c->ndiffs - 1] : "none given");
+		goto fail;
+	}
+	compare_check_inputs(c);
+	if (noise)
+		check_noise(c, noise);
+	if (c->ndiffs && !o->force)
+		goto mismatch;
+	for (i = 0; i < na + nb; i++) {
+		const struct metric_set *ms = i < na ? &sa[i] : &sb[i - na];
+
+		for (k = 0; k < ms->n; k++) {
+			struct cmp_row *r = get_row(c, &ms->m[k]);
+
+			dvec_push(i < na ? &r->a : &r->b, ms->m[k].value);
+		}
+	}
+	sort_rows(c);
+	for (i = 0; i < c->nrows; i++) {
+		struct cmp_row *r = &c->rows[i];
+
+		r->noise = noise_of(noise, r->m.key);
+		compare_row_compute(r, c->ci);
+		switch (r->verdict) {
+		case VERDICT_REGRESSION:
+			c->nreg++;
+			break;
+		case VERDICT_IMPROVEMENT:
+			c->nimp++;
+			break;
+		case VERDICT_NO_CHANGE:
+			c->nsame++;
+			break;
+		default:
+			c->nnone++;
+			break;
+		}
+	}
+	ret = 0;
+	goto out;
+mismatch:
+	snprintf(err, errlen, "the two sides are not the same experiment (--force compares anyway)");
+fail:
+	ret = -EINVAL;
+out:
+	for (i = 0; i < na; i++)
+		metric_set_release(&sa[i]);
+	for (i = 0; i < nb; i++)
+		metric_set_release(&sb[i]);
+	free(sa);
+	free(sb);
+	return ret;
+}
+
+int compare_dirs(struct comparison *c, const char *arg_a, const char *arg_b,
+		 const struct compare_opts *o, char *err, size_t errlen)
+{
+	struct comparison nc;
+	int ret;
+
+	comparison_init(c);
+	comparison_init(&nc);
+	if (arg_b) {
+		ret = compare_resolve(arg_a, &c->a, err, errlen);
+		if (!ret)
+			ret = compare_resolve(arg_b, &c->b, err, errlen);
+	} else if (has_file(arg_a, "ab.json")) {
+		ret = compare_resolve_ab(arg_a, &c->a, &c->b, err, errlen);
+	} else {
+		snprintf(err, errlen, "'%s' is not an A/B directory (no ab.json): give two sides",
+			 arg_a);
+		ret = -EINVAL;
+	}
+	if (ret)
+		goto out;
+	if (o->noise) {
+		c->noise_src = xstrdup(o->noise);
+		ret = load_noise(c, o, &nc, err, errlen);
+		if (ret)
+			goto out;
+	}
+	ret = compare_sides(c, o, o->noise ? &nc : NULL, err, errlen);
+out:
+	comparison_release(&nc);
+	return ret;
+}
+
+const char *compare_target_desc(const struct cmp_side *s)
+{
+	const char *t = s->n && s->metas[0].target ? s->metas[0].target : "unknown";
+
+	return !strcmp(t, "vm-tcg") ? "vm-tcg (emulated)" : t;
+}
+
+char *compare_side_desc(const struct cmp_side *s)
+{
+	const struct meta *m = s->n ? &s->metas[0] : NULL;
+
+	return xasprintf("%s: %s, series %s, config %.12s, %zu run%s", s->label,
+			 m && m->kernel_release ? m->kernel_release : "unknown",
+			 m && m->series && *m->series ? m->series : "none",
+			 m && m->config_hash ? m->config_hash : "unknown", s->n,
+			 s->n == 1 ? "" : "s");
+}
+
+char *compare_origin(const struct comparison *c)
+{
+	const struct meta *m = c->a.n ? &c->a.metas[0] : NULL;
+	char *a = compare_side_desc(&c->a), *b = compare_side_desc(&c->b);
+	char *ret = xasprintf("target %s, perf event %s, cgroup %s, %d CPUs; %s; %s",
+			      compare_target_desc(&c->a),
+			      m && m->perf_event ? m->perf_event : "none",
+			      m && m->cgroup_version ? m->cgroup_version : "?", m ? m->cpus : 0,
+			      a, b);
+
+	free(a);
+	free(b);
+	return ret;
+}
+
+const char *compare_group_title(const char *group)
+{
+	const struct metric_source *s = metric_source_find(group);
+
+	return s ? s->title : group;
+}
+
+char *compare_verdict_line(const struct comparison *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, shown = 0;
+
+	if (!c->nreg && !c->nimp && !c->nsame) {
+		sb_addf(&sb, "n=%zu/%zu, no significance: values only, no verdict", c->a.n,
+			c->b.n);
+		return sb_detach(&sb);
+	}
+	sb_addf(&sb, "%zu regression%s", c->nreg, c->nreg == 1 ? "" : "s");
+	for (i = 0; i < c->nrows && c->nreg; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		char d[32];
+
+		if (r->verdict != VERDICT_REGRESSION)
+			continue;
+		if (shown == 3) {
+			sb_adds(&sb, ", ...");
+			break;
+		}
+		if (isnan(r->delta_pct))
+			metric_format(d, sizeof(d), r->m.unit, r->delta, true);
+		else
+			snprintf(d, sizeof(d), "%+.0f%%", r->delta_pct);
+		sb_addf(&sb, "%s%s %s", shown ? ", " : " (", r->m.label, d);
+		shown++;
+	}
+	if (shown)
+		sb_adds(&sb, ")");
+	sb_addf(&sb, ", %zu improvement%s, %zu no change", c->nimp, c->nimp == 1 ? "" : "s",
+		c->nsame);
+	if (c->nnone)
+		sb_addf(&sb, ", %zu without verdict", c->nnone);
+	return sb_detach(&sb);
+}
+
+int compare_print(const struct comparison *c, enum cmp_format fmt, FILE *out, char *err,
+		  size_t errlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	switch (fmt) {
+	case CMP_TEXT:
+		compare_print_text(c, out);
+		break;
+	case CMP_MD:
+		compare_print_md(c, out);
+		break;
+	case CMP_JSON:
+		compare_to_json(c, &sb);
+		fprintf(out, "%s\n", sb.buf);
+		sb_release(&sb);
+		break;
+	case CMP_HTML:
+		return compare_print_html(c, out, err, errlen);
+	}
+	return 0;
+}

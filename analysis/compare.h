@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compare.h - "patchbench compare": two sets of runs (A the base, B the
+ * patched kernel), every metric of metrics.h side by side with a confidence
+ * interval of the difference and a verdict (verdict.h).
+ *
+ * Inputs. Each side is one result directory, a directory holding several
+ * (repeats of one kernel), or one side of an A/B directory ("DIR:A",
+ * "DIR:B"); a single A/B directory gives both sides (ab.json).
+ *
+ * Statistics. Per metric and side: n, median, mean. delta = mean B - mean A.
+ * The 95% interval of delta is Welch's t interval while a side has fewer
+ * than COMPARE_BOOT_MIN_N runs (a percentile bootstrap of 2-7 values has
+ * far less than 95% coverage: with n = 2 it is the range of the pairwise
+ * differences), and a percentile bootstrap (COMPARE_BOOT_ITERS resamples,
+ * seed COMPARE_SEED, so the same inputs always give the same report) from
+ * there on. Both can be forced ("--ci welch|bootstrap").
+ *
+ * Output: text (72 columns), md, json (COMPARE_SCHEMA, readable back with
+ * compare_from_json()), html (one self-contained file with gnuplot SVG).
+ */
+#ifndef PB_COMPARE_H
+#define PB_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "metrics.h"
+#include "resultdir.h"
+#include "stats.h"
+#include "util.h"
+#include "verdict.h"
+
+#define COMPARE_SCHEMA 1
+#define COMPARE_LEVEL 0.95
+#define COMPARE_BOOT_ITERS 10000
+#define COMPARE_BOOT_MIN_N 8
+#define COMPARE_SEED 0x7061746368ULL	/* "patch" */
+
+enum ci_method { CI_NONE, CI_WELCH, CI_BOOTSTRAP };
+/* How to choose the interval: by n (COMPARE_BOOT_MIN_N), or always one. */
+enum ci_choice { CI_CHOICE_AUTO, CI_CHOICE_WELCH, CI_CHOICE_BOOTSTRAP };
+
+/* "none", "welch", "bootstrap" */
+const char *ci_method_name(enum ci_method m);
+int ci_method_parse(const char *s, enum ci_method *m);
+
+/* One side: the runs of one kernel. */
+struct cmp_side {
+	char *label;		/* "vanilla": the kernel's name where known */
+	char *path;		/* as given ("results/ab-x:A") */
+	char **runs;		/* result directories */
+	struct meta *metas;	/* of each run */
+	size_t n;
+};
+
+/* One metric of both sides. */
+struct cmp_row {
+	struct metric m;	/* definition (key, label, unit, direction, defaults) */
+	struct dvec a, b;	/* one value per run that has the metric */
+	double a_median, a_mean, b_median, b_mean;
+	double delta;		/* b_mean - a_mean */
+	double delta_pct;	/* 100 x delta / |a_mean|; NaN if a_mean is 0 */
+	enum ci_method method;
+	double ci_lo, ci_hi;	/* NaN with CI_NONE */
+	double noise;		/* A/A noise floor, NaN without --noise */
+	double threshold;
+	enum verdict verdict;
+};
+
+struct comparison {
+	struct cmp_side a, b;
+	char **diffs;		/* input mismatches, one line each */
+	size_t ndiffs;
+	bool forced;		/* compared despite @diffs */
+	char *noise_src;	/* --noise, or NULL */
+	enum ci_choice ci;
+	double level;
+	unsigned iters;
+	uint64_t seed;
+	struct cmp_row *rows;	/* grouped in metric_sources[] order */
+	size_t nrows;
+	size_t nreg, nimp, nsame, nnone;
+};
+
+struct compare_opts {
+	const char *noise;	/* A/A directory, or NULL */
+	bool force;
+	enum ci_choice ci;
+};
+
+void comparison_init(struct comparison *c);
+void comparison_release(struct comparison *c);
+
+/*
+ * compare_resolve - the run directories of one side from what the user
+ * gave: a result directory (meta.json), "ABDIR:A" / "ABDIR:B", or a
+ * directory whose subdirectories are result directories (sorted by name).
+ * Fills @s (release with cmp_side_release()). 0 or -errno with @err.
+ */
+int compare_resolve(const char *arg, struct cmp_side *s, char *err, size_t errlen);
+/* Both sides of A/B directory @dir from its ab.json. 0 or -errno with @err. */
+int compare_resolve_ab(const char *dir, struct cmp_side *a, struct cmp_side *b, char *err,
+		       size_t errlen);
+void cmp_side_release(struct cmp_side *s);
+
+/*
+ * compare_check_inputs - what makes the two sides incomparable: a run that
+ * is not complete, and any difference in target, perf event, workloads and
+ * their parameters, tree shape, scale, jobs, charge batch, interval, cgroup
+ * layout or CPUs (across all runs), or in kernel and config within a side.
+ * Appends one line per difference to @c->diffs. Returns how many.
+ */
+size_t compare_check_inputs(struct comparison *c);
+
+/*
+ * compare_row_compute - fill the statistics and the verdict of @r from
+ * @r->a, @r->b, @r->m and @r->noise, with the interval chosen by @ci.
+ * Deterministic: the bootstrap uses COMPARE_SEED.
+ */
+void compare_row_compute(struct cmp_row *r, enum ci_choice ci);
+void cmp_row_release(struct cmp_row *r);
+
+/*
+ * compare_dirs - the whole comparison: resolve @arg_a and @arg_b (or, with
+ * @arg_b NULL, both sides from A/B directory @arg_a), load every run,
+ * check the inputs, compute every metric and its verdict. With mismatched
+ * inputs and no @o->force, returns -EINVAL with @c->diffs filled (print
+ * them). Other errors: -errno with @err. Release @c either way.
+ */
+int compare_dirs(struct comparison *c, const char *arg_a, const char *arg_b,
+		 const struct compare_opts *o, char *err, size_t errlen);
+
+/* "host", "vm-kvm", "vm-tcg (emulated)" etc. for a side's first run. */
+const char *compare_target_desc(const struct cmp_side *s);
+
+/*
+ * compare_origin - one line saying where the numbers come from: target
+ * (TCG marked emulated), perf event, per side the kernel release, series
+ * and config hash, and the run counts. The caller frees it.
+ */
+char *compare_origin(const struct comparison *c);
+/* "vanilla 6.1.0 series none config 1a2b3c4d5e6f" for one side; caller frees. */
+char *compare_side_desc(const struct cmp_side *s);
+
+/* Where reports go. */
+enum cmp_format { CMP_TEXT, CMP_MD, CMP_JSON, CMP_HTML };
+int cmp_format_parse(const char *s, enum cmp_format *f);
+
+/*
+ * compare_print - write @c in @fmt to @out. html runs gnuplot (plots are
+ * left out, with a note, when it is missing). 0 or -errno with @err.
+ */
+int compare_print(const struct comparison *c, enum cmp_format fmt, FILE *out, char *err,
+		  size_t errlen);
+
+/* The formats (report-text.c, report-md.c, report-json.c, report-html.c). */
+void compare_print_text(const struct comparison *c, FILE *out);
+void compare_print_md(const struct comparison *c, FILE *out);
+void compare_to_json(const struct comparison *c, struct strbuf *sb);
+int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t errlen);
+
+/*
+ * compare_from_json - read back what compare_to_json() wrote, into @c
+ * (release with comparison_release()). 0 or -EINVAL with @err.
+ */
+int compare_from_json(struct comparison *c, const char *buf, size_t len, char *err,
+		      size_t errlen);
+
+/*
+ * compare_verdict_line - "1 regression (current-vs-stat p99 +312%), 2
+ * improvements, 30 no change" (or "n=1, no significance: ..."); caller frees.
+ */
+char *compare_verdict_line(const struct comparison *c);
+
+/* Title of the section of metric group @group (from metric_sources[]). */
+const char *compare_group_title(const char *group);
+
+#endif

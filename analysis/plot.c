@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * plot.c - gnuplot as a child process, and its SVG made fit for inlining.
+ */
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef PB_PLOTS_DIR
+#define PB_PLOTS_DIR "analysis/plots"
+#endif
+
+char *plot_script(const char *name)
+{
+	const char *env = getenv("PATCHBENCH_PLOTS");
+	char exe[4096], *p;
+	ssize_t n;
+
+	if (env && *env) {
+		p = xasprintf("%s/%s", env, name);
+		if (path_exists(p))
+			return p;
+		free(p);
+	}
+	p = xasprintf("%s/%s", PB_PLOTS_DIR, name);
+	if (path_exists(p))
+		return p;
+	free(p);
+	/* bench/patchbench in a source tree, or <prefix>/bin/patchbench */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		if (strrchr(exe, '/'))
+			*strrchr(exe, '/') = 0;
+		p = xasprintf("%s/../analysis/plots/%s", exe, name);
+		if (path_exists(p))
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+bool plot_have_gnuplot(void)
+{
+	const char *path = getenv("PATH");
+	char **dirs, **d;
+	bool found = false;
+
+	dirs = strv_split(path && *path ? path : "/usr/bin:/bin", ':');
+	for (d = dirs; *d && !found; d++) {
+		char *p = xasprintf("%s/gnuplot", **d ? *d : ".");
+
+		found = access(p, X_OK) == 0;
+		free(p);
+	}
+	strv_free(dirs);
+	return found;
+}
+
+/* 'value' as a gnuplot single-quoted string: a quote is written twice. */
+static void gp_quote(struct strbuf *sb, const char *v)
+{
+	sb_adds(sb, "'");
+	for (; *v; v++) {
+		if (*v == '\'')
+			sb_adds(sb, "''");
+		else
+			sb_add(sb, v, 1);
+	}
+	sb_adds(sb, "'");
+}
+
+int plot_run(const char *name, const char *const *vars, const char *svg, char *err,
+	     size_t errlen)
+{
+	struct strbuf e = STRBUF_INIT, out = STRBUF_INIT;
+	char *script = plot_script(name);
+	int pfd[2] = { -1, -1 }, status, ret = 0;
+	pid_t pid;
+
+	if (!script) {
+		snprintf(err, errlen, "plot script '%s' not found (set PATCHBENCH_PLOTS)", name);
+		return -ENOENT;
+	}
+	for (; vars && vars[0]; vars += 2) {
+		sb_addf(&e, "%s=", vars[0]);
+		gp_quote(&e, vars[1] ? vars[1] : "");
+		sb_adds(&e, "; ");
+	}
+	sb_adds(&e, "out=");
+	gp_quote(&e, svg);
+	if (pipe2(pfd, O_CLOEXEC)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot fork: %s", strerror(errno));
+		goto out;
+	}
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(pfd[1], 2);
+		execlp("gnuplot", "gnuplot", "-e", e.buf, script, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	pfd[1] = -1;
+	read_fd_all(pfd[0], &out);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || !path_exists(svg)) {
+		char *last;
+
+		while (out.len && out.buf[out.len - 1] == '\n')
+			out.buf[--out.len] = 0;
+		last = out.len ? strrchr(out.buf, '\n') : NULL;
+		snprintf(err, errlen, "gnuplot %s failed%s%s", name,
+			 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not installed?)" : "",
+			 out.len ? ": " : "");
+		if (out.len)
+			snprintf(err + strlen(err), errlen - strlen(err), "%s",
+				 last ? last + 1 : out.buf);
+		ret = -EIO;
+	}
+out:
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	sb_release(&e);
+	sb_release(&out);
+	free(script);
+	return ret;
+}
+
+/* The id-bearing names gnuplot's SVG terminal uses. */
+static const char *const svg_ids[] = {
+	"gpDot", "gpPt", "gnuplot_", "textbox", "greybox",
+};
+
+int plot_svg_inline(const char *path, const char *prefix, struct strbuf *sb)
+{
+	struct strbuf f = STRBUF_INIT;
+	const char *p;
+	int ret = read_file(path, &f);
+	size_t i;
+
+	if (ret)
+		goto out;
+	p = strstr(f.buf, "<svg");
+	if (!p) {
+		ret = -EINVAL;
+		goto out;
+	}
+	while (*p) {
+		bool hit = false;
+
+		/* only at an id='...', href='#...' or url(#...) */
+		if (*p == '#' || (p > f.buf && (p[-1] == '\'' || p[-1] == '"'))) {
+			const char *q = *p == '#' ? p + 1 : p;
+
+			for (i = 0; i < ARRAY_SIZE(svg_ids); i++) {
+				if (strncmp(q, svg_ids[i], strlen(svg_ids[i])))
+					continue;
+				sb_add(sb, p, q - p);
+				sb_adds(sb, prefix);
+				p = q;
+				hit = true;
+				break;
+			}
+		}
+		if (hit) {
+			/* copy the matched name itself, then carry on */
+			size_t n = strcspn(p, "'\") ");
+
+			sb_add(sb, p, n);
+			p += n;
+			continue;
+		}
+		sb_add(sb, p, 1);
+		p++;
+	}
+out:
+	sb_release(&f);
+	return ret;
+}
+
+char *plot_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+	char *d = xasprintf("%s/patchbench-plot.XXXXXX", t && *t ? t : "/tmp");
+
+	if (!mkdtemp(d)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void html_escape(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&':
+			sb_adds(sb, "&amp;");
+			break;
+		case '<':
+			sb_adds(sb, "&lt;");
+			break;
+		case '>':
+			sb_adds(sb, "&gt;");
+			break;
+		case '"':
+			sb_adds(sb, "&quot;");
+			break;
+		case '\'':
+			sb_adds(sb, "&#39;");
+			break;
+		default:
+			sb_add(sb, s, 1);
+		}
+	}
+}

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report-html.c - compare as one self-contained HTML file: the tables of
+ * the md report plus gnuplot plots inlined as SVG (no external asset, no
+ * script), so the file can be mailed, archived or served as it is.
+ *
+ * Plots: drift over time per check (A vs B, bound drawn), memory.stat read
+ * latency CDF, CPU time per cgroup; a plot that cannot be made (gnuplot
+ * missing, a run directory moved) is replaced by a note saying why.
+ */
+#include "compare.h"
+#include "plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char css[] =
+	"body{font-family:sans-serif;margin:1.5em auto;max-width:1150px;color:#222;"
+	"padding:0 1em}\n"
+	"h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccc}\n"
+	"table{border-collapse:collapse;margin:.4em 0 1em;font-size:90%}\n"
+	"th,td{border:1px solid #ccc;padding:2px 7px;text-align:right;"
+	"font-variant-numeric:tabular-nums}\n"
+	"th{background:#f2f2f2}th:first-child,td:first-child{text-align:left}\n"
+	"tr.regression td{background:#fbd5d5}tr.improvement td{background:#d5f5d5}\n"
+	"td.v{text-align:left}.source{color:#555;font-size:88%;margin:.2em 0}\n"
+	".verdict{font-size:110%;padding:.5em;border:1px solid #bbb;background:#fafafa}\n"
+	".verdict.bad{border-color:#c00;background:#fbd5d5}\n"
+	".diffs{background:#fff6d5;border:1px solid #d8c070;padding:.4em 1em}\n"
+	".plots{display:flex;flex-wrap:wrap;gap:12px}.plots figure{margin:0;width:560px}\n"
+	"figure svg{width:100%;height:auto;border:1px solid #eee}\n"
+	"figcaption{font-size:85%;color:#555}.note{color:#a60}\n"
+	"footer{margin-top:2em;color:#888;font-size:80%}\n";
+
+struct html {
+	struct strbuf sb;
+	char *tmp;		/* plot scratch directory */
+	int nplots;
+	bool gnuplot;
+};
+
+static void esc(struct html *h, const char *s)
+{
+	html_escape(&h->sb, s);
+}
+
+/* Files @name of the runs of @s that exist, space-separated; NULL if none (or a path has a space). */
+static char *run_files(const struct cmp_side *s, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		char *p = xasprintf("%s/%s", s->runs[i], name);
+
+		if (strchr(p, ' ')) {
+			free(p);
+			sb_release(&sb);
+			return NULL;
+		}
+		if (path_exists(p))
+			sb_addf(&sb, "%s%s", sb.len ? " " : "", p);
+		free(p);
+	}
+	if (!sb.len) {
+		sb_release(&sb);
+		return NULL;
+	}
+	return sb_detach(&sb);
+}
+
+/* Run one plot and put it, or a note why not, into a <figure>. */
+static void figure(struct html *h, const char *script, const char *const *vars,
+		   const char *caption)
+{
+	char err[512] = "", *svg, prefix[16];
+	int ret = -ENOENT;
+
+	h->nplots++;
+	svg = xasprintf("%s/plot-%d.svg", h->tmp ? h->tmp : "/nonexistent", h->nplots);
+	snprintf(prefix, sizeof(prefix), "p%d", h->nplots);
+	sb_adds(&h->sb, "<figure>\n");
+	if (!h->gnuplot)
+		snprintf(err, sizeof(err), "gnuplot is not installed (make deps)");
+	else if (!h->tmp)
+		snprintf(err, sizeof(err), "no temporary directory for plots");
+	else
+		ret = plot_run(script, vars, svg, err, sizeof(err));
+	if (!ret)
+		ret = plot_svg_inline(svg, prefix, &h->sb);
+	if (ret) {
+		sb_adds(&h->sb, "<p class=\"note\">plot not made: ");
+		esc(h, err[0] ? err : strerror(-ret));
+		sb_adds(&h->sb, "</p>\n");
+	}
+	sb_adds(&h->sb, "\n<figcaption>");
+	esc(h, caption);
+	sb_adds(&h->sb, "</figcaption>\n</figure>\n");
+	free(svg);
+}
+
+static void plot_drift(struct html *h, const struct comparison *c)
+{
+	char *fa = run_files(&c->a, "drift.tsv"), *fb = run_files(&c->b, "drift.tsv");
+	size_t i;
+
+	for (i = 0; fa && fb && i < c->nrows; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		char *check, *cap;
+		size_t n = strlen(r->m.key);
+
+		if (strncmp(r->m.key, "drift:", 6) || n < 10 || strcmp(r->m.key + n - 4, ":max"))
+			continue;
+		check = xstrndup(r->m.key + 6, n - 10);
+		{
+			const char *vars[] = { "files_a", fa, "files_b", fb, "label_a", c->a.label,
+					       "label_b", c->b.label, "check", check, NULL };
+
+			cap = xasprintf("%s: every drift.tsv row over time, A vs B, with the "
+					"largest bound of the check", check);
+			figure(h, "drift.gp", vars, cap);
+			free(cap);
+		}
+		free(check);
+	}
+	free(fa);
+	free(fb);
+}
+
+static void plot_readlat(struct html *h, const struct comparison *c)
+{
+	char *fa = run_files(&c->a, "readlat.tsv"), *fb = run_files(&c->b, "readlat.tsv");
+
+	if (fa && fb) {
+		const char *vars[] = { "files_a", fa, "files_b", fb, "label_a", c->a.label,
+				       "label_b", c->b.label, NULL };
+
+		figure(h, "readlat-cdf.gp", vars,
+		       "memory.stat read latency: CDF of every read, one line per run");
+	}
+	free(fa);
+	free(fb);
+}
+
+/* Mean CPU per cgroup and side from the cpu rows, for cpu.gp. */
+static void plot_cpu(struct html *h, const struct comparison *c)
+{
+	struct strbuf t = STRBUF_INIT;
+	char *file;
+	size_t i, k, rows = 0;
+
+	if (!h->tmp)
+		return;
+	sb_adds(&t, "cgroup\ta_cpu_s\tb_cpu_s\ta_system_s\tb_system_s\n");
+	for (i = 0; i < c->nrows; i++) {
+		const struct cmp_row *u = &c->rows[i], *s = NULL;
+		size_t n = strlen(u->m.key);
+		char *base;
+
+		if (strncmp(u->m.key, "cpu:", 4) || n < 10 || strcmp(u->m.key + n - 6, ":usage"))
+			continue;
+		base = xstrndup(u->m.key, n - 6);
+		for (k = 0; k < c->nrows && !s; k++) {
+			char *sk = xasprintf("%s:system", base);
+
+			if (!strcmp(c->rows[k].m.key, sk))
+				s = &c->rows[k];
+			free(sk);
+		}
+		sb_addf(&t, "%s\t%g\t%g\t%g\t%g\n", base + 4, u->a_mean, u->b_mean,
+			s ? s->a_mean : NAN, s ? s->b_mean : NAN);
+		rows++;
+		free(base);
+	}
+	file = xasprintf("%s/cpu-per-cgroup.tsv", h->tmp);
+	if (rows && !write_atomic(file, t.buf, t.len)) {
+		const char *vars[] = { "file", file, "label_a", c->a.label, "label_b", c->b.label,
+				       NULL };
+
+		figure(h, "cpu.gp", vars,
+		       "CPU time per cgroup (cpu.tsv, end - start), mean over the runs of each side");
+	}
+	free(file);
+	sb_release(&t);
+}
+
+static void fmt_cell(struct html *h, enum metric_unit u, double v, bool sign)
+{
+	char b[32];
+
+	sb_adds(&h->sb, "<td>");
+	esc(h, metric_format(b, sizeof(b), u, v, sign));
+	sb_adds(&h->sb, "</td>");
+}
+
+static void table_row(struct html *h, const struct cmp_row *r)
+{
+	char b[64], lo[32], hi[32];
+
+	sb_addf(&h->sb, "<tr class=\"%s\"><td>",
+		r->verdict == VERDICT_REGRESSION ? "regression" :
+		r->verdict == VERDICT_IMPROVEMENT ? "improvement" : "");
+	esc(h, r->m.label);
+	sb_addf(&h->sb, "</td><td>%zu / %zu</td>", r->a.n, r->b.n);
+	fmt_cell(h, r->m.unit, r->a_median, false);
+	fmt_cell(h, r->m.unit, r->a_mean, false);
+	fmt_cell(h, r->m.unit, r->b_median, false);
+	fmt_cell(h, r->m.unit, r->b_mean, false);
+	fmt_cell(h, r->m.unit, r->delta, true);
+	if (isnan(r->delta_pct))
+		sb_adds(&h->sb, "<td>-</td>");
+	else
+		sb_addf(&h->sb, "<td>%+.1f%%</td>", r->delta_pct);
+	if (r->method == CI_NONE) {
+		sb_adds(&h->sb, "<td>-</td>");
+	} else {
+		snprintf(b, sizeof(b), "[%s, %s] %s",
+			 metric_format(lo, sizeof(lo), r->m.unit, r->ci_lo, true),
+			 metric_format(hi, sizeof(hi), r->m.unit, r->ci_hi, true),
+			 ci_method_name(r->method));
+		sb_adds(&h->sb, "<td>");
+		esc(h, b);
+		sb_adds(&h->sb, "</td>");
+	}
+	fmt_cell(h, r->m.unit, r->threshold, false);
+	if (r->verdict == VERDICT_NONE)
+		sb_addf(&h->sb, "<td class=\"v\">n=%zu, no significance</td></tr>\n",
+			r->a.n < r->b.n ? r->a.n : r->b.n);
+	else
+		sb_addf(&h->sb, "<td class=\"v\">%s</td></tr>\n", verdict_name(r->verdict));
+}
+
+static void tables(struct html *h, const struct comparison *c)
+{
+	const char *group = NULL;
+	char *origin = compare_origin(c);
+	size_t i;
+
+	for (i = 0; i < c->nrows; i++) {
+		const struct cmp_row *r = &c->rows[i];
+
+		if (!group || strcmp(group, r->m.group)) {
+			if (group)
+				sb_adds(&h->sb, "</table>\n");
+			group = r->m.group;
+			sb_adds(&h->sb, "<h2>");
+			esc(h, compare_group_title(group));
+			sb_adds(&h->sb, "</h2>\n<p class=\"source\">");
+			esc(h, origin);
+			sb_adds(&h->sb, "</p>\n<table>\n<tr><th>metric</th><th>n A / B</th><th>");
+			esc(h, c->a.label);
+			sb_adds(&h->sb, " median</th><th>");
+			esc(h, c->a.label);
+			sb_adds(&h->sb, " mean</th><th>");
+			esc(h, c->b.label);
+			sb_adds(&h->sb, " median</th><th>");
+			esc(h, c->b.label);
+			sb_adds(&h->sb, " mean</th><th>delta</th><th>delta %</th><th>95% CI</th>"
+				"<th>threshold</th><th>verdict</th></tr>\n");
+		}
+		table_row(h, r);
+	}
+	if (group)
+		sb_adds(&h->sb, "</table>\n");
+	free(origin);
+}
+
+static void header(struct html *h, const struct comparison *c)
+{
+	const struct cmp_side *sides[2] = { &c->a, &c->b };
+	const struct meta *m = &c->a.metas[0];
+	char *v = compare_verdict_line(c), dur[32];
+	size_t i, k;
+
+	sb_adds(&h->sb, "<h1>patchbench compare: ");
+	esc(h, c->a.label);
+	sb_adds(&h->sb, " (A) vs ");
+	esc(h, c->b.label);
+	sb_addf(&h->sb, " (B)</h1>\n<p class=\"verdict%s\">Verdict: ", c->nreg ? " bad" : "");
+	esc(h, v);
+	sb_adds(&h->sb, "</p>\n<table>\n<tr><th>side</th><th>kernel</th><th>release</th>"
+		"<th>series</th><th>config sha256</th><th>target</th><th>perf event</th>"
+		"<th>runs</th><th>first run</th></tr>\n");
+	for (k = 0; k < 2; k++) {
+		const struct cmp_side *s = sides[k];
+		const struct meta *sm = &s->metas[0];
+
+		sb_addf(&h->sb, "<tr><td>%c</td><td>", k ? 'B' : 'A');
+		esc(h, s->label);
+		sb_adds(&h->sb, "</td><td>");
+		esc(h, sm->kernel_release ? sm->kernel_release : "?");
+		sb_adds(&h->sb, "</td><td>");
+		esc(h, sm->series ? sm->series : "none");
+		sb_adds(&h->sb, "</td><td>");
+		esc(h, sm->config_hash ? sm->config_hash : "unknown");
+		sb_adds(&h->sb, "</td><td>");
+		esc(h, compare_target_desc(s));
+		sb_adds(&h->sb, "</td><td>");
+		esc(h, sm->perf_event ? sm->perf_event : "none");
+		sb_addf(&h->sb, "</td><td>%zu</td><td>", s->n);
+		esc(h, sm->start ? sm->start : "?");
+		sb_adds(&h->sb, "</td></tr>\n");
+	}
+	sb_adds(&h->sb, "</table>\n<ul>\n<li>workloads ");
+	esc(h, m->workloads ? m->workloads : "?");
+	sb_addf(&h->sb, ", scale ");
+	esc(h, m->scale ? m->scale : "?");
+	sb_addf(&h->sb, ", tree depth %d, %d builders -j%d, %d idle, cgroup ", m->depth,
+		m->builders, m->jobs, m->idle);
+	esc(h, m->cgroup_version ? m->cgroup_version : "?");
+	sb_addf(&h->sb, ", %d CPUs, samples every %s</li>\n", m->cpus,
+		fmt_duration(dur, sizeof(dur), m->interval_ns));
+	sb_addf(&h->sb, "<li>95%% CI of mean(B) - mean(A): %s; bootstrap %u resamples, "
+		"seed %#llx</li>\n", c->ci == CI_CHOICE_WELCH ? "Welch t" :
+		c->ci == CI_CHOICE_BOOTSTRAP ? "percentile bootstrap" :
+		"Welch t below 8 runs per side, else percentile bootstrap", c->iters,
+		(unsigned long long)c->seed);
+	sb_addf(&h->sb, "<li>verdict: the CI excludes 0 and |delta| &gt; threshold = max(metric "
+		"default%s)</li>\n", c->noise_src ? ", A/A noise floor" : "");
+	if (c->noise_src) {
+		sb_adds(&h->sb, "<li>A/A noise floor from <code>");
+		esc(h, c->noise_src);
+		sb_adds(&h->sb, "</code></li>\n");
+	}
+	if (m->target && !strcmp(m->target, "vm-tcg"))
+		sb_adds(&h->sb, "<li class=\"note\">TCG-emulated: timings are not comparable with "
+			"host or KVM runs</li>\n");
+	sb_adds(&h->sb, "</ul>\n");
+	if (c->ndiffs) {
+		sb_addf(&h->sb, "<div class=\"diffs\"><b>Inputs differ%s:</b><ul>\n",
+			c->forced ? " (compared anyway, --force)" : "");
+		for (i = 0; i < c->ndiffs; i++) {
+			sb_adds(&h->sb, "<li>");
+			esc(h, c->diffs[i]);
+			sb_adds(&h->sb, "</li>\n");
+		}
+		sb_adds(&h->sb, "</ul></div>\n");
+	}
+	free(v);
+}
+
+/**
+ * compare_print_html - the comparison as one self-contained HTML file
+ * @c: a computed comparison whose run directories still exist (for plots)
+ * @out: where to
+ * @err: receives the reason on failure
+ * @errlen: size of @err
+ *
+ * Return: 0, or -errno when @out cannot be written. Plots that cannot be
+ * made are notes in the page, not errors.
+ */
+int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t errlen)
+{
+	struct html h;
+	int ret = 0;
+
+	memset(&h, 0, sizeof(h));
+	h.gnuplot = plot_have_gnuplot();
+	h.tmp = plot_tmpdir();
+	sb_adds(&h.sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<title>patchbench compare: ");
+	esc(&h, c->a.label);
+	sb_adds(&h.sb, " vs ");
+	esc(&h, c->b.label);
+	sb_addf(&h.sb, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+	header(&h, c);
+	sb_adds(&h.sb, "<h2>Plots</h2>\n<div class=\"plots\">\n");
+	plot_drift(&h, c);
+	plot_readlat(&h, c);
+	plot_cpu(&h, c);
+	sb_adds(&h.sb, "</div>\n");
+	tables(&h, c);
+	sb_addf(&h.sb, "<footer>patchbench %s compare, schema %d</footer>\n</body>\n</html>\n",
+		PATCHBENCH_VERSION, COMPARE_SCHEMA);
+	if (fwrite(h.sb.buf, 1, h.sb.len, out) != h.sb.len || fflush(out)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot write the html report: %s", strerror(errno));
+	}
+	if (h.tmp) {
+		remove_tree(h.tmp);
+		free(h.tmp);
+	}
+	sb_release(&h.sb);
+	return ret;
+}

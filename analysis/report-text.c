@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report-text.c - compare as plain text that fits a 72-column email and
+ * pastes into a cover letter: "vanilla: patched:" columns, medians on the
+ * first line of a metric, means and the 95% interval of the difference on
+ * the second.
+ */
+#include "compare.h"
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIDTH 72
+
+/**
+ * text_wrap - print @text after @lead, folded at spaces to @width columns
+ * @out: where to
+ * @lead: printed first, counts towards the first line
+ * @indent: spaces before every continuation line
+ * @text: the words
+ * @width: at most this many columns per line (a longer word is cut)
+ */
+void text_wrap(FILE *out, const char *lead, int indent, const char *text, int width)
+{
+	size_t col = strlen(lead), len, room;
+	const char *p = text;
+	bool line_start = true;
+
+	fputs(lead, out);
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		len = strcspn(p, " ");
+		if (!line_start && col + 1 + len > (size_t)width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+			line_start = true;
+		} else if (!line_start) {
+			fputc(' ', out);
+			col++;
+		}
+		/* a word longer than the line is cut where the line ends */
+		room = col < (size_t)width ? width - col : 1;
+		if (len > room)
+			len = room;
+		fwrite(p, 1, len, out);
+		col += len;
+		p += len;
+		line_start = false;
+	}
+	fputc('\n', out);
+}
+
+/* delta column: percent of A's mean, or the absolute change when A is 0 */
+static const char *fmt_delta(char *buf, size_t len, const struct cmp_row *r)
+{
+	if (isnan(r->delta))
+		snprintf(buf, len, "-");
+	else if (!isnan(r->delta_pct) && fabs(r->delta_pct) < 1e5)
+		snprintf(buf, len, fabs(r->delta_pct) < 100 ? "%+.1f%%" : "%+.0f%%", r->delta_pct);
+	else
+		metric_format(buf, len, r->m.unit, r->delta, true);
+	return buf;
+}
+
+/* verdict column; n < 2 on a side says so instead */
+static const char *fmt_verdict(char *buf, size_t len, const struct cmp_row *r)
+{
+	if (r->verdict == VERDICT_NONE)
+		snprintf(buf, len, "n=%zu", r->a.n < r->b.n ? r->a.n : r->b.n);
+	else
+		snprintf(buf, len, "%s", verdict_name(r->verdict));
+	return buf;
+}
+
+static void print_header(const struct comparison *c, FILE *out)
+{
+	const struct meta *m = &c->a.metas[0];
+	char *d, a[32];
+	size_t i;
+
+	fprintf(out, "patchbench compare: %s (A) vs %s (B)\n", c->a.label, c->b.label);
+	d = compare_side_desc(&c->a);
+	text_wrap(out, "  A ", 4, d, WIDTH);
+	free(d);
+	d = compare_side_desc(&c->b);
+	text_wrap(out, "  B ", 4, d, WIDTH);
+	free(d);
+	fprintf(out, "  target %s, perf event %s, cgroup %s, %d CPUs\n",
+		compare_target_desc(&c->a), m->perf_event ? m->perf_event : "none",
+		m->cgroup_version ? m->cgroup_version : "?", m->cpus);
+	if (m->target && !strcmp(m->target, "vm-tcg"))
+		fprintf(out, "  TCG-emulated: timings are not comparable with host or KVM runs\n");
+	d = xasprintf("workloads %s, scale %s, depth %d, %d builders -j%d, %d idle, samples "
+		      "every %s", m->workloads ? m->workloads : "?", m->scale ? m->scale : "?",
+		      m->depth, m->builders, m->jobs, m->idle,
+		      fmt_duration(a, sizeof(a), m->interval_ns));
+	text_wrap(out, "  ", 4, d, WIDTH);
+	free(d);
+	if (c->ci == CI_CHOICE_WELCH)
+		d = xasprintf("95%% CI of mean(B) - mean(A): Welch t interval (W)");
+	else if (c->ci == CI_CHOICE_BOOTSTRAP)
+		d = xasprintf("95%% CI of mean(B) - mean(A): percentile bootstrap (B), %u "
+			      "resamples, seed %#llx", c->iters, (unsigned long long)c->seed);
+	else
+		d = xasprintf("95%% CI of mean(B) - mean(A): Welch t interval (W) below %d runs "
+			      "per side, else percentile bootstrap (B), %u resamples, seed %#llx",
+			      COMPARE_BOOT_MIN_N, c->iters, (unsigned long long)c->seed);
+	text_wrap(out, "  ", 4, d, WIDTH);
+	free(d);
+	d = xasprintf("verdict: CI excludes 0 and |delta| > max(metric default%s)",
+		      c->noise_src ? ", A/A noise floor" : "");
+	text_wrap(out, "  ", 4, d, WIDTH);
+	free(d);
+	if (c->noise_src)
+		text_wrap(out, "  A/A noise floor from ", 4, c->noise_src, WIDTH);
+	if (c->ndiffs) {
+		fprintf(out, "\n%s\n", c->forced ? "Inputs differ (compared anyway, --force):" :
+			"Inputs differ:");
+		for (i = 0; i < c->ndiffs; i++)
+			text_wrap(out, "  - ", 4, c->diffs[i], WIDTH);
+	}
+}
+
+/*
+ * The title of a table with where its numbers come from: target, perf
+ * event and runs per side (the kernels are the A and B lines on top).
+ */
+static void print_title(const struct comparison *c, const char *group, FILE *out)
+{
+	const struct meta *a = &c->a.metas[0];
+	char *d = xasprintf("%s [%s, perf %s, n=%zu/%zu]", compare_group_title(group),
+			    compare_target_desc(&c->a), a->perf_event ? a->perf_event : "none",
+			    c->a.n, c->b.n);
+
+	text_wrap(out, "", 4, d, WIDTH);
+	free(d);
+}
+
+static void print_row(const struct comparison *c, const struct cmp_row *r, FILE *out)
+{
+	char n[16], va[32], vb[32], dl[32], vd[32], lo[32], hi[32], ci[64];
+
+	snprintf(n, sizeof(n), "%zu/%zu", r->a.n, r->b.n);
+	fprintf(out, "  %-23.23s %5s %9s %9s %7s  %s\n", r->m.label, n,
+		metric_format(va, sizeof(va), r->m.unit, r->a_median, false),
+		metric_format(vb, sizeof(vb), r->m.unit, r->b_median, false),
+		fmt_delta(dl, sizeof(dl), r), fmt_verdict(vd, sizeof(vd), r));
+	if (r->a.n < 2 && r->b.n < 2)
+		return;
+	ci[0] = 0;
+	if (r->method != CI_NONE)
+		snprintf(ci, sizeof(ci), "%s..%s %c",
+			 metric_format(lo, sizeof(lo), r->m.unit, r->ci_lo, true),
+			 metric_format(hi, sizeof(hi), r->m.unit, r->ci_hi, true),
+			 r->method == CI_WELCH ? 'W' : 'B');
+	fprintf(out, "  %-29s %9s %9s %s\n", "  mean, CI",
+		metric_format(va, sizeof(va), r->m.unit, r->a_mean, false),
+		metric_format(vb, sizeof(vb), r->m.unit, r->b_mean, false), ci);
+}
+
+/**
+ * compare_print_text - the comparison as 72-column text
+ * @c: a computed comparison
+ * @out: where to
+ */
+void compare_print_text(const struct comparison *c, FILE *out)
+{
+	char la[16], lb[16], *v;
+	const char *group = NULL;
+	size_t i;
+
+	print_header(c, out);
+	snprintf(la, sizeof(la), "%.8s:", c->a.label);
+	snprintf(lb, sizeof(lb), "%.8s:", c->b.label);
+	for (i = 0; i < c->nrows; i++) {
+		const struct cmp_row *r = &c->rows[i];
+
+		if (!group || strcmp(group, r->m.group)) {
+			group = r->m.group;
+			fprintf(out, "\n");
+			print_title(c, group, out);
+			fprintf(out, "  %-23s %5s %9s %9s %7s  %s\n", "metric (median)", "n", la,
+				lb, "delta", "verdict");
+		}
+		print_row(c, r, out);
+	}
+	fprintf(out, "\n");
+	v = compare_verdict_line(c);
+	text_wrap(out, "Verdict: ", 4, v, WIDTH);
+	free(v);
+}

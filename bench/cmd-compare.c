@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd-compare.c - "patchbench compare A B": the command-line layer over
+ * analysis/compare.c. Exit 0 without a regression, 1 with one, 2 for bad
+ * input (including sides that are not the same experiment).
+ */
+#include "builtin.h"
+#include "compare.h"
+#include "options.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct compare_cli {
+	char *noise;
+	char *format;
+	char *out;
+	char *ci;
+	bool force;
+};
+
+static const char *const formats[] = { "text", "md", "json", "html", NULL };
+static const char *const ci_choices[] = { "auto", "welch", "bootstrap", NULL };
+
+#define O(f) offsetof(struct compare_cli, f)
+static const struct option compare_options[] = {
+	{ "noise", 'n', OPT_STRING, O(noise), NULL, "AA_DIR",
+	  "A/A directory (ab of one kernel vs itself or noop, or a directory of runs): raise "
+	  "each threshold to the difference seen there" },
+	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "text (72 columns), md, json, html",
+	  formats },
+	{ "output", 'o', OPT_STRING, O(out), NULL, "FILE", "write the report to FILE [stdout]" },
+	{ "force", 'f', OPT_BOOL, O(force), NULL, NULL,
+	  "compare sides that differ in workload, tree, target or perf event (listed on top)" },
+	{ "ci", 0, OPT_CHOICE, O(ci), "auto", "METHOD",
+	  "95% interval of the difference: auto (Welch below 8 runs per side, else bootstrap), "
+	  "welch, bootstrap", ci_choices },
+	{ NULL },
+};
+#undef O
+
+static void compare_help(void)
+{
+	printf("\nA and B are each a result directory, a directory of result directories\n"
+	       "(repeats of one kernel), or one side of an A/B directory (DIR:A, DIR:B);\n"
+	       "a single A/B directory compares its base (A) with its patched kernel (B).\n\n"
+	       "Per metric: n, median and mean per side, delta (mean B - mean A), delta %%,\n"
+	       "the 95%% interval of delta, and a verdict: the interval excludes 0 and\n"
+	       "|delta| exceeds the larger of the metric's default threshold and the A/A\n"
+	       "noise floor. Fewer than two runs on a side: values, no verdict.\n\n"
+	       "exit status: 0 no regression, 1 at least one regression, 2 bad input.\n");
+}
+
+/*
+ * Write through "<file>.tmp" renamed into place: a reader never sees half
+ * a report. Returns 0 or -errno with @err.
+ */
+static int write_report(const struct comparison *c, enum cmp_format fmt, const char *file,
+			char *err, size_t errlen)
+{
+	char *tmp;
+	FILE *f;
+	int ret;
+
+	if (!file)
+		return compare_print(c, fmt, stdout, err, errlen);
+	tmp = xasprintf("%s.tmp", file);
+	f = fopen(tmp, "w");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
+		free(tmp);
+		return ret;
+	}
+	ret = compare_print(c, fmt, f, err, errlen);
+	if (fclose(f) && !ret) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+	}
+	if (!ret && rename(tmp, file)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmp, file, strerror(errno));
+	}
+	if (ret)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+/**
+ * cmd_compare - "patchbench compare A B" / "patchbench compare ABDIR"
+ * @argc: argument count, argv[0] being "compare"
+ * @argv: arguments
+ *
+ * Return: 0 no regression, 1 at least one, 2 usage or input error.
+ */
+int cmd_compare(int argc, char **argv)
+{
+	struct compare_cli o;
+	struct opt_cmd cmd = {
+		.name = "compare",
+		.usage = "patchbench compare A B | ABDIR [--noise AA_DIR] [--format text|md|json|html]"
+			 " [-o FILE] [--force]",
+		.summary = "Compare two sets of runs metric by metric, with a 95% interval of the\n"
+			   "difference and a verdict per metric.",
+		.opts = compare_options,
+		.extra_help = compare_help,
+	};
+	struct compare_opts co;
+	struct comparison c;
+	enum cmp_format fmt = CMP_TEXT;
+	char err[1024] = "";
+	int i, ret, code = 2;
+	size_t k;
+
+	memset(&o, 0, sizeof(o));
+	comparison_init(&c);
+	i = opt_parse(&cmd, &o, argc, argv);
+	if (i == -2) {
+		code = 0;
+		goto out;
+	}
+	if (i < 0)
+		goto out;
+	if (argc - i < 1 || argc - i > 2) {
+		pr_err("compare takes two sides or one A/B directory (usage: %s)", cmd.usage);
+		goto out;
+	}
+	cmp_format_parse(o.format, &fmt);
+	memset(&co, 0, sizeof(co));
+	co.noise = o.noise;
+	co.force = o.force;
+	co.ci = !strcmp(o.ci, "welch") ? CI_CHOICE_WELCH :
+		!strcmp(o.ci, "bootstrap") ? CI_CHOICE_BOOTSTRAP : CI_CHOICE_AUTO;
+	ret = compare_dirs(&c, argv[i], argc - i == 2 ? argv[i + 1] : NULL, &co, err, sizeof(err));
+	if (ret) {
+		if (c.ndiffs && !o.force) {
+			fprintf(stderr, "patchbench: inputs differ:\n");
+			for (k = 0; k < c.ndiffs; k++)
+				fprintf(stderr, "  - %s\n", c.diffs[k]);
+			pr_err("the two sides are not the same experiment (%zu difference%s; --force "
+			       "compares anyway)", c.ndiffs, c.ndiffs == 1 ? "" : "s");
+		} else {
+			pr_err("%s", err);
+		}
+		goto out;
+	}
+	ret = write_report(&c, fmt, o.out, err, sizeof(err));
+	if (ret) {
+		pr_err("%s", err);
+		goto out;
+	}
+	code = c.nreg ? 1 : 0;
+out:
+	comparison_release(&c);
+	opt_release(compare_options, &o);
+	return code;
+}

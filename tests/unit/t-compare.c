@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * t-compare.c - unit tests for analysis/compare.c, verdict.c and the
+ * report formats: intervals on fixed data with answers known by hand, the
+ * verdict rule, the 72-column text layout, the JSON round trip, and the
+ * refusal of mismatched inputs.
+ *
+ * Real data: tests/fixtures/results/host-{1,2} are two host runs of
+ * "patchbench run -w idle,kmem-churn --idle 2 --kmem-churn-children 20
+ * -d 5s" (memstat.tsv and logs left out; tests/fixtures/README). Result
+ * directories that must differ are copies of them with meta.json edited,
+ * made in a private mkdtemp directory.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compare.h"
+#include "json.h"
+#include "metrics.h"
+#include "resultdir.h"
+#include "verdict.h"
+#include "tap.h"
+#include "util.h"
+
+static char tmpdir[] = "/tmp/t-compare.XXXXXX";
+
+static int near(double got, double want, double tol)
+{
+	return fabs(got - want) <= tol;
+}
+
+/* A row with values @a and @b of a lower-is-better metric (defaults 10%, 1.0). */
+static void mk_row(struct cmp_row *r, const double *a, size_t na, const double *b, size_t nb)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->m.key = xstrdup("test:x");
+	r->m.group = xstrdup("drift");
+	r->m.label = xstrdup("x");
+	r->m.unit = MU_COUNT;
+	r->m.better = MB_LOWER;
+	r->m.thr_rel = 0.10;
+	r->m.thr_abs = 1.0;
+	r->noise = NAN;
+	for (i = 0; i < na; i++)
+		dvec_push(&r->a, a[i]);
+	for (i = 0; i < nb; i++)
+		dvec_push(&r->b, b[i]);
+}
+
+/*
+ * Method: percentile bootstrap of mean(B) - mean(A) for A = {0, 2},
+ * B = {10, 14}. Resampled means of A are 0, 1, 2 with probabilities 1/4,
+ * 1/2, 1/4; of B 10, 12, 14. The smallest difference, 10 - 2 = 8, has
+ * probability 1/16 = 6.25% > 2.5%, the largest, 14 - 0, too.
+ * Pass: the 95% interval is exactly [8, 14], for any seed; the same call
+ * twice gives the same interval (fixed seed); constant samples give a
+ * point interval with both methods.
+ */
+static void test_bootstrap_known(void)
+{
+	const double a[] = { 0, 2 }, b[] = { 10, 14 };
+	const double ca[] = { 5, 5, 5 }, cb[] = { 7, 7, 7 };
+	struct cmp_row r, r2;
+
+	mk_row(&r, a, 2, b, 2);
+	compare_row_compute(&r, CI_CHOICE_BOOTSTRAP);
+	tap_ok(r.method == CI_BOOTSTRAP && r.ci_lo == 8 && r.ci_hi == 14,
+	       "bootstrap of {0,2} vs {10,14}: [8, 14] (got [%g, %g])", r.ci_lo, r.ci_hi);
+	tap_ok(r.delta == 11 && r.a_median == 1 && r.b_median == 12 && r.a_mean == 1,
+	       "delta 11, medians 1 and 12 (got %g, %g, %g)", r.delta, r.a_median, r.b_median);
+	mk_row(&r2, a, 2, b, 2);
+	compare_row_compute(&r2, CI_CHOICE_BOOTSTRAP);
+	tap_ok(r2.ci_lo == r.ci_lo && r2.ci_hi == r.ci_hi, "fixed seed: the same interval twice");
+	cmp_row_release(&r);
+	cmp_row_release(&r2);
+
+	mk_row(&r, ca, 3, cb, 3);
+	compare_row_compute(&r, CI_CHOICE_BOOTSTRAP);
+	tap_ok(r.ci_lo == 2 && r.ci_hi == 2, "bootstrap of constants 5 vs 7 is [2, 2]");
+	cmp_row_release(&r);
+	mk_row(&r, ca, 3, cb, 3);
+	compare_row_compute(&r, CI_CHOICE_WELCH);
+	tap_ok(r.method == CI_WELCH && r.ci_lo == 2 && r.ci_hi == 2,
+	       "Welch of constants 5 vs 7 is [2, 2]");
+	tap_ok(r.verdict == VERDICT_REGRESSION,
+	       "constant 5 -> 7, lower is better, threshold 1: regression (got %s)",
+	       verdict_name(r.verdict));
+	cmp_row_release(&r);
+}
+
+/*
+ * Method: Welch for A = {1,2,3}, B = {4,5,6}: variances 1, se^2 = 2/3,
+ * df = (4/9) / ((1/9)/2 + (1/9)/2) = 4, t(0.975, 4) = 2.776445 (tables).
+ * Pass: 3 -+ 2.776445 x sqrt(2/3) = [0.733031, 5.266969]; with n = 3 per
+ * side, auto picks Welch; with 8 per side it picks the bootstrap; with 1,
+ * no interval.
+ */
+static void test_welch_known(void)
+{
+	const double a[] = { 1, 2, 3 }, b[] = { 4, 5, 6 };
+	const double a8[] = { 1, 2, 3, 4, 5, 6, 7, 8 }, b8[] = { 2, 3, 4, 5, 6, 7, 8, 9 };
+	double half = 2.776445 * sqrt(2.0 / 3);
+	struct cmp_row r;
+
+	mk_row(&r, a, 3, b, 3);
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_WELCH && near(r.ci_lo, 3 - half, 1e-5) &&
+	       near(r.ci_hi, 3 + half, 1e-5),
+	       "Welch {1,2,3} vs {4,5,6}: [0.733031, 5.266969] (got [%.6f, %.6f])", r.ci_lo,
+	       r.ci_hi);
+	tap_ok(near(r.delta_pct, 150, 1e-9), "delta %% is 100 x 3 / 2 = 150 (got %g)", r.delta_pct);
+	cmp_row_release(&r);
+	mk_row(&r, a8, 8, b8, 8);
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_BOOTSTRAP && r.ci_lo < 1 && r.ci_hi > 1,
+	       "8 runs per side: auto picks the bootstrap, interval around 1 ([%g, %g])",
+	       r.ci_lo, r.ci_hi);
+	cmp_row_release(&r);
+	mk_row(&r, a, 1, b, 3);
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_NONE && isnan(r.ci_lo) && r.verdict == VERDICT_NONE,
+	       "n=1 on a side: no interval, no verdict (%s)", verdict_name(r.verdict));
+	cmp_row_release(&r);
+}
+
+/*
+ * Method: verdict_decide() and verdict_threshold() on hand-picked cases.
+ * Pass: direction decides regression vs improvement; an interval that
+ * contains 0 or a delta within the threshold is no change; the A/A noise
+ * floor raises the threshold; n < 2 gives no verdict, MB_NONE "info".
+ */
+static void test_verdict(void)
+{
+	tap_ok(verdict_decide(MB_LOWER, 3, 3, 5, 2, 8, 1) == VERDICT_REGRESSION,
+	       "lower is better, +5 [2, 8], threshold 1: regression");
+	tap_ok(verdict_decide(MB_LOWER, 3, 3, -5, -8, -2, 1) == VERDICT_IMPROVEMENT,
+	       "lower is better, -5 [-8, -2]: improvement");
+	tap_ok(verdict_decide(MB_HIGHER, 3, 3, 5, 2, 8, 1) == VERDICT_IMPROVEMENT &&
+	       verdict_decide(MB_HIGHER, 3, 3, -5, -8, -2, 1) == VERDICT_REGRESSION,
+	       "higher is better: the same changes the other way round");
+	tap_ok(verdict_decide(MB_LOWER, 3, 3, 5, -1, 11, 1) == VERDICT_NO_CHANGE,
+	       "an interval containing 0 is no change, however large the delta");
+	tap_ok(verdict_decide(MB_LOWER, 3, 3, 0.5, 0.2, 0.8, 1) == VERDICT_NO_CHANGE,
+	       "significant but within the threshold: no change");
+	tap_ok(verdict_decide(MB_LOWER, 3, 3, 1.0, 0.5, 1.5, 1) == VERDICT_NO_CHANGE,
+	       "delta equal to the threshold: no change (must exceed it)");
+	tap_ok(verdict_decide(MB_LOWER, 1, 1, 50, NAN, NAN, 1) == VERDICT_NONE &&
+	       verdict_decide(MB_LOWER, 1, 5, 50, 40, 60, 1) == VERDICT_NONE,
+	       "n=1 on a side: no verdict");
+	tap_ok(verdict_decide(MB_NONE, 3, 3, 5, 2, 8, 1) == VERDICT_INFO,
+	       "a metric without a direction: info");
+	tap_ok(verdict_decide(MB_LOWER, 3, 3, 5, NAN, NAN, 1) == VERDICT_NO_CHANGE,
+	       "no interval (NaN): no change");
+	tap_ok(verdict_threshold(0.10, 1.0, 200, NAN) == 20 &&
+	       verdict_threshold(0.10, 1.0, 5, NAN) == 1 &&
+	       verdict_threshold(0.10, 1.0, -200, 30) == 30,
+	       "threshold = max(10%% x |mean A|, floor, noise)");
+	tap_ok(verdict_decide(MB_LOWER, 3, 3, 25, 22, 28, verdict_threshold(0.1, 1, 200, NAN)) ==
+	       VERDICT_REGRESSION &&
+	       verdict_decide(MB_LOWER, 3, 3, 25, 22, 28, verdict_threshold(0.1, 1, 200, 30)) ==
+	       VERDICT_NO_CHANGE,
+	       "+25 on 200 is a regression at the default, not above a noise floor of 30");
+	{
+		enum verdict v;
+
+		tap_ok(!verdict_parse("regression", &v) && v == VERDICT_REGRESSION &&
+		       verdict_parse("worse", &v) == -EINVAL, "verdict names parse back");
+	}
+}
+
+/* Load the two fixture runs into @c (each side one run). */
+static int fixture_compare(struct comparison *c, const char *a, const char *b, bool force,
+			   char *err, size_t errlen)
+{
+	struct compare_opts o = { .noise = NULL, .force = force, .ci = CI_CHOICE_AUTO };
+
+	return compare_dirs(c, a, b, &o, err, errlen);
+}
+
+static char *print_to_string(const struct comparison *c, enum cmp_format fmt)
+{
+	char *buf = NULL, err[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	compare_print(c, fmt, f, err, sizeof(err));
+	fclose(f);
+	return buf;
+}
+
+/* The longest line of @s; one longer than 72 is shown as a diagnostic. */
+static size_t widest_line(const char *s)
+{
+	size_t w = 0, n;
+
+	while (*s) {
+		n = strcspn(s, "\n");
+		if (n > 72)
+			tap_diag("%zu columns: %.*s", n, (int)n, s);
+		if (n > w)
+			w = n;
+		s += n;
+		if (*s)
+			s++;
+	}
+	return w;
+}
+
+/*
+ * Method: compare the two fixture runs (n = 1 per side), print text.
+ * Then a synthetic 3-vs-3 comparison with the longest labels, huge values,
+ * negative deltas and input differences.
+ * Pass: every line <= 72 columns; the n = 1 report says "no significance"
+ * and gives no verdict; the header names target, perf event, kernels,
+ * configs and run counts; exit-relevant counts are 0 regressions.
+ */
+static void test_text_layout(void)
+{
+	struct comparison c;
+	char err[512] = "", *t;
+	int ret;
+
+	ret = fixture_compare(&c, FIXTURES "/results/host-1", FIXTURES "/results/host-2", false,
+			      err, sizeof(err));
+	tap_ok(!ret, "compare of the two fixture runs works (%s)", err);
+	if (ret) {
+		comparison_release(&c);
+		return;
+	}
+	t = print_to_string(&c, CMP_TEXT);
+	tap_ok(widest_line(t) <= 72, "n=1 text report fits 72 columns (%zu)", widest_line(t));
+	tap_ok(strstr(t, "n=1/1, no significance") && !strstr(t, "regression ") &&
+	       c.nreg == 0 && c.nnone == c.nrows,
+	       "n=1: values, \"no significance\", no verdict (%zu rows)", c.nrows);
+	tap_ok(strstr(t, "target host") && strstr(t, "perf event none") &&
+	       strstr(t, "6.18.44-fc-v669") && strstr(t, "config unknown") &&
+	       strstr(t, "1 run"), "text header says where the numbers come from");
+	tap_ok(strstr(t, "host-1:") && strstr(t, "host-2:"), "cover-letter columns 'A: B:'");
+	free(t);
+
+	/* stretch every column: 3 runs per side, long labels, big numbers */
+	{
+		const double a[] = { 1e12, 2e12, 3e12 }, b[] = { -9e12, -8e12, -7e12 };
+		size_t i;
+
+		for (i = 0; i < c.nrows; i++) {
+			struct cmp_row *r = &c.rows[i];
+
+			free(r->m.label);
+			r->m.label = xstrdup("a-very-long-metric-label-that-goes-on");
+			dvec_release(&r->a);
+			dvec_release(&r->b);
+			dvec_push(&r->a, a[0]);
+			dvec_push(&r->a, a[1]);
+			dvec_push(&r->a, a[2]);
+			dvec_push(&r->b, b[0]);
+			dvec_push(&r->b, b[1]);
+			dvec_push(&r->b, b[2]);
+			compare_row_compute(r, CI_CHOICE_AUTO);
+		}
+		free(c.a.label);
+		c.a.label = xstrdup("vanilla-with-a-long-name");
+		c.diffs = xcalloc(1, sizeof(*c.diffs));
+		c.diffs[0] = xstrdup("param kernelbuild-targets: 'a-very-long-value-that-does-not-"
+				     "fit-in-one-line-at-all-and-goes-on' (A:r1) vs 'b' (B:r1)");
+		c.ndiffs = 1;
+		c.forced = true;
+		t = print_to_string(&c, CMP_TEXT);
+		tap_ok(widest_line(t) <= 72, "3-vs-3 text with long labels and 1e12 values fits 72 "
+		       "columns (%zu)", widest_line(t));
+		tap_ok(strstr(t, "Inputs differ (compared anyway, --force)") != NULL,
+		       "forced differences are printed on top");
+		free(t);
+	}
+	comparison_release(&c);
+}
+
+/*
+ * Method: compare the fixture runs, serialise to JSON, read it back,
+ * serialise again; then the same after a 3-vs-3 recompute (intervals,
+ * verdicts, NaN values in it).
+ * Pass: both serialisations are byte for byte equal; the read-back has the
+ * same rows, labels and metas.
+ */
+static void test_json_round_trip(void)
+{
+	struct strbuf s1 = STRBUF_INIT, s2 = STRBUF_INIT;
+	struct comparison c, d;
+	char err[512] = "";
+	int ret;
+
+	if (fixture_compare(&c, FIXTURES "/results/host-1", FIXTURES "/results/host-2", false,
+			    err, sizeof(err))) {
+		tap_skip("fixture compare failed");
+		tap_skip("fixture compare failed");
+		tap_skip("fixture compare failed");
+		comparison_release(&c);
+		return;
+	}
+	/* make one row 3 vs 3 with a verdict and one row with a NaN delta % */
+	dvec_push(&c.rows[0].a, 1);
+	dvec_push(&c.rows[0].a, 2);
+	dvec_push(&c.rows[0].b, 900e3);
+	dvec_push(&c.rows[0].b, 950e3);
+	compare_row_compute(&c.rows[0], CI_CHOICE_AUTO);
+	compare_to_json(&c, &s1);
+	ret = compare_from_json(&d, s1.buf, s1.len, err, sizeof(err));
+	tap_ok(!ret, "compare JSON reads back (%s)", ret ? err : "ok");
+	compare_to_json(&d, &s2);
+	tap_ok(s1.len == s2.len && !strcmp(s1.buf, s2.buf),
+	       "JSON round trip is byte for byte (%zu vs %zu bytes)", s1.len, s2.len);
+	tap_ok(d.nrows == c.nrows && d.a.n == 1 && !strcmp(d.a.label, c.a.label) &&
+	       d.rows[0].a.n == 3 && d.rows[0].method == c.rows[0].method &&
+	       d.rows[0].ci_lo == c.rows[0].ci_lo && d.rows[0].verdict == c.rows[0].verdict &&
+	       !strcmp(d.a.metas[0].run_id, c.a.metas[0].run_id),
+	       "read-back rows, labels, intervals, verdicts and metas match");
+	comparison_release(&c);
+	comparison_release(&d);
+	sb_release(&s1);
+	sb_release(&s2);
+	ret = compare_from_json(&d, "{\"schema\": 1}", 13, err, sizeof(err));
+	tap_ok(ret == -EINVAL, "a JSON without \"kind\" is refused (%s)", err);
+	comparison_release(&d);
+}
+
+/* Copy fixture run @from to @to with meta.json edited by @edit. */
+static void copy_run(const char *from, const char *to, void (*edit)(struct meta *))
+{
+	static const char *const files[] = { "drift.tsv", "readlat.tsv", "cpu.tsv",
+					     "workloads.tsv" };
+	struct strbuf sb = STRBUF_INIT;
+	char err[256];
+	struct meta m;
+	size_t i;
+
+	mkdir_p(to, 0755);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char *src = xasprintf("%s/%s", from, files[i]);
+		char *dst = xasprintf("%s/%s", to, files[i]);
+
+		if (!read_file(src, &sb))
+			write_atomic(dst, sb.buf, sb.len);
+		free(src);
+		free(dst);
+	}
+	if (!meta_load(&m, from, err, sizeof(err))) {
+		if (edit)
+			edit(&m);
+		meta_write(&m, to);
+		meta_release(&m);
+	}
+	sb_release(&sb);
+}
+
+static void edit_target(struct meta *m)
+{
+	free(m->target);
+	m->target = xstrdup("vm-kvm");
+	free(m->perf_event);
+	m->perf_event = xstrdup("cycles");
+}
+
+static void edit_param(struct meta *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparams; i++)
+		if (!strcmp(m->params[i].key, "kmem-churn-children")) {
+			free(m->params[i].value);
+			m->params[i].value = xstrdup("50");
+		}
+	m->depth = 2;
+}
+
+static void edit_failed(struct meta *m)
+{
+	free(m->status);
+	m->status = xstrdup("failed");
+}
+
+static int has_diff(const struct comparison *c, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndiffs; i++)
+		if (strstr(c->diffs[i], what))
+			return 1;
+	return 0;
+}
+
+/*
+ * Method: copies of a fixture run with meta.json edited (target and perf
+ * event; a workload parameter and the tree depth; a failed status),
+ * compared with the unedited run, with and without force.
+ * Pass: refused (-EINVAL) with every difference listed; with force the
+ * comparison is made and marked forced; identical inputs give no
+ * difference; an A/B directory (ab.json) resolves both sides with the
+ * labels of ab.json.
+ */
+static void test_mismatch(void)
+{
+	char *ok = xasprintf("%s/ok", tmpdir), *tg = xasprintf("%s/target", tmpdir);
+	char *pa = xasprintf("%s/param", tmpdir), *fl = xasprintf("%s/failed", tmpdir);
+	char *ab = xasprintf("%s/ab", tmpdir), *sub, err[512] = "";
+	struct comparison c;
+	int ret;
+
+	copy_run(FIXTURES "/results/host-1", ok, NULL);
+	copy_run(FIXTURES "/results/host-2", tg, edit_target);
+	copy_run(FIXTURES "/results/host-2", pa, edit_param);
+	copy_run(FIXTURES "/results/host-2", fl, edit_failed);
+
+	ret = fixture_compare(&c, ok, tg, false, err, sizeof(err));
+	tap_ok(ret == -EINVAL && has_diff(&c, "target: 'host' (A:ok) vs 'vm-kvm' (B:target)") &&
+	       has_diff(&c, "perf_event: 'none' (A:ok) vs 'cycles' (B:target)") && !c.nrows,
+	       "different target and perf event: refused, both listed (%zu)", c.ndiffs);
+	comparison_release(&c);
+	ret = fixture_compare(&c, ok, pa, false, err, sizeof(err));
+	tap_ok(ret == -EINVAL && has_diff(&c, "kmem-churn-children: '20' (A:ok) vs '50'") &&
+	       has_diff(&c, "depth: '4' (A:ok) vs '2' (B:param)") && c.ndiffs == 2,
+	       "different workload parameter and tree depth: refused, exactly those two listed "
+	       "(%zu)", c.ndiffs);
+	comparison_release(&c);
+	ret = fixture_compare(&c, ok, pa, true, err, sizeof(err));
+	tap_ok(!ret && c.forced && c.ndiffs == 2 && c.nrows > 0,
+	       "with force: compared, differences kept for the report");
+	comparison_release(&c);
+	ret = fixture_compare(&c, ok, fl, false, err, sizeof(err));
+	tap_ok(ret == -EINVAL && has_diff(&c, "B:failed: status 'failed', not complete"),
+	       "a failed run is refused");
+	comparison_release(&c);
+	ret = fixture_compare(&c, ok, FIXTURES "/results/host-2", false, err, sizeof(err));
+	tap_ok(!ret && c.ndiffs == 0, "same experiment: no difference");
+	comparison_release(&c);
+
+	/* a hand-made A/B directory: two runs per side, the fixtures crosswise */
+	{
+		static const char *const runs[] = { "A-1", "host-1", "B-1", "host-2",
+						     "A-2", "host-2", "B-2", "host-1" };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(runs); i += 2) {
+			char *from = xasprintf("%s/results/%s", FIXTURES, runs[i + 1]);
+
+			sub = xasprintf("%s/%s", ab, runs[i]);
+			copy_run(from, sub, NULL);
+			free(sub);
+			free(from);
+		}
+	}
+	sub = xasprintf("%s/ab.json", ab);
+	{
+		const char *j = "{\"schema\": 1, \"status\": \"complete\", \"base\": \"vanilla\", "
+				"\"patched\": \"noop\", \"repeat\": 2, \"runs\": ["
+				"{\"side\": \"A\", \"dir\": \"A-1\"}, {\"side\": \"B\", \"dir\": \"B-1\"}, "
+				"{\"side\": \"A\", \"dir\": \"A-2\"}, {\"side\": \"B\", \"dir\": \"B-2\"}]}\n";
+
+		write_atomic(sub, j, strlen(j));
+	}
+	free(sub);
+	{
+		struct compare_opts o = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO };
+
+		ret = compare_dirs(&c, ab, NULL, &o, err, sizeof(err));
+		tap_ok(!ret && c.a.n == 2 && c.b.n == 2 && !strcmp(c.a.label, "vanilla") &&
+		       !strcmp(c.b.label, "noop") && c.nreg + c.nimp + c.nsame > 0,
+		       "an A/B directory gives both sides from ab.json, 2 runs each, with "
+		       "verdicts (%s)", ret ? err : "ok");
+		comparison_release(&c);
+		/* the same A/B as its own A/A noise: every threshold >= its noise floor */
+		o.noise = ab;
+		ret = compare_dirs(&c, ab, NULL, &o, err, sizeof(err));
+		tap_ok(!ret && c.nrows && !isnan(c.rows[0].noise) &&
+		       c.rows[0].threshold >= c.rows[0].noise && c.nreg == 0 && c.nimp == 0,
+		       "--noise with itself: thresholds at least the noise floor, no verdict "
+		       "flips (%s)", ret ? err : "ok");
+		comparison_release(&c);
+		ret = compare_dirs(&c, ab, tg, &o, err, sizeof(err));
+		tap_ok(ret == -EINVAL && strstr(err, "not an A/B") == NULL &&
+		       strstr(err, "A/B directory") != NULL,
+		       "an A/B directory as one of two sides is refused (%s)", err);
+		comparison_release(&c);
+	}
+	free(ok);
+	free(tg);
+	free(pa);
+	free(fl);
+	free(ab);
+}
+
+int main(void)
+{
+	tap_plan(41);
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_bootstrap_known();
+	test_welch_known();
+	test_verdict();
+	test_text_layout();
+	test_json_round_trip();
+	test_mismatch();
+	remove_tree(tmpdir);
+	return tap_done();
+}
