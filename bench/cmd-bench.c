@@ -13,6 +13,7 @@
 #include "options.h"
 #include "runner.h"
 #include "sampler.h"
+#include "rss-bench.h"
 #include "util.h"
 
 #include <errno.h>
@@ -887,9 +888,20 @@ struct bench_collection {
 	int (*run)(const struct bench_opts *o, struct bench_out *out);
 };
 
+/* rss_stat ingestion speed: the libtraceevent path vs trace-cmd report | awk. */
+static int bench_rss(const struct bench_opts *o, struct bench_out *out)
+{
+	int ret = rss_bench_ingest(out->json ? &out->w : NULL, stdout);
+
+	(void)o;
+	/* 1 = skipped, the reason already printed: not a failure */
+	return ret < 0 ? ret : 0;
+}
+
 static const struct bench_collection collections[] = {
 	{ "sampler", "CPU per memory.stat sample: sampler vs pread loop vs shell",
 	  bench_sampler },
+	{ "rss", "rss_stat ingestion: libtraceevent vs trace-cmd report | awk", bench_rss },
 };
 
 static const struct bench_collection *find_collection(const char *name)
