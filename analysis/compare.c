@@ -500,6 +500,62 @@ void compare_row_compute(struct cmp_row *r, enum ci_choice ci)
 				    r->threshold);
 }
 
+static double nan_low(double v)
+{
+	return isnan(v) ? -HUGE_VAL : v;
+}
+
+/* By the larger mean of the two sides, largest first; ties by key (a stable order). */
+static int cmp_share(const void *pa, const void *pb)
+{
+	const struct cmp_row *a = pa, *b = pb;
+	double x = fmax(nan_low(a->a_mean), nan_low(a->b_mean));
+	double y = fmax(nan_low(b->a_mean), nan_low(b->b_mean));
+
+	return x != y ? (x < y) - (x > y) : strcmp(a->m.key, b->m.key);
+}
+
+/* By A's mean (the baseline), largest first, as perf diff lists symbols. */
+static int cmp_base(const void *pa, const void *pb)
+{
+	const struct cmp_row *a = pa, *b = pb;
+	double x = nan_low(a->a_mean), y = nan_low(b->a_mean);
+
+	return x != y ? (x < y) - (x > y) : strcmp(a->m.key, b->m.key);
+}
+
+/*
+ * keep_top - of the rows of @group (contiguous after sort_rows()), keep the
+ * @top with the largest share on either side, ordered by the baseline, and
+ * drop the others; @total gets how many there were.
+ */
+static void keep_top(struct comparison *c, const char *group, size_t top, size_t *total)
+{
+	size_t i, first = c->nrows, n = 0;
+	struct cmp_row *g;
+
+	for (i = 0; i < c->nrows; i++) {
+		if (strcmp(c->rows[i].m.group, group))
+			continue;
+		if (first == c->nrows)
+			first = i;
+		n++;
+	}
+	*total = n;
+	if (!n)
+		return;
+	g = &c->rows[first];
+	qsort(g, n, sizeof(*g), cmp_share);
+	if (n > top) {
+		for (i = top; i < n; i++)
+			cmp_row_release(&g[i]);
+		memmove(&g[top], &g[n], (c->nrows - first - n) * sizeof(*g));
+		c->nrows -= n - top;
+		n = top;
+	}
+	qsort(g, n, sizeof(*g), cmp_base);
+}
+
 /*
  * Load every run of @s (metas and metrics); a run that cannot be read is
  * dropped with a line in @c->diffs. @sets gets one metric set per kept run.
@@ -587,7 +643,9 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 static int load_noise(struct comparison *c, const struct compare_opts *o,
 		      struct comparison *nc, char *err, size_t errlen)
 {
-	struct compare_opts no = { .noise = NULL, .force = o->force, .ci = o->ci };
+	struct compare_opts no = { .noise = NULL, .force = o->force, .ci = o->ci,
+				   .perf_top = (size_t)-1 };	/* every symbol has a floor */
+
 	size_t i;
 	int ret;
 
@@ -682,21 +740,35 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 		check_noise(c, noise);
 	if (c->ndiffs && !o->force)
 		goto mismatch;
+	/* rows: every metric of any run, in order of first appearance */
 	for (i = 0; i < na + nb; i++) {
 		const struct metric_set *ms = i < na ? &sa[i] : &sb[i - na];
 
-		for (k = 0; k < ms->n; k++) {
-			struct cmp_row *r = get_row(c, &ms->m[k]);
+		for (k = 0; k < ms->n; k++)
+			get_row(c, &ms->m[k]);
+	}
+	/* values: a run without the metric adds nothing, or 0 where the metric says so */
+	for (k = 0; k < c->nrows; k++) {
+		struct cmp_row *r = &c->rows[k];
 
-			dvec_push(i < na ? &r->a : &r->b, ms->m[k].value);
+		for (i = 0; i < na + nb; i++) {
+			const struct metric_set *ms = i < na ? &sa[i] : &sb[i - na];
+			const struct metric *m = metric_set_find(ms, r->m.key);
+
+			if (m)
+				dvec_push(i < na ? &r->a : &r->b, m->value);
+			else if (r->m.absent_zero && metric_set_has_group(ms, r->m.group))
+				dvec_push(i < na ? &r->a : &r->b, 0);
 		}
+		r->noise = noise_of(noise, r->m.key);
+		compare_row_compute(r, c->ci);
 	}
 	sort_rows(c);
+	c->perf_top = o->perf_top ? o->perf_top : COMPARE_PERF_TOP;
+	keep_top(c, "perf", c->perf_top, &c->perf_total);
 	for (i = 0; i < c->nrows; i++) {
 		struct cmp_row *r = &c->rows[i];
 
-		r->noise = noise_of(noise, r->m.key);
-		compare_row_compute(r, c->ci);
 		switch (r->verdict) {
 		case VERDICT_REGRESSION:
 			c->nreg++;

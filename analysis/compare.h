@@ -38,6 +38,8 @@
 #define COMPARE_BOOT_ITERS 10000
 #define COMPARE_BOOT_MIN_N 8
 #define COMPARE_SEED 0x7061746368ULL	/* "patch" */
+/* perf symbols shown: the top ones by the larger mean share of the two sides */
+#define COMPARE_PERF_TOP 10
 
 enum ci_method { CI_NONE, CI_WELCH, CI_BOOTSTRAP };
 /* How to choose the interval: by n (COMPARE_BOOT_MIN_N), or always one. */
@@ -83,12 +85,15 @@ struct comparison {
 	struct cmp_row *rows;	/* grouped in metric_sources[] order */
 	size_t nrows;
 	size_t nreg, nimp, nsame, nnone;
+	size_t perf_top;	/* perf symbols kept (0: all) */
+	size_t perf_total;	/* perf symbols before keeping the top */
 };
 
 struct compare_opts {
 	const char *noise;	/* A/A directory, or NULL */
 	bool force;
 	enum ci_choice ci;
+	size_t perf_top;	/* 0: COMPARE_PERF_TOP */
 };
 
 void comparison_init(struct comparison *c);

@@ -9,6 +9,7 @@
  * what an A/A comparison of the same kernel actually shows on the machine.
  */
 #include "metrics.h"
+#include "perfsym.h"
 #include "tsv.h"
 #include "util.h"
 
@@ -268,6 +269,9 @@ void metric_set_release(struct metric_set *ms)
 		free(ms->m[i].label);
 	}
 	free(ms->m);
+	for (i = 0; i < ms->ngroups; i++)
+		free(ms->groups[i]);
+	free(ms->groups);
 	metric_set_init(ms);
 }
 
@@ -294,6 +298,16 @@ const struct metric *metric_set_find(const struct metric_set *ms, const char *ke
 		if (!strcmp(ms->m[i].key, key))
 			return &ms->m[i];
 	return NULL;
+}
+
+bool metric_set_has_group(const struct metric_set *ms, const char *group)
+{
+	size_t i;
+
+	for (i = 0; i < ms->ngroups; i++)
+		if (!strcmp(ms->groups[i], group))
+			return true;
+	return false;
 }
 
 /* Add one metric built from printf-style key and label. */
@@ -443,6 +457,186 @@ static int extract_cpu(const struct run_summary *s, const char *dir, struct metr
 	return 0;
 }
 
+/*
+ * cputotal: the system-wide counters of the measured window (cputotal.tsv,
+ * status ok only): CPU time, context switches, page faults, cycles and
+ * instructions where the machine has a PMU. Lower is better; 5% (10% for
+ * context switches) and a floor of 0.1 s or 100 events. Migrations and
+ * idle time are shown without a verdict.
+ */
+static int extract_cputotal(const struct run_summary *s, const char *dir,
+			    struct metric_set *out, char *err, size_t errlen)
+{
+	struct tsv t = { 0 };
+	int c_ev, c_val, c_unit, c_st, ret;
+	char key[160];
+	size_t r;
+
+	ret = load(dir, "cputotal.tsv", &t, err, errlen);
+	if (ret)
+		return ret;
+	c_ev = tsv_col(&t, "event");
+	c_val = tsv_col(&t, "value");
+	c_unit = tsv_col(&t, "unit");
+	c_st = tsv_col(&t, "status");
+	for (r = 0; c_ev >= 0 && c_val >= 0 && r < t.nrows; r++) {
+		const char *ev = tsv_get(&t, r, c_ev);
+		bool ms = !strcmp(tsv_get(&t, r, c_unit), "msec");
+		bool info = !strcmp(ev, "cpu-migrations") || !strcmp(ev, "proc-stat:idle");
+		double v = tsv_get_num(&t, r, c_val);
+		struct metric m = {
+			.key = key, .group = "cputotal", .label = (char *)ev,
+			.unit = ms ? MU_S : MU_COUNT, .better = info ? MB_NONE : MB_LOWER,
+			.thr_rel = !strcmp(ev, "context-switches") ? 0.10 : 0.05,
+			.thr_abs = ms ? 0.1 : 100, .trend = !strcmp(ev, "task-clock"),
+		};
+
+		if (c_st >= 0 && strcmp(tsv_get(&t, r, c_st), "ok"))
+			continue;
+		snprintf(key, sizeof(key), "cputotal:%s", ev);
+		metric_set_add(out, &m, ms ? v / 1e3 : v);
+	}
+	tsv_release(&t);
+	return 0;
+}
+
+/* Smallest share a perf symbol needs in a run to be a metric (a run without it counts 0). */
+#define PERF_MIN_PCT 0.01
+
+/*
+ * perf: the share of every kernel symbol in the run's profile
+ * (perf-symbols.tsv), the rows of one normalised name summed (clones of
+ * one function). A run that has a profile without the symbol counts 0 for
+ * it, as perf diff does; compare keeps the top symbols. Lower is better:
+ * a growing share is where the kernel spends more of the event; 25% and
+ * half a percentage point.
+ */
+static int extract_perf(const struct run_summary *s, const char *dir, struct metric_set *out,
+			char *err, size_t errlen)
+{
+	struct perfsym_list l;
+	char *path = xasprintf("%s/perf-symbols.tsv", dir), key[600];
+	size_t i, k, first = out->n;
+	int ret;
+
+	perfsym_list_init(&l);
+	ret = perfsym_load_tsv(&l, path, err, errlen);
+	for (i = 0; !ret && i < l.n; i++) {
+		const struct perfsym *p = &l.v[i];
+		struct metric m = {
+			.key = key, .group = "perf", .label = p->norm, .unit = MU_PCT,
+			.better = MB_LOWER, .thr_rel = 0.25, .thr_abs = 0.5, .absent_zero = true,
+		};
+
+		if (p->kind != 'k' || !(p->overhead_pct >= PERF_MIN_PCT))
+			continue;
+		snprintf(key, sizeof(key), "perf:%s", p->norm);
+		for (k = first; k < out->n && strcmp(out->m[k].key, key); k++)
+			;
+		if (k < out->n)
+			out->m[k].value += p->overhead_pct;
+		else
+			metric_set_add(out, &m, p->overhead_pct);
+	}
+	perfsym_list_release(&l);
+	free(path);
+	return ret;
+}
+
+/*
+ * rss_stat: per member type and for the kernel's RSS (file + anon + shmem)
+ * of the workload processes, the peak of the sum over live mms and the
+ * number of events (rss_stat-summary.tsv, scopes "type" and "total").
+ * Peaks: lower is better, 10% and 1 MiB; event counts and lost events are
+ * shown without a verdict (more updates are not worse in themselves).
+ */
+static int extract_rss(const struct run_summary *s, const char *dir, struct metric_set *out,
+		       char *err, size_t errlen)
+{
+	struct tsv t = { 0 };
+	int c_scope, c_type, c_ev, c_peak, ret;
+	char key[160], label[160];
+	size_t r;
+
+	ret = load(dir, "rss_stat-summary.tsv", &t, err, errlen);
+	if (ret)
+		return ret;
+	c_scope = tsv_col(&t, "scope");
+	c_type = tsv_col(&t, "type");
+	c_ev = tsv_col(&t, "events");
+	c_peak = tsv_col(&t, "peak_bytes");
+	for (r = 0; c_scope >= 0 && c_ev >= 0 && r < t.nrows; r++) {
+		const char *scope = tsv_get(&t, r, c_scope), *type = tsv_get(&t, r, c_type);
+		double ev = tsv_get_num(&t, r, c_ev);
+
+		if (!strcmp(scope, "lost")) {
+			add(out, "rss_stat", MU_COUNT, MB_NONE, 0, 0, false, ev, "rss_stat:lost",
+			    "lost events");
+			continue;
+		}
+		if ((strcmp(scope, "type") && strcmp(scope, "total")) || !(ev > 0))
+			continue;
+		snprintf(key, sizeof(key), "rss_stat:%s:peak", type);
+		snprintf(label, sizeof(label), "%s peak", type);
+		add(out, "rss_stat", MU_BYTES, MB_LOWER, 0.10, 1 << 20, !strcmp(scope, "total"),
+		    tsv_get_num(&t, r, c_peak), key, label);
+		snprintf(key, sizeof(key), "rss_stat:%s:events", type);
+		snprintf(label, sizeof(label), "%s events", type);
+		add(out, "rss_stat", MU_COUNT, MB_NONE, 0, 0, false, ev, key, label);
+	}
+	tsv_release(&t);
+	return 0;
+}
+
+/*
+ * selftest: the TAP results of kernel selftests run as a workload, from
+ * selftests.tap in the result directory (the TAP streams of the tests, as
+ * run_kselftest.sh prints them, nested "# " lines included). Per test: 1
+ * for "ok", 0 for "not ok"; skipped tests are left out. Higher is better:
+ * a test that passes on A and fails on B is a regression.
+ */
+static int extract_selftest(const struct run_summary *s, const char *dir,
+			    struct metric_set *out, char *err, size_t errlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = xasprintf("%s/selftests.tap", dir), key[600], *line, *save = NULL;
+	int ret = read_file(path, &sb);
+
+	if (ret) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		free(path);
+		return ret;
+	}
+	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		bool pass;
+		char *desc, *hash;
+
+		while (*line == '#' || *line == ' ' || *line == '\t')
+			line++;
+		pass = !strncmp(line, "ok ", 3);
+		if (!pass && strncmp(line, "not ok ", 7))
+			continue;
+		desc = line + (pass ? 3 : 7);
+		desc += strspn(desc, "0123456789 ");
+		if (*desc == '-')
+			desc += 1 + strspn(desc + 1, " ");
+		hash = strchr(desc, '#');
+		if (hash && strcasestr(hash, "skip"))
+			continue;
+		if (hash)
+			*hash = 0;
+		while (*desc && desc[strlen(desc) - 1] == ' ')
+			desc[strlen(desc) - 1] = 0;
+		if (!*desc)
+			continue;
+		snprintf(key, sizeof(key), "selftest:%s", desc);
+		add(out, "selftest", MU_PASS, MB_HIGHER, 0, 0.5, false, pass ? 1 : 0, key, desc);
+	}
+	sb_release(&sb);
+	free(path);
+	return 0;
+}
+
 static const struct metric_source src_drift = {
 	.name = "drift",
 	.title = "Stat drift, absolute error",
@@ -471,13 +665,42 @@ static const struct metric_source src_cpu = {
 	.extract = extract_cpu,
 };
 
+static const struct metric_source src_cputotal = {
+	.name = "cputotal",
+	.title = "System-wide counters over the measured window",
+	.file = "cputotal.tsv",
+	.extract = extract_cputotal,
+};
+
+static const struct metric_source src_perf = {
+	.name = "perf",
+	.title = "perf: top kernel symbols, share of the event (%)",
+	.file = "perf-symbols.tsv",
+	.extract = extract_perf,
+};
+
+static const struct metric_source src_rss = {
+	.name = "rss_stat",
+	.title = "rss_stat of the workload processes",
+	.file = "rss_stat-summary.tsv",
+	.extract = extract_rss,
+};
+
+static const struct metric_source src_selftest = {
+	.name = "selftest",
+	.title = "Kernel selftests (TAP)",
+	.file = "selftests.tap",
+	.extract = extract_selftest,
+};
+
 /*
- * Order is report order. Monitors that write their own files add a source
- * here: name, title, the file, and an extractor that turns that file into
- * metrics (see the perf, rss_stat and selftest sources).
+ * Order is report order. A monitor that writes a file of its own adds a
+ * source here: name, title, the file, and an extractor that turns the file
+ * into metrics; a run without the file gets no rows from it.
  */
 const struct metric_source *const metric_sources[] = {
-	&src_drift, &src_readlat, &src_wall, &src_cpu, NULL,
+	&src_drift, &src_readlat, &src_wall, &src_cpu, &src_cputotal, &src_perf, &src_rss,
+	&src_selftest, NULL,
 };
 
 const struct metric_source *metric_source_find(const char *name)
@@ -507,6 +730,8 @@ int metrics_extract(const char *dir, struct run_summary *s, struct metric_set *o
 			if (!have)
 				continue;
 		}
+		out->groups = xrealloc(out->groups, (out->ngroups + 1) * sizeof(*out->groups));
+		out->groups[out->ngroups++] = xstrdup((*src)->name);
 		ret = (*src)->extract(s, dir, out, err, errlen);
 	}
 	return ret;

@@ -109,12 +109,15 @@ struct metric {
 	double thr_rel;
 	double thr_abs;		/* in @unit */
 	bool trend;		/* a key metric: plotted on the dashboard */
+	bool absent_zero;	/* a run with the source but not this metric counts 0 (perf symbols) */
 	double value;
 };
 
 struct metric_set {
 	struct metric *m;
 	size_t n;
+	char **groups;		/* sources whose file the run has */
+	size_t ngroups;
 };
 
 void metric_set_init(struct metric_set *ms);
@@ -122,6 +125,8 @@ void metric_set_release(struct metric_set *ms);
 /* Append a metric; strings are copied. NaN values are not added. */
 void metric_set_add(struct metric_set *ms, const struct metric *tmpl, double value);
 const struct metric *metric_set_find(const struct metric_set *ms, const char *key);
+/* Whether the run of @ms had the file of source @group. */
+bool metric_set_has_group(const struct metric_set *ms, const char *group);
 
 /*
  * A source of metrics: one extractor per kind of result file. @file is the

@@ -5,11 +5,15 @@
  * script), so the file can be mailed, archived or served as it is.
  *
  * Plots: drift over time per check (A vs B, bound drawn), memory.stat read
- * latency CDF, CPU time per cgroup; a plot that cannot be made (gnuplot
- * missing, a run directory moved) is replaced by a note saying why.
+ * latency CDF, CPU time per cgroup, and with those monitors RSS by type over
+ * time (rss_stat) and the change of the top perf symbols; a plot that
+ * cannot be made (gnuplot missing, a run directory moved) is replaced by a
+ * note saying why.
  */
 #include "compare.h"
 #include "plot.h"
+#include "tsv.h"
+#include "u64map.h"
 
 #include <errno.h>
 #include <math.h>
@@ -184,6 +188,125 @@ static void plot_cpu(struct html *h, const struct comparison *c)
 	}
 	free(file);
 	sb_release(&t);
+}
+
+/* The perf rows of the report (top symbols), as a TSV for perf-delta.gp. */
+static void plot_perf(struct html *h, const struct comparison *c)
+{
+	struct strbuf t = STRBUF_INIT;
+	char *file;
+	size_t i, rows = 0;
+
+	if (!h->tmp)
+		return;
+	sb_adds(&t, "symbol\ta_pct\tb_pct\tdelta_pct\n");
+	for (i = 0; i < c->nrows; i++) {
+		const struct cmp_row *r = &c->rows[i];
+
+		if (strcmp(r->m.group, "perf"))
+			continue;
+		sb_addf(&t, "%s\t%g\t%g\t%g\n", r->m.label, r->a_mean, r->b_mean, r->delta);
+		rows++;
+	}
+	file = xasprintf("%s/perf-top.tsv", h->tmp);
+	if (rows && !write_atomic(file, t.buf, t.len)) {
+		const char *vars[] = { "file", file, "label_a", c->a.label, "label_b", c->b.label,
+				       NULL };
+
+		figure(h, "perf-delta.gp", vars,
+		       "perf: change of the share of the top kernel symbols (perf-symbols.tsv), "
+		       "mean of each side");
+	}
+	free(file);
+	sb_release(&t);
+}
+
+static const char *const rss_types[] = { "MM_FILEPAGES", "MM_ANONPAGES", "MM_SHMEMPAGES",
+					  "MM_SWAPENTS" };
+
+/*
+ * rss_stat.tsv of @dir as RSS by type over time: after every event the sum
+ * over mms of each mm's latest size, one row per event (at most about 2000
+ * rows: later events of a burst overwrite earlier ones). Written to @path.
+ */
+static int rss_series(const char *dir, const char *path)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct u64map map = U64MAP_INIT;
+	int64_t *last = NULL, sum[ARRAY_SIZE(rss_types)] = { 0 };
+	size_t nlast = 0, r, step;
+	double t_last = -1;
+	struct tsv t = { 0 };
+	char err[256], *p = xasprintf("%s/rss_stat.tsv", dir);
+	int ret = tsv_load(&t, p, err, sizeof(err));
+	int c_t, c_mm, c_type, c_size;
+
+	free(p);
+	if (ret)
+		return ret;
+	c_t = tsv_col(&t, "t_ns");
+	c_mm = tsv_col(&t, "mm_id");
+	c_type = tsv_col(&t, "type");
+	c_size = tsv_col(&t, "size_bytes");
+	ret = -EINVAL;
+	if (c_t < 0 || c_mm < 0 || c_type < 0 || c_size < 0 || !t.nrows)
+		goto out;
+	step = t.nrows / 2000 + 1;
+	sb_adds(&out, "t_s\tfile_bytes\tanon_bytes\tshmem_bytes\tswap_bytes\n");
+	for (r = 0; r < t.nrows; r++) {
+		const char *type = tsv_get(&t, r, c_type);
+		int ti = name_index(rss_types, ARRAY_SIZE(rss_types), type);
+		uint64_t mm = strtoull(tsv_get(&t, r, c_mm), NULL, 10);
+		double ts = tsv_get_num(&t, r, c_t) / 1e9;
+		int64_t size = (int64_t)tsv_get_num(&t, r, c_size);
+		uint32_t *slot;
+		bool found;
+
+		if (ti < 0 || isnan(ts))
+			continue;
+		slot = u64map_slot(&map, (mm << 3) | (uint64_t)ti, &found);
+		if (!found) {
+			last = xrealloc(last, (nlast + 1) * sizeof(*last));
+			last[nlast] = 0;
+			*slot = nlast++;
+		}
+		sum[ti] += size - last[*slot];
+		last[*slot] = size;
+		if (r % step && r + 1 < t.nrows)
+			continue;
+		if (ts == t_last)
+			continue;
+		t_last = ts;
+		sb_addf(&out, "%.6f\t%lld\t%lld\t%lld\t%lld\n", ts, (long long)sum[0],
+			(long long)sum[1], (long long)sum[2], (long long)sum[3]);
+	}
+	ret = write_atomic(path, out.buf, out.len);
+out:
+	tsv_release(&t);
+	u64map_release(&map);
+	free(last);
+	sb_release(&out);
+	return ret;
+}
+
+static void plot_rss(struct html *h, const struct comparison *c)
+{
+	char *fa, *fb;
+
+	if (!h->tmp)
+		return;
+	fa = xasprintf("%s/rss-a.tsv", h->tmp);
+	fb = xasprintf("%s/rss-b.tsv", h->tmp);
+	if (c->a.n && c->b.n && !rss_series(c->a.runs[0], fa) && !rss_series(c->b.runs[0], fb)) {
+		const char *vars[] = { "file_a", fa, "file_b", fb, "label_a", c->a.label,
+				       "label_b", c->b.label, NULL };
+
+		figure(h, "rss.gp", vars,
+		       "rss_stat: RSS of the workload processes by type over time (rss_stat.tsv of "
+		       "the first run of each side)");
+	}
+	free(fa);
+	free(fb);
 }
 
 static void fmt_cell(struct html *h, enum metric_unit u, double v, bool sign)
@@ -370,6 +493,8 @@ int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t 
 	plot_drift(&h, c);
 	plot_readlat(&h, c);
 	plot_cpu(&h, c);
+	plot_rss(&h, c);
+	plot_perf(&h, c);
 	sb_adds(&h.sb, "</div>\n");
 	tables(&h, c);
 	sb_addf(&h.sb, "<footer>patchbench %s compare, schema %d</footer>\n</body>\n</html>\n",

@@ -108,6 +108,8 @@ void compare_to_json(const struct comparison *c, struct strbuf *sb)
 	jw_obj_end(&w);
 	jw_kstr(&w, "noise", c->noise_src);
 	jw_kbool(&w, "forced", c->forced);
+	jw_kuint(&w, "perf_top", c->perf_top);
+	jw_kuint(&w, "perf_total", c->perf_total);
 	jw_key(&w, "input_differences");
 	jw_arr_begin(&w);
 	for (i = 0; i < c->ndiffs; i++)
@@ -254,6 +256,10 @@ int compare_from_json(struct comparison *c, const char *buf, size_t len, char *e
 	json_get_u64(ci, "seed", &c->seed);
 	c->noise_src = dup_str(j, "noise");
 	json_get_bool(j, "forced", &c->forced);
+	if (!json_get_u64(j, "perf_top", &u))
+		c->perf_top = u;
+	if (!json_get_u64(j, "perf_total", &u))
+		c->perf_total = u;
 	diffs = json_get(j, "input_differences");
 	for (i = 0; diffs && diffs->type == JSON_ARRAY && i < diffs->n; i++) {
 		if (diffs->items[i]->type != JSON_STRING)

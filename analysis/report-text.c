@@ -55,11 +55,16 @@ void text_wrap(FILE *out, const char *lead, int indent, const char *text, int wi
 	fputc('\n', out);
 }
 
-/* delta column: percent of A's mean, or the absolute change when A is 0 */
+/*
+ * delta column: percent of A's mean, or the absolute change when A is 0
+ * and for shares (percentage points).
+ */
 static const char *fmt_delta(char *buf, size_t len, const struct cmp_row *r)
 {
 	if (isnan(r->delta))
 		snprintf(buf, len, "-");
+	else if (r->m.unit == MU_PCT)
+		metric_format(buf, len, r->m.unit, r->delta, true);	/* points, as perf diff */
 	else if (!isnan(r->delta_pct) && fabs(r->delta_pct) < 1e5)
 		snprintf(buf, len, fabs(r->delta_pct) < 100 ? "%+.1f%%" : "%+.0f%%", r->delta_pct);
 	else
@@ -139,6 +144,9 @@ static void print_title(const struct comparison *c, const char *group, FILE *out
 
 	text_wrap(out, "", 4, d, WIDTH);
 	free(d);
+	if (!strcmp(group, "perf") && c->perf_total > c->perf_top)
+		fprintf(out, "  top %zu of %zu kernel symbols (by share), in %s's order\n",
+			c->perf_top, c->perf_total, c->a.label);
 }
 
 static void print_row(const struct comparison *c, const struct cmp_row *r, FILE *out)
@@ -146,7 +154,10 @@ static void print_row(const struct comparison *c, const struct cmp_row *r, FILE 
 	char n[16], va[32], vb[32], dl[32], vd[32], lo[32], hi[32], ci[64];
 
 	snprintf(n, sizeof(n), "%zu/%zu", r->a.n, r->b.n);
-	fprintf(out, "  %-23.23s %5s %9s %9s %7s  %s\n", r->m.label, n,
+	/* a label longer than its column gets a line of its own */
+	if (strlen(r->m.label) > 23)
+		fprintf(out, "  %.68s\n", r->m.label);
+	fprintf(out, "  %-23.23s %5s %9s %9s %8s %s\n", strlen(r->m.label) > 23 ? "" : r->m.label, n,
 		metric_format(va, sizeof(va), r->m.unit, r->a_median, false),
 		metric_format(vb, sizeof(vb), r->m.unit, r->b_median, false),
 		fmt_delta(dl, sizeof(dl), r), fmt_verdict(vd, sizeof(vd), r));
@@ -184,7 +195,7 @@ void compare_print_text(const struct comparison *c, FILE *out)
 			group = r->m.group;
 			fprintf(out, "\n");
 			print_title(c, group, out);
-			fprintf(out, "  %-23s %5s %9s %9s %7s  %s\n", "metric (median)", "n", la,
+			fprintf(out, "  %-23s %5s %9s %9s %8s %s\n", "metric (median)", "n", la,
 				lb, "delta", "verdict");
 		}
 		print_row(c, r, out);

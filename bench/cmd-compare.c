@@ -22,6 +22,7 @@ struct compare_cli {
 	char *out;
 	char *ci;
 	bool force;
+	int perf_top;
 };
 
 static const char *const formats[] = { "text", "md", "json", "html", NULL };
@@ -40,6 +41,8 @@ static const struct option compare_options[] = {
 	{ "ci", 0, OPT_CHOICE, O(ci), "auto", "METHOD",
 	  "95% interval of the difference: auto (Welch below 8 runs per side, else bootstrap), "
 	  "welch, bootstrap", ci_choices },
+	{ "perf-top", 0, OPT_INT, O(perf_top), "10", "N",
+	  "perf symbols shown: the N largest shares on either side", NULL, 1, 100000 },
 	{ NULL },
 };
 #undef O
@@ -135,6 +138,7 @@ int cmd_compare(int argc, char **argv)
 	memset(&co, 0, sizeof(co));
 	co.noise = o.noise;
 	co.force = o.force;
+	co.perf_top = (size_t)o.perf_top;
 	co.ci = !strcmp(o.ci, "welch") ? CI_CHOICE_WELCH :
 		!strcmp(o.ci, "bootstrap") ? CI_CHOICE_BOOTSTRAP : CI_CHOICE_AUTO;
 	ret = compare_dirs(&c, argv[i], argc - i == 2 ? argv[i + 1] : NULL, &co, err, sizeof(err));

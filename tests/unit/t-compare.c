@@ -7,7 +7,8 @@
  *
  * Real data: tests/fixtures/results/host-{1,2} are two host runs of
  * "patchbench run -w idle,kmem-churn --idle 2 --kmem-churn-children 20
- * -d 5s" (memstat.tsv and logs left out; tests/fixtures/README). Result
+ * -d 5s", perf-{1,2} two more with --perf --trace rss_stat (the files
+ * compare reads; tests/fixtures/README). Result
  * directories that must differ are copies of them with meta.json edited,
  * made in a private mkdtemp directory.
  */
@@ -494,9 +495,147 @@ static void test_mismatch(void)
 	free(ab);
 }
 
+/*
+ * Method: metrics_extract() on fixture run perf-1 (a host run with --perf
+ * --trace rss_stat), then compare perf-1 with perf-2 keeping every symbol.
+ * Numbers hard-coded from the fixture files.
+ * Pass: perf shares of clones are summed under the normalised name
+ * (getname_flags 0.040241 + getname_flags.part.0 0.020121); user symbols
+ * are left out; rss_stat peaks and cputotal task-clock are read; a symbol
+ * one run lacks counts 0 there; the default report keeps the top 10,
+ * ordered by A's share.
+ */
+static void test_monitor_sources(void)
+{
+	struct run_summary s;
+	struct metric_set ms;
+	const struct metric *m;
+	struct comparison c;
+	struct compare_opts o = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO };
+	char err[512] = "";
+	size_t i, zero_b = 0, bad_zero = 0, sorted = 1;
+	int ret;
+
+	ret = metrics_extract(FIXTURES "/results/perf-1", &s, &ms, err, sizeof(err));
+	tap_ok(!ret && metric_set_has_group(&ms, "perf") && metric_set_has_group(&ms, "rss_stat") &&
+	       metric_set_has_group(&ms, "cputotal") && !metric_set_has_group(&ms, "drift"),
+	       "perf-1 has the perf, rss_stat and cputotal sources, not drift (%s)",
+	       ret ? err : "ok");
+	m = metric_set_find(&ms, "perf:getname_flags");
+	tap_ok(m && near(m->value, 0.040241 + 0.020121, 1e-9) && m->absent_zero,
+	       "clones summed: getname_flags = 0.060362%% (got %g)", m ? m->value : NAN);
+	tap_ok(!metric_set_find(&ms, "perf:ht_lookup_with_hash"),
+	       "user symbols (cc1's ht_lookup_with_hash, the top row) are not metrics");
+	m = metric_set_find(&ms, "rss_stat:MM_ANONPAGES:peak");
+	tap_ok(m && m->value == 70164480 && m->better == MB_LOWER,
+	       "rss_stat MM_ANONPAGES peak 70164480 bytes, lower is better");
+	m = metric_set_find(&ms, "cputotal:task-clock");
+	tap_ok(m && near(m->value, 5.698697, 1e-9) && m->unit == MU_S,
+	       "cputotal task-clock 5698.697 msec -> 5.698697 s");
+	tap_ok(!metric_set_find(&ms, "cputotal:cycles"), "a counter the machine lacks is no metric");
+	run_summary_release(&s);
+	metric_set_release(&ms);
+
+	o.perf_top = 100000;
+	ret = compare_dirs(&c, FIXTURES "/results/perf-1", FIXTURES "/results/perf-2", &o, err,
+			   sizeof(err));
+	for (i = 0; !ret && i < c.nrows; i++) {
+		const struct cmp_row *r = &c.rows[i];
+
+		if (strcmp(r->m.group, "perf"))
+			continue;
+		if (r->a.n != 1 || r->b.n != 1)
+			bad_zero++;
+		if (r->a_mean == 0 || r->b_mean == 0)
+			zero_b++;
+	}
+	tap_ok(!ret && c.perf_total > 100 && zero_b > 0 && !bad_zero,
+	       "all %zu symbols: every row has a value per run, %zu of them 0 on one side",
+	       c.perf_total, zero_b);
+	comparison_release(&c);
+	o.perf_top = 0;
+	ret = compare_dirs(&c, FIXTURES "/results/perf-1", FIXTURES "/results/perf-2", &o, err,
+			   sizeof(err));
+	zero_b = 0;
+	for (i = 0; !ret && i < c.nrows; i++) {
+		const struct cmp_row *r = &c.rows[i];
+
+		if (strcmp(r->m.group, "perf"))
+			continue;
+		if (zero_b && c.rows[i - 1].a_mean < r->a_mean)
+			sorted = 0;
+		zero_b++;
+	}
+	tap_ok(!ret && zero_b == COMPARE_PERF_TOP && c.perf_top == COMPARE_PERF_TOP && sorted,
+	       "default: the top %d symbols, by A's share (%zu kept)", COMPARE_PERF_TOP, zero_b);
+	comparison_release(&c);
+}
+
+/* Write selftests.tap into a copy of fixture run @from at @to. */
+static void tap_run(const char *from, const char *to, const char *tap)
+{
+	char *p = xasprintf("%s/selftests.tap", to);
+
+	copy_run(from, to, NULL);
+	write_atomic(p, tap, strlen(tap));
+	free(p);
+}
+
+/*
+ * Method: selftests.tap written by hand in the shape run_kselftest.sh
+ * prints (nested "# " lines, a SKIP), in two copies of a fixture run per
+ * side: test_kmem_memcg_deletion passes on A and fails on B.
+ * Pass: per test 1/0, the skipped test left out, and the failing test is a
+ * regression (higher is better), the others no change.
+ */
+static void test_selftest_tap(void)
+{
+	static const char *const tap_a =
+		"TAP version 13\n1..1\n# selftests: cgroup: test_kmem\n# ok 1 test_kmem_basic\n"
+		"# ok 2 test_kmem_memcg_deletion\n# ok 3 # SKIP test_kmem_proc_kpagecgroup\n"
+		"ok 1 selftests: cgroup: test_kmem\n";
+	static const char *const tap_b =
+		"TAP version 13\n1..1\n# selftests: cgroup: test_kmem\n# ok 1 test_kmem_basic\n"
+		"# not ok 2 test_kmem_memcg_deletion\n# ok 3 # SKIP test_kmem_proc_kpagecgroup\n"
+		"not ok 1 selftests: cgroup: test_kmem # exit=1\n";
+	const char *names[] = { "A1", "A2", "B1", "B2" };
+	char *d[4], *ta = xasprintf("%s/tapA", tmpdir), *tb = xasprintf("%s/tapB", tmpdir);
+	struct compare_opts o = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO };
+	struct comparison c;
+	const struct cmp_row *del = NULL, *basic = NULL;
+	char err[512] = "";
+	size_t i, skip = 0;
+	int ret;
+
+	for (i = 0; i < 4; i++) {
+		d[i] = xasprintf("%s/%s", i < 2 ? ta : tb, names[i]);
+		tap_run(FIXTURES "/results/host-1", d[i], i < 2 ? tap_a : tap_b);
+	}
+	ret = compare_dirs(&c, ta, tb, &o, err, sizeof(err));
+	for (i = 0; !ret && i < c.nrows; i++) {
+		if (!strcmp(c.rows[i].m.key, "selftest:test_kmem_memcg_deletion"))
+			del = &c.rows[i];
+		if (!strcmp(c.rows[i].m.key, "selftest:test_kmem_basic"))
+			basic = &c.rows[i];
+		if (strstr(c.rows[i].m.key, "kpagecgroup"))
+			skip++;
+	}
+	tap_ok(!ret && del && basic && !skip && del->a_mean == 1 && del->b_mean == 0,
+	       "TAP lines become pass (1) / fail (0) per test, SKIP left out (%s)",
+	       ret ? err : "ok");
+	tap_ok(del && del->verdict == VERDICT_REGRESSION && basic &&
+	       basic->verdict == VERDICT_NO_CHANGE && c.nreg >= 1,
+	       "ok -> not ok in both runs: regression; ok -> ok: no change");
+	comparison_release(&c);
+	for (i = 0; i < 4; i++)
+		free(d[i]);
+	free(ta);
+	free(tb);
+}
+
 int main(void)
 {
-	tap_plan(41);
+	tap_plan(51);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -507,6 +646,8 @@ int main(void)
 	test_text_layout();
 	test_json_round_trip();
 	test_mismatch();
+	test_monitor_sources();
+	test_selftest_tap();
 	remove_tree(tmpdir);
 	return tap_done();
 }
