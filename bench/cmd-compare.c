@@ -117,20 +117,20 @@ int cmd_compare(int argc, char **argv)
 	struct compare_opts co;
 	struct comparison c;
 	enum cmp_format fmt = CMP_TEXT;
-	char err[1024] = "";
-	int i, ret, code = 2;
+	char err[1024] = "", **pos = xcalloc(argc + 1, sizeof(*pos));
+	int npos, ret, code = 2;
 	size_t k;
 
 	memset(&o, 0, sizeof(o));
 	comparison_init(&c);
-	i = opt_parse(&cmd, &o, argc, argv);
-	if (i == -2) {
+	npos = opt_parse_mixed(&cmd, &o, argc, argv, pos);
+	if (npos == -2) {
 		code = 0;
 		goto out;
 	}
-	if (i < 0)
+	if (npos < 0)
 		goto out;
-	if (argc - i < 1 || argc - i > 2) {
+	if (npos < 1 || npos > 2) {
 		pr_err("compare takes two sides or one A/B directory (usage: %s)", cmd.usage);
 		goto out;
 	}
@@ -141,7 +141,7 @@ int cmd_compare(int argc, char **argv)
 	co.perf_top = (size_t)o.perf_top;
 	co.ci = !strcmp(o.ci, "welch") ? CI_CHOICE_WELCH :
 		!strcmp(o.ci, "bootstrap") ? CI_CHOICE_BOOTSTRAP : CI_CHOICE_AUTO;
-	ret = compare_dirs(&c, argv[i], argc - i == 2 ? argv[i + 1] : NULL, &co, err, sizeof(err));
+	ret = compare_dirs(&c, pos[0], npos == 2 ? pos[1] : NULL, &co, err, sizeof(err));
 	if (ret) {
 		if (c.ndiffs && !o.force) {
 			fprintf(stderr, "patchbench: inputs differ:\n");
@@ -162,6 +162,7 @@ int cmd_compare(int argc, char **argv)
 	code = c.nreg ? 1 : 0;
 out:
 	comparison_release(&c);
+	free(pos);
 	opt_release(compare_options, &o);
 	return code;
 }

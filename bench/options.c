@@ -350,3 +350,31 @@ char *opt_format(const struct option *o, const void *base)
 	}
 	return xstrdup("");
 }
+
+int opt_parse_mixed(const struct opt_cmd *cmd, void *base, int argc, char **argv, char **pos)
+{
+	char **args = xcalloc(argc + 1, sizeof(*args));
+	int n = argc, npos = 0, i;
+
+	memcpy(args, argv, argc * sizeof(*args));
+	/* opt_parse() stops at the first operand: take it out and parse again */
+	for (;;) {
+		i = opt_parse(cmd, base, n, args);
+		if (i < 0) {
+			npos = i;
+			break;
+		}
+		if (i >= n)
+			break;
+		if (!strcmp(args[i - 1], "--")) {
+			while (i < n)
+				pos[npos++] = args[i++];
+			break;
+		}
+		pos[npos++] = args[i];
+		memmove(&args[i], &args[i + 1], (n - i) * sizeof(*args));
+		n--;
+	}
+	free(args);
+	return npos;
+}

@@ -59,6 +59,13 @@ int opt_set(const struct option *o, void *base, const char *value);
  * or -2 if --help was given (help already printed).
  */
 int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv);
+/*
+ * opt_parse_mixed - opt_parse() for commands whose options may follow their
+ * operands ("compare A B -o FILE"): every non-option argument (and all after
+ * "--") goes to @pos, in order; @pos needs room for @argc entries and
+ * points into @argv. Returns how many, or -1 / -2 as opt_parse().
+ */
+int opt_parse_mixed(const struct opt_cmd *cmd, void *base, int argc, char **argv, char **pos);
 /* Print "usage", summary and the option table to stdout. */
 void opt_usage(const struct opt_cmd *cmd);
 /* Print the option lines of @opts with @prefix before each long name. */
