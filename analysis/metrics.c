@@ -370,8 +370,10 @@ static int extract_drift(const struct run_summary *s, const char *dir, struct me
 
 /*
  * readlat: memory.stat read latency p50 and p99 per tree level. Lower is
- * better. p50 needs 10% and 1 us; p99 of a few dozen reads is close to the
- * maximum and swings with anything else on the machine: 25% and 5 us.
+ * better. A read takes microseconds and shares the machine with everything
+ * else on it: p50 needs 20% and 2 us (bench aa flagged 10% and 1 us in 1 of
+ * 10 A/A comparisons); p99 of a few dozen reads is close to the maximum:
+ * 50% and 10 us.
  */
 static int extract_readlat(const struct run_summary *s, const char *dir, struct metric_set *out,
 			   char *err, size_t errlen)
@@ -389,11 +391,11 @@ static int extract_readlat(const struct run_summary *s, const char *dir, struct 
 		memcpy(v, l->lat.v, l->lat.n * sizeof(*v));
 		snprintf(key, sizeof(key), "readlat:%zu:p50", i);
 		snprintf(label, sizeof(label), "%zu %.12s p50", i, metrics_last_part(l->example));
-		add(out, "readlat", MU_US, MB_LOWER, 0.10, 1.0, i == 1,
+		add(out, "readlat", MU_US, MB_LOWER, 0.20, 2.0, i == 1,
 		    stats_percentile(v, l->lat.n, 50) / 1e3, key, label);
 		snprintf(key, sizeof(key), "readlat:%zu:p99", i);
 		snprintf(label, sizeof(label), "%zu %.12s p99", i, metrics_last_part(l->example));
-		add(out, "readlat", MU_US, MB_LOWER, 0.25, 5.0, false,
+		add(out, "readlat", MU_US, MB_LOWER, 0.50, 10.0, false,
 		    stats_percentile(v, l->lat.n, 99) / 1e3, key, label);
 		free(v);
 	}

@@ -232,3 +232,53 @@ void html_escape(struct strbuf *sb, const char *s)
 		}
 	}
 }
+
+void plot_page_init(struct plot_page *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->gnuplot = plot_have_gnuplot();
+	p->tmp = plot_tmpdir();
+}
+
+void plot_page_release(struct plot_page *p)
+{
+	if (!p)
+		return;
+	if (p->tmp) {
+		remove_tree(p->tmp);
+		free(p->tmp);
+	}
+	sb_release(&p->sb);
+	memset(p, 0, sizeof(*p));
+}
+
+void plot_figure(struct plot_page *p, const char *name, const char *const *vars,
+		 const char *caption)
+{
+	char err[512] = "", *svg, prefix[16];
+	int ret = -ENOENT;
+
+	p->nplots++;
+	svg = xasprintf("%s/plot-%d.svg", p->tmp ? p->tmp : "/nonexistent", p->nplots);
+	/* ids unique in the page: gnuplot names them alike in every SVG */
+	snprintf(prefix, sizeof(prefix), "p%d", p->nplots);
+	sb_adds(&p->sb, "<figure>\n");
+	if (!p->gnuplot)
+		snprintf(err, sizeof(err), "gnuplot is not installed (make deps)");
+	else if (!p->tmp)
+		snprintf(err, sizeof(err), "no temporary directory for plots");
+	else
+		ret = plot_run(name, vars, svg, err, sizeof(err));
+	if (!ret)
+		ret = plot_svg_inline(svg, prefix, &p->sb);
+	if (ret) {
+		sb_adds(&p->sb, "<p class=\"note\">plot not made: ");
+		html_escape(&p->sb, err[0] ? err : strerror(-ret));
+		sb_adds(&p->sb, "</p>\n");
+	}
+	sb_adds(&p->sb, "\n<figcaption>");
+	html_escape(&p->sb, caption);
+	sb_adds(&p->sb, "</figcaption>\n</figure>\n");
+	unlink(svg);
+	free(svg);
+}

@@ -47,4 +47,25 @@ char *plot_tmpdir(void);
 /* Append @s to @sb with &, <, >, " and ' escaped for HTML. */
 void html_escape(struct strbuf *sb, const char *s);
 
+/* An HTML page being written that holds plots: its text, a scratch directory, a counter. */
+struct plot_page {
+	struct strbuf sb;
+	char *tmp;		/* scratch directory for data and SVG files, NULL if none */
+	int nplots;
+	bool gnuplot;		/* gnuplot is installed */
+};
+
+/* Start a page: empty text, a fresh scratch directory. Release with plot_page_release(). */
+void plot_page_init(struct plot_page *p);
+/* Remove the scratch directory and free the text. */
+void plot_page_release(struct plot_page *p);
+
+/*
+ * plot_figure - run script @name with @vars (as plot_run()) and append a
+ * <figure> with the SVG inlined and @caption to @p, or, when the plot
+ * cannot be made, a note that says why in its place.
+ */
+void plot_figure(struct plot_page *p, const char *name, const char *const *vars,
+		 const char *caption);
+
 #endif

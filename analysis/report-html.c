@@ -38,14 +38,7 @@ static const char css[] =
 	"figcaption{font-size:85%;color:#555}.note{color:#a60}\n"
 	"footer{margin-top:2em;color:#888;font-size:80%}\n";
 
-struct html {
-	struct strbuf sb;
-	char *tmp;		/* plot scratch directory */
-	int nplots;
-	bool gnuplot;
-};
-
-static void esc(struct html *h, const char *s)
+static void esc(struct plot_page *h, const char *s)
 {
 	html_escape(&h->sb, s);
 }
@@ -75,37 +68,7 @@ static char *run_files(const struct cmp_side *s, const char *name)
 	return sb_detach(&sb);
 }
 
-/* Run one plot and put it, or a note why not, into a <figure>. */
-static void figure(struct html *h, const char *script, const char *const *vars,
-		   const char *caption)
-{
-	char err[512] = "", *svg, prefix[16];
-	int ret = -ENOENT;
-
-	h->nplots++;
-	svg = xasprintf("%s/plot-%d.svg", h->tmp ? h->tmp : "/nonexistent", h->nplots);
-	snprintf(prefix, sizeof(prefix), "p%d", h->nplots);
-	sb_adds(&h->sb, "<figure>\n");
-	if (!h->gnuplot)
-		snprintf(err, sizeof(err), "gnuplot is not installed (make deps)");
-	else if (!h->tmp)
-		snprintf(err, sizeof(err), "no temporary directory for plots");
-	else
-		ret = plot_run(script, vars, svg, err, sizeof(err));
-	if (!ret)
-		ret = plot_svg_inline(svg, prefix, &h->sb);
-	if (ret) {
-		sb_adds(&h->sb, "<p class=\"note\">plot not made: ");
-		esc(h, err[0] ? err : strerror(-ret));
-		sb_adds(&h->sb, "</p>\n");
-	}
-	sb_adds(&h->sb, "\n<figcaption>");
-	esc(h, caption);
-	sb_adds(&h->sb, "</figcaption>\n</figure>\n");
-	free(svg);
-}
-
-static void plot_drift(struct html *h, const struct comparison *c)
+static void plot_drift(struct plot_page *h, const struct comparison *c)
 {
 	char *fa = run_files(&c->a, "drift.tsv"), *fb = run_files(&c->b, "drift.tsv");
 	size_t i;
@@ -124,7 +87,7 @@ static void plot_drift(struct html *h, const struct comparison *c)
 
 			cap = xasprintf("%s: every drift.tsv row over time, A vs B, with the "
 					"largest bound of the check", check);
-			figure(h, "drift.gp", vars, cap);
+			plot_figure(h, "drift.gp", vars, cap);
 			free(cap);
 		}
 		free(check);
@@ -133,7 +96,7 @@ static void plot_drift(struct html *h, const struct comparison *c)
 	free(fb);
 }
 
-static void plot_readlat(struct html *h, const struct comparison *c)
+static void plot_readlat(struct plot_page *h, const struct comparison *c)
 {
 	char *fa = run_files(&c->a, "readlat.tsv"), *fb = run_files(&c->b, "readlat.tsv");
 
@@ -141,7 +104,7 @@ static void plot_readlat(struct html *h, const struct comparison *c)
 		const char *vars[] = { "files_a", fa, "files_b", fb, "label_a", c->a.label,
 				       "label_b", c->b.label, NULL };
 
-		figure(h, "readlat-cdf.gp", vars,
+		plot_figure(h, "readlat-cdf.gp", vars,
 		       "memory.stat read latency: CDF of every read, one line per run");
 	}
 	free(fa);
@@ -149,7 +112,7 @@ static void plot_readlat(struct html *h, const struct comparison *c)
 }
 
 /* Mean CPU per cgroup and side from the cpu rows, for cpu.gp. */
-static void plot_cpu(struct html *h, const struct comparison *c)
+static void plot_cpu(struct plot_page *h, const struct comparison *c)
 {
 	struct strbuf t = STRBUF_INIT;
 	char *file;
@@ -183,7 +146,7 @@ static void plot_cpu(struct html *h, const struct comparison *c)
 		const char *vars[] = { "file", file, "label_a", c->a.label, "label_b", c->b.label,
 				       NULL };
 
-		figure(h, "cpu.gp", vars,
+		plot_figure(h, "cpu.gp", vars,
 		       "CPU time per cgroup (cpu.tsv, end - start), mean over the runs of each side");
 	}
 	free(file);
@@ -191,7 +154,7 @@ static void plot_cpu(struct html *h, const struct comparison *c)
 }
 
 /* The perf rows of the report (top symbols), as a TSV for perf-delta.gp. */
-static void plot_perf(struct html *h, const struct comparison *c)
+static void plot_perf(struct plot_page *h, const struct comparison *c)
 {
 	struct strbuf t = STRBUF_INIT;
 	char *file;
@@ -213,7 +176,7 @@ static void plot_perf(struct html *h, const struct comparison *c)
 		const char *vars[] = { "file", file, "label_a", c->a.label, "label_b", c->b.label,
 				       NULL };
 
-		figure(h, "perf-delta.gp", vars,
+		plot_figure(h, "perf-delta.gp", vars,
 		       "perf: change of the share of the top kernel symbols (perf-symbols.tsv), "
 		       "mean of each side");
 	}
@@ -289,7 +252,7 @@ out:
 	return ret;
 }
 
-static void plot_rss(struct html *h, const struct comparison *c)
+static void plot_rss(struct plot_page *h, const struct comparison *c)
 {
 	char *fa, *fb;
 
@@ -301,7 +264,7 @@ static void plot_rss(struct html *h, const struct comparison *c)
 		const char *vars[] = { "file_a", fa, "file_b", fb, "label_a", c->a.label,
 				       "label_b", c->b.label, NULL };
 
-		figure(h, "rss.gp", vars,
+		plot_figure(h, "rss.gp", vars,
 		       "rss_stat: RSS of the workload processes by type over time (rss_stat.tsv of "
 		       "the first run of each side)");
 	}
@@ -309,7 +272,7 @@ static void plot_rss(struct html *h, const struct comparison *c)
 	free(fb);
 }
 
-static void fmt_cell(struct html *h, enum metric_unit u, double v, bool sign)
+static void fmt_cell(struct plot_page *h, enum metric_unit u, double v, bool sign)
 {
 	char b[32];
 
@@ -318,7 +281,7 @@ static void fmt_cell(struct html *h, enum metric_unit u, double v, bool sign)
 	sb_adds(&h->sb, "</td>");
 }
 
-static void table_row(struct html *h, const struct cmp_row *r)
+static void table_row(struct plot_page *h, const struct cmp_row *r)
 {
 	char b[64], lo[32], hi[32];
 
@@ -355,7 +318,7 @@ static void table_row(struct html *h, const struct cmp_row *r)
 		sb_addf(&h->sb, "<td class=\"v\">%s</td></tr>\n", verdict_name(r->verdict));
 }
 
-static void tables(struct html *h, const struct comparison *c)
+static void tables(struct plot_page *h, const struct comparison *c)
 {
 	const char *group = NULL;
 	char *origin = compare_origin(c);
@@ -390,7 +353,7 @@ static void tables(struct html *h, const struct comparison *c)
 	free(origin);
 }
 
-static void header(struct html *h, const struct comparison *c)
+static void header(struct plot_page *h, const struct comparison *c)
 {
 	const struct cmp_side *sides[2] = { &c->a, &c->b };
 	const struct meta *m = &c->a.metas[0];
@@ -476,12 +439,10 @@ static void header(struct html *h, const struct comparison *c)
  */
 int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t errlen)
 {
-	struct html h;
+	struct plot_page h;
 	int ret = 0;
 
-	memset(&h, 0, sizeof(h));
-	h.gnuplot = plot_have_gnuplot();
-	h.tmp = plot_tmpdir();
+	plot_page_init(&h);
 	sb_adds(&h.sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<title>patchbench compare: ");
 	esc(&h, c->a.label);
@@ -503,10 +464,6 @@ int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t 
 		ret = -errno;
 		snprintf(err, errlen, "cannot write the html report: %s", strerror(errno));
 	}
-	if (h.tmp) {
-		remove_tree(h.tmp);
-		free(h.tmp);
-	}
-	sb_release(&h.sb);
+	plot_page_release(&h);
 	return ret;
 }

@@ -10,6 +10,7 @@
  */
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_dashboard(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_perfdiff(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -7,6 +7,7 @@
  * A benchmark is not a test: it prints its numbers and whether they meet
  * their targets, and exits 0 unless something failed to run.
  */
+#include "aa-bench.h"
 #include "builtin.h"
 #include "cgroup.h"
 #include "json.h"
@@ -35,6 +36,7 @@
 
 struct bench_opts {
 	int samples, shell_samples, warmup, cgroups;
+	int aa_runs, aa_per_side, aa_comparisons;
 	char *format;
 };
 
@@ -50,6 +52,12 @@ static const struct option bench_options[] = {
 	  NULL, 0, 10000 },
 	{ "cgroups", 'c', OPT_INT, O(cgroups), "10", "N", "cgroups in the sampled tree",
 	  NULL, 1, 1000 },
+	{ "aa-runs", 0, OPT_INT, O(aa_runs), "12", "N", "aa: host runs of one kernel", NULL, 2,
+	  1000 },
+	{ "aa-per-side", 0, OPT_INT, O(aa_per_side), "3", "N",
+	  "aa: runs per side of each A/A comparison", NULL, 1, 500 },
+	{ "aa-comparisons", 0, OPT_INT, O(aa_comparisons), "20", "N",
+	  "aa: A/A comparisons drawn from the runs", NULL, 1, 100000 },
 	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "output format", formats },
 	{ NULL },
 };
@@ -888,6 +896,16 @@ struct bench_collection {
 	int (*run)(const struct bench_opts *o, struct bench_out *out);
 };
 
+/* compare's verdicts on runs of one kernel: every change it calls is a false positive */
+static int bench_aa(const struct bench_opts *o, struct bench_out *out)
+{
+	struct aa_bench_opts ao = {
+		.runs = o->aa_runs, .per_side = o->aa_per_side, .comparisons = o->aa_comparisons,
+	};
+
+	return aa_bench_run(&ao, out->json ? &out->w : NULL, stdout);
+}
+
 /* rss_stat ingestion speed: the libtraceevent path vs trace-cmd report | awk. */
 static int bench_rss(const struct bench_opts *o, struct bench_out *out)
 {
@@ -902,6 +920,7 @@ static const struct bench_collection collections[] = {
 	{ "sampler", "CPU per memory.stat sample: sampler vs pread loop vs shell",
 	  bench_sampler },
 	{ "rss", "rss_stat ingestion: libtraceevent vs trace-cmd report | awk", bench_rss },
+	{ "aa", "A/A false-positive rate of compare's verdicts (host runs)", bench_aa },
 };
 
 static const struct bench_collection *find_collection(const char *name)

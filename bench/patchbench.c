@@ -21,6 +21,7 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "bench", cmd_bench, "measure patchbench's own costs (sampler vs pread loop vs shell)" },
 	{ "compare", cmd_compare, "compare two sets of runs: per metric CI and verdict" },
+	{ "dashboard", cmd_dashboard, "static HTML over every A/B directory: verdicts, trends" },
 	{ "help", NULL, "show this list, or a command's help" },
 	{ "list", cmd_list, "list workloads and their parameters" },
 	{ "perfdiff", cmd_perfdiff, "per-symbol perf overhead of two runs or groups of repeats" },

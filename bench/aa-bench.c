@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aa-bench.c - how often does compare call a change where there is none?
+ *
+ * Every run here is the same kernel, workload and machine, so any
+ * "regression" or "improvement" between two groups of them is a false
+ * positive. The groups are drawn from one pool of runs with a fixed seed
+ * (comparisons share runs, so they are not independent; each comparison
+ * on its own is a fair A/A). The runs are real "patchbench run" processes
+ * (this binary, exec'd), as an A/B on one machine would make them.
+ */
+#include "aa-bench.h"
+#include "compare.h"
+#include "json.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define AA_SEED 0x6161ULL	/* "aa" */
+
+/* The workload of every run: small and fast, but every check and monitor of a host run. */
+static const char *const run_args[] = {
+	"run", "-w", "idle,kmem-churn", "--idle", "2", "--kmem-churn-children", "20",
+	"-d", "5s", "-q", "-o",
+};
+
+/* One host run into @dir; 0, or -EIO if it did not complete. */
+static int one_run(const char *dir)
+{
+	const char *argv[ARRAY_SIZE(run_args) + 3];
+	int status, fd;
+	pid_t pid;
+	size_t i;
+
+	argv[0] = "patchbench";
+	for (i = 0; i < ARRAY_SIZE(run_args); i++)
+		argv[i + 1] = run_args[i];
+	argv[i + 1] = dir;
+	argv[i + 2] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv("/proc/self/exe", (char **)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+}
+
+static uint64_t splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A metric that was flagged, and how often. */
+struct flag {
+	char *key;
+	size_t n;
+};
+
+struct aa_result {
+	size_t verdicts, fp, cmp_with_fp, no_verdict;
+	struct flag *flags;
+	size_t nflags;
+	int64_t run_ns;
+};
+
+static void count_flag(struct aa_result *res, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < res->nflags; i++)
+		if (!strcmp(res->flags[i].key, key)) {
+			res->flags[i].n++;
+			return;
+		}
+	res->flags = xrealloc(res->flags, (res->nflags + 1) * sizeof(*res->flags));
+	res->flags[res->nflags].key = xstrdup(key);
+	res->flags[res->nflags++].n = 1;
+}
+
+/*
+ * Comparison @j: @k runs per side drawn without replacement from the @n
+ * runs in @tmp, linked into @tmp/cmp/{A,B}/ (compare reads a directory of
+ * result directories as one side).
+ */
+static int aa_compare(const char *tmp, int n, int k, uint64_t *seed, struct aa_result *res,
+		      char *err, size_t errlen)
+{
+	struct compare_opts co = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO };
+	char *cmp = xasprintf("%s/cmp", tmp), *sa = xasprintf("%s/A", cmp);
+	char *sb = xasprintf("%s/B", cmp);
+	int *pick = xcalloc(n, sizeof(*pick)), i, ret;
+	struct comparison c;
+	size_t r, fp = 0;
+
+	remove_tree(cmp);
+	mkdir_p(sa, 0755);
+	mkdir_p(sb, 0755);
+	for (i = 0; i < n; i++)
+		pick[i] = i;
+	/* partial Fisher-Yates: the first 2k are the sample */
+	for (i = 0; i < 2 * k; i++) {
+		int j = i + (int)(splitmix64(seed) % (uint64_t)(n - i)), t = pick[i];
+		char *target, *link;
+
+		pick[i] = pick[j];
+		pick[j] = t;
+		target = xasprintf("%s/run-%02d", tmp, pick[i]);
+		link = xasprintf("%s/r%02d", i < k ? sa : sb, i);
+		if (symlink(target, link))
+			fprintf(stderr, "patchbench: cannot link '%s': %s\n", link, strerror(errno));
+		free(target);
+		free(link);
+	}
+	ret = compare_dirs(&c, sa, sb, &co, err, errlen);
+	for (r = 0; !ret && r < c.nrows; r++) {
+		const struct cmp_row *row = &c.rows[r];
+
+		if (row->verdict == VERDICT_REGRESSION || row->verdict == VERDICT_IMPROVEMENT) {
+			fp++;
+			count_flag(res, row->m.key);
+		}
+	}
+	if (!ret) {
+		res->verdicts += c.nreg + c.nimp + c.nsame;
+		res->no_verdict += c.nnone;
+		res->fp += fp;
+		res->cmp_with_fp += fp > 0;
+	}
+	comparison_release(&c);
+	remove_tree(cmp);
+	free(pick);
+	free(cmp);
+	free(sa);
+	free(sb);
+	return ret;
+}
+
+static int cmp_flag(const void *pa, const void *pb)
+{
+	const struct flag *a = pa, *b = pb;
+
+	return a->n != b->n ? (a->n < b->n) - (a->n > b->n) : strcmp(a->key, b->key);
+}
+
+static void print_text(const struct aa_bench_opts *o, const struct aa_result *res, FILE *out)
+{
+	double rate = res->verdicts ? 100.0 * res->fp / res->verdicts : 0;
+	size_t i;
+
+	fprintf(out, "A/A false positives of compare at the default thresholds\n");
+	fprintf(out, "  %d host runs of one kernel (-w idle,kmem-churn --idle 2\n"
+		"  --kmem-churn-children 20 -d 5s), %.0fs per run; %d comparisons of\n"
+		"  %d vs %d runs drawn from them (seed %#llx)\n", o->runs,
+		res->run_ns / 1e9 / o->runs, o->comparisons, o->per_side, o->per_side,
+		(unsigned long long)AA_SEED);
+	fprintf(out, "  %-32s %8zu\n", "metric verdicts", res->verdicts);
+	fprintf(out, "  %-32s %8zu %6.2f%%\n", "false positives (metric verdicts)", res->fp, rate);
+	fprintf(out, "  %-32s %8zu %6.2f%%\n", "comparisons with any", res->cmp_with_fp,
+		o->comparisons ? 100.0 * res->cmp_with_fp / o->comparisons : 0);
+	for (i = 0; i < res->nflags && i < 8; i++)
+		fprintf(out, "    flagged %-36.36s %5zu time%s\n", res->flags[i].key,
+			res->flags[i].n, res->flags[i].n == 1 ? "" : "s");
+	fprintf(out, "  target: no change on every metric (0 false positives)\n");
+}
+
+static void print_json(const struct aa_bench_opts *o, const struct aa_result *res,
+		       struct json_writer *w)
+{
+	size_t i;
+
+	jw_obj_begin(w);
+	jw_kstr(w, "name", "aa");
+	jw_kstr(w, "summary", "A/A false-positive rate of compare's verdicts");
+	jw_kint(w, "runs", o->runs);
+	jw_kint(w, "per_side", o->per_side);
+	jw_kint(w, "comparisons", o->comparisons);
+	jw_kuint(w, "seed", AA_SEED);
+	jw_kdouble(w, "seconds_per_run", res->run_ns / 1e9 / o->runs);
+	jw_kuint(w, "metric_verdicts", res->verdicts);
+	jw_kuint(w, "false_positives", res->fp);
+	jw_kdouble(w, "false_positive_rate", res->verdicts ? (double)res->fp / res->verdicts : 0);
+	jw_kuint(w, "comparisons_with_false_positive", res->cmp_with_fp);
+	jw_key(w, "flagged");
+	jw_arr_begin(w);
+	for (i = 0; i < res->nflags; i++) {
+		jw_obj_begin(w);
+		jw_kstr(w, "metric", res->flags[i].key);
+		jw_kuint(w, "times", res->flags[i].n);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+int aa_bench_run(const struct aa_bench_opts *o, struct json_writer *w, FILE *out)
+{
+	struct aa_result res;
+	uint64_t seed = AA_SEED;
+	char *tmp = xstrdup("/tmp/patchbench-aa.XXXXXX"), err[1024] = "";
+	int i, ret = 0;
+	int64_t t0;
+
+	memset(&res, 0, sizeof(res));
+	if (o->runs < 2 * o->per_side) {
+		pr_err("bench aa: --aa-runs %d is fewer than 2 x --aa-per-side %d", o->runs,
+		       o->per_side);
+		free(tmp);
+		return -EINVAL;
+	}
+	if (!mkdtemp(tmp)) {
+		ret = -errno;
+		pr_err("cannot create a temporary directory: %s", strerror(errno));
+		free(tmp);
+		return ret;
+	}
+	t0 = now_ns();
+	for (i = 0; i < o->runs && !ret; i++) {
+		char *dir = xasprintf("%s/run-%02d", tmp, i);
+
+		if (!w && isatty(2))
+			fprintf(stderr, "patchbench: bench aa: run %d/%d\r", i + 1, o->runs);
+		ret = one_run(dir);
+		if (ret)
+			pr_err("bench aa: run %d of %d did not complete ('patchbench run ... -o %s')",
+			       i + 1, o->runs, dir);
+		free(dir);
+	}
+	res.run_ns = now_ns() - t0;
+	for (i = 0; i < o->comparisons && !ret; i++) {
+		ret = aa_compare(tmp, o->runs, o->per_side, &seed, &res, err, sizeof(err));
+		if (ret)
+			pr_err("bench aa: %s", err);
+	}
+	if (!ret) {
+		qsort(res.flags, res.nflags, sizeof(*res.flags), cmp_flag);
+		if (w)
+			print_json(o, &res, w);
+		else
+			print_text(o, &res, out);
+	}
+	for (size_t k = 0; k < res.nflags; k++)
+		free(res.flags[k].key);
+	free(res.flags);
+	remove_tree(tmp);
+	free(tmp);
+	return ret;
+}
