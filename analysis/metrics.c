@@ -327,8 +327,10 @@ static void add(struct metric_set *out, const char *group, enum metric_unit unit
 /*
  * drift: per check the max, p99 and mean absolute error and the share of
  * rows over the bound. Lower is better. A change smaller than one charge
- * batch (batch x PAGE_SIZE, what one CPU may legitimately hold back) or 25%
- * is not a verdict.
+ * batch (batch x PAGE_SIZE, what one CPU may legitimately hold back) is not
+ * a verdict, nor one under 25% (mean, share over the bound) or 50% (max and
+ * p99: extremes of a few hundred rows, which move with the workload's
+ * timing; bench aa flagged them at 25%).
  */
 static int extract_drift(const struct run_summary *s, const char *dir, struct metric_set *out,
 			 char *err, size_t errlen)
@@ -352,10 +354,10 @@ static int extract_drift(const struct run_summary *s, const char *dir, struct me
 		dvec_release(&tmp);
 		snprintf(key, sizeof(key), "drift:%s:max", c->name);
 		snprintf(label, sizeof(label), "%s max", c->name);
-		add(out, "drift", MU_BYTES, MB_LOWER, 0.25, batch, false, c->max_err, key, label);
+		add(out, "drift", MU_BYTES, MB_LOWER, 0.50, batch, false, c->max_err, key, label);
 		snprintf(key, sizeof(key), "drift:%s:p99", c->name);
 		snprintf(label, sizeof(label), "%s p99", c->name);
-		add(out, "drift", MU_BYTES, MB_LOWER, 0.25, batch, true, p99, key, label);
+		add(out, "drift", MU_BYTES, MB_LOWER, 0.50, batch, true, p99, key, label);
 		snprintf(key, sizeof(key), "drift:%s:mean", c->name);
 		snprintf(label, sizeof(label), "%s mean", c->name);
 		add(out, "drift", MU_BYTES, MB_LOWER, 0.25, batch, false,
@@ -371,9 +373,9 @@ static int extract_drift(const struct run_summary *s, const char *dir, struct me
 /*
  * readlat: memory.stat read latency p50 and p99 per tree level. Lower is
  * better. A read takes microseconds and shares the machine with everything
- * else on it: p50 needs 20% and 2 us (bench aa flagged 10% and 1 us in 1 of
- * 10 A/A comparisons); p99 of a few dozen reads is close to the maximum:
- * 50% and 10 us.
+ * else on it: p50 needs 25% and 2 us (bench aa flagged 10% and 1 us in 1
+ * of 10 A/A comparisons, 20% in 1 of 40); p99 of a few dozen reads is
+ * close to the maximum: 50% and 10 us.
  */
 static int extract_readlat(const struct run_summary *s, const char *dir, struct metric_set *out,
 			   char *err, size_t errlen)
@@ -391,7 +393,7 @@ static int extract_readlat(const struct run_summary *s, const char *dir, struct 
 		memcpy(v, l->lat.v, l->lat.n * sizeof(*v));
 		snprintf(key, sizeof(key), "readlat:%zu:p50", i);
 		snprintf(label, sizeof(label), "%zu %.12s p50", i, metrics_last_part(l->example));
-		add(out, "readlat", MU_US, MB_LOWER, 0.20, 2.0, i == 1,
+		add(out, "readlat", MU_US, MB_LOWER, 0.25, 2.0, i == 1,
 		    stats_percentile(v, l->lat.n, 50) / 1e3, key, label);
 		snprintf(key, sizeof(key), "readlat:%zu:p99", i);
 		snprintf(label, sizeof(label), "%zu %.12s p99", i, metrics_last_part(l->example));
@@ -462,8 +464,9 @@ static int extract_cpu(const struct run_summary *s, const char *dir, struct metr
 /*
  * cputotal: the system-wide counters of the measured window (cputotal.tsv,
  * status ok only): CPU time, context switches, page faults, cycles and
- * instructions where the machine has a PMU. Lower is better; 5% (10% for
- * context switches) and a floor of 0.1 s or 100 events. Migrations and
+ * instructions where the machine has a PMU. Lower is better; 10% (25% for
+ * context switches, which count everything else on the machine too) and a
+ * floor of 0.1 s or 100 events. Migrations and
  * idle time are shown without a verdict.
  */
 static int extract_cputotal(const struct run_summary *s, const char *dir,
@@ -489,7 +492,7 @@ static int extract_cputotal(const struct run_summary *s, const char *dir,
 		struct metric m = {
 			.key = key, .group = "cputotal", .label = (char *)ev,
 			.unit = ms ? MU_S : MU_COUNT, .better = info ? MB_NONE : MB_LOWER,
-			.thr_rel = !strcmp(ev, "context-switches") ? 0.10 : 0.05,
+			.thr_rel = !strcmp(ev, "context-switches") ? 0.25 : 0.10,
 			.thr_abs = ms ? 0.1 : 100, .trend = !strcmp(ev, "task-clock"),
 		};
 
