@@ -1,0 +1,241 @@
+#!/bin/sh
+# compare and dashboard on real host runs.
+# Method: five short host runs (idle + kmem-churn, 5 s): a and b (n = 1),
+# a2 and b2 (repeats), c with another tree shape. Compare them in every
+# format, render the HTML report in headless Chromium, refuse the mismatch,
+# then build three A/B directories BY HAND from these runs (hand-written
+# ab.json, as "patchbench ab" would write it: the VM runs it needs are not
+# part of this test) and run the dashboard over them twice.
+# Pass: exit codes 0/1/2 as documented, n = 1 gives no verdict, text fits
+# 72 columns, JSON has its schema, the HTML is self-contained and renders
+# its SVG plots (the screenshot is far from a blank page, and the plots alone
+# render to more than twice their captions), mismatches are listed, the dashboard shows three
+# rows and recomputes nothing the second time.
+# PB_TEST_KERNELBUILD=1 adds a comparison of two smoke kernelbuild runs.
+. "$(dirname "$0")/lib.sh"
+require_root_memcg
+
+TMP=$(mktemp -d /tmp/pb-compare.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+plan 35
+
+hostrun() {
+	d=$1
+	shift
+	"$PB" run -w idle,kmem-churn --idle 2 --kmem-churn-children 20 -d 5s -q -o "$d" "$@" \
+		>/dev/null 2>"$d.err"
+}
+width() { awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }' "$1"; }
+
+for r in a b a2 b2; do hostrun "$TMP/$r"; done
+hostrun "$TMP/c" --idle 3
+ok $([ -s "$TMP/a/meta.json" ] && [ -s "$TMP/b2/meta.json" ] && [ -s "$TMP/c/meta.json" ] &&
+	echo 0 || echo 1) "five host runs made"
+
+# --- two runs, every format -------------------------------------------------
+"$PB" compare "$TMP/a" "$TMP/b" >"$TMP/t.txt" 2>"$TMP/t.err"
+rc=$?
+ok $rc "compare A B exits 0 (n=1: no verdict, so no regression) (rc $rc)"
+ok $(grep -q "n=1/1, no significance" "$TMP/t.txt" && ! grep -q " regression$" "$TMP/t.txt";
+	echo $?) "n=1 per side: values with 'n=1, no significance', no verdict"
+ok $(grep -q "target host, perf event none" "$TMP/t.txt" && grep -q "a: .*1 run" "$TMP/t.txt" &&
+	grep -q "config unknown" "$TMP/t.txt"; echo $?) \
+	"text says target, perf event, kernel, config and run count"
+ok $(grep -q "current-vs-stat p99" "$TMP/t.txt" && grep -q "1 kernelbuild p50" "$TMP/t.txt" &&
+	grep -q "churn wall" "$TMP/t.txt" && grep -q "kernelbuild system" "$TMP/t.txt"; echo $?) \
+	"drift, read latency, wall and CPU metrics are compared"
+w=$(width "$TMP/t.txt")
+ok $([ "$w" -le 72 ] && echo 0 || echo 1) "text fits 72 columns ($w)"
+
+"$PB" compare --format md "$TMP/a" "$TMP/b" >"$TMP/t.md" 2>&1
+ok $(grep -q "^| metric | n A / B |" "$TMP/t.md" && grep -q "^## Stat drift" "$TMP/t.md" &&
+	grep -q "n=1, no significance |$" "$TMP/t.md"; echo $?) "md: Markdown tables"
+"$PB" compare -F json "$TMP/a" "$TMP/b" -o "$TMP/t.json" 2>&1
+ok $(grep -q '"schema": 1,' "$TMP/t.json" && grep -q '"kind": "patchbench-compare"' "$TMP/t.json" &&
+	grep -q '"meta": {' "$TMP/t.json" && grep -q '"verdict": "none"' "$TMP/t.json"; echo $?) \
+	"json: schema, kind, metas, per-metric verdicts (-o after the operands)"
+"$PB" compare -F html -o "$TMP/r.html" "$TMP/a" "$TMP/b" 2>"$TMP/h.err"
+rc=$?
+nsvg=$(grep -c "<svg" "$TMP/r.html")
+ok $([ $rc -eq 0 ] && [ "$nsvg" -ge 6 ] && echo 0 || echo 1) \
+	"html written with $nsvg inline SVG plots (drift x4, CDF, CPU)"
+ok $(grep -Eqi '<script|<link|src=|href="http|url\(http|class="note"' "$TMP/r.html"; [ $? -ne 0 ];
+	echo $?) "html is self-contained: no script, link, src or http reference, no plot note"
+ok $([ ! -e "$TMP/r.html.tmp" ] && echo 0 || echo 1) "-o leaves no .tmp file"
+
+# --- the HTML in a real browser -----------------------------------------------
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+shot() {
+	prof=$(mktemp -d "$TMP/prof.XXXXXX")
+	timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$prof" --screenshot="$2" --window-size=1200,2000 "file://$1" \
+		>/dev/null 2>&1
+}
+if [ -n "$CHROME" ]; then
+	printf '<!DOCTYPE html><html><body></body></html>\n' >"$TMP/blank.html"
+	# the plots of the report alone (its <head> and plot <div>), with and without the SVG
+	awk 'NR == 1, /<body>/ { print; next } /<div class="plots">/ { p = 1 } p { print }
+	     p && /^<\/div>$/ { exit }' "$TMP/r.html" >"$TMP/plots.html"
+	awk '/<svg/ { skip = 1 } !skip { print } /<\/svg>/ { skip = 0 }' "$TMP/plots.html" \
+		>"$TMP/nosvg.html"
+	shot "$TMP/r.html" "$TMP/r.png"
+	shot "$TMP/blank.html" "$TMP/blank.png"
+	shot "$TMP/plots.html" "$TMP/plots.png"
+	shot "$TMP/nosvg.html" "$TMP/nosvg.png"
+	sr=$(wc -c <"$TMP/r.png" 2>/dev/null || echo 0)
+	sb=$(wc -c <"$TMP/blank.png" 2>/dev/null || echo 0)
+	sp=$(wc -c <"$TMP/plots.png" 2>/dev/null || echo 0)
+	sn=$(wc -c <"$TMP/nosvg.png" 2>/dev/null || echo 0)
+	ok $([ "$sr" -gt 0 ] && [ "$sb" -gt 0 ] && echo 0 || echo 1) \
+		"headless Chromium took screenshots ($sr and $sb bytes)"
+	ok $([ "$sr" -gt $((sb * 4)) ] && echo 0 || echo 1) \
+		"the report is not blank: PNG $sr bytes vs a blank page's $sb"
+	ok $([ "$sp" -gt $((sn * 2)) ] && [ "$sn" -gt 0 ] && echo 0 || echo 1) \
+		"the SVG plots render: the plots $sp bytes, their captions alone $sn"
+else
+	for i in 1 2 3; do
+		T_N=$((T_N + 1))
+		echo "ok $T_N # SKIP chromium not installed (make deps installs it)"
+	done
+fi
+
+# --- refusals -------------------------------------------------------------------
+"$PB" compare "$TMP/a" "$TMP/c" >"$TMP/m.out" 2>"$TMP/m.err"
+rc=$?
+ok $([ $rc -eq 2 ] && grep -q "^  - idle: '2' (A:a) vs '3' (B:c)" "$TMP/m.err" &&
+	[ "$(grep -c '^patchbench: error:' "$TMP/m.err")" -eq 1 ] && [ ! -s "$TMP/m.out" ] &&
+	echo 0 || echo 1) "different tree shape: exit 2, the difference listed, one error line"
+"$PB" compare --force "$TMP/a" "$TMP/c" >"$TMP/f.out" 2>&1
+rc=$?
+ok $([ $rc -le 1 ] && grep -q "Inputs differ (compared anyway, --force):" "$TMP/f.out" &&
+	grep -q "idle: '2' (A:a) vs '3' (B:c)" "$TMP/f.out" && echo 0 || echo 1) \
+	"--force compares and prints the differences on top (rc $rc)"
+"$PB" compare "$TMP/a" "$TMP/nonexistent" >"$TMP/n.out" 2>"$TMP/n.err"
+rc=$?
+ok $([ $rc -eq 2 ] && [ "$(wc -l <"$TMP/n.err")" -eq 1 ] &&
+	grep -q "^patchbench: error: '$TMP/nonexistent' is not a directory$" "$TMP/n.err" &&
+	echo 0 || echo 1) "a missing side: exit 2 with one error line"
+"$PB" compare --format pdf "$TMP/a" "$TMP/b" >/dev/null 2>&1
+ok $([ $? -eq 2 ] && echo 0 || echo 1) "an unknown format is a usage error (exit 2)"
+"$PB" compare --help >"$TMP/help" 2>&1
+ok $([ $? -eq 0 ] && grep -q -- "--noise AA_DIR" "$TMP/help" && echo 0 || echo 1) "compare --help"
+
+# --- repeats: n = 2 per side ------------------------------------------------------
+mkdir -p "$TMP/sideA" "$TMP/sideB"
+ln -s "$TMP/a" "$TMP/sideA/r1"; ln -s "$TMP/a2" "$TMP/sideA/r2"
+ln -s "$TMP/b" "$TMP/sideB/r1"; ln -s "$TMP/b2" "$TMP/sideB/r2"
+"$PB" compare -F json -o "$TMP/rep.json" "$TMP/sideA" "$TMP/sideB" 2>/dev/null
+rc=$?
+nreg=$(sed -n 's/^    "regressions": \([0-9]*\),$/\1/p' "$TMP/rep.json")
+ok $( { [ $rc -eq 0 ] && [ "$nreg" = 0 ]; } || { [ $rc -eq 1 ] && [ "$nreg" -gt 0 ]; }; echo $?) \
+	"two runs per side: verdicts made, exit $rc matches $nreg regressions"
+ok $(grep -q '"method": "welch"' "$TMP/rep.json" && ! grep -q '"verdict": "none"' "$TMP/rep.json";
+	echo $?) "n=2: Welch intervals, every metric has a verdict"
+"$PB" compare "$TMP/sideA" "$TMP/sideB" >"$TMP/rep.txt" 2>&1
+ok $(grep -q "mean, CI" "$TMP/rep.txt" && grep -q "Welch t interval (W)" "$TMP/rep.txt" &&
+	[ "$(width "$TMP/rep.txt")" -le 72 ]; echo $?) "text with repeats: means, CI method, 72 columns"
+
+# --- A/B directories, made by hand from the runs above -----------------------------
+# ab_dir NAME PATCHED A1 B1 A2 B2: what "patchbench ab" leaves, without running a VM.
+ab_dir() {
+	d=$TMP/results/$1
+	mkdir -p "$d"
+	cp -r "$TMP/$3" "$d/A-1"; cp -r "$TMP/$4" "$d/B-1"
+	cp -r "$TMP/$5" "$d/A-2"; cp -r "$TMP/$6" "$d/B-2"
+	cat >"$d/ab.json" <<EOF
+{
+  "schema": 1,
+  "status": "complete",
+  "base": "vanilla",
+  "patched": "$2",
+  "base_key": "fabricated",
+  "patched_key": "fabricated",
+  "base_config_sha256": null,
+  "patched_config_sha256": null,
+  "repeat": 2,
+  "runs": [
+    { "side": "A", "dir": "A-1" }, { "side": "B", "dir": "B-1" },
+    { "side": "A", "dir": "A-2" }, { "side": "B", "dir": "B-2" }
+  ]
+}
+EOF
+}
+ab_dir ab-1-noop noop a b a2 b2
+ab_dir ab-2-noop noop b a b2 a2
+ab_dir ab-3-flush memcg-flush-on-read a2 b2 a b
+"$PB" compare "$TMP/results/ab-1-noop" >"$TMP/ab.txt" 2>&1
+rc=$?
+ok $([ $rc -le 1 ] && grep -q "^patchbench compare: vanilla (A) vs noop (B)" "$TMP/ab.txt" &&
+	grep -q "2 runs" "$TMP/ab.txt" && echo 0 || echo 1) \
+	"compare ABDIR: sides and names from ab.json (rc $rc)"
+"$PB" compare "$TMP/results/ab-1-noop" --noise "$TMP/results/ab-1-noop" >"$TMP/aa.txt" 2>&1
+rc=$?
+ok $([ $rc -eq 0 ] && grep -q "A/A noise floor from" "$TMP/aa.txt" &&
+	grep -q "Verdict: 0 regressions, 0 improvements" "$TMP/aa.txt" && echo 0 || echo 1) \
+	"--noise: thresholds at least the A/A difference, so an A/B against itself flags nothing"
+"$PB" compare "$TMP/results/ab-1-noop:B" "$TMP/results/ab-2-noop:B" >/dev/null 2>&1
+rc=$?
+ok $([ $rc -le 1 ] && echo 0 || echo 1) "one side of each of two A/B directories (DIR:B) (rc $rc)"
+
+# --- dashboard ---------------------------------------------------------------------
+"$PB" dashboard "$TMP/results" -o "$TMP/dash" >"$TMP/d1.out" 2>"$TMP/d1.err"
+rc=$?
+ok $([ $rc -le 1 ] && grep -q "^dashboard: 3 A/B directories, 3 recomputed" "$TMP/d1.out" &&
+	echo 0 || echo 1) "dashboard over three A/B directories computes three (rc $rc)"
+rows=$(grep -c '<a href="ab-[123]-[a-z-]*/report.html">report</a>' "$TMP/dash/index.html")
+ok $([ "$rows" -eq 3 ] && [ -s "$TMP/dash/ab-1-noop/report.html" ] &&
+	[ -s "$TMP/dash/ab-3-flush/compare.json" ] && echo 0 || echo 1) \
+	"index.html has three rows linking to their reports ($rows)"
+first=$(grep -o '<td>memcg-flush-on-read</td>\|<td>noop</td>' "$TMP/dash/index.html" | head -1)
+ok $(grep -q "<svg" "$TMP/dash/index.html" && grep -q "Trends of the key metrics" "$TMP/dash/index.html" &&
+	echo 0 || echo 1) "dashboard has inline trend plots"
+ok $([ -n "$first" ] && echo 0 || echo 1) "rows name the series ($first first)"
+"$PB" dashboard "$TMP/results" -o "$TMP/dash" >"$TMP/d2.out" 2>&1
+ok $(grep -q "^dashboard: 3 A/B directories, 0 recomputed" "$TMP/d2.out"; echo $?) \
+	"second run: 0 recomputed ($(cat "$TMP/d2.out"))"
+sed 's/"status": "complete"/"status": "interrupted"/' "$TMP/results/ab-2-noop/ab.json" >"$TMP/x" &&
+	mv "$TMP/x" "$TMP/results/ab-2-noop/ab.json"
+"$PB" dashboard "$TMP/results" -o "$TMP/dash" >"$TMP/d3.out" 2>&1
+ok $(grep -q "^dashboard: 3 A/B directories, 1 recomputed" "$TMP/d3.out" &&
+	grep -q "<td>interrupted</td>" "$TMP/dash/index.html"; echo $?) \
+	"a changed ab.json recomputes that A/B only"
+"$PB" dashboard "$TMP/results" >/dev/null 2>"$TMP/d4.err"
+ok $([ $? -eq 2 ] && grep -q "^patchbench: error: dashboard needs RESULTS_DIR and -o OUT_DIR" \
+	"$TMP/d4.err" && echo 0 || echo 1) "dashboard without -o: exit 2, one error line"
+
+# --- scripts/nightly.sh: the lock, and the steps it runs (DRY_RUN prints them) -----------
+NIGHTLY="$(dirname "$0")/../../scripts/nightly.sh"
+(exec 8>"$TMP/nightly.lock"; flock 8; exec sleep 60) &
+holder=$!
+sleep 0.5
+LOCK="$TMP/nightly.lock" RESULTS="$TMP/nres" PB="$PB" sh "$NIGHTLY" >"$TMP/n1.out" 2>&1
+rc=$?
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+ok $([ $rc -eq 75 ] && grep -q "another nightly run holds" "$TMP/n1.out" && echo 0 || echo 1) \
+	"nightly.sh exits 75 while another run holds the lock (rc $rc)"
+DRY_RUN=1 RESULTS="$TMP/nres" SERIES="noop memcg-lazy-flush" REPEAT=2 PB=pb sh "$NIGHTLY" \
+	>"$TMP/n2.out" 2>&1
+rc=$?
+ok $([ $rc -eq 0 ] && grep -q "^+ pb build --name vanilla --config smoke$" "$TMP/n2.out" &&
+	grep -q "^+ pb build --name memcg-lazy-flush --series memcg-lazy-flush" "$TMP/n2.out" &&
+	grep -q "^+ pb ab --base vanilla --patched noop --repeat 2 --ab-out $TMP/nres/nightly/ab-" \
+		"$TMP/n2.out" &&
+	[ "$(grep -c "^+ pb compare " "$TMP/n2.out")" -eq 4 ] &&
+	grep -q "^+ pb dashboard $TMP/nres -o $TMP/nres/dashboard$" "$TMP/n2.out" && echo 0 || echo 1) \
+	"nightly.sh (dry run): builds, ab per series, compare html+text, dashboard"
+
+# --- optional: two smoke kernelbuild runs ---------------------------------------------
+if [ "${PB_TEST_KERNELBUILD:-0}" = 1 ] && [ -e /usr/src/linux-source-6.1.tar.xz ]; then
+	for r in ka kb; do
+		"$PB" run -w kernelbuild,idle --builders 2 --idle 2 -q -o "$TMP/$r" >/dev/null 2>&1
+	done
+	"$PB" compare "$TMP/ka" "$TMP/kb" >"$TMP/k.txt" 2>&1
+	ok $(grep -q "build-a wall" "$TMP/k.txt" && grep -q "build-b cpu" "$TMP/k.txt" &&
+		[ "$(width "$TMP/k.txt")" -le 72 ]; echo $?) "kernelbuild runs: builder wall and CPU compared"
+else
+	T_N=$((T_N + 1))
+	echo "ok $T_N # SKIP kernelbuild comparison: set PB_TEST_KERNELBUILD=1 (two builds, minutes)"
+fi
+done_testing
