@@ -754,6 +754,12 @@ const char *metric_format(char *buf, size_t len, enum metric_unit unit, double v
 		return buf;
 	}
 	/* keep any number within a 9-column table cell */
+	if (unit == MU_COUNT && a >= 1e6 && a < 1e12) {
+		bool g = a >= 1e9;
+
+		snprintf(buf, len, "%s%.2f%c", plus, v / (g ? 1e9 : 1e6), g ? 'G' : 'M');
+		return buf;
+	}
 	if (unit != MU_BYTES && a >= 1e6) {
 		char m[32], *e;
 		int x;
@@ -780,7 +786,8 @@ const char *metric_format(char *buf, size_t len, enum metric_unit unit, double v
 			 a >= 1 || a == 0 ? "%s%.2f" : "%s%.3f", plus, v);
 		break;
 	case MU_PCT:
-		snprintf(buf, len, "%s%.1f%%", plus, v);
+		/* perf shares move by hundredths of a point */
+		snprintf(buf, len, a < 10 ? "%s%.2f%%" : "%s%.1f%%", plus, v);
 		break;
 	case MU_PASS:
 		if (!sign) {
