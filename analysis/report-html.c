@@ -43,7 +43,10 @@ static void esc(struct plot_page *h, const char *s)
 	html_escape(&h->sb, s);
 }
 
-/* Files @name of the runs of @s that exist, space-separated; NULL if none (or a path has a space). */
+/*
+ * Files @name of the runs of @s that exist, space-separated (gnuplot's word
+ * lists); NULL if there is none, or a path has a space.
+ */
 static char *run_files(const struct cmp_side *s, const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;
