@@ -33,7 +33,7 @@ static const struct option compare_options[] = {
 	{ "noise", 'n', OPT_STRING, O(noise), NULL, "AA_DIR",
 	  "A/A directory (ab of one kernel vs itself or noop, or a directory of runs): raise "
 	  "each threshold to the difference seen there" },
-	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "text (72 columns), md, json, html",
+	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "report format (text fits 72 columns)",
 	  formats },
 	{ "output", 'o', OPT_STRING, O(out), NULL, "FILE", "write the report to FILE [stdout]" },
 	{ "force", 'f', OPT_BOOL, O(force), NULL, NULL,
@@ -107,8 +107,7 @@ int cmd_compare(int argc, char **argv)
 	struct compare_cli o;
 	struct opt_cmd cmd = {
 		.name = "compare",
-		.usage = "patchbench compare A B | ABDIR [--noise AA_DIR] [--format text|md|json|html]"
-			 " [-o FILE] [--force]",
+		.usage = "patchbench compare [options] A B | ABDIR",
 		.summary = "Compare two sets of runs metric by metric, with a 95% interval of the\n"
 			   "difference and a verdict per metric.",
 		.opts = compare_options,
