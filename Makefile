@@ -46,6 +46,8 @@ ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c analysis/
 CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
 	     bench/monitors/mon-cputotal.c bench/rss-bench.c
 CMD_SRCS += bench/cmd-perfdiff.c
+# kernel builds: patchbench build and kernels (issue 3)
+CORE_SRCS += bench/kbuild.c
 
 LIB_SRCS := $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
