@@ -9,8 +9,10 @@
  * 0 success, 1 failure or regression, 2 usage or input error.
  */
 int cmd_bench(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_perfdiff(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -20,9 +20,11 @@ struct cmd_struct {
 /* Sorted by name. */
 static const struct cmd_struct commands[] = {
 	{ "bench", cmd_bench, "measure patchbench's own costs (sampler vs pread loop vs shell)" },
+	{ "build", cmd_build, "build a kernel (source + patch series + config) into the cache" },
 	{ "compare", cmd_compare, "compare two sets of runs: per metric CI and verdict" },
 	{ "dashboard", cmd_dashboard, "static HTML over every A/B directory: verdicts, trends" },
 	{ "help", NULL, "show this list, or a command's help" },
+	{ "kernels", cmd_kernels, "list the kernels built with 'build'" },
 	{ "list", cmd_list, "list workloads and their parameters" },
 	{ "perfdiff", cmd_perfdiff, "per-symbol perf overhead of two runs or groups of repeats" },
 	{ "report", cmd_report, "print the summary of a result directory" },

@@ -6,7 +6,9 @@
 set -eu
 
 # chromium: the system tests render compare's HTML report headless (screenshot)
-PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils
+# patch: patchbench build applies series with GNU patch (build-essential only pulls it in
+# indirectly, through dpkg-dev)
+PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils patch
 libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
 linux-source-6.1 linux-perf trace-cmd qemu-system-x86 busybox-static ccache
 gnuplot-nox hyperfine chromium"

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd-kernels.c - "patchbench kernels": the kernels built in the cache.
+ */
+#include "builtin.h"
+#include "json.h"
+#include "kbuild.h"
+#include "options.h"
+#include "util.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+struct kernels_opts {
+	char *cache, *format;
+};
+
+static const char *const formats[] = { "text", "json", NULL };
+
+static const struct option kernels_options[] = {
+	{ "cache", 0, OPT_STRING, offsetof(struct kernels_opts, cache), NULL, "DIR",
+	  "cache directory [$PATCHBENCH_CACHE or ~/.cache/patchbench]" },
+	{ "format", 'F', OPT_CHOICE, offsetof(struct kernels_opts, format), "text", "FMT",
+	  "output format", formats },
+	{ NULL },
+};
+
+static const char *base_name(const char *p)
+{
+	const char *s = p ? strrchr(p, '/') : NULL;
+
+	return s ? s + 1 : p ? p : "-";
+}
+
+/* "2026-11-22T03:16:05Z" -> "2026-11-22 03:16" */
+static const char *short_time(const char *iso, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.16s", iso ? iso : "?");
+	if (strlen(buf) > 10 && buf[10] == 'T')
+		buf[10] = ' ';
+	return buf;
+}
+
+/*
+ * Two lines per kernel so that everything fits 72 columns: what it is on
+ * the first, the hashes that identify it on the second.
+ */
+static void print_text(const struct kernel_info *k, size_t n, FILE *out)
+{
+	int wname = 6, wrel = 7, wcfg = 6;
+	char size[32], dur[32], when[32];
+	size_t i;
+
+	if (!n) {
+		fprintf(out, "no kernels built (patchbench build --name NAME ...)\n");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		int l = (int)strlen(k[i].name), r = k[i].release ? (int)strlen(k[i].release) : 1;
+		int c = (int)strlen(base_name(k[i].config));
+
+		wname = l > wname ? l : wname;
+		wrel = r > wrel ? r : wrel;
+		wcfg = c > wcfg ? c : wcfg;
+	}
+	/* what is left for the name once the fixed columns are placed */
+	if (wrel > 16)
+		wrel = 16;
+	if (wcfg > 12)
+		wcfg = 12;
+	if (wname > 72 - (2 + wrel + 2 + wcfg + 2 + 7 + 2 + 6 + 2 + 16))
+		wname = 72 - (2 + wrel + 2 + wcfg + 2 + 7 + 2 + 6 + 2 + 16);
+	fprintf(out, "%-*s  %-*s  %-*s  %7s  %6s  %s\n", wname, "kernel", wrel, "release", wcfg,
+		"config", "bzImage", "build", "built (UTC)");
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%-*.*s  %-*.*s  %-*.*s  %7s  %6s  %s\n", wname, wname, k[i].name,
+			wrel, wrel, k[i].release ? k[i].release : "?", wcfg, wcfg,
+			base_name(k[i].config),
+			fmt_size(size, sizeof(size), (double)k[i].bzimage_bytes),
+			fmt_duration(dur, sizeof(dur), (int64_t)(k[i].build_seconds * 1e9)),
+			short_time(k[i].built_at, when, sizeof(when)));
+		fprintf(out, "  key %.12s  config %.12s  series %.*s\n", k[i].key,
+			k[i].config_sha256 ? k[i].config_sha256 : "?", 72 - 51,
+			k[i].series ? base_name(k[i].series) : "none");
+	}
+}
+
+static void print_json(const struct kernel_info *k, size_t n, FILE *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+	size_t i;
+
+	jw_init(&w, &sb);
+	jw_obj_begin(&w);
+	jw_kint(&w, "schema", KERNEL_SCHEMA);
+	jw_key(&w, "kernels");
+	jw_arr_begin(&w);
+	for (i = 0; i < n; i++)
+		kernel_info_write_json(&k[i], &w);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	fprintf(out, "%s\n", sb.buf);
+	sb_release(&sb);
+}
+
+int cmd_kernels(int argc, char **argv)
+{
+	struct kernels_opts o = { NULL };
+	struct opt_cmd cmd = {
+		.name = "kernels",
+		.usage = "patchbench kernels [--cache DIR] [--format text|json]",
+		.summary = "List the kernels built with 'patchbench build': name, release,\n"
+			   "config, bzImage size, build time, key, config hash and series.",
+		.opts = kernels_options,
+	};
+	struct kernel_info *k = NULL;
+	size_t n = 0;
+	int i, ret;
+
+	i = opt_parse(&cmd, &o, argc, argv);
+	if (i == -2)
+		return 0;
+	if (i < 0)
+		return 2;
+	if (i < argc) {
+		pr_err("unexpected argument '%s' (see 'patchbench kernels --help')", argv[i]);
+		ret = 2;
+		goto out;
+	}
+	ret = kernel_list(o.cache, &k, &n);
+	if (ret) {
+		pr_err("cannot list kernels: %s", strerror(-ret));
+		ret = 2;
+		goto out;
+	}
+	if (!strcmp(o.format, "json"))
+		print_json(k, n, stdout);
+	else
+		print_text(k, n, stdout);
+	kernel_list_free(k, n);
+out:
+	opt_release(kernels_options, &o);
+	return ret;
+}
