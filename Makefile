@@ -48,7 +48,7 @@ CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
 CMD_SRCS += bench/cmd-perfdiff.c
 # kernel builds: patchbench build and kernels (issue 3)
 CORE_SRCS += bench/kbuild.c
-CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c
+CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
 
 LIB_SRCS := $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -8,6 +8,7 @@
  * the file to CMD_SRCS in the Makefile. Each cmd_* returns the exit code:
  * 0 success, 1 failure or regression, 2 usage or input error.
  */
+int cmd_ab(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

@@ -204,6 +204,31 @@ static bool vm_only(const char *name)
 	return false;
 }
 
+/* An option without a default that was not given: nothing to pass on. */
+static bool unset(const struct option *op, const void *base)
+{
+	const char *f = (const char *)base + op->offset;
+
+	if (op->def)
+		return false;
+	switch (op->type) {
+	case OPT_BOOL:
+		return !*(const bool *)f;
+	case OPT_INT:
+		return !*(const int *)f;
+	case OPT_SIZE:
+		return !*(const uint64_t *)f;
+	case OPT_DURATION:
+		return !*(const int64_t *)f;
+	case OPT_STRING:
+	case OPT_CHOICE:
+		return !*(char *const *)f;
+	case OPT_END:
+		break;
+	}
+	return true;
+}
+
 void run_opts_to_args(const struct run_opts *o, struct strbuf *sb)
 {
 	const struct workload *const *w;
@@ -212,9 +237,7 @@ void run_opts_to_args(const struct run_opts *o, struct strbuf *sb)
 	for (op = run_options; op->type != OPT_END; op++) {
 		char *v;
 
-		if (vm_only(op->name))
-			continue;
-		if (op->type == OPT_STRING && !*(char *const *)((const char *)o + op->offset))
+		if (vm_only(op->name) || unset(op, o))
 			continue;
 		v = opt_format(op, o);
 		sb_addf(sb, "--%s=%s\n", op->name, v);
@@ -225,7 +248,7 @@ void run_opts_to_args(const struct run_opts *o, struct strbuf *sb)
 			const void *p = o->wl_params[w - workloads];
 			char *v;
 
-			if (op->type == OPT_STRING && !*(char *const *)((const char *)p + op->offset))
+			if (unset(op, p))
 				continue;
 			v = opt_format(op, p);
 			sb_addf(sb, "--%s-%s=%s\n", (*w)->name, op->name, v);

@@ -82,9 +82,6 @@ void guest_init_main(void)
 	mnt("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mnt("devpts", "/dev/pts", "devpts", 0, NULL);
 	mnt("tmpfs", "/run", "tmpfs", 0, "mode=0755");
-	mnt("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
-	mnt("tmpfs", "/var/tmp", "tmpfs", 0, "mode=1777");
-	mnt("tmpfs", "/root", "tmpfs", 0, "mode=0700");
 	mnt("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
 	uname(&u);
 	printf("%s %s\n", GUEST_MARK_STARTED, u.release);
@@ -94,12 +91,20 @@ void guest_init_main(void)
 	mnt("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, "nsdelegate,memory_recursiveprot");
 	mnt("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	mnt("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	setenv("HOME", "/root", 1);
+	/*
+	 * Only /run is writable (tmpfs): /tmp, /var/tmp and /root stay the
+	 * host's, read-only, because the kernel source and the prepared object
+	 * directory may live there.
+	 */
+	mkdir(GUEST_TMP, 01777);
+	mkdir(GUEST_HOME, 0700);
+	mkdir(GUEST_WORK, 0755);
+	setenv("HOME", GUEST_HOME, 1);
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	setenv("TMPDIR", "/tmp", 1);
+	setenv("TMPDIR", GUEST_TMP, 1);
 	setenv("LANG", "C", 1);
-	if (chdir("/tmp") < 0)
-		pr_warn("cannot chdir to /tmp: %s", strerror(errno));
+	if (chdir(GUEST_TMP) < 0)
+		pr_warn("cannot chdir to %s: %s", GUEST_TMP, strerror(errno));
 
 	ret = read_file(GUEST_SHARE_DIR "/" GUEST_ARGS_FILE, &args);
 	if (!ret)

@@ -12,5 +12,8 @@
 #define GUEST_SHARE_DIR "/run/patchbench/results"
 #define GUEST_ARGS_FILE "guest-args"	/* "run" options, one "--name=value" per line */
 #define GUEST_INFO_FILE "guest.info"	/* key=value: target, kernel, series, config_hash, notes */
+#define GUEST_TMP "/run/tmp"		/* TMPDIR: /tmp is the host's, read-only */
+#define GUEST_HOME "/run/home"
+#define GUEST_WORK "/run/patchbench/work"	/* --workdir: build directories */
 
 #endif

@@ -19,6 +19,7 @@ struct cmd_struct {
 
 /* Sorted by name. */
 static const struct cmd_struct commands[] = {
+	{ "ab", cmd_ab, "build what is missing, run base and patched kernels interleaved (vm)" },
 	{ "bench", cmd_bench, "measure patchbench's own costs (sampler vs pread loop vs shell)" },
 	{ "build", cmd_build, "build a kernel (source + patch series + config) into the cache" },
 	{ "compare", cmd_compare, "compare two sets of runs: per metric CI and verdict" },

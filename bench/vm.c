@@ -14,17 +14,7 @@
  * timeout. qemu is always reaped.
  */
 #include "guest.h"
-#include <stddef.h>
-#include <stdio.h>
-#if __has_include("kbuild.h")
 #include "kbuild.h"
-#else
-/* TEMPORARY until bench/kbuild.h lands */
-struct kernel_info { char *name, *key, *series, *config_sha256, *release, *bzimage; };
-static int kernel_load(const char *c, const char *n, struct kernel_info *k, char *e, size_t l)
-{ (void)c; (void)k; snprintf(e, l, "kernel '%s' is not built", n); return -2; }
-static void kernel_info_release(struct kernel_info *k) { (void)k; }
-#endif
 #include "ksrc.h"
 #include "report.h"
 #include "resultdir.h"
@@ -498,6 +488,12 @@ static void write_host_meta(const char *dir, const struct run_opts *o,
 		m.workloads = xstrdup(o->workload);
 		m.scale = xstrdup(o->scale);
 		m.cpus = o->vm_cpus;
+		m.depth = o->depth;
+		m.builders = o->builders;
+		m.idle = o->idle;
+		m.jobs = o->jobs;
+		m.batch = o->batch;
+		m.interval_ns = o->interval;
 		m.mem_total = o->vm_mem;
 		m.start = xstrdup(iso8601(buf, sizeof(buf), wall_start));
 		m.perf_event = xstrdup("none");
@@ -520,7 +516,7 @@ static void write_host_meta(const char *dir, const struct run_opts *o,
 int vm_run_main(struct run_opts *o)
 {
 	struct kernel_info k;
-	char err[1024], accel[16], why[256], label[16];
+	char err[1024], accel[16], why[256], label[32];
 	char *cache = NULL, *dir = NULL, *id = NULL, *qemu = NULL, *self = NULL, *srcdir = NULL;
 	char *prepared = NULL, *console = NULL, *path;
 	char **argv = NULL;
@@ -609,7 +605,7 @@ int vm_run_main(struct run_opts *o)
 		if (!targets && prepared)
 			sb_addf(&args, "--kernelbuild-targets=%s\n", VM_SMOKE_TARGETS);
 	}
-	sb_addf(&args, "--cache=%s\n--workdir=/tmp\n", cache);
+	sb_addf(&args, "--cache=%s\n--workdir=%s\n", cache, GUEST_WORK);
 	path = xasprintf("%s/%s", dir, GUEST_ARGS_FILE);
 	ret = write_atomic(path, args.buf, args.len);
 	free(path);
