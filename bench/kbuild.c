@@ -1401,6 +1401,7 @@ static bool kb_up_to_date(struct kb *b, struct kernel_info *out)
 static int kb_tree(struct kb *b, char *err, size_t errlen)
 {
 	char *tk = kb_tree_key(b), *tmp = NULL, *srcparent = NULL;
+	const char *copy = "cp -al";
 	int64_t t = now_ns();
 	bool new_root;
 	unsigned i;
@@ -1437,15 +1438,22 @@ static int kb_tree(struct kb *b, char *err, size_t errlen)
 		char *argv[] = { "cp", "-al", b->srcdir, tmp, NULL };
 
 		ret = kb_exec(b, argv, NULL, NULL);
+		/* hard links cannot cross filesystems (a --source tree elsewhere): copy */
+		if (ret > 0) {
+			copy = "cp -a";
+			argv[1] = "-a";
+			remove_tree(tmp);
+			ret = kb_exec(b, argv, NULL, NULL);
+		}
 	}
 	if (ret) {
 		snprintf(err, errlen, ret == -EINTR ? "interrupted" :
-			 "cannot copy '%s' to '%s' (cp -al failed, see '%s')", b->srcdir, tmp,
-			 b->log);
+			 "cannot copy '%s' to '%s' (%s failed, see '%s')", b->srcdir, tmp,
+			 copy, b->log);
 		ret = ret == -EINTR ? -EINTR : -EIO;
 		goto out_rm;
 	}
-	kb_line(b, false, "tree", now_ns() - t, "cp -al to %s", in_cache(b, b->tree));
+	kb_line(b, false, "tree", now_ns() - t, "%s to %s", copy, in_cache(b, b->tree));
 	t = now_ns();
 	for (i = 0; i < b->series.n; i++) {
 		const char *pf = b->series.patches[i];
