@@ -533,13 +533,14 @@ static void sleep_until(int64_t t)
 static void main_loop(struct run *r)
 {
 	const struct run_opts *o = r->o;
-	int64_t next = r->t0, end_at = 0, last_progress = 0, now;
+	int64_t next = now_ns(), end_at = 0, last_progress = 0, last_sample = 0, now;
 	bool any_fg;
 
 	for (;;) {
 		now = now_ns();
 		if (now >= next) {
 			monitors_sample(r, now);
+			last_sample = now;
 			while (next <= now)
 				next += o->interval;
 		}
@@ -566,7 +567,9 @@ static void main_loop(struct run *r)
 				end_at = r->t0 + 10 * NSEC_PER_SEC;
 		}
 		if (end_at && now >= end_at) {
-			monitors_sample(r, now_ns());
+			/* a last sample, unless one was just taken */
+			if (now - last_sample >= o->interval / 2)
+				monitors_sample(r, now);
 			monitors_event(r, MON_WORKLOADS_DONE, -1);
 			break;
 		}

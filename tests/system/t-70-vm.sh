@@ -1,0 +1,66 @@
+#!/bin/sh
+# The VM target on a real kernel built from linux-source-6.1, booted under
+# qemu (TCG on this kind of machine), running the nested kernelbuild tree
+# at smoke scale inside.
+# Pass: guest memory.stat is cgroup v2, every cgroup sampled about once a
+# second, root-vs-vmstat rows exist (the 6.1 root has memory.stat), status
+# complete, the target is vm-tcg/vm-kvm with the kernel's name and config
+# hash, qemu reaped; a kernel that cannot start init is boot-failed within
+# the boot timeout; a missing kernel is a usage error.
+. "$(dirname "$0")/lib.sh"
+require_root_memcg
+command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing (make deps)"
+[ -e /usr/src/linux-source-6.1.tar.xz ] || skip_all "linux-source-6.1 not installed (make deps)"
+
+TMP=$(mktemp -d /tmp/pb-vm.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+plan 14
+
+# The kernels are shared with t-60-build (same cache); build vanilla if it is missing.
+if ! "$PB" kernels 2>/dev/null | grep -q "^vanilla "; then
+	"$PB" build --name vanilla --config smoke -q >"$TMP/build.log" 2>&1 ||
+		{ diag "$(tail -20 "$TMP/build.log")"; }
+fi
+
+R=$TMP/vm
+"$PB" run --target vm --kernel vanilla -w kernelbuild,idle,kmem-churn --builders 2 --idle 3 \
+	--kmem-churn-children 20 -o "$R" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+ok $rc "vm run exits 0 (rc $rc)"
+[ $rc -eq 0 ] || diag "$(tail -15 "$TMP/err")"
+ok $([ "$(meta_field "$R" status)" = complete ] && echo 0 || echo 1) "status complete"
+t=$(meta_field "$R" target)
+ok $(case "$t" in vm-tcg|vm-kvm) echo 0;; *) echo 1;; esac) "target is $t"
+ok $([ "$(meta_field "$R" kernel_name)" = vanilla ] && [ -n "$(meta_field "$R" config_hash)" ] &&
+	echo 0 || echo 1) "meta names the kernel and its config hash"
+ok $([ "$(meta_field "$R" cgroup_version)" = v2 ] && echo 0 || echo 1) "guest cgroup layout is v2"
+ok $(grep -q "	memory.stat:anon	" "$R/memstat.tsv" && grep -q "	memory.current	" "$R/memstat.tsv" &&
+	! grep -q "memory.usage_in_bytes" "$R/memstat.tsv"; echo $?) "guest memory.stat is in v2 format"
+case "$(meta_field "$R" kernel_release)" in 6.1.*) r=0;; *) r=1;; esac
+ok $r "kernel release inside is 6.1.x ($(meta_field "$R" kernel_release))"
+n=$(awk -F'\t' '$2 == "root-vs-vmstat" { n++ } END { print n + 0 }' "$R/drift.tsv")
+ok $([ "$n" -gt 0 ] && echo 0 || echo 1) "root-vs-vmstat rows from the v2 root ($n)"
+# 1 s spacing: consecutive memory.stat reads of kernelbuild/ are 0.5-2.5 s apart
+bad=$(awk -F'\t' '$2 == "kernelbuild" && $4 == "memory.stat" {
+	if (last != "" && ($1 - last < 500 || $1 - last > 2500)) bad++; last = $1; n++ }
+	END { print (n < 5 ? 999 : bad + 0) }' "$R/readlat.tsv")
+ok $([ "$bad" -eq 0 ] && echo 0 || echo 1) "samples of kernelbuild/ at 1 s spacing ($bad off)"
+ok $(awk -F'\t' '$1 == "kernelbuild" && $7 != 0 { bad++ } END { exit bad > 0 }' \
+	"$R/workloads.tsv"; echo $?) "the guest's builders compiled and exited 0"
+ok $(pgrep -f "qemu-system-x86_64.*$R" >/dev/null && echo 1 || echo 0) "qemu reaped"
+ok $([ -s "$R/console.log" ] && echo 0 || echo 1) "console log kept"
+
+# A kernel that cannot start init: boot-failed, quickly, not hung.
+start=$(date +%s)
+"$PB" run --target vm --kernel vanilla -w idle --append "init=/nonexistent/init" \
+	--boot-timeout 60s -o "$TMP/bootfail" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+el=$(( $(date +%s) - start ))
+ok $([ $rc -eq 1 ] && [ "$(meta_field "$TMP/bootfail" status)" = boot-failed ] && [ $el -le 90 ] &&
+	echo 0 || echo 1) "unbootable init: boot-failed in ${el}s (rc $rc, $(meta_field "$TMP/bootfail" status))"
+
+"$PB" run --target vm --kernel no-such-kernel -w idle -o "$TMP/nokernel" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+ok $([ $rc -eq 2 ] && grep -q "not built" "$TMP/err" && [ ! -e "$TMP/nokernel" ] && echo 0 || echo 1) \
+	"missing kernel: exit 2, nothing created ($(cat "$TMP/err"))"
+done_testing
