@@ -61,7 +61,7 @@ SYSTEM_TESTS := $(sort $(wildcard tests/system/t-*.sh))
 
 PB := bench/patchbench
 
-.PHONY: all deps run test unit-test system-test bench clean
+.PHONY: all deps run run-host test unit-test system-test bench clean
 all: $(PB)
 
 # Quiet when everything is installed; creates a stamp so it runs once per checkout.
@@ -88,9 +88,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB) $(LDLIBS)
 
-RUN_ARGS ?= --target host --workload kernelbuild,idle,kmem-churn --scale smoke
+# make run: the main job. An A/B of the vanilla kernel against memcg-flush-on-read
+# (built on the way if missing), booted under qemu, then their comparison.
+# compare exits 1 when it finds a regression: that is a result, not an error.
+AB_DIR   ?= results/ab-$(shell date +%Y%m%d-%H%M%S)-vanilla-vs-memcg-flush-on-read
+RUN_ARGS ?= --repeat 2 -w kernelbuild,idle,kmem-churn --builders 2 --idle 3
 run: $(PB)
-	$(PB) run $(RUN_ARGS)
+	$(PB) ab --base vanilla --patched memcg-flush-on-read --ab-out $(AB_DIR) $(RUN_ARGS)
+	$(PB) compare $(AB_DIR); test $$? -le 1
+
+# The first job: the nested kernelbuild tree on the running kernel, with its report.
+HOST_ARGS ?= --target host --workload kernelbuild,idle,kmem-churn --scale smoke
+run-host: $(PB)
+	$(PB) run $(HOST_ARGS)
 
 unit-test: $(UNIT_BINS)
 	prove -f --exec '' $(UNIT_BINS)
