@@ -986,12 +986,7 @@ static void log_last_line(int fd, char *buf, size_t len)
 
 static void kb_child_env(const char *basedir)
 {
-	static const char *const unset[] = { "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES",
-					     "GNUMAKEFLAGS", "KCONFIG_CONFIG", "KBUILD_OUTPUT" };
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(unset); i++)
-		unsetenv(unset[i]);
+	clear_make_env();
 	/* patch's messages are parsed; make's are shown */
 	setenv("LC_ALL", "C", 1);
 	if (basedir)

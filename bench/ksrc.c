@@ -57,28 +57,6 @@ int ksrc_check(const char *spec, char *err, size_t errlen)
 	return 0;
 }
 
-static int run_logged(char *const argv[], const char *log)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
-}
-
 int ksrc_prepare(const char *spec, const char *cache, char **srcdir_out, char *err,
 		 size_t errlen)
 {

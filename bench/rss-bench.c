@@ -187,24 +187,6 @@ static long long tracecmd_pass(const char *tracecmd, const char *dat, int64_t *n
 	return n;
 }
 
-static char *find_in_path(const char *name)
-{
-	char **dirs = strv_split(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin", ':');
-	char *found = NULL;
-	size_t i;
-
-	for (i = 0; dirs[i] && !found; i++) {
-		char *p = xasprintf("%s/%s", dirs[i], name);
-
-		if (!access(p, X_OK))
-			found = p;
-		else
-			free(p);
-	}
-	strv_free(dirs);
-	return found;
-}
-
 static int load_parser(struct recording *rec, char *err, size_t errlen)
 {
 	int size = 0;
@@ -250,7 +232,7 @@ int rss_bench_ingest(struct json_writer *w, FILE *out)
 	if (!tracefs_tracing_dir() ||
 	    !tracefs_event_file_exists(NULL, "kmem", "rss_stat", "format"))
 		return skipped(w, out, "no tracefs or no kmem:rss_stat");
-	tracecmd = find_in_path("trace-cmd");
+	tracecmd = pb_which("trace-cmd");
 	if (!tracecmd)
 		return skipped(w, out, "no trace-cmd in PATH (make deps installs it)");
 	ret = load_parser(&rec, err, sizeof(err));

@@ -58,10 +58,7 @@ int run_exec_argv(void *arg)
 	char **argv = arg;
 
 	/* A make started by "make test" must not join that make's jobserver. */
-	unsetenv("MAKEFLAGS");
-	unsetenv("MFLAGS");
-	unsetenv("MAKELEVEL");
-	unsetenv("MAKEOVERRIDES");
+	clear_make_env();
 	execvp(argv[0], argv);
 	fprintf(stderr, "patchbench: error: cannot run '%s': %s\n", argv[0], strerror(errno));
 	return 127;
@@ -142,6 +139,14 @@ static void build_tree(struct run *r, bool churn)
 	}
 	if (churn)
 		cg_tree_add(&r->tree, parent, "churn", CG_CHURN);
+	{
+		/* the selftests harness: one node, the tests make their own cgroups */
+		char **v = strv_split(r->o->workload, ',');
+
+		if (name_index((const char *const *)v, strv_len(v), "selftests") >= 0)
+			cg_tree_add(&r->tree, parent, "selftests", CG_SELFTEST);
+		strv_free(v);
+	}
 }
 
 static uint64_t mem_total(void)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -631,4 +632,59 @@ char *pb_run_id(void)
 	localtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
 	return xasprintf("%s-%d", buf, (int)getpid());
+}
+
+char *pb_which(const char *name)
+{
+	const char *path = getenv("PATH");
+	char **dirs = strv_split(path && *path ? path : "/usr/bin:/bin", ':');
+	char *found = NULL;
+	size_t i;
+
+	for (i = 0; dirs[i] && !found; i++) {
+		char *p = xasprintf("%s/%s", *dirs[i] ? dirs[i] : ".", name);
+
+		if (!access(p, X_OK))
+			found = p;
+		else
+			free(p);
+	}
+	strv_free(dirs);
+	return found;
+}
+
+void clear_make_env(void)
+{
+	static const char *const vars[] = { "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES",
+					    "GNUMAKEFLAGS", "KCONFIG_CONFIG", "KBUILD_OUTPUT" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vars); i++)
+		unsetenv(vars[i]);
+}
+
+int run_logged(char *const argv[], const char *log)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		clear_make_env();
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
 }

@@ -104,6 +104,20 @@ char *pb_cache_dir(void);
 /* A run id: local date and time and the pid, "20261122-031500-4242". Caller frees. */
 char *pb_run_id(void);
 
+/* The path of executable @name in $PATH, or NULL. Caller frees. */
+char *pb_which(const char *name);
+/*
+ * A make started from patchbench must not join the jobserver of a make
+ * that started patchbench ("make test"): call in the child before exec.
+ */
+void clear_make_env(void);
+/*
+ * run_logged - run @argv (PATH lookup) with stdout and stderr appended to
+ * @log, the make environment cleared, and wait. 0 if it exited 0, -EIO if
+ * it failed, -errno if it could not start.
+ */
+int run_logged(char *const argv[], const char *log);
+
 /* Format @ns as a short human string ("1.2s", "340ms", "12.5us") into @buf. */
 const char *fmt_duration(char *buf, size_t len, int64_t ns);
 /* Format bytes as "12.3M" etc. */

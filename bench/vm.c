@@ -108,51 +108,6 @@ int vm_accel_detect(const char *want, char *chosen, size_t len, char *why, size_
 	return 0;
 }
 
-static char *find_in_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char **dirs, *found = NULL;
-	size_t i;
-
-	dirs = strv_split(path && *path ? path : "/usr/bin:/bin", ':');
-	for (i = 0; dirs[i] && !found; i++) {
-		char *p = xasprintf("%s/%s", *dirs[i] ? dirs[i] : ".", name);
-
-		if (access(p, X_OK) == 0)
-			found = p;
-		else
-			free(p);
-	}
-	strv_free(dirs);
-	return found;
-}
-
-static int run_quiet(char *const argv[], const char *log)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		unsetenv("MAKEFLAGS");
-		unsetenv("MFLAGS");
-		unsetenv("MAKELEVEL");
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
-}
-
 /*
  * A tinyconfig object directory with "make prepare" done, so the guest
  * compiles objects only. Cached per source tree; built atomically.
@@ -190,9 +145,9 @@ static int prepare_objdir(const char *cache, const char *srcdir, char **out, cha
 		char *a1[] = { "make", "-C", (char *)srcdir, o, "tinyconfig", NULL };
 		char *a2[] = { "make", "-C", (char *)srcdir, o, "-j2", "prepare", NULL };
 
-		ret = run_quiet(a1, log);
+		ret = run_logged(a1, log);
 		if (!ret)
-			ret = run_quiet(a2, log);
+			ret = run_logged(a2, log);
 		free(o);
 	}
 	if (ret) {
@@ -540,7 +495,7 @@ int vm_run_main(struct run_opts *o)
 		pr_err("%s", err);
 		goto out;
 	}
-	qemu = find_in_path("qemu-system-x86_64");
+	qemu = pb_which("qemu-system-x86_64");
 	if (!qemu) {
 		pr_err("qemu-system-x86_64 not found (install qemu-system-x86: make deps)");
 		goto out;
@@ -604,6 +559,23 @@ int vm_run_main(struct run_opts *o)
 				targets = *(char **)((char *)o->wl_params[wl_index(kb)] + op->offset);
 		if (!targets && prepared)
 			sb_addf(&args, "--kernelbuild-targets=%s\n", VM_SMOKE_TARGETS);
+	}
+	if (strstr(o->workload, "selftests")) {
+		/* the cgroup selftests of the same source, built here, static, run there */
+		const struct workload *st = wl_find("selftests");
+		char *stdir = NULL;
+
+		ret = srcdir ? 0 : ksrc_prepare(o->source, cache, &srcdir, err, sizeof(err));
+		if (!ret && !*(char **)((char *)o->wl_params[wl_index(st)] + st->params[0].offset))
+			ret = selftests_build(srcdir, cache, &stdir, err, sizeof(err));
+		if (ret) {
+			write_host_meta(dir, o, &k, label, id, "failed", err, why, wall_start);
+			pr_err("%s", err);
+			goto out;
+		}
+		if (stdir)
+			sb_addf(&args, "--selftests-dir=%s\n", stdir);
+		free(stdir);
 	}
 	sb_addf(&args, "--cache=%s\n--workdir=%s\n", cache, GUEST_WORK);
 	path = xasprintf("%s/%s", dir, GUEST_ARGS_FILE);
