@@ -131,3 +131,12 @@ int64_t drift_window_expected(int64_t observed, int64_t before, int64_t after, i
 		return hi;
 	return observed;
 }
+
+unsigned drift_default_batch(const char *release)
+{
+	unsigned major = 0, minor = 0;
+
+	if (!release || sscanf(release, "%u.%u", &major, &minor) < 1)
+		return 64;
+	return major > 6 || major == 6 ? 64 : 32;
+}

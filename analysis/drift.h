@@ -54,6 +54,13 @@ int64_t drift_bound(unsigned batch, unsigned page_size, unsigned cpus, unsigned 
  */
 int64_t drift_window_expected(int64_t observed, int64_t before, int64_t after, int64_t *window);
 
+/*
+ * drift_default_batch - MEMCG_CHARGE_BATCH of a kernel release ("6.1.192"):
+ * 64 since 6.0 ("memcg: increase MEMCG_CHARGE_BATCH to 64"), 32 before.
+ * An unparsable release gets 64.
+ */
+unsigned drift_default_batch(const char *release);
+
 /* Fill abs_err and rel_err of @r from expected and observed. */
 void drift_finish(struct drift_row *r);
 

@@ -46,8 +46,9 @@ static const struct option run_options[] = {
 	  NSEC_PER_SEC, 7 * 24 * 3600 * NSEC_PER_SEC },
 	{ "settle", 0, OPT_DURATION, O(settle), "2s", "TIME",
 	  "keep sampling this long after the workloads finish", NULL, 0, 3600 * NSEC_PER_SEC },
-	{ "batch", 0, OPT_INT, O(batch), "64", "PAGES",
-	  "memcg charge batch for the drift bound (64 since 5.x/6.1, 32 before)", NULL, 1, 4096 },
+	{ "batch", 0, OPT_INT, O(batch), NULL, "PAGES",
+	  "memcg charge batch (MEMCG_CHARGE_BATCH) for the drift bound [from the running "
+	  "kernel: 64 on 6.0 and later, 32 before]", NULL, 1, 4096 },
 	{ "source", 0, OPT_STRING, O(source), NULL, "DIR|TARBALL",
 	  "kernel source for kernelbuild [/usr/src/linux-source-6.1.tar.xz]" },
 	{ "cache", 0, OPT_STRING, O(cache), NULL, "DIR",

@@ -10,6 +10,7 @@
 #include "report.h"
 #include "resultdir.h"
 #include "monitor.h"
+#include "drift.h"
 #include "tsv.h"
 #include "util.h"
 
@@ -631,6 +632,11 @@ int run_main(struct run_opts *o)
 			pr_err("workload '%s' needs builders, but --builders is 0", wl->name);
 			goto out_free;
 		}
+	}
+	if (!o->batch) {
+		struct utsname u;
+
+		o->batch = (int)drift_default_batch(uname(&u) ? NULL : u.release);
 	}
 	if (cg_layout_detect(&r->layout, o->cgroup, err, sizeof(err))) {
 		pr_err("%s", err);

@@ -517,6 +517,10 @@ static void test_window(void)
 {
 	int64_t w, e;
 
+	tap_ok(drift_default_batch("6.1.192") == 64 && drift_default_batch("6.18.44-fc") == 64 &&
+	       drift_default_batch("5.15.0-91-generic") == 32 && drift_default_batch("7.0") == 64 &&
+	       drift_default_batch("4.19.0") == 32 && drift_default_batch("x") == 64,
+	       "MEMCG_CHARGE_BATCH by release: 64 from 6.0, 32 before");
 	e = drift_window_expected(150, 100, 200, &w);
 	tap_ok(e == 150 && w == 100, "inside the window: expected = observed (%lld, w %lld)",
 	       (long long)e, (long long)w);
@@ -531,7 +535,7 @@ static void test_window(void)
 
 int main(void)
 {
-	tap_plan(4 + 5 + 6 + 10 + 7 + 8 + 8 + 2 + 1 + 8 + 4);
+	tap_plan(4 + 5 + 6 + 10 + 7 + 8 + 8 + 2 + 1 + 8 + 5);
 	test_window();
 	test_bound();
 	test_total_v1();
