@@ -308,6 +308,8 @@ int cmd_ab(int argc, char **argv)
 					meta_release(&m);
 				}
 			} else if (rc) {
+				/* bad input: every further run would fail the same way */
+				failed++;
 				ab_stop = SIGTERM;
 			}
 		}

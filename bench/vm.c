@@ -392,6 +392,30 @@ static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *c
 	return end;
 }
 
+/*
+ * Our own binary, which the guest runs as its init. If it was rebuilt while
+ * we run, /proc/self/exe names the deleted file: use the new one at the same
+ * path. Caller frees.
+ */
+static char *self_exe(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *del;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	del = strstr(buf, " (deleted)");
+	if (del && !del[10])
+		*del = '\0';
+	if (access(buf, X_OK)) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return xstrdup(buf);
+}
+
 /* Is any of the selected workloads kernelbuild? */
 static bool wants_kernelbuild(const char *list)
 {
@@ -509,7 +533,7 @@ int vm_run_main(struct run_opts *o)
 		pr_err("%s", err);
 		goto out;
 	}
-	self = realpath("/proc/self/exe", NULL);
+	self = self_exe();
 	if (!self) {
 		pr_err("cannot find my own binary: %s", strerror(errno));
 		goto out;
