@@ -33,7 +33,7 @@ CORE_SRCS := bench/util.c bench/options.c bench/cgroup.c bench/memstat.c bench/s
 ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.c analysis/metrics.c \
 		 analysis/report.c
 WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \
-		 workloads/wl-kmem-churn.c
+		 workloads/wl-kmem-churn.c workloads/wl-selftests.c
 CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c \
 	    bench/cmd-run.c
 # compare, verdicts, report formats and plots (issue 5)

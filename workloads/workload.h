@@ -69,5 +69,13 @@ int wl_index(const struct workload *wl);
 extern const struct workload wl_idle;
 extern const struct workload wl_kernelbuild;
 extern const struct workload wl_kmem_churn;
+extern const struct workload wl_selftests;
+
+/*
+ * selftests_build - build the cgroup selftests of the source tree @srcdir
+ * statically into <@cache>/selftests/<hash>/ (wl-selftests.c); *@dirp is the
+ * caller's. 0 or -errno, @err says why.
+ */
+int selftests_build(const char *srcdir, const char *cache, char **dirp, char *err, size_t errlen);
 
 #endif

@@ -12,6 +12,7 @@ const struct workload *const workloads[] = {
 	&wl_idle,
 	&wl_kernelbuild,
 	&wl_kmem_churn,
+	&wl_selftests,
 	NULL,
 };
 

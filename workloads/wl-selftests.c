@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wl-selftests.c - the kernel's own cgroup selftests (test_kmem,
+ * test_memcontrol) as an oracle next to patchbench's drift verdicts.
+ *
+ * Kernel paths: whatever the tests exercise - memcg charging of slab,
+ * percpu and page cache, cgroup deletion with pending per-cpu deltas
+ * (test_kmem_memcg_deletion compares memory.current with the sum of the
+ * memory.stat items, which is what an unflushed rstat tree gets wrong),
+ * memory.min/low/high/max reclaim and OOM. memory.stat fields that move:
+ * slab, percpu, kernel_stack, anon, file in the cgroups the tests create.
+ *
+ * The tests create and delete cgroups directly below the cgroup2 root.
+ * That is acceptable in a throwaway guest only: on the host (any cgroup
+ * version) every test is reported as "# SKIP" and nothing is run. The
+ * binaries are built on the host by selftests_build() from the same
+ * source tree as the kernel, statically, and the VM target passes their
+ * directory as --selftests-dir. The TAP streams go to selftests.tap in the
+ * result directory, nested as run_kselftest.sh prints them.
+ */
+#include "workload.h"
+#include "runner.h"
+#include "sha256.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SELFTESTS_DEFAULT "test_kmem,test_memcontrol"
+#define KSFT_SKIP_CODE 4
+
+struct selftests_params {
+	char *dir;
+	char *tests;
+	int64_t timeout;
+};
+
+static const struct option selftests_params[] = {
+	{ "dir", 0, OPT_STRING, offsetof(struct selftests_params, dir), NULL, "DIR",
+	  "directory of the built selftest binaries (set by --target vm)", NULL, 0, 0 },
+	{ "tests", 0, OPT_STRING, offsetof(struct selftests_params, tests), SELFTESTS_DEFAULT,
+	  "LIST", "comma-separated cgroup selftests to run", NULL, 0, 0 },
+	{ "timeout", 0, OPT_DURATION, offsetof(struct selftests_params, timeout), "30m", "TIME",
+	  "kill a test that runs longer than this (reported as not ok)", NULL, 0, 0 },
+	{ NULL },
+};
+
+/* What the binaries are built from, relative to tools/testing/selftests/cgroup. */
+static const char *const st_sources[] = {
+	"test_kmem.c", "test_memcontrol.c", "cgroup_util.c", "cgroup_util.h", "../kselftest.h",
+	"../clone3/clone3_selftests.h", NULL,
+};
+
+static const char *const st_known[] = { "test_kmem", "test_memcontrol", NULL };
+
+static int run_argv_wait(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	int status, fd;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+/**
+ * selftests_build - build the cgroup selftests of @srcdir, statically, into the cache
+ * @srcdir: an unpacked kernel source tree
+ * @cache: the cache directory; binaries go to <cache>/selftests/<hash>/
+ * @dirp: set to that directory (the caller frees it)
+ * @err: why it failed
+ *
+ * The hash covers the test sources and the compiler command, so a tree
+ * with other selftests gets other binaries. An existing complete
+ * directory is used as it is. Returns 0 or -errno.
+ */
+int selftests_build(const char *srcdir, const char *cache, char **dirp, char *err, size_t errlen)
+{
+	char *base = xasprintf("%s/tools/testing/selftests/cgroup", srcdir);
+	char *dir = NULL, *tmp = NULL, *log = NULL, *path, hex[65], fhex[65];
+	struct sha256 h;
+	int i, ret = 0;
+
+	*dirp = NULL;
+	sha256_init(&h);
+	sha256_update(&h, "gcc -O2 -pthread -static", 24);
+	for (i = 0; st_sources[i]; i++) {
+		path = xasprintf("%s/%s", base, st_sources[i]);
+		ret = sha256_file(path, fhex);
+		if (ret) {
+			snprintf(err, errlen, "cannot read selftest source '%s': %s", path,
+				 strerror(-ret));
+			free(path);
+			goto out;
+		}
+		sha256_update(&h, st_sources[i], strlen(st_sources[i]));
+		sha256_update(&h, fhex, 64);
+		free(path);
+	}
+	sha256_final_hex(&h, hex);
+	dir = xasprintf("%s/selftests/%.16s", cache, hex);
+	for (i = 0; st_known[i]; i++) {
+		path = xasprintf("%s/%s", dir, st_known[i]);
+		if (access(path, X_OK)) {
+			free(path);
+			break;
+		}
+		free(path);
+	}
+	if (!st_known[i])
+		goto done;
+	tmp = xasprintf("%s.tmp-%d", dir, (int)getpid());
+	remove_tree(tmp);
+	ret = mkdir_p(tmp, 0755);
+	if (ret) {
+		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(-ret));
+		goto out;
+	}
+	log = xasprintf("%s/build.log", tmp);
+	for (i = 0; st_known[i]; i++) {
+		char *src = xasprintf("%s/%s.c", base, st_known[i]);
+		char *util = xasprintf("%s/cgroup_util.c", base);
+		char *out = xasprintf("%s/%s", tmp, st_known[i]);
+		char *argv[] = { "gcc", "-O2", "-w", "-pthread", "-static", "-o", out, src, util,
+				 NULL };
+
+		ret = run_argv_wait(argv, log);
+		free(src);
+		free(util);
+		free(out);
+		if (ret) {
+			snprintf(err, errlen, "cannot build selftest %s (see %s)", st_known[i], log);
+			goto out;
+		}
+	}
+	if (rename(tmp, dir)) {
+		ret = -errno;
+		if (ret != -EEXIST && ret != -ENOTEMPTY) {
+			snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmp, dir,
+				 strerror(errno));
+			goto out;
+		}
+		remove_tree(tmp);	/* built concurrently by someone else: theirs is as good */
+		ret = 0;
+	}
+done:
+	*dirp = dir;
+	dir = NULL;
+out:
+	free(log);
+	free(tmp);
+	free(dir);
+	free(base);
+	return ret;
+}
+
+static int selftests_check(struct run *r, void *params, char *err, size_t errlen)
+{
+	struct selftests_params *p = params;
+	char **v = strv_split(p->tests ? p->tests : "", ',');
+	int i, ret = 0;
+
+	(void)r;
+	if (!v[0]) {
+		snprintf(err, errlen, "--selftests-tests is empty");
+		ret = -EINVAL;
+	}
+	for (i = 0; v[i] && !ret; i++) {
+		if (name_index(st_known, 2, v[i]) < 0) {
+			snprintf(err, errlen, "unknown selftest '%s' (known: %s)", v[i],
+				 SELFTESTS_DEFAULT);
+			ret = -EINVAL;
+		}
+	}
+	strv_free(v);
+	return ret;
+}
+
+struct st_arg {
+	char *dir;		/* binaries; NULL on the host */
+	char *skip;		/* why nothing runs, or NULL */
+	char *tests;
+	char *tap;		/* result directory's selftests.tap */
+	char *cwd;		/* scratch: test_memcontrol makes O_TMPFILE files in "." */
+	int64_t timeout;
+};
+
+static volatile pid_t st_child;
+
+static void st_alarm(int sig)
+{
+	(void)sig;
+	if (st_child > 0)
+		kill(-st_child, SIGKILL);
+}
+
+/* Run one test with its stdout into @out as "# " lines. Exit code, 128+sig, or -errno. */
+static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool *timed_out)
+{
+	char *bin = xasprintf("%s/%s", a->dir, name), *line = NULL;
+	size_t cap = 0;
+	int pfd[2], status, code;
+	pid_t pid;
+	FILE *in;
+
+	*timed_out = false;
+	if (pipe(pfd)) {
+		free(bin);
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		code = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		free(bin);
+		return code;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		if (a->cwd && chdir(a->cwd))
+			fprintf(stderr, "selftests: cannot chdir to '%s': %s\n", a->cwd,
+				strerror(errno));
+		execl(bin, name, (char *)NULL);
+		fprintf(stderr, "selftests: cannot run '%s': %s\n", bin, strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(pfd[1]);
+	st_child = pid;
+	signal(SIGALRM, st_alarm);
+	alarm((unsigned)(a->timeout / 1000000000LL > 0 ? a->timeout / 1000000000LL : 1));
+	in = fdopen(pfd[0], "r");
+	while (in && getline(&line, &cap, in) > 0) {
+		fprintf(out, "# %s", line);
+		fputs(line, stdout);
+		fflush(stdout);
+	}
+	if (in)
+		fclose(in);
+	else
+		close(pfd[0]);
+	free(line);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!alarm(0))
+		*timed_out = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+	st_child = 0;
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	free(bin);
+	return code;
+}
+
+static int selftests_main(void *p)
+{
+	struct st_arg *a = p;
+	char **v = strv_split(a->tests, ',');
+	char *tmp = xasprintf("%s.tmp", a->tap);
+	size_t n = strv_len(v), i;
+	FILE *out = fopen(tmp, "w");
+	int ret = 0;
+
+	if (!out) {
+		fprintf(stderr, "selftests: cannot create '%s': %s\n", tmp, strerror(errno));
+		return 1;
+	}
+	fprintf(out, "TAP version 13\n1..%zu\n", n);
+	for (i = 0; i < n; i++) {
+		bool timed_out;
+		int code;
+
+		fprintf(out, "# selftests: cgroup: %s\n", v[i]);
+		if (a->skip) {
+			fprintf(out, "ok %zu selftests: cgroup: %s # SKIP %s\n", i + 1, v[i], a->skip);
+			continue;
+		}
+		printf("selftests: running %s\n", v[i]);
+		fflush(stdout);
+		code = st_run_one(a, v[i], out, &timed_out);
+		if (code == 0)
+			fprintf(out, "ok %zu selftests: cgroup: %s\n", i + 1, v[i]);
+		else if (code == KSFT_SKIP_CODE)
+			fprintf(out, "ok %zu selftests: cgroup: %s # SKIP\n", i + 1, v[i]);
+		else if (timed_out)
+			fprintf(out, "not ok %zu selftests: cgroup: %s # TIMEOUT %lld seconds\n",
+				i + 1, v[i], (long long)(a->timeout / 1000000000LL));
+		else
+			fprintf(out, "not ok %zu selftests: cgroup: %s # exit=%d\n", i + 1, v[i],
+				code);
+		fflush(out);
+	}
+	if (fflush(out) || fsync(fileno(out)) || ferror(out))
+		ret = 1;
+	if (fclose(out))
+		ret = 1;
+	if (!ret && rename(tmp, a->tap)) {
+		fprintf(stderr, "selftests: cannot rename '%s': %s\n", tmp, strerror(errno));
+		ret = 1;
+	}
+	strv_free(v);
+	free(tmp);
+	return ret;
+}
+
+static int selftests_start(struct wl_inst *wi)
+{
+	const struct selftests_params *p = wi->params;
+	const struct run *r = wi->run;
+	struct st_arg *a = xcalloc(1, sizeof(*a));
+
+	a->tests = xstrdup(p->tests);
+	a->tap = run_path(r, "selftests.tap");
+	a->cwd = xstrdup(r->workdir);
+	a->timeout = p->timeout;
+	if (!r->o->target_label)
+		a->skip = xstrdup("the cgroup selftests create cgroups below the root: "
+				  "run them in a guest (--target vm)");
+	else if (r->layout.version != CG_V2)
+		a->skip = xstrdup("no cgroup v2 in the guest");
+	else if (!p->dir)
+		a->skip = xstrdup("no --selftests-dir (the VM target builds and sets it)");
+	else
+		a->dir = xstrdup(p->dir);
+	wi->priv = a;
+	/* outside: the tests make their own cgroups below the root and move children there */
+	return run_spawn(wi, true, selftests_main, a);
+}
+
+static enum wl_state selftests_exited(struct wl_inst *wi, int code)
+{
+	(void)wi;
+	/* A failing test is a result (in selftests.tap), not a failed workload. */
+	return code == 0 ? WL_DONE : WL_FAILED;
+}
+
+static void selftests_cleanup(struct wl_inst *wi)
+{
+	struct st_arg *a = wi->priv;
+
+	if (!a)
+		return;
+	free(a->dir);
+	free(a->skip);
+	free(a->tests);
+	free(a->tap);
+	free(a->cwd);
+	free(a);
+	wi->priv = NULL;
+}
+
+const struct workload wl_selftests = {
+	.name = "selftests",
+	.summary = "the kernel's cgroup selftests (test_kmem, test_memcontrol) as TAP; guest only",
+	.role = CG_SELFTEST,
+	.background = false,
+	.params = selftests_params,
+	.params_size = sizeof(struct selftests_params),
+	.check = selftests_check,
+	.start = selftests_start,
+	.exited = selftests_exited,
+	.cleanup = selftests_cleanup,
+};
