@@ -600,6 +600,32 @@ static int extract_rss(const struct run_summary *s, const char *dir, struct metr
  * for "ok", 0 for "not ok"; skipped tests are left out. Higher is better:
  * a test that passes on A and fails on B is a regression.
  */
+int metrics_tap_line(char *line, char **desc)
+{
+	char *d, *hash;
+	bool pass, skip;
+
+	while (*line == '#' || *line == ' ' || *line == '\t')
+		line++;
+	pass = !strncmp(line, "ok ", 3);
+	if (!pass && strncmp(line, "not ok ", 7))
+		return -1;
+	d = line + (pass ? 3 : 7);
+	d += strspn(d, "0123456789 ");
+	if (*d == '-')
+		d += 1 + strspn(d + 1, " ");
+	hash = strchr(d, '#');
+	skip = hash && strcasestr(hash, "skip");
+	if (hash)
+		*hash = 0;
+	while (*d && d[strlen(d) - 1] == ' ')
+		d[strlen(d) - 1] = 0;
+	if (!*d)
+		return -1;
+	*desc = d;
+	return skip ? TAP_SKIP : pass ? TAP_OK : TAP_NOT_OK;
+}
+
 static int extract_selftest(const struct run_summary *s, const char *dir,
 			    struct metric_set *out, char *err, size_t errlen)
 {
@@ -613,29 +639,13 @@ static int extract_selftest(const struct run_summary *s, const char *dir,
 		return ret;
 	}
 	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		bool pass;
-		char *desc, *hash;
+		char *desc;
+		int st = metrics_tap_line(line, &desc);
 
-		while (*line == '#' || *line == ' ' || *line == '\t')
-			line++;
-		pass = !strncmp(line, "ok ", 3);
-		if (!pass && strncmp(line, "not ok ", 7))
-			continue;
-		desc = line + (pass ? 3 : 7);
-		desc += strspn(desc, "0123456789 ");
-		if (*desc == '-')
-			desc += 1 + strspn(desc + 1, " ");
-		hash = strchr(desc, '#');
-		if (hash && strcasestr(hash, "skip"))
-			continue;
-		if (hash)
-			*hash = 0;
-		while (*desc && desc[strlen(desc) - 1] == ' ')
-			desc[strlen(desc) - 1] = 0;
-		if (!*desc)
+		if (st < 0 || st == TAP_SKIP)
 			continue;
 		snprintf(key, sizeof(key), "selftest:%s", desc);
-		add(out, "selftest", MU_PASS, MB_HIGHER, 0, 0.5, false, pass ? 1 : 0, key, desc);
+		add(out, "selftest", MU_PASS, MB_HIGHER, 0, 0.5, false, st == TAP_OK, key, desc);
 	}
 	sb_release(&sb);
 	free(path);

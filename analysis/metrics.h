@@ -78,6 +78,16 @@ void run_summary_release(struct run_summary *s);
 /* "a/b/c" -> "c" (the name a table shows for a cgroup). */
 const char *metrics_last_part(const char *path);
 
+/* What metrics_tap_line() found. */
+enum { TAP_OK, TAP_NOT_OK, TAP_SKIP };
+/*
+ * metrics_tap_line - one TAP line ("ok 2 desc", "not ok 3 - desc # SKIP x",
+ * nested "# " prefixes allowed). Cuts the directive off @line in place and
+ * points @desc at the description. Returns TAP_OK, TAP_NOT_OK, TAP_SKIP,
+ * or -1 for a line that is not a test result.
+ */
+int metrics_tap_line(char *line, char **desc);
+
 /* What a metric is measured in; decides formatting. */
 enum metric_unit {
 	MU_BYTES,
