@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -219,27 +220,54 @@ static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool 
 	char *bin = xasprintf("%s/%s", a->dir, name), *line = NULL;
 	size_t cap = 0;
 	int pfd[2], status, code;
+	char *slave = NULL;
 	pid_t pid;
 	FILE *in;
 
 	*timed_out = false;
-	if (pipe(pfd)) {
-		free(bin);
-		return -errno;
+	/*
+	 * A pty, not a pipe: on a pipe the tests' stdout is fully buffered and
+	 * every fork()ed child that exit()s prints the parent's pending lines
+	 * again. Without devpts, a pipe (lines may then repeat).
+	 */
+	pfd[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (pfd[0] >= 0 && !grantpt(pfd[0]) && !unlockpt(pfd[0]) && ptsname(pfd[0])) {
+		slave = xstrdup(ptsname(pfd[0]));
+		pfd[1] = -1;
+	} else {
+		if (pfd[0] >= 0)
+			close(pfd[0]);
+		if (pipe(pfd)) {
+			free(bin);
+			return -errno;
+		}
 	}
 	pid = fork();
 	if (pid < 0) {
 		code = -errno;
 		close(pfd[0]);
-		close(pfd[1]);
+		if (pfd[1] >= 0)
+			close(pfd[1]);
+		free(slave);
 		free(bin);
 		return code;
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
-		dup2(pfd[1], 1);
+		if (slave) {
+			struct termios tio;
+
+			pfd[1] = open(slave, O_RDWR | O_NOCTTY);
+			if (pfd[1] >= 0 && !tcgetattr(pfd[1], &tio)) {
+				cfmakeraw(&tio);
+				tcsetattr(pfd[1], TCSANOW, &tio);
+			}
+		}
+		if (pfd[1] >= 0) {
+			dup2(pfd[1], 1);
+			close(pfd[1]);
+		}
 		close(pfd[0]);
-		close(pfd[1]);
 		if (a->cwd && chdir(a->cwd))
 			fprintf(stderr, "selftests: cannot chdir to '%s': %s\n", a->cwd,
 				strerror(errno));
@@ -248,7 +276,9 @@ static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool 
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	close(pfd[1]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	free(slave);
 	st_child = pid;
 	signal(SIGALRM, st_alarm);
 	alarm((unsigned)(a->timeout / 1000000000LL > 0 ? a->timeout / 1000000000LL : 1));
