@@ -49,6 +49,8 @@ CMD_SRCS += bench/cmd-perfdiff.c
 # kernel builds: patchbench build and kernels (issue 3)
 CORE_SRCS += bench/kbuild.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
+# the cover letter reproduction (issue 6)
+CMD_SRCS += bench/cmd-reproduce.c bench/reproduce-run.c
 
 LIB_SRCS := $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -114,6 +116,11 @@ test: $(PB) $(UNIT_BINS)
 
 bench: $(PB)
 	$(PB) bench
+
+# The rstat cover letter's tables; REPRODUCE_ARGS e.g. --scale small -o DIR
+.PHONY: reproduce
+reproduce: $(PB)
+	$(PB) reproduce $(REPRODUCE_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(PB)

@@ -17,6 +17,7 @@ int cmd_kernels(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_perfdiff(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_reproduce(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 #endif

@@ -29,6 +29,7 @@ static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list workloads and their parameters" },
 	{ "perfdiff", cmd_perfdiff, "per-symbol perf overhead of two runs or groups of repeats" },
 	{ "report", cmd_report, "print the summary of a result directory" },
+	{ "reproduce", cmd_reproduce, "the memcg rstat cover letter's tables, checked verdicts" },
 	{ "run", cmd_run, "run workloads in a cgroup tree, sample memory.stat, check drift" },
 	{ "version", NULL, "print the version" },
 };

@@ -1,0 +1,61 @@
+#!/bin/sh
+# A reduced reproduction of the memcg rstat cover letter (patchbench
+# reproduce): the four kernels (built here when missing, ~2 min each with a
+# warm ccache), test_kmem once per kernel in the guest (table 1), then two
+# interleaved repeats per kernel of idle,kmem-churn for 5 s with --perf
+# (tables 2 and 3) instead of the kernel build.
+# Pass: bad input is exit 2; REPORT.txt, REPORT.md and report.html exist;
+# the three tables are there, each with a row; Table 1 has test_kmem's
+# results for every kernel; the noop verdict is "no change" and the
+# memcg-lazy-flush verdict is "drift regression".
+. "$(dirname "$0")/lib.sh"
+require_root_memcg
+command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing (make deps)"
+[ -e /usr/src/linux-source-6.1.tar.xz ] || skip_all "linux-source-6.1 not installed (make deps)"
+
+TMP=$(mktemp -d /tmp/pb-repro.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+plan 11
+
+"$PB" reproduce --scale huge >"$TMP/out" 2>&1
+ok $([ $? -eq 2 ] && echo 0 || echo 1) "bad --scale: exit 2"
+"$PB" reproduce -w idle,kmem-churn >"$TMP/out" 2>&1
+ok $([ $? -eq 2 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] && echo 0 || echo 1) \
+	"no --duration without kernelbuild: one-line error, exit 2"
+
+O=$TMP/repro
+start=$(date +%s)
+"$PB" reproduce -w idle,kmem-churn -d 5s -r 2 --selftests test_kmem -o "$O" \
+	>"$TMP/out" 2>"$TMP/err"
+rc=$?
+el=$(( $(date +%s) - start ))
+diag "reproduce took ${el}s, exit $rc"
+ok $([ $rc -le 1 ] && echo 0 || echo 1) "reproduce ran to its report (rc $rc)"
+[ $rc -le 1 ] || diag "$(tail -15 "$TMP/err")"
+ok $([ -s "$O/REPORT.txt" ] && [ -s "$O/REPORT.md" ] && [ -s "$O/report.html" ];
+	echo $?) \
+	"REPORT.txt, REPORT.md and report.html written"
+R=$O/REPORT.txt
+ok $(grep -q "^Table 1: " "$R" && grep -q "^Table 2: " "$R" && grep -q "^Table 3: " "$R";
+	echo $?) "the three tables are in REPORT.txt"
+# Table 1: test_kmem's subtests with a result for each of the four kernels
+ok $(awk '/^Table 1: /{t=1} /^Table 2: /{t=0}
+	t && $1 == "test_kmem_memcg_deletion" && NF == 5 && $2 != "(none)" && $5 != "(none)" { f=1 }
+	END { exit !f }' "$R"; echo $?) "table 1: test_kmem_memcg_deletion for every kernel"
+ok $(awk '/^Table 1: /{t=1} /^Table 2: /{t=0}
+	t && $1 == "patchbench" && $2 == "current-vs-stat" && NF == 6 { f=1 } END { exit !f }' "$R"
+	echo $?) "table 1: patchbench's current-vs-stat next to the selftests"
+# Table 2: a perf table and the cgroup system time row per patched kernel
+n=$(grep -c "^-- .* vs vanilla: perf top-10" "$R")
+ok $([ "$n" -eq 3 ] && grep -q "system" "$R" && echo 0 || echo 1) \
+	"table 2: perf top-10 and CPU rows for the 3 patched kernels ($n)"
+# Table 3: the four keys, with numbers on both sides
+n=$(awk '/^Table 3: /{t=1} /^Read-cost/{t=0}
+	t && $1 ~ /^(in)?active_(file|anon)$/ && $2 ~ /^[0-9]+$/ && $5 ~ /^[0-9]+$/ { n++ }
+	END { print n + 0 }' "$R")
+ok $([ "$n" -eq 12 ] && echo 0 || echo 1) "table 3: 4 keys x 3 kernels with numbers ($n rows)"
+ok $(grep -q "^noop .*expected no change .* OK$" "$R"; echo $?) "noop: no change"
+ok $(grep -q "^memcg-lazy-flush .*expected drift regression .* OK$" "$R"; echo $?) \
+	"memcg-lazy-flush: drift regression"
+[ -s "$R" ] && sed -n '/^Verdicts/,$p' "$R" | sed 's/^/# /'
+done_testing
