@@ -63,6 +63,8 @@ struct repro_opts {
 	int64_t duration;
 	bool no_selftests;
 	char *selftests;
+	char *selftests_kernels;
+	char *run_args;
 	char *source;
 	char *cache;
 };
@@ -84,6 +86,12 @@ static const struct option repro_options[] = {
 	  "leave out table 1 (the kernel's cgroup selftests)", NULL, 0, 0 },
 	{ "selftests", 0, OPT_STRING, offsetof(struct repro_opts, selftests),
 	  "test_kmem,test_memcontrol", "LIST", "cgroup selftests of table 1", NULL, 0, 0 },
+	{ "selftests-kernels", 0, OPT_STRING, offsetof(struct repro_opts, selftests_kernels),
+	  "vanilla,noop,memcg-flush-on-read,memcg-lazy-flush", "LIST",
+	  "kernels table 1 runs the selftests on (they take minutes each under TCG)", NULL, 0, 0 },
+	{ "run-args", 0, OPT_STRING, offsetof(struct repro_opts, run_args), NULL, "ARGS",
+	  "extra 'run' options of the overhead runs, space-separated (--idle-anon=8M ...)",
+	  NULL, 0, 0 },
 	{ "source", 0, OPT_STRING, offsetof(struct repro_opts, source), NULL, "PATH",
 	  "kernel source dir or tarball (default: Debian's linux-source-6.1)", NULL, 0, 0 },
 	{ "cache", 0, OPT_STRING, offsetof(struct repro_opts, cache), NULL, "DIR",
@@ -134,6 +142,15 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 		sb_adds(&sb, "--kmem-churn-children=20\n");
 	if (!strstr(workloads, "kernelbuild"))
 		sb_adds(&sb, "--idle=2\n");
+	if (use_duration && ro->run_args) {
+		char **v = strv_split(ro->run_args, ' ');
+		size_t i;
+
+		for (i = 0; v[i]; i++)
+			if (*v[i])
+				sb_addf(&sb, "%s\n", v[i]);
+		strv_free(v);
+	}
 	sb.buf[sb.len - 1] = '\0';
 	argv = strv_split(sb.buf, '\n');
 	pr_info("reproduce: run %s: %s -> %s", kernel, workloads, out);
@@ -215,7 +232,7 @@ static const char *drift_state(const char *dir, const char *check, double *max_s
 	size_t i;
 
 	*max_share = NAN;
-	if (run_summary_load(&s, dir, err, sizeof(err)))
+	if (!dir || run_summary_load(&s, dir, err, sizeof(err)))
 		return st;
 	for (i = 0; i < s.nchecks; i++) {
 		if (strcmp(s.checks[i].name, check) || !s.checks[i].err.n)
@@ -359,6 +376,22 @@ static void fmt_share(char *buf, size_t len, double v, double bound)
 		snprintf(buf, len, "%.1f%%", 100.0 * v / bound);
 }
 
+/* perf-symbols.tsv of every run of @s (a missing one is an empty list); caller frees. */
+static struct perfsym_list *load_perf(const struct cmp_side *s)
+{
+	struct perfsym_list *l = xcalloc(s->n + 1, sizeof(*l));
+	size_t k;
+
+	for (k = 0; k < s->n; k++) {
+		char *p = xasprintf("%s/perf-symbols.tsv", s->runs[k]), e[256];
+
+		perfsym_list_init(&l[k]);
+		perfsym_load_tsv(&l[k], p, e, sizeof(e));
+		free(p);
+	}
+	return l;
+}
+
 /* The report as text (@md false) or markdown. */
 static void write_report(FILE *f, bool md, const struct repro_opts *ro, const char *out,
 			 struct kside *ks, const struct kernel_info *ki, int64_t secs)
@@ -412,7 +445,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			fprintf(f, "%-34.34s", all.r[t].test);
 			for (i = 0; i < NKERNELS; i++)
 				fprintf(f, " %-9s", ks[i].tap.present ?
-					tap_status(&ks[i].tap, all.r[t].test) : "(none)");
+					tap_status(&ks[i].tap, all.r[t].test) : "(not run)");
 			fprintf(f, "\n");
 		}
 		for (t = 0; t < 2; t++) {
@@ -457,22 +490,8 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			continue;
 		fprintf(f, "\n%s%s vs vanilla: perf top-10 kernel symbols (%zu+%zu runs)\n%s",
 			md ? "### " : "-- ", ki[i].name, ks[i].c.a.n, ks[i].c.b.n, pre);
-		la = xcalloc(ks[i].c.a.n + 1, sizeof(*la));
-		lb = xcalloc(ks[i].c.b.n + 1, sizeof(*lb));
-		for (k = 0; k < ks[i].c.a.n; k++) {
-			char *p = xasprintf("%s/perf-symbols.tsv", ks[i].c.a.runs[k]), e[256];
-
-			perfsym_list_init(&la[k]);
-			perfsym_load_tsv(&la[k], p, e, sizeof(e));
-			free(p);
-		}
-		for (k = 0; k < ks[i].c.b.n; k++) {
-			char *p = xasprintf("%s/perf-symbols.tsv", ks[i].c.b.runs[k]), e[256];
-
-			perfsym_list_init(&lb[k]);
-			perfsym_load_tsv(&lb[k], p, e, sizeof(e));
-			free(p);
-		}
+		la = load_perf(&ks[i].c.a);
+		lb = load_perf(&ks[i].c.b);
 		sa.label = "vanilla";
 		sa.dirs = ks[i].c.a.runs;
 		sa.n = ks[i].c.a.n;
@@ -689,6 +708,12 @@ int cmd_reproduce(int argc, char **argv)
 
 	/* Table 1: the selftests, once per kernel. */
 	for (i = 0; i < NKERNELS && !o.no_selftests; i++) {
+		char **sk = strv_split(o.selftests_kernels ? o.selftests_kernels : "", ',');
+		bool want = name_index((const char *const *)sk, strv_len(sk), kernels[i]) >= 0;
+
+		strv_free(sk);
+		if (!want)
+			continue;
 		ks[i].st_dir = xasprintf("%s/selftests/%s", out, kernels[i]);
 		ret = vm_run(&o, kernels[i], ks[i].st_dir, "idle,selftests", false, false);
 		if (ret == 2)

@@ -1,12 +1,13 @@
 #!/bin/sh
 # A reduced reproduction of the memcg rstat cover letter (patchbench
 # reproduce): the four kernels (built here when missing, ~2 min each with a
-# warm ccache), test_kmem once per kernel in the guest (table 1), then two
+# warm ccache), test_kmem on vanilla only in the guest (table 1: it takes
+# ~2.5 min per kernel under TCG; the full reproduction runs it on all four), then two
 # interleaved repeats per kernel of idle,kmem-churn for 5 s with --perf
 # (tables 2 and 3) instead of the kernel build.
 # Pass: bad input is exit 2; REPORT.txt, REPORT.md and report.html exist;
 # the three tables are there, each with a row; Table 1 has test_kmem's
-# results for every kernel; the noop verdict is "no change" and the
+# results for vanilla; the noop verdict is "no change" and the
 # memcg-lazy-flush verdict is "drift regression".
 . "$(dirname "$0")/lib.sh"
 require_root_memcg
@@ -25,7 +26,8 @@ ok $([ $? -eq 2 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] && echo 0 || echo 1) \
 
 O=$TMP/repro
 start=$(date +%s)
-"$PB" reproduce -w idle,kmem-churn -d 5s -r 2 --selftests test_kmem -o "$O" \
+"$PB" reproduce -w idle,kmem-churn -d 5s -r 2 --selftests test_kmem \
+	--selftests-kernels vanilla -o "$O" \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?
 el=$(( $(date +%s) - start ))
@@ -40,8 +42,8 @@ ok $(grep -q "^Table 1: " "$R" && grep -q "^Table 2: " "$R" && grep -q "^Table 3
 	echo $?) "the three tables are in REPORT.txt"
 # Table 1: test_kmem's subtests with a result for each of the four kernels
 ok $(awk '/^Table 1: /{t=1} /^Table 2: /{t=0}
-	t && $1 == "test_kmem_memcg_deletion" && NF == 5 && $2 != "(none)" && $5 != "(none)" { f=1 }
-	END { exit !f }' "$R"; echo $?) "table 1: test_kmem_memcg_deletion for every kernel"
+	t && $1 == "test_kmem_memcg_deletion" && $2 ~ /^(ok|FAIL|skip)$/ { f=1 }
+	END { exit !f }' "$R"; echo $?) "table 1: test_kmem_memcg_deletion on vanilla"
 ok $(awk '/^Table 1: /{t=1} /^Table 2: /{t=0}
 	t && $1 == "patchbench" && $2 == "current-vs-stat" && NF == 6 { f=1 } END { exit !f }' "$R"
 	echo $?) "table 1: patchbench's current-vs-stat next to the selftests"
