@@ -376,6 +376,26 @@ static void fmt_share(char *buf, size_t len, double v, double bound)
 		snprintf(buf, len, "%.1f%%", 100.0 * v / bound);
 }
 
+/*  word-wrapped to  columns, two spaces in. */
+static void wrap(FILE *f, const char *s, int width)
+{
+	char **w = strv_split(s, ' ');
+	int col = 0;
+	size_t i;
+
+	for (i = 0; w[i]; i++) {
+		int len = (int)strlen(w[i]);
+
+		if (col && col + 1 + len > width) {
+			fputc('\n', f);
+			col = 0;
+		}
+		col += fprintf(f, "%s%s", col ? " " : "  ", w[i]);
+	}
+	fputc('\n', f);
+	strv_free(w);
+}
+
 /* perf-symbols.tsv of every run of @s (a missing one is an empty list); caller frees. */
 static struct perfsym_list *load_perf(const struct cmp_side *s)
 {
@@ -402,10 +422,9 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 
 	fprintf(f, "%spatchbench reproduce: the memcg rstat cover letter on %s\n\n",
 		md ? "# " : "", ki[0].release ? ki[0].release : "?");
-	fprintf(f, "%sscale %s, %d repeat(s) per kernel, workloads %s%s, output %s,\n"
-		"took %lldm%02llds\n", md ? "" : "", ro->scale, ro->repeats, ro->workloads,
-		ro->duration ? " (fixed duration)" : "", out, (long long)secs / 60,
-		(long long)secs % 60);
+	fprintf(f, "scale %s, %d repeat(s) per kernel, workloads %s%s,\ntook %lldm%02llds, output %s\n",
+		ro->scale, ro->repeats, ro->workloads, ro->duration ? " (fixed duration)" : "",
+		(long long)secs / 60, (long long)secs % 60, out);
 	fprintf(f, "%s", md ? "\nKernels (name, release, series, config sha256):\n\n" :
 			      "\nKernels (name, release, series, config sha256):\n");
 	for (i = 0; i < NKERNELS; i++)
@@ -415,7 +434,8 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 	if (ks[1].have_c) {
 		char *origin = compare_origin(&ks[1].c);
 
-		fprintf(f, "\nWhere the numbers come from: %s\n", origin);
+		fprintf(f, "\nWhere the numbers come from:\n");
+		wrap(f, origin, 72);
 		free(origin);
 	}
 
@@ -429,7 +449,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 		fprintf(f, "%sselftests: one vm run per kernel (selftests/<kernel>/selftests.tap);\n"
 			"after-deletion, current-vs-stat: patchbench in the same run, OVER = an\n"
 			"error above the batching bound\n\n", "");
-		fprintf(f, "%s%-34s", pre, "test");
+		fprintf(f, "%s%-30s", pre, "test");
 		for (i = 0; i < NKERNELS; i++)
 			fprintf(f, " %-9.9s", ki[i].name);
 		fprintf(f, "\n");
@@ -442,7 +462,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 					all.n++;
 				}
 		for (t = 0; t < all.n; t++) {
-			fprintf(f, "%-34.34s", all.r[t].test);
+			fprintf(f, "%-30.30s", all.r[t].test);
 			for (i = 0; i < NKERNELS; i++)
 				fprintf(f, " %-9s", ks[i].tap.present ?
 					tap_status(&ks[i].tap, all.r[t].test) : "(not run)");
@@ -451,7 +471,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 		for (t = 0; t < 2; t++) {
 			const char *check = t ? "current-vs-stat" : "after-deletion";
 
-			fprintf(f, "patchbench %-23s", check);
+			fprintf(f, "patchbench %-19s", check);
 			for (i = 0; i < NKERNELS; i++) {
 				double share;
 
@@ -512,20 +532,20 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			perfsym_list_release(&lb[k]);
 		free(la);
 		free(lb);
-		fprintf(f, "%s\n%s%-26s %10s %10s %10s  %s\n", md ? "```\n" : "", pre, "metric",
-			"vanilla", ki[i].name, "delta", "95% CI, verdict");
+		fprintf(f, "%s\n%s%-18s %8s %8s %8s  %s\n", md ? "```\n" : "", pre, "seconds",
+			"vanilla", "patched", "delta", "95% CI, verdict");
 		for (k = 0; k < ks[i].c.nrows; k++) {
 			const struct cmp_row *r = &ks[i].c.rows[k];
 
 			if (strcmp(r->m.group, "wall") && !(!strcmp(r->m.group, "cpu") &&
 			    strstr(r->m.key, ":system")))
 				continue;
-			fprintf(f, "%-26.26s %10.3f %10.3f %+10.3f  ", r->m.label, r->a_mean,
+			fprintf(f, "%-18.18s %8.2f %8.2f %+8.2f  ", r->m.label, r->a_mean,
 				r->b_mean, r->delta);
 			if (isnan(r->ci_lo))
 				fprintf(f, "-, %s\n", verdict_name(r->verdict));
 			else
-				fprintf(f, "[%+.3f, %+.3f], %s\n", r->ci_lo, r->ci_hi,
+				fprintf(f, "[%+.2f,%+.2f] %s\n", r->ci_lo, r->ci_hi,
 					verdict_name(r->verdict));
 		}
 		fprintf(f, "%s", md ? "```\n" : "");
@@ -538,7 +558,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 	for (i = 1; i < NKERNELS; i++) {
 		if (!ks[i].have_c)
 			continue;
-		fprintf(f, "\n%svanilla: vs %s:\n%s%-14s %12s %12s %7s %12s %12s %7s\n",
+		fprintf(f, "\n%svanilla: vs %s:\n%s%-13s %10s %10s %6s %10s %10s %6s\n",
 			md ? "" : "", ki[i].name, pre, "key", "van max", "van p99", "share",
 			"pat max", "pat p99", "share");
 		for (t = 0; t3_keys[t]; t++) {
@@ -553,23 +573,23 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			fmt_bytes(b4, sizeof(b4), b.p99);
 			fmt_share(s1, sizeof(s1), a.max, a.bound);
 			fmt_share(s2, sizeof(s2), b.max, b.bound);
-			fprintf(f, "%-14s %12s %12s %7s %12s %12s %7s\n", t3_keys[t], b1, b2, s1,
+			fprintf(f, "%-13s %10s %10s %6s %10s %10s %6s\n", t3_keys[t], b1, b2, s1,
 				b3, b4, s2);
 		}
 		fprintf(f, "%s", md ? "```\n" : "");
 	}
 
 	/* Read-cost scaling */
-	fprintf(f, "\n%sRead-cost scaling\n\nNOT MEASURED: the read-cost scaling "
-		"(hyperfine around a reader vs 10/100/1000\nidle and deleted cgroups) "
-		"is not implemented yet; the read latency\nverdict below comes from "
-		"patchbench's 1 Hz readlat of the runs above.\n", h);
+	fprintf(f, "\n%sRead-cost scaling\n\nNOT MEASURED: the read-cost scaling (hyperfine around a\n"
+		"reader vs 10/100/1000 idle and deleted cgroups) is not implemented\n"
+		"yet; the read latency verdict below comes from patchbench's 1 Hz\n"
+		"readlat of the runs above.\n", h);
 
 	/* Verdicts */
 	fprintf(f, "\n%sVerdicts (compare vs vanilla: drift and readlat metrics)\n\n%s", h, pre);
 	for (i = 1; i < NKERNELS; i++)
-		fprintf(f, "%-20s expected %-42s %s\n%-20s   got: %s\n", ki[i].name,
-			expect_text[expected[i]], ks[i].as_expected ? "OK" : "NOT AS EXPECTED", "",
+		fprintf(f, "%-20s %s\n  expected: %s\n  got:      %s\n", ki[i].name,
+			ks[i].as_expected ? "OK" : "NOT AS EXPECTED", expect_text[expected[i]],
 			ks[i].why ? ks[i].why : "no comparison");
 	fprintf(f, "%s", md ? "```\n" : "");
 }
