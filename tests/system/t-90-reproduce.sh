@@ -2,9 +2,13 @@
 # A reduced reproduction of the memcg rstat cover letter (patchbench
 # reproduce): the four kernels (built here when missing, ~2 min each with a
 # warm ccache), test_kmem on vanilla only in the guest (table 1: it takes
-# ~2.5 min per kernel under TCG; the full reproduction runs it on all four), then two
-# interleaved repeats per kernel of idle,kmem-churn for 5 s with --perf
-# (tables 2 and 3) instead of the kernel build.
+# ~2.5 min per kernel under TCG; the full reproduction runs it on all four),
+# then two interleaved repeats per kernel of two small idle siblings (8M
+# anon + 4M file) for 5 s with --perf (tables 2 and 3) instead of the kernel
+# build. Small, because memcg-lazy-flush shows best while the updates stay
+# below its 65536 x CPUs flush threshold: kmem-churn (slab updates count in
+# bytes) crosses it every second and hides the stale stats ("no change").
+# Measured alone with the kernels built: 4m20s.
 # Pass: bad input is exit 2; REPORT.txt, REPORT.md and report.html exist;
 # the three tables are there, each with a row; Table 1 has test_kmem's
 # results for vanilla; the noop verdict is "no change" and the
@@ -26,7 +30,8 @@ ok $([ $? -eq 2 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] && echo 0 || echo 1) \
 
 O=$TMP/repro
 start=$(date +%s)
-"$PB" reproduce -w idle,kmem-churn -d 5s -r 2 --selftests test_kmem \
+"$PB" reproduce -w idle -d 5s -r 2 --run-args "--idle-anon=8M --idle-file=4M" \
+	--selftests test_kmem \
 	--selftests-kernels vanilla -o "$O" \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?
@@ -56,8 +61,8 @@ n=$(awk '/^Table 3: /{t=1} /^Read-cost/{t=0}
 	t && $1 ~ /^(in)?active_(file|anon)$/ && $2 ~ /^[0-9]+$/ && $5 ~ /^[0-9]+$/ { n++ }
 	END { print n + 0 }' "$R")
 ok $([ "$n" -eq 12 ] && echo 0 || echo 1) "table 3: 4 keys x 3 kernels with numbers ($n rows)"
-ok $(grep -q "^noop .*expected no change .* OK$" "$R"; echo $?) "noop: no change"
-ok $(grep -q "^memcg-lazy-flush .*expected drift regression .* OK$" "$R"; echo $?) \
+ok $(grep -q "^noop  *OK$" "$R"; echo $?) "noop: no change"
+ok $(grep -q "^memcg-lazy-flush  *OK$" "$R"; echo $?) \
 	"memcg-lazy-flush: drift regression"
-[ -s "$R" ] && sed -n '/^Verdicts/,$p' "$R" | sed 's/^/# /'
+[ -s "$R" ] && sed -n '/^Table 1/,/^Table 2/p;/^Verdicts/,$p' "$R" | sed 's/^/# /'
 done_testing
