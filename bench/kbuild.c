@@ -1716,6 +1716,7 @@ out:
 
 int kbuild_run(const struct kbuild_opts *o, struct kernel_info *out, char *err, size_t errlen)
 {
+	struct stat st;
 	struct sigaction sa;
 	struct kb b;
 	bool quiet_saved = pb_quiet;
@@ -1765,6 +1766,17 @@ int kbuild_run(const struct kbuild_opts *o, struct kernel_info *out, char *err, 
 	if (!o->rebuild && kb_up_to_date(&b, out)) {
 		if (!b.quiet)
 			pr_info("kernel '%s' is up to date (key %.12s)", o->name, b.k.key);
+		goto out;
+	}
+	/*
+	 * Kconfig and kbuild probe the compiler by compiling /dev/null: once it is
+	 * a regular file (seen on a shared machine, and then re-created by every
+	 * "ld -o /dev/null") the probes fail at random and configs differ.
+	 */
+	if (stat("/dev/null", &st) < 0 || !S_ISCHR(st.st_mode)) {
+		snprintf(err, errlen, "/dev/null is not a character device, so compiler probes "
+			 "would fail at random (restore it: mknod -m 666 /dev/null c 1 3)");
+		ret = -ENXIO;
 		goto out;
 	}
 	b.t0 = now_ns();

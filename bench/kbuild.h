@@ -166,6 +166,8 @@ int kbuild_check(const struct kbuild_opts *o, char *err, size_t errlen);
  *			  the log, which is kept as <cache>/logs/<name>.log)
  *	-EINTR		  SIGINT/SIGTERM/SIGHUP arrived: the children were stopped
  *			  and temporary directories removed
+ *	-ENXIO		  /dev/null is not a character device (compiler probes
+ *			  would fail at random): nothing built
  *	other -errno	  the cache could not be written
  */
 int kbuild_run(const struct kbuild_opts *o, struct kernel_info *out, char *err, size_t errlen);
