@@ -464,7 +464,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 		for (t = 0; t < all.n; t++) {
 			fprintf(f, "%-30.30s", all.r[t].test);
 			for (i = 0; i < NKERNELS; i++)
-				fprintf(f, " %-9s", ks[i].tap.present ?
+				fprintf(f, i + 1 < NKERNELS ? " %-9s" : " %s", ks[i].tap.present ?
 					tap_status(&ks[i].tap, all.r[t].test) : "(not run)");
 			fprintf(f, "\n");
 		}
@@ -475,7 +475,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			for (i = 0; i < NKERNELS; i++) {
 				double share;
 
-				fprintf(f, " %-9s", drift_state(ks[i].st_dir, check, &share));
+				fprintf(f, i + 1 < NKERNELS ? " %-9s" : " %s", drift_state(ks[i].st_dir, check, &share));
 			}
 			fprintf(f, "\n");
 		}
@@ -491,7 +491,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			if (!strcmp(sd, "-") || !strcmp(sd, "skip"))
 				continue;
 			if (!strcmp(sd, "FAIL") != pb_drift)
-				fprintf(f, "DISAGREEMENT on %s: test_kmem_memcg_deletion %s, "
+				fprintf(f, "DISAGREEMENT on %s:\n  test_kmem_memcg_deletion %s, "
 					"patchbench says %s\n", ki[i].name, sd,
 					pb_drift ? "drift over the bound" : "within the bound");
 		}
