@@ -14,7 +14,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing
 
 TMP=$(mktemp -d /tmp/pb-vm.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 14
+plan 15
 
 # The kernels are shared with t-60-build (same cache); build vanilla if it is missing.
 if ! "$PB" kernels 2>/dev/null | grep -q "^vanilla "; then
@@ -58,6 +58,14 @@ rc=$?
 el=$(( $(date +%s) - start ))
 ok $([ $rc -eq 1 ] && [ "$(meta_field "$TMP/bootfail" status)" = boot-failed ] && [ $el -le 90 ] &&
 	echo 0 || echo 1) "unbootable init: boot-failed in ${el}s (rc $rc, $(meta_field "$TMP/bootfail" status))"
+
+# A run longer than --run-timeout: timeout, qemu killed and reaped.
+"$PB" run --target vm --kernel vanilla -w idle --idle 1 -d 60s --run-timeout 15s \
+	-o "$TMP/timeout" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+ok $([ $rc -eq 1 ] && [ "$(meta_field "$TMP/timeout" status)" = timeout ] &&
+	! pgrep -f "qemu-system-x86_64.*$TMP/timeout" >/dev/null && echo 0 || echo 1) \
+	"--run-timeout: status timeout, qemu reaped (rc $rc)"
 
 "$PB" run --target vm --kernel no-such-kernel -w idle -o "$TMP/nokernel" >"$TMP/out" 2>"$TMP/err"
 rc=$?
