@@ -956,30 +956,6 @@ static void bench_help_extra(void)
  * non-option, so take that word out and parse again from the start until
  * none is left; the names end up in @names. Returns 0, -1 or -2 as opt_parse().
  */
-static int parse_args(const struct opt_cmd *cmd, struct bench_opts *o, int argc, char **argv,
-		      char **names, int *nnames)
-{
-	char **args = xcalloc(argc + 1, sizeof(*args));
-	int n = argc, i, ret = 0;
-
-	memcpy(args, argv, argc * sizeof(*args));
-	*nnames = 0;
-	for (;;) {
-		i = opt_parse(cmd, o, n, args);
-		if (i < 0) {
-			ret = i;
-			break;
-		}
-		if (i >= n)
-			break;
-		names[(*nnames)++] = args[i];
-		memmove(&args[i], &args[i + 1], (n - i) * sizeof(*args));
-		n--;
-	}
-	free(args);
-	return ret;
-}
-
 /**
  * cmd_bench - "patchbench bench [COLLECTION...] [options]"
  * @argc: argument count, argv[0] being "bench"
@@ -1010,7 +986,9 @@ int cmd_bench(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&out, 0, sizeof(out));
-	ret = parse_args(&cmd, &o, argc, argv, names, &nnames);
+	/* collection names may come before or after the options */
+	ret = opt_parse_mixed(&cmd, &o, argc, argv, names);
+	nnames = ret > 0 ? ret : 0;
 	if (ret == -2) {
 		code = 0;
 		goto out;
