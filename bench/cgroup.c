@@ -557,7 +557,7 @@ pid_t cg_spawn(const struct cg_tree *t, const struct cg_node *n, int logfd,
 
 	fflush(NULL);
 #ifdef CLONE_INTO_CGROUP
-	if (t->layout->version == CG_V2) {
+	if (n && t->layout->version == CG_V2) {
 		int cfd = open(n->mem_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct clone_args args;
 
@@ -588,7 +588,7 @@ pid_t cg_spawn(const struct cg_tree *t, const struct cg_node *n, int logfd,
 		int ret;
 
 		child_setup(logfd);
-		if (!entered) {
+		if (!entered && n) {
 			ret = cg_enter(t, n);
 			if (ret) {
 				fprintf(stderr, "patchbench: error: cannot enter cgroup '%s': %s\n",

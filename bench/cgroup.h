@@ -97,6 +97,8 @@ int cg_enter(const struct cg_tree *t, const struct cg_node *n);
  * The child gets its own process group, stdin from /dev/null, stdout and
  * stderr to @logfd (if >= 0), default signal handling, and then runs
  * @fn(@arg) and exits with its return value (127 if it could not enter the cgroup).
+ * With @n NULL the child stays in the caller's cgroups (for controllers that
+ * manage cgroups of their own).
  * Returns the pid, or -errno.
  */
 pid_t cg_spawn(const struct cg_tree *t, const struct cg_node *n, int logfd,

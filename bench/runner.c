@@ -70,26 +70,9 @@ int run_spawn(struct wl_inst *wi, bool outside, int (*fn)(void *), void *arg)
 	struct run *r = wi->run;
 	pid_t pid;
 
-	if (outside) {
-		fflush(NULL);
-		pid = fork();
-		if (pid < 0)
-			return -errno;
-		if (pid == 0) {
-			setpgid(0, 0);
-			signal(SIGINT, SIG_DFL);
-			signal(SIGTERM, SIG_DFL);
-			if (wi->logfd >= 0) {
-				dup2(wi->logfd, 1);
-				dup2(wi->logfd, 2);
-			}
-			_exit(fn(arg));
-		}
-	} else {
-		pid = cg_spawn(&r->tree, &r->tree.nodes[wi->node], wi->logfd, fn, arg);
-		if (pid < 0)
-			return pid;
-	}
+	pid = cg_spawn(&r->tree, outside ? NULL : &r->tree.nodes[wi->node], wi->logfd, fn, arg);
+	if (pid < 0)
+		return pid;
 	setpgid(pid, pid);	/* also from here, so it holds before we signal it */
 	wi->pid = pid;
 	monitors_event(r, MON_WORKLOAD_SPAWNED, wi->node);
