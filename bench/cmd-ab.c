@@ -12,6 +12,7 @@
 #include "resultdir.h"
 #include "runner.h"
 #include "util.h"
+#include "workload.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -49,13 +50,6 @@ static const struct option ab_options[] = {
 	{ NULL },
 };
 #undef O
-
-static volatile sig_atomic_t ab_stop;
-
-static void on_signal(int sig)
-{
-	ab_stop = sig;
-}
 
 static bool is_ab_option(const char *arg, const struct option **opt, const char **value)
 {
@@ -184,12 +178,12 @@ int cmd_ab(int argc, char **argv)
 	struct run_opts ro;
 	char **run_argv, **runs = NULL;
 	const char **sides = NULL;
-	char *cache = NULL, *dir = NULL, err[512];
+	char *cache = NULL, *dir = NULL;
 	int run_argc = 0, ab_argc = 1, i, ret, code = 2, failed = 0;
 	char **ab_argv;
 	bool no_perf = false, ro_parsed = false;
+	int stop = 0;		/* SIGINT: a run was interrupted; SIGTERM: a run could not start */
 	size_t nruns = 0;
-	struct sigaction sa;
 
 	memset(&ao, 0, sizeof(ao));
 	memset(&ka, 0, sizeof(ka));
@@ -242,6 +236,9 @@ int cmd_ab(int argc, char **argv)
 		pr_err("ab chooses --out and --kernel itself (use --ab-out, --base, --patched)");
 		goto out_argv;
 	}
+	/* bad input is found before any kernel is built or directory made */
+	if (wl_check_list(ro.workload))
+		goto out_argv;
 	if (!no_perf)
 		ro.perf = true;
 	cache = ro.cache ? xstrdup(ro.cache) : pb_cache_dir();
@@ -272,15 +269,13 @@ int cmd_ab(int argc, char **argv)
 		goto out;
 	}
 	code = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
 	runs = xcalloc(2 * ao.repeat, sizeof(*runs));
 	sides = xcalloc(2 * ao.repeat, sizeof(*sides));
 	write_ab_json(dir, &ao, &ka, &kb, runs, sides, 0, "running");
-	for (i = 0; i < ao.repeat && !ab_stop; i++) {
+	for (i = 0; i < ao.repeat && !stop; i++) {
 		int side;
 
-		for (side = 0; side < 2 && !ab_stop; side++) {
+		for (side = 0; side < 2 && !stop; side++) {
 			const struct kernel_info *k = side ? &kb : &ka;
 			int rc;
 
@@ -295,8 +290,7 @@ int cmd_ab(int argc, char **argv)
 			rc = vm_run_main(&ro);
 			nruns++;
 			write_ab_json(dir, &ao, &ka, &kb, runs, sides, nruns, "running");
-			/* the run's own SIGINT handling ends it; stop the series too */
-			sigaction(SIGINT, NULL, &sa);
+			/* an interrupted run (its own SIGINT handling) ends the series too */
 			if (rc == 1) {
 				char e[256];
 				struct meta m;
@@ -304,23 +298,22 @@ int cmd_ab(int argc, char **argv)
 				failed++;
 				if (!meta_load(&m, runs[nruns - 1], e, sizeof(e))) {
 					if (m.status && !strcmp(m.status, "interrupted"))
-						ab_stop = SIGINT;
+						stop = SIGINT;
 					meta_release(&m);
 				}
 			} else if (rc) {
 				/* bad input: every further run would fail the same way */
 				failed++;
-				ab_stop = SIGTERM;
+				stop = SIGTERM;
 			}
 		}
 	}
 	write_ab_json(dir, &ao, &ka, &kb, runs, sides, nruns,
-		      ab_stop ? "interrupted" : failed ? "failed" : "complete");
+		      stop ? "interrupted" : failed ? "failed" : "complete");
 	printf("\nA/B %s vs %s: %zu runs (%d failed) in %s\n", ao.base, ao.patched, nruns, failed,
 	       dir);
-	code = ab_stop || failed ? 1 : 0;
+	code = stop || failed ? 1 : 0;
 out:
-	(void)err;
 	for (size_t j = 0; j < nruns; j++)
 		free(runs[j]);
 	free(runs);

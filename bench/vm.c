@@ -430,23 +430,6 @@ static bool wants_kernelbuild(const char *list)
 	return yes;
 }
 
-static int check_workloads(const char *list)
-{
-	char **v = strv_split(list, ',');
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; v[i]; i++) {
-		if (!wl_find(v[i])) {
-			pr_err("unknown workload '%s' (see 'patchbench list')", v[i]);
-			ret = -EINVAL;
-			break;
-		}
-	}
-	strv_free(v);
-	return ret;
-}
-
 /* Host-side meta.json when the guest could not write a final one. */
 static void write_host_meta(const char *dir, const struct run_opts *o,
 			    const struct kernel_info *k, const char *label, const char *id,
@@ -512,7 +495,7 @@ int vm_run_main(struct run_opts *o)
 		pr_err("--target vm needs --kernel NAME (see 'patchbench kernels')");
 		return 2;
 	}
-	if (check_workloads(o->workload))
+	if (wl_check_list(o->workload))
 		return 2;
 	cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
 	if (kernel_load(cache, o->kernel, &k, err, sizeof(err))) {

@@ -65,6 +65,8 @@ extern const struct workload *const workloads[];
 const struct workload *wl_find(const char *name);
 /* Position of @wl in workloads[], or -1. */
 int wl_index(const struct workload *wl);
+/* Every name of the comma-separated @list is a workload? 0, or -EINVAL after a one-line error. */
+int wl_check_list(const char *list);
 
 extern const struct workload wl_idle;
 extern const struct workload wl_kernelbuild;

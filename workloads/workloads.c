@@ -4,8 +4,10 @@
  * ending in a "const struct workload wl_foo", declare it in workload.h, add
  * it here and to WORKLOAD_SRCS in the Makefile.
  */
+#include "util.h"
 #include "workload.h"
 
+#include <errno.h>
 #include <string.h>
 
 const struct workload *const workloads[] = {
@@ -34,4 +36,21 @@ int wl_index(const struct workload *wl)
 		if (workloads[i] == wl)
 			return i;
 	return -1;
+}
+
+int wl_check_list(const char *list)
+{
+	char **v = strv_split(list, ',');
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; v[i]; i++) {
+		if (!wl_find(v[i])) {
+			pr_err("unknown workload '%s' (see 'patchbench list')", v[i]);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	strv_free(v);
+	return ret;
 }
