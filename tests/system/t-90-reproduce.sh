@@ -30,7 +30,7 @@ ok $([ $? -eq 2 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] && echo 0 || echo 1) \
 
 O=$TMP/repro
 start=$(date +%s)
-"$PB" reproduce -w idle -d 5s -r 2 --run-args "--idle-anon=8M --idle-file=4M" \
+"$PB" reproduce -w idle -d 5s -r 3 --run-args "--idle-anon=8M --idle-file=4M" \
 	--selftests test_kmem \
 	--selftests-kernels vanilla -o "$O" \
 	>"$TMP/out" 2>"$TMP/err"
@@ -62,6 +62,8 @@ n=$(awk '/^Table 3: /{t=1} /^Read-cost/{t=0}
 	END { print n + 0 }' "$R")
 ok $([ "$n" -eq 12 ] && echo 0 || echo 1) "table 3: 4 keys x 3 kernels with numbers ($n rows)"
 ok $(grep -q "^noop  *OK$" "$R"; echo $?) "noop: no change"
+# on a failed verdict, show which metrics made it
+grep -q "^noop  *OK$" "$R" || sed -n '/^noop/,/^[a-z]/p' "$R" | sed 's/^/# /'
 ok $(grep -q "^memcg-lazy-flush  *OK$" "$R"; echo $?) \
 	"memcg-lazy-flush: drift regression"
 [ -s "$R" ] && sed -n '/^Table 1/,/^Table 2/p;/^Verdicts/,$p' "$R" | sed 's/^/# /'
