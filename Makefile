@@ -33,7 +33,8 @@ CORE_SRCS := bench/util.c bench/options.c bench/cgroup.c bench/memstat.c bench/s
 ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.c analysis/metrics.c \
 		 analysis/report.c
 WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \
-		 workloads/wl-kmem-churn.c workloads/wl-selftests.c
+		 workloads/wl-kmem-churn.c workloads/wl-selftests.c \
+		 workloads/wl-readcost.c workloads/wl-stat-probe.c
 CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c \
 	    bench/cmd-run.c
 # compare, verdicts, report formats and plots (issue 5)
@@ -62,9 +63,11 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SYSTEM_TESTS := $(sort $(wildcard tests/system/t-*.sh))
 
 PB := bench/patchbench
+# the small memory.stat reader that hyperfine times (readcost workload)
+STATREAD := bench/pb-statread
 
 .PHONY: all deps run run-host test unit-test system-test bench clean
-all: $(PB)
+all: $(PB) $(STATREAD)
 
 # Quiet when everything is installed; creates a stamp so it runs once per checkout.
 deps: $(BUILD)/.deps-ok
@@ -85,6 +88,10 @@ $(PB): $(CMD_OBJS) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIB) $(LDLIBS)
 
+$(STATREAD): bench/statread.c | $(BUILD)/.deps-ok
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
@@ -95,35 +102,35 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 # compare exits 1 when it finds a regression: that is a result, not an error.
 AB_DIR   ?= results/ab-$(shell date +%Y%m%d-%H%M%S)-vanilla-vs-memcg-flush-on-read
 RUN_ARGS ?= --repeat 2 -w kernelbuild,idle,kmem-churn --builders 2 --idle 3
-run: $(PB)
+run: $(PB) $(STATREAD)
 	$(PB) ab --base vanilla --patched memcg-flush-on-read --ab-out $(AB_DIR) $(RUN_ARGS)
 	$(PB) compare $(AB_DIR); test $$? -le 1
 
 # The first job: the nested kernelbuild tree on the running kernel, with its report.
 HOST_ARGS ?= --target host --workload kernelbuild,idle,kmem-churn --scale smoke
-run-host: $(PB)
+run-host: $(PB) $(STATREAD)
 	$(PB) run $(HOST_ARGS)
 
 unit-test: $(UNIT_BINS)
 	prove -f --exec '' $(UNIT_BINS)
 
-system-test: $(PB)
+system-test: $(PB) $(STATREAD)
 	PB=$(CURDIR)/$(PB) prove -f --exec 'sh' $(SYSTEM_TESTS)
 
 # One prove run, so the summary counts every test.
-test: $(PB) $(UNIT_BINS)
+test: $(PB) $(STATREAD) $(UNIT_BINS)
 	PB=$(CURDIR)/$(PB) prove -f --exec '' $(UNIT_BINS) $(SYSTEM_TESTS)
 
-bench: $(PB)
+bench: $(PB) $(STATREAD)
 	$(PB) bench
 
 # The rstat cover letter's tables; REPRODUCE_ARGS e.g. --scale small -o DIR
 .PHONY: reproduce
-reproduce: $(PB)
+reproduce: $(PB) $(STATREAD)
 	$(PB) reproduce $(REPRODUCE_ARGS)
 
 clean:
-	rm -rf $(BUILD) $(PB)
+	rm -rf $(BUILD) $(PB) $(STATREAD)
 
 # where plot scripts are found when PATCHBENCH_PLOTS is not set
 $(BUILD)/analysis/plot.o: CFLAGS += -DPB_PLOTS_DIR='"$(CURDIR)/analysis/plots"'

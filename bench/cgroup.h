@@ -36,7 +36,7 @@ void cg_layout_release(struct cg_layout *l);
 /* "v1" or "v2" */
 const char *cg_version_name(enum cg_version v);
 
-enum cg_role { CG_INNER, CG_BUILDER, CG_IDLE, CG_CHURN, CG_SELFTEST };
+enum cg_role { CG_INNER, CG_BUILDER, CG_IDLE, CG_CHURN, CG_SELFTEST, CG_READCOST, CG_PROBE };
 
 struct cg_node {
 	char *name;		/* "build-a" */

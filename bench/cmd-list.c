@@ -11,7 +11,7 @@
 
 static const char *const role_names[] = {
 	[CG_INNER] = "inner", [CG_BUILDER] = "build-*", [CG_IDLE] = "idle-*", [CG_CHURN] = "churn",
-	[CG_SELFTEST] = "root/*",
+	[CG_SELFTEST] = "root/*", [CG_READCOST] = "readcost", [CG_PROBE] = "probe",
 };
 
 int cmd_list(int argc, char **argv)

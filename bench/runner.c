@@ -129,6 +129,10 @@ static void build_tree(struct run *r, bool churn)
 
 		if (name_index((const char *const *)v, strv_len(v), "selftests") >= 0)
 			cg_tree_add(&r->tree, parent, "selftests", CG_SELFTEST);
+		if (name_index((const char *const *)v, strv_len(v), "readcost") >= 0)
+			cg_tree_add(&r->tree, parent, "readcost", CG_READCOST);
+		if (name_index((const char *const *)v, strv_len(v), "stat-probe") >= 0)
+			cg_tree_add(&r->tree, parent, "probe", CG_PROBE);
 		strv_free(v);
 	}
 }

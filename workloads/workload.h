@@ -72,6 +72,8 @@ extern const struct workload wl_idle;
 extern const struct workload wl_kernelbuild;
 extern const struct workload wl_kmem_churn;
 extern const struct workload wl_selftests;
+extern const struct workload wl_readcost;
+extern const struct workload wl_stat_probe;
 
 /*
  * selftests_build - build the cgroup selftests of the source tree @srcdir

@@ -15,6 +15,8 @@ const struct workload *const workloads[] = {
 	&wl_kernelbuild,
 	&wl_kmem_churn,
 	&wl_selftests,
+	&wl_readcost,
+	&wl_stat_probe,
 	NULL,
 };
 
