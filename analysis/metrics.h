@@ -147,6 +147,7 @@ struct metric_source {
 	const char *name;	/* also struct metric.group */
 	const char *title;	/* section title in reports */
 	const char *file;
+	const char *file2;	/* or this one (NULL: none) */
 	int (*extract)(const struct run_summary *s, const char *dir, struct metric_set *out,
 		       char *err, size_t errlen);
 };

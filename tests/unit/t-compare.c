@@ -633,9 +633,44 @@ static void test_selftest_tap(void)
 	free(tb);
 }
 
+/*
+ * The stat-probe rows (probe.tsv) are one more drift check, "stat-lag",
+ * read from real 6.1 guest runs: vanilla lags, flush-on-read does not.
+ */
+static void test_stat_lag(void)
+{
+	struct run_summary s;
+	struct metric_set ms;
+	const struct metric *m;
+	char err[512] = "";
+	int ret;
+
+	ret = metrics_extract(FIXTURES "/results/probe-vanilla", &s, &ms, err, sizeof(err));
+	m = ret ? NULL : metric_set_find(&ms, "drift:stat-lag:mean");
+	tap_ok(m && near(m->value, 65536.0 * 65 / 79, 1e-6) && m->better == MB_LOWER,
+	       "vanilla stat-lag mean: 65 of 79 probes lag 65536 bytes (got %g; %s)",
+	       m ? m->value : NAN, ret ? err : "ok");
+	m = ret ? NULL : metric_set_find(&ms, "drift:stat-lag:mean");
+	tap_ok(m && m->thr_abs == 4 * 4096, "stat-lag needs a 4-page change for a verdict (got %g)",
+	       m ? m->thr_abs : NAN);
+	if (!ret) {
+		run_summary_release(&s);
+		metric_set_release(&ms);
+	}
+	ret = metrics_extract(FIXTURES "/results/probe-memcg-flush-on-read", &s, &ms, err,
+			      sizeof(err));
+	m = ret ? NULL : metric_set_find(&ms, "drift:stat-lag:max");
+	tap_ok(m && m->value == 0, "memcg-flush-on-read stat-lag max 0 bytes (got %g; %s)",
+	       m ? m->value : NAN, ret ? err : "ok");
+	if (!ret) {
+		run_summary_release(&s);
+		metric_set_release(&ms);
+	}
+}
+
 int main(void)
 {
-	tap_plan(51);
+	tap_plan(54);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -648,6 +683,7 @@ int main(void)
 	test_mismatch();
 	test_monitor_sources();
 	test_selftest_tap();
+	test_stat_lag();
 	remove_tree(tmpdir);
 	return tap_done();
 }
