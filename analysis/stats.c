@@ -340,13 +340,27 @@ double stats_t_quantile(double p, double df)
 int stats_welch_ci(const double *a, size_t na, const double *b, size_t nb, double level,
 		   double *lo, double *hi, double *df_out)
 {
+	if (na < 2 || nb < 2)
+		return -EINVAL;
+	return stats_welch_ci_summary(stats_mean(a, na), sqrt(sample_var(a, na)), na,
+				      stats_mean(b, nb), sqrt(sample_var(b, nb)), nb, level, lo, hi,
+				      df_out);
+}
+
+/*
+ * stats_welch_ci_summary - stats_welch_ci() from the means, the sample
+ * standard deviations and the sizes alone (what a summary table keeps).
+ */
+int stats_welch_ci_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,
+			   size_t nb, double level, double *lo, double *hi, double *df_out)
+{
 	double diff, va, vb, se2, df, half;
 
-	if (na < 2 || nb < 2 || !(level > 0 && level < 1))
+	if (na < 2 || nb < 2 || !(level > 0 && level < 1) || isnan(sd_a) || isnan(sd_b))
 		return -EINVAL;
-	diff = stats_mean(b, nb) - stats_mean(a, na);
-	va = sample_var(a, na) / (double)na;
-	vb = sample_var(b, nb) / (double)nb;
+	diff = mean_b - mean_a;
+	va = sd_a * sd_a / (double)na;
+	vb = sd_b * sd_b / (double)nb;
 	se2 = va + vb;
 	if (se2 == 0) {
 		df = (double)(na + nb - 2);

@@ -35,5 +35,9 @@ int stats_bootstrap_diff_ci(const double *a, size_t na, const double *b, size_t 
 			    unsigned iters, uint64_t seed, double level, double *lo, double *hi);
 int stats_welch_ci(const double *a, size_t na, const double *b, size_t nb, double level,
 		   double *lo, double *hi, double *df_out);
+int stats_welch_ci_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,
+			   size_t nb, double level, double *lo, double *hi, double *df_out);
+int stats_welch_ci_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,
+			   size_t nb, double level, double *lo, double *hi, double *df_out);
 
 #endif

@@ -214,6 +214,11 @@ static void test_welch(void)
 	ret = stats_welch_ci(b2, 5, a, 5, 0.95, &lo, &hi, &df);
 	tap_ok(!ret && near(lo, -6.8877416, 1e-6) && near(hi, 0.8877416, 1e-6),
 	       "swapping the samples negates the interval");
+	/* a (1..5): mean 3, sd sqrt(2.5); b2 (2,4,..10): mean 6, sd sqrt(10) */
+	ret = stats_welch_ci_summary(3, sqrt(2.5), 5, 6, sqrt(10), 5, 0.95, &lo, &hi, &df);
+	tap_ok(!ret && near(df, 5.8823529412, 1e-9) && near(lo, -0.8877416, 1e-6) &&
+	       near(hi, 6.8877416, 1e-6),
+	       "welch from summaries (mean, sd, n) gives the same interval: [%.7f, %.7f]", lo, hi);
 
 	ret = stats_welch_ci(c1, 3, c2, 3, 0.95, &lo, &hi, &df);
 	tap_ok(!ret && lo == 1 && hi == 1 && df == 4,
@@ -278,7 +283,7 @@ static void test_bootstrap(void)
 
 int main(void)
 {
-	tap_plan(43);
+	tap_plan(44);
 	test_percentile();
 	test_median();
 	test_moments();
