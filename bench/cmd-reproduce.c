@@ -23,6 +23,7 @@
 #include "options.h"
 #include "perfdiff.h"
 #include "perfsym.h"
+#include "plot.h"
 #include "resultdir.h"
 #include "reproduce.h"
 #include "stats.h"
@@ -62,6 +63,8 @@ struct repro_opts {
 	char *workloads;
 	int64_t duration;
 	bool no_selftests;
+	bool no_readcost;
+	char *readcost_counts;
 	char *selftests;
 	char *selftests_kernels;
 	char *run_args;
@@ -78,12 +81,16 @@ static const struct option repro_options[] = {
 	  NULL, 0, 0 },
 	{ "repeats", 'r', OPT_INT, offsetof(struct repro_opts, repeats), "2", "N",
 	  "runs per kernel for tables 2 and 3 (2+ for a verdict)", NULL, 1, 100 },
-	{ "workloads", 'w', OPT_STRING, offsetof(struct repro_opts, workloads), "idle,kernelbuild",
-	  "LIST", "workloads of the overhead runs (reduced: idle,kmem-churn)", NULL, 0, 0 },
+	{ "workloads", 'w', OPT_STRING, offsetof(struct repro_opts, workloads), "idle,kernelbuild,stat-probe",
+	  "LIST", "workloads of the overhead runs (reduced: idle,stat-probe)", NULL, 0, 0 },
 	{ "duration", 'd', OPT_DURATION, offsetof(struct repro_opts, duration), NULL, "TIME",
 	  "length of each overhead run (default: until the builders finish)", NULL, 0, 0 },
 	{ "no-selftests", 0, OPT_BOOL, offsetof(struct repro_opts, no_selftests), NULL, NULL,
 	  "leave out table 1 (the kernel's cgroup selftests)", NULL, 0, 0 },
+	{ "no-readcost", 0, OPT_BOOL, offsetof(struct repro_opts, no_readcost), NULL, NULL,
+	  "leave out the read-cost scaling (memory.stat vs N idle and dying cgroups)", NULL, 0, 0 },
+	{ "readcost-counts", 0, OPT_STRING, offsetof(struct repro_opts, readcost_counts),
+	  "10,100,1000", "LIST", "numbers of child cgroups of the read-cost scaling", NULL, 0, 0 },
 	{ "selftests", 0, OPT_STRING, offsetof(struct repro_opts, selftests),
 	  "test_kmem,test_memcontrol", "LIST", "cgroup selftests of table 1", NULL, 0, 0 },
 	{ "selftests-kernels", 0, OPT_STRING, offsetof(struct repro_opts, selftests_kernels),
@@ -113,6 +120,24 @@ static bool run_complete(const char *dir)
 	return ok;
 }
 
+/* 0 if @list is a comma-separated list of numbers in 1..100000. */
+static int counts_check(const char *list)
+{
+	char **v = strv_split(list ? list : "", ',');
+	size_t i;
+	int ret = v[0] ? 0 : -EINVAL;
+
+	for (i = 0; v[i] && !ret; i++) {
+		char *end;
+		long n = strtol(v[i], &end, 10);
+
+		if (!*v[i] || *end || n < 1 || n > 100000)
+			ret = -EINVAL;
+	}
+	strv_free(v);
+	return ret;
+}
+
 /* One "patchbench run --target vm" in this process. 0, or the run's exit code. */
 static int vm_run(const struct repro_opts *ro, const char *kernel, const char *out,
 		  const char *workloads, bool perf, bool use_duration)
@@ -138,6 +163,8 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 		sb_addf(&sb, "--duration=%lldms\n", (long long)(ro->duration / 1000000));
 	if (strstr(workloads, "selftests"))
 		sb_addf(&sb, "--selftests-tests=%s\n", ro->selftests);
+	if (strstr(workloads, "readcost"))
+		sb_addf(&sb, "--readcost-counts=%s\n", ro->readcost_counts);
 	if (strstr(workloads, "kmem-churn"))
 		sb_adds(&sb, "--kmem-churn-children=20\n");
 	if (!strstr(workloads, "kernelbuild"))
@@ -299,6 +326,175 @@ static void t3_collect(const struct cmp_side *s, const char *key, struct t3_cell
 }
 
 /* ------------------------------------------------------------------ */
+/* Read-cost scaling: readcost.tsv of one vm run per kernel */
+
+struct rc_point {
+	char *kind, *state, *method;
+	int cgroups;
+	char *dying;
+	size_t n;
+	double p50, mean, sd;
+};
+
+struct rc_set {
+	struct rc_point *p;
+	size_t n;
+	bool present;
+};
+
+static void rc_load(struct rc_set *rs, const char *dir)
+{
+	char *path = xasprintf("%s/readcost.tsv", dir), err[256];
+	struct tsv t = { 0 };
+	int ck, cn, cd, cs, cm, cnn, cp, cmean, csd;
+	size_t r;
+
+	memset(rs, 0, sizeof(*rs));
+	if (!dir || tsv_load(&t, path, err, sizeof(err))) {
+		free(path);
+		return;
+	}
+	ck = tsv_col(&t, "kind");
+	cn = tsv_col(&t, "cgroups");
+	cd = tsv_col(&t, "dying");
+	cs = tsv_col(&t, "state");
+	cm = tsv_col(&t, "method");
+	cnn = tsv_col(&t, "n");
+	cp = tsv_col(&t, "p50_us");
+	cmean = tsv_col(&t, "mean_us");
+	csd = tsv_col(&t, "stddev_us");
+	if (ck < 0 || cn < 0 || cs < 0 || cm < 0 || cnn < 0 || cp < 0 || cmean < 0 || csd < 0) {
+		tsv_release(&t);
+		free(path);
+		return;
+	}
+	rs->present = true;
+	for (r = 0; r < t.nrows; r++) {
+		struct rc_point *p;
+
+		rs->p = xrealloc(rs->p, (rs->n + 1) * sizeof(*rs->p));
+		p = &rs->p[rs->n++];
+		p->kind = xstrdup(tsv_get(&t, r, ck));
+		p->state = xstrdup(tsv_get(&t, r, cs));
+		p->method = xstrdup(tsv_get(&t, r, cm));
+		p->dying = xstrdup(cd >= 0 ? tsv_get(&t, r, cd) : "-");
+		p->cgroups = (int)tsv_get_num(&t, r, cn);
+		p->n = (size_t)tsv_get_num(&t, r, cnn);
+		p->p50 = tsv_get_num(&t, r, cp);
+		p->mean = tsv_get_num(&t, r, cmean);
+		p->sd = tsv_get_num(&t, r, csd);
+	}
+	tsv_release(&t);
+	free(path);
+}
+
+static void rc_release(struct rc_set *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		free(rs->p[i].kind);
+		free(rs->p[i].state);
+		free(rs->p[i].method);
+		free(rs->p[i].dying);
+	}
+	free(rs->p);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static const struct rc_point *rc_find(const struct rc_set *rs, const char *kind, int cgroups,
+				      const char *state, const char *method)
+{
+	size_t i;
+
+	for (i = 0; rs && i < rs->n; i++)
+		if (rs->p[i].cgroups == cgroups && !strcmp(rs->p[i].kind, kind) &&
+		    !strcmp(rs->p[i].state, state) && !strcmp(rs->p[i].method, method))
+			return &rs->p[i];
+	return NULL;
+}
+
+/*
+ * Read cost of @b against @a (vanilla): for every in-process "dirty" point
+ * (one read right after every child cgroup had a page freed) a Welch
+ * interval of the mean read latency, at 95% over all points together
+ * (Bonferroni: each at 1 - 0.05/m). A point is a regression when its
+ * interval is above 0 and the change is over 25%. The reads of a point are
+ * all from one boot of each kernel: this says the reads differ in these two
+ * runs, not how much boots of one kernel differ; the repeats of tables 2
+ * and 3 (readlat) are what carry that.
+ */
+static void rc_verdict(const struct rc_set *a, const struct rc_set *b, int *reg, int *imp,
+		       int *points, char *worst, size_t wlen)
+{
+	double level, best = 0;
+	size_t i, m = 0;
+
+	*reg = *imp = *points = 0;
+	snprintf(worst, wlen, "-");
+	for (i = 0; i < b->n; i++)
+		if (!strcmp(b->p[i].state, "dirty") && !strcmp(b->p[i].method, "inproc") &&
+		    rc_find(a, b->p[i].kind, b->p[i].cgroups, "dirty", "inproc"))
+			m++;
+	if (!m)
+		return;
+	level = 1 - 0.05 / (double)m;
+	for (i = 0; i < b->n; i++) {
+		const struct rc_point *pb = &b->p[i], *pa;
+		double lo, hi, rel;
+
+		if (strcmp(pb->state, "dirty") || strcmp(pb->method, "inproc"))
+			continue;
+		pa = rc_find(a, pb->kind, pb->cgroups, "dirty", "inproc");
+		if (!pa || stats_welch_ci_summary(pa->mean, pa->sd, pa->n, pb->mean, pb->sd, pb->n,
+						  level, &lo, &hi, NULL))
+			continue;
+		(*points)++;
+		rel = pa->mean > 0 ? (pb->mean - pa->mean) / pa->mean : NAN;
+		if (lo > 0 && rel > 0.25)
+			(*reg)++;
+		else if (hi < 0 && rel < -0.25)
+			(*imp)++;
+		if (fabs(rel) > best) {
+			best = fabs(rel);
+			snprintf(worst, wlen, "%+.0f%% at %d %s", 100 * rel, pb->cgroups, pb->kind);
+		}
+	}
+}
+
+/* stat-lag rows (probe.tsv) of every run of @s: probes, lagging ones, mean error. */
+static void statlag_collect(const struct cmp_side *s, size_t *n, size_t *lag, double *mean)
+{
+	double sum = 0;
+	size_t i, r;
+
+	*n = *lag = 0;
+	for (i = 0; i < s->n; i++) {
+		char *path = xasprintf("%s/probe.tsv", s->runs[i]), err[256];
+		struct tsv t = { 0 };
+		int ce;
+
+		if (tsv_load(&t, path, err, sizeof(err))) {
+			free(path);
+			continue;
+		}
+		ce = tsv_col(&t, "abs_err_bytes");
+		for (r = 0; ce >= 0 && r < t.nrows; r++) {
+			double e = tsv_get_num(&t, r, ce);
+
+			if (isnan(e))
+				continue;
+			(*n)++;
+			*lag += e > 0;
+			sum += e;
+		}
+		tsv_release(&t);
+		free(path);
+	}
+	*mean = *n ? sum / (double)*n : NAN;
+}
+
+/* ------------------------------------------------------------------ */
 
 struct kside {
 	struct comparison c;	/* vanilla (A) vs this kernel (B); unused for vanilla */
@@ -306,6 +502,10 @@ struct kside {
 	char *runs_dir;
 	char *st_dir;
 	struct tap_set tap;
+	char *rc_dir;
+	struct rc_set rc;
+	int rc_reg, rc_imp, rc_points;
+	char rc_worst[64];
 	/* outcome */
 	bool drift_reg, drift_imp, read_reg, no_verdict;
 	bool as_expected;
@@ -350,14 +550,16 @@ static void check_expected(struct kside *k, enum expect e)
 		k->as_expected = k->drift_reg;
 		break;
 	case EXPECT_DRIFT_IMPROVEMENT_READ_COST:
-		k->as_expected = k->drift_imp && k->read_reg;
+		k->as_expected = k->drift_imp && (k->read_reg || k->rc_reg > 0);
 		break;
 	}
-	k->why = xasprintf("drift %s%s%s, read latency %s",
+	k->why = xasprintf("drift %s%s%s, read latency %s, read cost %s",
 			   k->drift_reg ? "regression" : "",
 			   k->drift_reg && k->drift_imp ? " and " : "",
 			   k->drift_imp ? "improvement" : (k->drift_reg ? "" : "no change"),
-			   k->read_reg ? "regression" : "no regression");
+			   k->read_reg ? "regression" : "no regression",
+			   !k->rc.present ? "not measured" : k->rc_reg ? "higher" :
+			   k->rc_imp ? "lower" : "no change");
 }
 
 static void fmt_bytes(char *buf, size_t len, double b)
@@ -394,6 +596,75 @@ static void wrap(FILE *f, const char *s, int width)
 	}
 	fputc('\n', f);
 	strv_free(w);
+}
+
+
+/* The read-cost section: one table per method, a row per (kind, N, state). */
+static void write_readcost(FILE *f, bool md, const char *h, struct kside *ks,
+			   const struct kernel_info *ki, const struct repro_opts *ro)
+{
+	static const char *const methods[] = { "inproc", "hyperfine" };
+	static const char *const mtitle[] = { "in-process read, p50 (us)",
+					      "hyperfine, pb-statread (exec + 1 read), mean (us)" };
+	const struct rc_set *base = NULL;
+	size_t i, j, m;
+
+	fprintf(f, "\n%sRead-cost scaling: memory.stat of a cgroup with N children\n\n", h);
+	if (ro->no_readcost) {
+		fprintf(f, "SKIP: left out (--no-readcost)\n");
+		return;
+	}
+	for (i = 0; i < NKERNELS && !base; i++)
+		if (ks[i].rc.present)
+			base = &ks[i].rc;
+	if (!base) {
+		fprintf(f, "NOT MEASURED: no readcost.tsv in %s/readcost/<kernel> (see the runs' logs)\n",
+			"the output directory");
+		return;
+	}
+	wrap(f, "readcost/<kernel>/: one vm run per kernel (workload readcost). idle: N live "
+		"children of the cgroup read, each holding a few pages of tmpfs; deleted: the same "
+		"children removed and kept alive (dying) by their pages. dirty: one page of every "
+		"child freed right before the read, so the read finds N cgroups with pending "
+		"stat updates; quiet: nothing pending. hyperfine (--warmup, --min-runs, "
+		"--export-json readcost/hyperfine-*.json) times a whole pb-statread process.", 74);
+	for (m = 0; m < 2; m++) {
+		fprintf(f, "\n%s%-22s", md ? "```\n" : "", mtitle[m]);
+		fprintf(f, "\n%-8s %5s %6s %5s", "kind", "N", "dying", "state");
+		for (i = 0; i < NKERNELS; i++)
+			fprintf(f, " %10.10s", ki[i].name);
+		fprintf(f, "\n");
+		for (j = 0; j < base->n; j++) {
+			const struct rc_point *bp = &base->p[j];
+
+			if (strcmp(bp->method, methods[m]))
+				continue;
+			fprintf(f, "%-8s %5d %6s %5s", bp->kind, bp->cgroups, bp->dying, bp->state);
+			for (i = 0; i < NKERNELS; i++) {
+				const struct rc_point *p = rc_find(&ks[i].rc, bp->kind, bp->cgroups,
+								   bp->state, bp->method);
+				double v = !p ? NAN : m ? p->mean : p->p50;
+
+				if (isnan(v))
+					fprintf(f, " %10s", "-");
+				else
+					fprintf(f, " %10.1f", v);
+			}
+			fprintf(f, "\n");
+		}
+		fprintf(f, "%s", md ? "```\n" : "");
+	}
+	fprintf(f, "\nin-process dirty reads vs vanilla (Welch, 95%% over all points together,\n"
+		"a point counts when its interval excludes 0 and the change is over 25%%):\n");
+	for (i = 1; i < NKERNELS; i++) {
+		if (!ks[i].rc.present) {
+			fprintf(f, "  %-20s not measured\n", ki[i].name);
+			continue;
+		}
+		fprintf(f, "  %-20s %d of %d points slower, %d faster; largest change %s\n",
+			ki[i].name, ks[i].rc_reg, ks[i].rc_points, ks[i].rc_imp, ks[i].rc_worst);
+	}
+	fprintf(f, "plot: %s\n", md ? "![read cost](readcost.svg)" : "readcost.svg (report.html)");
 }
 
 /* perf-symbols.tsv of every run of @s (a missing one is an empty list); caller frees. */
@@ -579,11 +850,31 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 		fprintf(f, "%s", md ? "```\n" : "");
 	}
 
-	/* Read-cost scaling */
-	fprintf(f, "\n%sRead-cost scaling\n\nNOT MEASURED: the read-cost scaling (hyperfine around a\n"
-		"reader vs 10/100/1000 idle and deleted cgroups) is not implemented\n"
-		"yet; the read latency verdict below comes from patchbench's 1 Hz\n"
-		"readlat of the runs above.\n", h);
+	if (ks[1].have_c) {
+		size_t n, lag;
+		double mean;
+
+		statlag_collect(&ks[1].c.a, &n, &lag, &mean);
+		if (n) {
+			fprintf(f, "\nstat-lag (workload stat-probe: a few anon pages faulted in a quiet\n"
+				"cgroup, memory.stat read right before and right after; lagging = the\n"
+				"change not shown in full):\n%s%-20s %8s %8s %10s\n", pre, "kernel",
+				"probes", "lagging", "mean err");
+			for (i = 0; i < NKERNELS; i++) {
+				char b[32];
+
+				if (i && !ks[i].have_c)
+					continue;
+				statlag_collect(i ? &ks[i].c.b : &ks[1].c.a, &n, &lag, &mean);
+				fmt_bytes(b, sizeof(b), mean);
+				fprintf(f, "%-20s %8zu %7.1f%% %10s\n", ki[i].name, n,
+					n ? 100.0 * (double)lag / (double)n : 0.0, b);
+			}
+			fprintf(f, "%s", md ? "```\n" : "");
+		}
+	}
+
+	write_readcost(f, md, h, ks, ki, ro);
 
 	/* Verdicts */
 	fprintf(f, "\n%sVerdicts (compare vs vanilla: drift and readlat metrics)\n\n%s", h, pre);
@@ -594,18 +885,44 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 	fprintf(f, "%s", md ? "```\n" : "");
 }
 
-static void html_escape(FILE *out, const char *s)
+/*
+ * readcost.svg in @out from the kernels' readcost.tsv (gnuplot,
+ * analysis/plots/readcost.gp). Its path, or NULL with a warning.
+ */
+static char *plot_readcost(const char *out, struct kside *ks, const struct kernel_info *ki)
 {
-	for (; *s; s++) {
-		if (*s == '<')
-			fputs("&lt;", out);
-		else if (*s == '>')
-			fputs("&gt;", out);
-		else if (*s == '&')
-			fputs("&amp;", out);
-		else
-			fputc(*s, out);
+	struct strbuf files = STRBUF_INIT, labels = STRBUF_INIT;
+	char *svg = xasprintf("%s/readcost.svg", out), *tmp = xasprintf("%s.tmp", svg);
+	char err[512];
+	size_t i;
+	int ret = -ENOENT;
+
+	for (i = 0; i < NKERNELS; i++) {
+		if (!ks[i].rc.present)
+			continue;
+		sb_addf(&files, "%s%s/readcost.tsv", files.len ? " " : "", ks[i].rc_dir);
+		sb_addf(&labels, "%s%s", labels.len ? " " : "", ki[i].name);
 	}
+	if (files.len) {
+		const char *vars[] = { "files", files.buf, "labels", labels.buf, NULL };
+
+		ret = plot_have_gnuplot() ? plot_run("readcost.gp", vars, tmp, err, sizeof(err)) :
+					    (snprintf(err, sizeof(err), "gnuplot not installed"), -ENOENT);
+		if (!ret && rename(tmp, svg) < 0)
+			ret = -errno;
+		if (ret) {
+			pr_warn("reproduce: no read-cost plot: %s", err);
+			unlink(tmp);
+		}
+	}
+	sb_release(&files);
+	sb_release(&labels);
+	free(tmp);
+	if (ret) {
+		free(svg);
+		return NULL;
+	}
+	return svg;
 }
 
 static int write_all(const char *out, const struct repro_opts *ro, struct kside *ks,
@@ -614,6 +931,7 @@ static int write_all(const char *out, const struct repro_opts *ro, struct kside 
 	char *buf = NULL, *path;
 	size_t len = 0;
 	FILE *f;
+	char *svg = ro->no_readcost ? NULL : plot_readcost(out, ks, ki);
 	int ret;
 
 	f = open_memstream(&buf, &len);
@@ -636,13 +954,29 @@ static int write_all(const char *out, const struct repro_opts *ro, struct kside 
 	f = open_memstream(&buf, &len);
 	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 		"<title>patchbench reproduce</title></head><body>\n<pre>\n");
-	html_escape(f, text->buf ? text->buf : "");
-	fprintf(f, "</pre>\n</body></html>\n");
+	{
+		struct strbuf e = STRBUF_INIT;
+
+		html_escape(&e, text->buf ? text->buf : "");
+		fputs(e.buf ? e.buf : "", f);
+		sb_release(&e);
+	}
+	fprintf(f, "</pre>\n");
+	if (svg) {
+		struct strbuf s = STRBUF_INIT;
+
+		if (!plot_svg_inline(svg, "rc", &s))
+			fprintf(f, "<figure>%s<figcaption>memory.stat read cost vs N children "
+				"(readcost.svg)</figcaption></figure>\n", s.buf);
+		sb_release(&s);
+	}
+	fprintf(f, "</body></html>\n");
 	fclose(f);
 	path = xasprintf("%s/report.html", out);
 	ret = ret ? ret : write_atomic(path, buf, len);
 	free(path);
 	free(buf);
+	free(svg);
 	return ret;
 }
 
@@ -686,6 +1020,11 @@ int cmd_reproduce(int argc, char **argv)
 	}
 	if (strstr(o.workloads, "selftests")) {
 		pr_err("--workloads: selftests run separately (table 1); leave them out");
+		goto out;
+	}
+	if (!o.no_readcost && counts_check(o.readcost_counts)) {
+		pr_err("--readcost-counts: '%s' is not a list of numbers of cgroups (1..100000)",
+		       o.readcost_counts ? o.readcost_counts : "");
 		goto out;
 	}
 	if (!strstr(o.workloads, "kernelbuild") && !o.duration) {
@@ -744,6 +1083,18 @@ int cmd_reproduce(int argc, char **argv)
 		tap_load(&ks[i].tap, ks[i].st_dir);
 	}
 
+	/* Read-cost scaling: one run per kernel. */
+	for (i = 0; i < NKERNELS && !o.no_readcost; i++) {
+		ks[i].rc_dir = xasprintf("%s/readcost/%s", out, kernels[i]);
+		ret = vm_run(&o, kernels[i], ks[i].rc_dir, "readcost", false, false);
+		if (ret == 2)
+			goto out;
+		if (ret)
+			pr_warn("reproduce: read cost on %s: the run did not complete (see %s)",
+				kernels[i], ks[i].rc_dir);
+		rc_load(&ks[i].rc, ks[i].rc_dir);
+	}
+
 	/* Tables 2 and 3: repeats, interleaved across kernels. */
 	for (r = 0; r < o.repeats; r++) {
 		for (i = 0; i < NKERNELS; i++) {
@@ -774,6 +1125,9 @@ int cmd_reproduce(int argc, char **argv)
 		}
 		ks[i].have_c = true;
 		verdicts_of(&ks[i]);
+		if (ks[0].rc.present && ks[i].rc.present)
+			rc_verdict(&ks[0].rc, &ks[i].rc, &ks[i].rc_reg, &ks[i].rc_imp,
+				   &ks[i].rc_points, ks[i].rc_worst, sizeof(ks[i].rc_worst));
 		check_expected(&ks[i], expected[i]);
 		if (!ks[i].as_expected)
 			all_ok = false;
@@ -796,6 +1150,8 @@ out:
 		if (ks[i].have_c || i)
 			comparison_release(&ks[i].c);
 		tap_release(&ks[i].tap);
+		rc_release(&ks[i].rc);
+		free(ks[i].rc_dir);
 		free(ks[i].runs_dir);
 		free(ks[i].st_dir);
 		free(ks[i].why);
