@@ -3,9 +3,10 @@
 # reproduce): the four kernels (built here when missing, ~2 min each with a
 # warm ccache), test_kmem on vanilla only in the guest (table 1: it takes
 # ~2.5 min per kernel under TCG; the full reproduction runs it on all four),
-# then two interleaved repeats per kernel of two small idle siblings (8M
-# anon + 4M file) for 5 s with --perf (tables 2 and 3) instead of the kernel
-# build. Small, because memcg-lazy-flush shows best while the updates stay
+# the read-cost scaling at 10 and 100 child cgroups (one readcost run per
+# kernel), then three interleaved repeats per kernel of two small idle
+# siblings (8M anon + 4M file) and the stat-probe for 5 s with --perf
+# (tables 2 and 3) instead of the kernel build. Small, because memcg-lazy-flush shows best while the updates stay
 # below its 65536 x CPUs flush threshold: kmem-churn (slab updates count in
 # bytes) crosses it every second and hides the stale stats ("no change").
 # Measured alone with the kernels built: 4m20s.
@@ -20,7 +21,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing
 
 TMP=$(mktemp -d /tmp/pb-repro.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 11
+plan 15
 
 "$PB" reproduce --scale huge >"$TMP/out" 2>&1
 ok $([ $? -eq 2 ] && echo 0 || echo 1) "bad --scale: exit 2"
@@ -30,7 +31,7 @@ ok $([ $? -eq 2 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] && echo 0 || echo 1) \
 
 O=$TMP/repro
 start=$(date +%s)
-"$PB" reproduce -w idle -d 5s -r 3 --run-args "--idle-anon=8M --idle-file=4M" \
+"$PB" reproduce -w idle,stat-probe -d 5s -r 3 --readcost-counts 10,100 --run-args "--idle-anon=8M --idle-file=4M" \
 	--selftests test_kmem \
 	--selftests-kernels vanilla -o "$O" \
 	>"$TMP/out" 2>"$TMP/err"
@@ -66,5 +67,18 @@ ok $(grep -q "^noop  *OK$" "$R"; echo $?) "noop: no change"
 grep -q "^noop  *OK$" "$R" || sed -n '/^noop/,/^[a-z]/p' "$R" | sed 's/^/# /'
 ok $(grep -q "^memcg-lazy-flush  *OK$" "$R"; echo $?) \
 	"memcg-lazy-flush: drift regression"
+# stat-lag (table 3): the probe's pages lag on vanilla, never on flush-on-read
+ok $(awk '$1 == "vanilla" && $3 ~ /%$/ && $3 + 0 > 0 { v=1 }
+	$1 == "memcg-flush-on-read" && $3 == "0.0%" && $4 == "0" { f=1 }
+	END { exit !(v && f) }' "$R"; echo $?) "stat-lag: vanilla lags, memcg-flush-on-read never"
+ok $(sed -n '/^memcg-flush-on-read  */,/got:/p' "$R" | grep -q "got: *drift improvement";
+	echo $?) "memcg-flush-on-read: drift improvement"
+# read-cost scaling: a row per kind, N and state with a number for each kernel
+n=$(awk '/^Read-cost scaling/{t=1} /^Verdicts/{t=0}
+	t && $1 ~ /^(idle|deleted)$/ && $2 ~ /^(10|100)$/ && NF == 8 && $5 ~ /^[0-9.]+$/ &&
+	$8 ~ /^[0-9.]+$/ { n++ } END { print n + 0 }' "$R")
+ok $([ "$n" -ge 12 ] && echo 0 || echo 1) "read-cost scaling: rows for idle and deleted at 10 and 100 ($n)"
+ok $([ -s "$O/readcost.svg" ] && grep -q "<svg" "$O/report.html"; echo $?) \
+	"readcost.svg plotted and inlined in report.html"
 [ -s "$R" ] && sed -n '/^Table 1/,/^Table 2/p;/^Verdicts/,$p' "$R" | sed 's/^/# /'
 done_testing
