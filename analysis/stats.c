@@ -442,3 +442,60 @@ int stats_bootstrap_diff_ci(const double *a, size_t na, const double *b, size_t 
 	free(diffs);
 	return 0;
 }
+
+/**
+ * stats_welch_p_summary - two-sided p-value of Welch's t test for
+ * mean(b) - mean(a) = 0, from means, sample standard deviations and sizes
+ *
+ * Return: p in [0, 1]; 1 when both samples are constant and equal, 0 when
+ * they are constant and differ; NaN with fewer than 2 values on a side.
+ */
+double stats_welch_p_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,
+			     size_t nb)
+{
+	double va, vb, se2, df, t;
+
+	if (na < 2 || nb < 2 || isnan(sd_a) || isnan(sd_b))
+		return NAN;
+	va = sd_a * sd_a / (double)na;
+	vb = sd_b * sd_b / (double)nb;
+	se2 = va + vb;
+	if (se2 == 0)
+		return mean_a == mean_b ? 1 : 0;
+	df = se2 * se2 / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
+	t = fabs(mean_b - mean_a) / sqrt(se2);
+	return fmin(1, 2 * t_upper_tail(t, df));
+}
+
+/**
+ * stats_holm - Holm's step-down correction: which of @n p-values are
+ * significant at family-wise level @alpha
+ * @p: the p-values (NaN: not tested, never significant, not counted)
+ * @sig: receives true for each significant one
+ *
+ * Sorted ascending, the k-th smallest (k from 0) must be <= alpha / (m - k),
+ * m the number tested; the first that is not stops the procedure.
+ */
+void stats_holm(const double *p, size_t n, double alpha, bool *sig)
+{
+	size_t *idx = calloc(n ? n : 1, sizeof(*idx)), m = 0, i, j, k;
+
+	for (i = 0; i < n; i++) {
+		sig[i] = false;
+		if (!isnan(p[i]))
+			idx[m++] = i;
+	}
+	/* insertion sort of the tested indices by p */
+	for (i = 1; i < m; i++)
+		for (j = i; j > 0 && p[idx[j]] < p[idx[j - 1]]; j--) {
+			k = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = k;
+		}
+	for (k = 0; k < m; k++) {
+		if (p[idx[k]] > alpha / (double)(m - k))
+			break;
+		sig[idx[k]] = true;
+	}
+	free(idx);
+}

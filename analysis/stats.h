@@ -9,6 +9,7 @@
 #ifndef PB_STATS_H
 #define PB_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,9 @@ int stats_welch_ci(const double *a, size_t na, const double *b, size_t nb, doubl
 		   double *lo, double *hi, double *df_out);
 int stats_welch_ci_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,
 			   size_t nb, double level, double *lo, double *hi, double *df_out);
+double stats_welch_p_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,
+			     size_t nb);
+void stats_holm(const double *p, size_t n, double alpha, bool *sig);
 int stats_welch_ci_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,
 			   size_t nb, double level, double *lo, double *hi, double *df_out);
 

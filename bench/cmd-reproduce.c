@@ -65,6 +65,7 @@ struct repro_opts {
 	bool no_selftests;
 	bool no_readcost;
 	char *readcost_counts;
+	int readcost_repeats;
 	char *selftests;
 	char *selftests_kernels;
 	char *run_args;
@@ -89,6 +90,8 @@ static const struct option repro_options[] = {
 	  "leave out table 1 (the kernel's cgroup selftests)", NULL, 0, 0 },
 	{ "no-readcost", 0, OPT_BOOL, offsetof(struct repro_opts, no_readcost), NULL, NULL,
 	  "leave out the read-cost scaling (memory.stat vs N idle and dying cgroups)", NULL, 0, 0 },
+	{ "readcost-repeats", 0, OPT_INT, offsetof(struct repro_opts, readcost_repeats), "3", "N",
+	  "read-cost runs (boots) per kernel (2+ for a verdict)", NULL, 1, 100 },
 	{ "readcost-counts", 0, OPT_STRING, offsetof(struct repro_opts, readcost_counts),
 	  "10,100,1000", "LIST", "numbers of child cgroups of the read-cost scaling", NULL, 0, 0 },
 	{ "selftests", 0, OPT_STRING, offsetof(struct repro_opts, selftests),
@@ -326,31 +329,52 @@ static void t3_collect(const struct cmp_side *s, const char *key, struct t3_cell
 }
 
 /* ------------------------------------------------------------------ */
-/* Read-cost scaling: readcost.tsv of one vm run per kernel */
+/* Read-cost scaling: readcost.tsv of the readcost runs of each kernel */
 
+/* One point (kind, N, state, method) with one value per run (boot). */
 struct rc_point {
-	char *kind, *state, *method;
+	char *kind, *state, *method, *dying;
 	int cgroups;
-	char *dying;
-	size_t n;
-	double p50, mean, sd;
+	struct dvec v;		/* us: p50 (inproc) or mean (hyperfine) of each run */
 };
 
 struct rc_set {
 	struct rc_point *p;
 	size_t n;
+	size_t runs;		/* runs with a readcost.tsv */
 	bool present;
 };
 
+static struct rc_point *rc_get(struct rc_set *rs, const char *kind, int cgroups,
+			       const char *state, const char *method)
+{
+	struct rc_point *p;
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->p[i].cgroups == cgroups && !strcmp(rs->p[i].kind, kind) &&
+		    !strcmp(rs->p[i].state, state) && !strcmp(rs->p[i].method, method))
+			return &rs->p[i];
+	rs->p = xrealloc(rs->p, (rs->n + 1) * sizeof(*rs->p));
+	p = &rs->p[rs->n++];
+	memset(p, 0, sizeof(*p));
+	p->kind = xstrdup(kind);
+	p->state = xstrdup(state);
+	p->method = xstrdup(method);
+	p->cgroups = cgroups;
+	dvec_init(&p->v);
+	return p;
+}
+
+/* Add the points of one run's readcost.tsv in @dir (nothing if it has none). */
 static void rc_load(struct rc_set *rs, const char *dir)
 {
 	char *path = xasprintf("%s/readcost.tsv", dir), err[256];
 	struct tsv t = { 0 };
-	int ck, cn, cd, cs, cm, cnn, cp, cmean, csd;
+	int ck, cn, cd, cs, cm, cp, cmean;
 	size_t r;
 
-	memset(rs, 0, sizeof(*rs));
-	if (!dir || tsv_load(&t, path, err, sizeof(err))) {
+	if (tsv_load(&t, path, err, sizeof(err))) {
 		free(path);
 		return;
 	}
@@ -359,30 +383,22 @@ static void rc_load(struct rc_set *rs, const char *dir)
 	cd = tsv_col(&t, "dying");
 	cs = tsv_col(&t, "state");
 	cm = tsv_col(&t, "method");
-	cnn = tsv_col(&t, "n");
 	cp = tsv_col(&t, "p50_us");
 	cmean = tsv_col(&t, "mean_us");
-	csd = tsv_col(&t, "stddev_us");
-	if (ck < 0 || cn < 0 || cs < 0 || cm < 0 || cnn < 0 || cp < 0 || cmean < 0 || csd < 0) {
-		tsv_release(&t);
-		free(path);
-		return;
-	}
-	rs->present = true;
-	for (r = 0; r < t.nrows; r++) {
-		struct rc_point *p;
+	if (ck >= 0 && cn >= 0 && cs >= 0 && cm >= 0 && cp >= 0 && cmean >= 0) {
+		rs->present = true;
+		rs->runs++;
+		for (r = 0; r < t.nrows; r++) {
+			const char *method = tsv_get(&t, r, cm);
+			struct rc_point *p = rc_get(rs, tsv_get(&t, r, ck), (int)tsv_get_num(&t, r, cn),
+						    tsv_get(&t, r, cs), method);
+			double v = tsv_get_num(&t, r, strcmp(method, "hyperfine") ? cp : cmean);
 
-		rs->p = xrealloc(rs->p, (rs->n + 1) * sizeof(*rs->p));
-		p = &rs->p[rs->n++];
-		p->kind = xstrdup(tsv_get(&t, r, ck));
-		p->state = xstrdup(tsv_get(&t, r, cs));
-		p->method = xstrdup(tsv_get(&t, r, cm));
-		p->dying = xstrdup(cd >= 0 ? tsv_get(&t, r, cd) : "-");
-		p->cgroups = (int)tsv_get_num(&t, r, cn);
-		p->n = (size_t)tsv_get_num(&t, r, cnn);
-		p->p50 = tsv_get_num(&t, r, cp);
-		p->mean = tsv_get_num(&t, r, cmean);
-		p->sd = tsv_get_num(&t, r, csd);
+			if (!p->dying)
+				p->dying = xstrdup(cd >= 0 ? tsv_get(&t, r, cd) : "-");
+			if (!isnan(v))
+				dvec_push(&p->v, v);
+		}
 	}
 	tsv_release(&t);
 	free(path);
@@ -397,6 +413,7 @@ static void rc_release(struct rc_set *rs)
 		free(rs->p[i].state);
 		free(rs->p[i].method);
 		free(rs->p[i].dying);
+		dvec_release(&rs->p[i].v);
 	}
 	free(rs->p);
 	memset(rs, 0, sizeof(*rs));
@@ -414,53 +431,132 @@ static const struct rc_point *rc_find(const struct rc_set *rs, const char *kind,
 	return NULL;
 }
 
+/* Median over the runs, NaN if none. */
+static double rc_median(const struct rc_point *p)
+{
+	double *tmp, m;
+
+	if (!p || !p->v.n)
+		return NAN;
+	tmp = xmalloc(p->v.n * sizeof(*tmp));
+	memcpy(tmp, p->v.v, p->v.n * sizeof(*tmp));
+	m = stats_median(tmp, p->v.n);
+	free(tmp);
+	return m;
+}
+
 /*
- * Read cost of @b against @a (vanilla): for every in-process "dirty" point
- * (one read right after every child cgroup had a page freed) a Welch
- * interval of the mean read latency, at 95% over all points together
- * (Bonferroni: each at 1 - 0.05/m). A point is a regression when its
- * interval is above 0 and the change is over 25%. The reads of a point are
- * all from one boot of each kernel: this says the reads differ in these two
- * runs, not how much boots of one kernel differ; the repeats of tables 2
- * and 3 (readlat) are what carry that.
+ * Read cost of @b against @a (vanilla). The samples are runs (boots): per
+ * in-process "dirty" point (one read right after every child cgroup had a
+ * page freed) the p50 of each run. Under TCG one boot's reads can all be
+ * 50% slower than another boot's of the same kernel, so the reads of one
+ * run are not independent samples of the kernel. Welch's test per point,
+ * Holm's correction over the points (family-wise 5%); a point counts when
+ * it is significant and the mean changed by more than 25%.
  */
 static void rc_verdict(const struct rc_set *a, const struct rc_set *b, int *reg, int *imp,
 		       int *points, char *worst, size_t wlen)
 {
-	double level, best = 0;
-	size_t i, m = 0;
+	double *p = xcalloc(b->n + 1, sizeof(*p)), *rel = xcalloc(b->n + 1, sizeof(*rel));
+	bool *sig = xcalloc(b->n + 1, sizeof(*sig));
+	double best = 0;
+	size_t i;
 
 	*reg = *imp = *points = 0;
 	snprintf(worst, wlen, "-");
-	for (i = 0; i < b->n; i++)
-		if (!strcmp(b->p[i].state, "dirty") && !strcmp(b->p[i].method, "inproc") &&
-		    rc_find(a, b->p[i].kind, b->p[i].cgroups, "dirty", "inproc"))
-			m++;
-	if (!m)
-		return;
-	level = 1 - 0.05 / (double)m;
 	for (i = 0; i < b->n; i++) {
 		const struct rc_point *pb = &b->p[i], *pa;
-		double lo, hi, rel;
 
+		p[i] = rel[i] = NAN;
 		if (strcmp(pb->state, "dirty") || strcmp(pb->method, "inproc"))
 			continue;
 		pa = rc_find(a, pb->kind, pb->cgroups, "dirty", "inproc");
-		if (!pa || stats_welch_ci_summary(pa->mean, pa->sd, pa->n, pb->mean, pb->sd, pb->n,
-						  level, &lo, &hi, NULL))
+		if (!pa || pa->v.n < 2 || pb->v.n < 2)
 			continue;
-		(*points)++;
-		rel = pa->mean > 0 ? (pb->mean - pa->mean) / pa->mean : NAN;
-		if (lo > 0 && rel > 0.25)
-			(*reg)++;
-		else if (hi < 0 && rel < -0.25)
-			(*imp)++;
-		if (fabs(rel) > best) {
-			best = fabs(rel);
-			snprintf(worst, wlen, "%+.0f%% at %d %s", 100 * rel, pb->cgroups, pb->kind);
+		p[i] = stats_welch_p_summary(stats_mean(pa->v.v, pa->v.n),
+					     stats_stddev(pa->v.v, pa->v.n), pa->v.n,
+					     stats_mean(pb->v.v, pb->v.n),
+					     stats_stddev(pb->v.v, pb->v.n), pb->v.n);
+		rel[i] = (stats_mean(pb->v.v, pb->v.n) - stats_mean(pa->v.v, pa->v.n)) /
+			 stats_mean(pa->v.v, pa->v.n);
+		if (!isnan(p[i]))
+			(*points)++;
+		if (fabs(rel[i]) > best) {
+			best = fabs(rel[i]);
+			snprintf(worst, wlen, "%+.0f%% at %d %s (p %.2g)", 100 * rel[i],
+				 pb->cgroups, pb->kind, p[i]);
 		}
 	}
+	stats_holm(p, b->n, 0.05, sig);
+	for (i = 0; i < b->n; i++) {
+		if (sig[i] && rel[i] > 0.25)
+			(*reg)++;
+		else if (sig[i] && rel[i] < -0.25)
+			(*imp)++;
+	}
+	free(p);
+	free(rel);
+	free(sig);
 }
+
+/*
+ * readcost-summary.tsv: the median over the runs of every point of every
+ * kernel, what the report's tables and readcost.gp show.
+ */
+static int rc_write_summary(const char *out, const struct rc_set *rs, const char *const *names,
+			    size_t nk)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = xasprintf("%s/readcost-summary.tsv", out);
+	size_t k, i;
+	int ret;
+
+	sb_adds(&sb, "kernel\tkind\tcgroups\tdying\tstate\tmethod\truns\tmedian_us\tmin_us\tmax_us\n");
+	for (k = 0; k < nk; k++)
+		for (i = 0; i < rs[k].n; i++) {
+			const struct rc_point *p = &rs[k].p[i];
+
+			if (!p->v.n)
+				continue;
+			sb_addf(&sb, "%s\t%s\t%d\t%s\t%s\t%s\t%zu\t%.1f\t%.1f\t%.1f\n", names[k],
+				p->kind, p->cgroups, p->dying ? p->dying : "-", p->state, p->method,
+				p->v.n, rc_median(p), stats_min(p->v.v, p->v.n),
+				stats_max(p->v.v, p->v.n));
+		}
+	ret = write_atomic(path, sb.buf, sb.len);
+	free(path);
+	sb_release(&sb);
+	if (ret)
+		return ret;
+
+	/* readcost-plot.tsv: one gnuplot data block per kernel and kind (readcost.gp) */
+	sb_adds(&sb, "# cgroups\tinproc_dirty_p50_us\thyperfine_dirty_mean_us (medians over runs)\n");
+	for (k = 0; k < nk; k++) {
+		static const char *const kinds[] = { "idle", "deleted" };
+		size_t j;
+
+		for (j = 0; j < 2; j++) {
+			sb_addf(&sb, "# %s %s\n", names[k], kinds[j]);
+			for (i = 0; i < rs[k].n; i++) {
+				const struct rc_point *p = &rs[k].p[i], *h;
+
+				if (strcmp(p->kind, kinds[j]) || strcmp(p->state, "dirty") ||
+				    strcmp(p->method, "inproc") || !p->v.n)
+					continue;
+				h = rc_find(&rs[k], p->kind, p->cgroups, "dirty", "hyperfine");
+				sb_addf(&sb, "%d\t%.1f\t%.1f\n", p->cgroups, rc_median(p),
+					h && h->v.n ? rc_median(h) : NAN);
+			}
+			sb_adds(&sb, "\n\n");
+		}
+	}
+	path = xasprintf("%s/readcost-plot.tsv", out);
+	ret = write_atomic(path, sb.buf, sb.len);
+	free(path);
+	sb_release(&sb);
+	return ret;
+}
+
 
 /* stat-lag rows (probe.tsv) of every run of @s: probes, lagging ones, mean error. */
 static void statlag_collect(const struct cmp_side *s, size_t *n, size_t *lag, double *mean)
@@ -502,7 +598,6 @@ struct kside {
 	char *runs_dir;
 	char *st_dir;
 	struct tap_set tap;
-	char *rc_dir;
 	struct rc_set rc;
 	int rc_reg, rc_imp, rc_points;
 	char rc_worst[64];
@@ -558,7 +653,8 @@ static void check_expected(struct kside *k, enum expect e)
 			   k->drift_reg && k->drift_imp ? " and " : "",
 			   k->drift_imp ? "improvement" : (k->drift_reg ? "" : "no change"),
 			   k->read_reg ? "regression" : "no regression",
-			   !k->rc.present ? "not measured" : k->rc_reg ? "higher" :
+			   !k->rc.present ? "not measured" : !k->rc_points ?
+			   "untested (fewer than 2 runs per side)" : k->rc_reg ? "higher" :
 			   k->rc_imp ? "lower" : "no change");
 }
 
@@ -618,11 +714,12 @@ static void write_readcost(FILE *f, bool md, const char *h, struct kside *ks,
 		if (ks[i].rc.present)
 			base = &ks[i].rc;
 	if (!base) {
-		fprintf(f, "NOT MEASURED: no readcost.tsv in %s/readcost/<kernel> (see the runs' logs)\n",
-			"the output directory");
+		fprintf(f, "NOT MEASURED: no readcost.tsv in readcost/<kernel>/<i> (see the runs' logs)\n");
 		return;
 	}
-	wrap(f, "readcost/<kernel>/: one vm run per kernel (workload readcost). idle: N live "
+	fprintf(f, "readcost/<kernel>/<i>: %zu vm run(s) per kernel (workload readcost), the\n"
+		"median over the runs below.\n", base->runs);
+	wrap(f, "idle: N live "
 		"children of the cgroup read, each holding a few pages of tmpfs; deleted: the same "
 		"children removed and kept alive (dying) by their pages. dirty: one page of every "
 		"child freed right before the read, so the read finds N cgroups with pending "
@@ -643,7 +740,7 @@ static void write_readcost(FILE *f, bool md, const char *h, struct kside *ks,
 			for (i = 0; i < NKERNELS; i++) {
 				const struct rc_point *p = rc_find(&ks[i].rc, bp->kind, bp->cgroups,
 								   bp->state, bp->method);
-				double v = !p ? NAN : m ? p->mean : p->p50;
+				double v = rc_median(p);
 
 				if (isnan(v))
 					fprintf(f, " %10s", "-");
@@ -654,15 +751,16 @@ static void write_readcost(FILE *f, bool md, const char *h, struct kside *ks,
 		}
 		fprintf(f, "%s", md ? "```\n" : "");
 	}
-	fprintf(f, "\nin-process dirty reads vs vanilla (Welch, 95%% over all points together,\n"
-		"a point counts when its interval excludes 0 and the change is over 25%%):\n");
+	fprintf(f, "\nin-process dirty reads vs vanilla, the runs as samples (Welch per point,\n"
+		"Holm over the points, 5%% family-wise; a point counts when significant\n"
+		"and the mean changed by over 25%%; 2+ runs per side needed):\n");
 	for (i = 1; i < NKERNELS; i++) {
 		if (!ks[i].rc.present) {
 			fprintf(f, "  %-20s not measured\n", ki[i].name);
 			continue;
 		}
-		fprintf(f, "  %-20s %d of %d points slower, %d faster; largest change %s\n",
-			ki[i].name, ks[i].rc_reg, ks[i].rc_points, ks[i].rc_imp, ks[i].rc_worst);
+		fprintf(f, "  %-20s %d of %d points slower, %d faster;\n  %-20s largest change %s\n",
+			ki[i].name, ks[i].rc_reg, ks[i].rc_points, ks[i].rc_imp, "", ks[i].rc_worst);
 	}
 	fprintf(f, "plot: %s\n", md ? "![read cost](readcost.svg)" : "readcost.svg (report.html)");
 }
@@ -886,25 +984,25 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 }
 
 /*
- * readcost.svg in @out from the kernels' readcost.tsv (gnuplot,
+ * readcost.svg in @out from readcost-plot.tsv (gnuplot,
  * analysis/plots/readcost.gp). Its path, or NULL with a warning.
  */
 static char *plot_readcost(const char *out, struct kside *ks, const struct kernel_info *ki)
 {
-	struct strbuf files = STRBUF_INIT, labels = STRBUF_INIT;
+	struct strbuf labels = STRBUF_INIT;
+	char *file = xasprintf("%s/readcost-plot.tsv", out);
+	bool any = false;
 	char *svg = xasprintf("%s/readcost.svg", out), *tmp = xasprintf("%s.tmp", svg);
 	char err[512];
 	size_t i;
 	int ret = -ENOENT;
 
 	for (i = 0; i < NKERNELS; i++) {
-		if (!ks[i].rc.present)
-			continue;
-		sb_addf(&files, "%s%s/readcost.tsv", files.len ? " " : "", ks[i].rc_dir);
 		sb_addf(&labels, "%s%s", labels.len ? " " : "", ki[i].name);
+		any |= ks[i].rc.present;
 	}
-	if (files.len) {
-		const char *vars[] = { "files", files.buf, "labels", labels.buf, NULL };
+	if (any) {
+		const char *vars[] = { "file", file, "kernels", labels.buf, NULL };
 
 		ret = plot_have_gnuplot() ? plot_run("readcost.gp", vars, tmp, err, sizeof(err)) :
 					    (snprintf(err, sizeof(err), "gnuplot not installed"), -ENOENT);
@@ -915,7 +1013,7 @@ static char *plot_readcost(const char *out, struct kside *ks, const struct kerne
 			unlink(tmp);
 		}
 	}
-	sb_release(&files);
+	free(file);
 	sb_release(&labels);
 	free(tmp);
 	if (ret) {
@@ -1083,16 +1181,30 @@ int cmd_reproduce(int argc, char **argv)
 		tap_load(&ks[i].tap, ks[i].st_dir);
 	}
 
-	/* Read-cost scaling: one run per kernel. */
-	for (i = 0; i < NKERNELS && !o.no_readcost; i++) {
-		ks[i].rc_dir = xasprintf("%s/readcost/%s", out, kernels[i]);
-		ret = vm_run(&o, kernels[i], ks[i].rc_dir, "readcost", false, false);
-		if (ret == 2)
-			goto out;
-		if (ret)
-			pr_warn("reproduce: read cost on %s: the run did not complete (see %s)",
-				kernels[i], ks[i].rc_dir);
-		rc_load(&ks[i].rc, ks[i].rc_dir);
+	/* Read-cost scaling: --readcost-repeats runs per kernel, interleaved. */
+	for (r = 0; r < o.readcost_repeats && !o.no_readcost; r++) {
+		for (i = 0; i < NKERNELS; i++) {
+			char *dir = xasprintf("%s/readcost/%s/%d", out, kernels[i], r + 1);
+
+			ret = vm_run(&o, kernels[i], dir, "readcost", false, false);
+			if (ret == 2) {
+				free(dir);
+				goto out;
+			}
+			if (ret)
+				pr_warn("reproduce: read cost run %d on %s did not complete (see %s)",
+					r + 1, kernels[i], dir);
+			rc_load(&ks[i].rc, dir);
+			free(dir);
+		}
+	}
+	if (!o.no_readcost) {
+		struct rc_set sets[NKERNELS];
+
+		for (i = 0; i < NKERNELS; i++)
+			sets[i] = ks[i].rc;
+		if (rc_write_summary(out, sets, kernels, NKERNELS))
+			pr_warn("reproduce: cannot write %s/readcost-summary.tsv", out);
 	}
 
 	/* Tables 2 and 3: repeats, interleaved across kernels. */
@@ -1151,7 +1263,6 @@ out:
 			comparison_release(&ks[i].c);
 		tap_release(&ks[i].tap);
 		rc_release(&ks[i].rc);
-		free(ks[i].rc_dir);
 		free(ks[i].runs_dir);
 		free(ks[i].st_dir);
 		free(ks[i].why);

@@ -219,6 +219,18 @@ static void test_welch(void)
 	tap_ok(!ret && near(df, 5.8823529412, 1e-9) && near(lo, -0.8877416, 1e-6) &&
 	       near(hi, 6.8877416, 1e-6),
 	       "welch from summaries (mean, sd, n) gives the same interval: [%.7f, %.7f]", lo, hi);
+	/* t = 3 / sqrt(2.5/5 + 2.5/5) = 3 with 8 df: two-sided p = 0.017072 */
+	tap_ok(near(stats_welch_p_summary(3, sqrt(2.5), 5, 6, sqrt(2.5), 5), 0.0170716, 1e-6),
+	       "welch p-value from summaries: t 3, df 8 -> p %.7f",
+	       stats_welch_p_summary(3, sqrt(2.5), 5, 6, sqrt(2.5), 5));
+	{
+		const double p[] = { 0.01, 0.04, 0.03, NAN, 0.005 };
+		bool sig[5];
+
+		stats_holm(p, 5, 0.05, sig);
+		tap_ok(sig[0] && !sig[1] && !sig[2] && !sig[3] && sig[4],
+		       "holm over 4 tested p-values: 0.005 and 0.01 pass, 0.03 > 0.05/2 stops");
+	}
 
 	ret = stats_welch_ci(c1, 3, c2, 3, 0.95, &lo, &hi, &df);
 	tap_ok(!ret && lo == 1 && hi == 1 && df == 4,
@@ -283,7 +295,7 @@ static void test_bootstrap(void)
 
 int main(void)
 {
-	tap_plan(44);
+	tap_plan(46);
 	test_percentile();
 	test_median();
 	test_moments();
