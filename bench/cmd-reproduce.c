@@ -54,6 +54,9 @@ static const char *const expect_text[] = {
 	[EXPECT_DRIFT_REGRESSION] = "drift regression",
 };
 
+/* The kernelbuild objects of a smoke-scale overhead run (per builder). */
+#define REPRO_SMOKE_TARGETS "mm/filemap.o"
+
 static const char *const scales[] = { "smoke", "small", "full", NULL };
 
 struct repro_opts {
@@ -95,7 +98,8 @@ static const struct option repro_options[] = {
 	{ "readcost-counts", 0, OPT_STRING, offsetof(struct repro_opts, readcost_counts),
 	  "10,100,1000", "LIST", "numbers of child cgroups of the read-cost scaling", NULL, 0, 0 },
 	{ "selftests", 0, OPT_STRING, offsetof(struct repro_opts, selftests),
-	  "test_kmem,test_memcontrol", "LIST", "cgroup selftests of table 1", NULL, 0, 0 },
+	  NULL, "LIST", "cgroup selftests of table 1 (default: test_kmem at smoke scale, else\n"
+	  "test_kmem,test_memcontrol)", NULL, 0, 0 },
 	{ "selftests-kernels", 0, OPT_STRING, offsetof(struct repro_opts, selftests_kernels),
 	  "vanilla,noop,memcg-flush-on-read,memcg-lazy-flush", "LIST",
 	  "kernels table 1 runs the selftests on (they take minutes each under TCG)", NULL, 0, 0 },
@@ -162,6 +166,10 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 	if (ro->cache)
 		sb_addf(&sb, "--cache=%s\n", ro->cache);
 	sb_addf(&sb, "--scale=%s\n", ro->scale);
+	/* smoke under TCG: one object per builder keeps 8 runs near 2 min each */
+	if (strstr(workloads, "kernelbuild") && !strcmp(ro->scale, "smoke") &&
+	    !(ro->run_args && strstr(ro->run_args, "--kernelbuild-targets")))
+		sb_addf(&sb, "--kernelbuild-targets=%s\n", REPRO_SMOKE_TARGETS);
 	if (use_duration && ro->duration)
 		sb_addf(&sb, "--duration=%lldms\n", (long long)(ro->duration / 1000000));
 	if (strstr(workloads, "selftests"))
@@ -794,6 +802,9 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 	fprintf(f, "scale %s, %d repeat(s) per kernel, workloads %s%s,\ntook %lldm%02llds, output %s\n",
 		ro->scale, ro->repeats, ro->workloads, ro->duration ? " (fixed duration)" : "",
 		(long long)secs / 60, (long long)secs % 60, out);
+	fprintf(f, "selftests %s on %s;\nread cost at N = %s, %d run(s) per kernel\n",
+		ro->no_selftests ? "none" : ro->selftests, ro->selftests_kernels,
+		ro->no_readcost ? "-" : ro->readcost_counts, ro->no_readcost ? 0 : ro->readcost_repeats);
 	fprintf(f, "%s", md ? "\nKernels (name, release, series, config sha256):\n\n" :
 			      "\nKernels (name, release, series, config sha256):\n");
 	for (i = 0; i < NKERNELS; i++)
@@ -1120,6 +1131,9 @@ int cmd_reproduce(int argc, char **argv)
 		pr_err("--workloads: selftests run separately (table 1); leave them out");
 		goto out;
 	}
+	if (!o.selftests)
+		o.selftests = xstrdup(strcmp(o.scale, "smoke") ? "test_kmem,test_memcontrol" :
+				      "test_kmem");
 	if (!o.no_readcost && counts_check(o.readcost_counts)) {
 		pr_err("--readcost-counts: '%s' is not a list of numbers of cgroups (1..100000)",
 		       o.readcost_counts ? o.readcost_counts : "");
