@@ -3,7 +3,7 @@
 # reproduce): the four kernels (built here when missing, ~2 min each with a
 # warm ccache), test_kmem on vanilla only in the guest (table 1: it takes
 # ~2.5 min per kernel under TCG; the full reproduction runs it on all four),
-# the read-cost scaling at 10 and 100 child cgroups (one readcost run per
+# the read-cost scaling at 10 and 100 child cgroups (two readcost runs per
 # kernel), then three interleaved repeats per kernel of two small idle
 # siblings (8M anon + 4M file) and the stat-probe for 5 s with --perf
 # (tables 2 and 3) instead of the kernel build. Small, because memcg-lazy-flush shows best while the updates stay
@@ -31,7 +31,8 @@ ok $([ $? -eq 2 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] && echo 0 || echo 1) \
 
 O=$TMP/repro
 start=$(date +%s)
-"$PB" reproduce -w idle,stat-probe -d 5s -r 3 --readcost-counts 10,100 --run-args "--idle-anon=8M --idle-file=4M" \
+"$PB" reproduce -w idle,stat-probe -d 5s -r 3 --readcost-counts 10,100 --readcost-repeats 2 \
+	--run-args "--idle-anon=8M --idle-file=4M" \
 	--selftests test_kmem \
 	--selftests-kernels vanilla -o "$O" \
 	>"$TMP/out" 2>"$TMP/err"
