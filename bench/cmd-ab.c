@@ -309,7 +309,7 @@ int cmd_ab(int argc, char **argv)
 		}
 	}
 	write_ab_json(dir, &ao, &ka, &kb, runs, sides, nruns,
-		      stop ? "interrupted" : failed ? "failed" : "complete");
+		      stop == SIGINT ? "interrupted" : stop || failed ? "failed" : "complete");
 	printf("\nA/B %s vs %s: %zu runs (%d failed) in %s\n", ao.base, ao.patched, nruns, failed,
 	       dir);
 	code = stop || failed ? 1 : 0;
