@@ -997,7 +997,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 	write_readcost(f, md, h, ks, ki, ro);
 
 	/* Verdicts */
-	fprintf(f, "\n%sVerdicts (compare vs vanilla: drift and readlat metrics)\n\n%s", h, pre);
+	fprintf(f, "\n%sVerdicts (vs vanilla: drift and readlat of the runs, read cost)\n\n%s", h, pre);
 	for (i = 1; i < NKERNELS; i++)
 		fprintf(f, "%-20s %s\n  expected: %s\n  got:      %s\n", ki[i].name,
 			ks[i].as_expected ? "OK" : "NOT AS EXPECTED", expect_text[expected[i]],
