@@ -34,7 +34,7 @@ ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.
 		 analysis/report.c
 WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \
 		 workloads/wl-kmem-churn.c workloads/wl-selftests.c \
-		 workloads/wl-readcost.c workloads/wl-stat-probe.c
+		 workloads/wl-readcost.c workloads/wl-stat-probe.c workloads/readcost.c
 CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c \
 	    bench/cmd-run.c
 # compare, verdicts, report formats and plots (issue 5)

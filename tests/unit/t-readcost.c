@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-readcost.c - unit tests for the pure parts of workloads/wl-readcost.c:
+ * t-readcost.c - unit tests for the pure parts of the readcost workload (workloads/readcost.c):
  * hyperfine's --export-json read back (on two files hyperfine 1.15.0 wrote
  * on this host, see tests/fixtures/README), the summary of a sample that
  * readcost.tsv reports, and the --readcost-counts list.
@@ -13,20 +13,6 @@
 #include "readcost.h"
 #include "tap.h"
 #include "util.h"
-
-/*
- * wl-readcost.o needs runner.o (run_spawn), which pulls in vm.o, which calls
- * this function of the CLI layer (bench/cmd-run.c, not in the library).
- * Never called here.
- */
-struct run_opts;
-void run_opts_to_args(const struct run_opts *o, struct strbuf *sb);
-void run_opts_to_args(const struct run_opts *o, struct strbuf *sb)
-{
-	(void)o;
-	(void)sb;
-	abort();
-}
 
 static int parse_str(const char *s, struct readcost_hf *hf, char *err, size_t errlen)
 {
