@@ -166,6 +166,9 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 	if (ro->cache)
 		sb_addf(&sb, "--cache=%s\n", ro->cache);
 	sb_addf(&sb, "--scale=%s\n", ro->scale);
+	/* table 3 also looks at the samples after the build */
+	if (strstr(workloads, "kernelbuild"))
+		sb_adds(&sb, "--settle=10s\n");
 	/* smoke under TCG: one object per builder keeps 8 runs near 2 min each */
 	if (strstr(workloads, "kernelbuild") && !strcmp(ro->scale, "smoke") &&
 	    !(ro->run_args && strstr(ro->run_args, "--kernelbuild-targets")))
@@ -296,7 +299,34 @@ struct t3_cell {
 	size_t n;
 };
 
-static void t3_collect(const struct cmp_side *s, const char *key, struct t3_cell *c)
+/* When the last kernelbuild instance of run @dir ended (t_ms), or -1 without one. */
+static double build_end_ms(const char *dir)
+{
+	char *path = xasprintf("%s/workloads.tsv", dir), err[256];
+	struct tsv t = { 0 };
+	double end = -1;
+	int cw, ce;
+	size_t r;
+
+	if (!tsv_load(&t, path, err, sizeof(err))) {
+		cw = tsv_col(&t, "workload");
+		ce = tsv_col(&t, "end_ms");
+		for (r = 0; cw >= 0 && ce >= 0 && r < t.nrows; r++)
+			if (!strcmp(tsv_get(&t, r, cw), "kernelbuild") &&
+			    tsv_get_num(&t, r, ce) > end)
+				end = tsv_get_num(&t, r, ce);
+		tsv_release(&t);
+	}
+	free(path);
+	return end;
+}
+
+/*
+ * The root-vs-vmstat errors of @key over the runs of @s, @after the
+ * kernel build (the samples of --settle) or during it (every sample of a
+ * run without a build counts as "during").
+ */
+static void t3_collect(const struct cmp_side *s, const char *key, bool after, struct t3_cell *c)
 {
 	struct dvec v;
 	size_t i, r;
@@ -306,13 +336,15 @@ static void t3_collect(const struct cmp_side *s, const char *key, struct t3_cell
 	for (i = 0; i < s->n; i++) {
 		char *path = xasprintf("%s/drift.tsv", s->runs[i]), err[256];
 		struct tsv t = { 0 };
-		int cc, ck, ce, cb;
+		int cc, ck, ce, cb, ct;
+		double end = build_end_ms(s->runs[i]);
 
 		if (tsv_load(&t, path, err, sizeof(err))) {
 			free(path);
 			continue;
 		}
 		cc = tsv_col(&t, "check");
+		ct = tsv_col(&t, "t_ms");
 		ck = tsv_col(&t, "key");
 		ce = tsv_col(&t, "abs_err_bytes");
 		cb = tsv_col(&t, "bound_bytes");
@@ -323,6 +355,8 @@ static void t3_collect(const struct cmp_side *s, const char *key, struct t3_cell
 			if (strcmp(tsv_get(&t, r, cc), "root-vs-vmstat"))
 				continue;
 			if (strcmp(colon ? colon + 1 : k, key))
+				continue;
+			if (after != (end >= 0 && ct >= 0 && tsv_get_num(&t, r, ct) > end))
 				continue;
 			dvec_push(&v, tsv_get_num(&t, r, ce));
 			if (cb >= 0 && tsv_get_num(&t, r, cb) > c->bound)
@@ -797,6 +831,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 	const char *h = md ? "## " : "";
 	const char *pre = md ? "```\n" : "";
 	size_t i, j, t;
+	int ph;
 
 	fprintf(f, "%spatchbench reproduce: the memcg rstat cover letter on %s\n\n",
 		md ? "# " : "", ki[0].release ? ki[0].release : "?");
@@ -953,12 +988,18 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 		fprintf(f, "\n%svanilla: vs %s:\n%s%-13s %10s %10s %6s %10s %10s %6s\n",
 			md ? "" : "", ki[i].name, pre, "key", "van max", "van p99", "share",
 			"pat max", "pat p99", "share");
+		for (ph = 0; ph < 2; ph++)
 		for (t = 0; t3_keys[t]; t++) {
 			struct t3_cell a, b;
 			char b1[32], b2[32], b3[32], b4[32], s1[16], s2[16];
 
-			t3_collect(&ks[i].c.a, t3_keys[t], &a);
-			t3_collect(&ks[i].c.b, t3_keys[t], &b);
+			t3_collect(&ks[i].c.a, t3_keys[t], ph, &a);
+			t3_collect(&ks[i].c.b, t3_keys[t], ph, &b);
+			if (ph && !a.n && !b.n)
+				break;
+			if (!t)
+				fprintf(f, "%s\n", ph ? "after the build (--settle):" :
+					"during the build (the whole run without one):");
 			fmt_bytes(b1, sizeof(b1), a.max);
 			fmt_bytes(b2, sizeof(b2), a.p99);
 			fmt_bytes(b3, sizeof(b3), b.max);
