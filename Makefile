@@ -101,7 +101,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 # (built on the way if missing), booted under qemu, then their comparison.
 # compare exits 1 when it finds a regression: that is a result, not an error.
 AB_DIR   ?= results/ab-$(shell date +%Y%m%d-%H%M%S)-vanilla-vs-memcg-flush-on-read
-RUN_ARGS ?= --repeat 2 -w kernelbuild,idle,kmem-churn --builders 2 --idle 3
+RUN_ARGS ?= --repeat 2 -w kernelbuild,idle,kmem-churn,stat-probe --builders 2 --idle 3
 run: $(PB) $(STATREAD)
 	$(PB) ab --base vanilla --patched memcg-flush-on-read --ab-out $(AB_DIR) $(RUN_ARGS)
 	$(PB) compare $(AB_DIR); test $$? -le 1

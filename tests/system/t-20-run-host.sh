@@ -1,6 +1,6 @@
 #!/bin/sh
 # A real host run at smoke scale: the nested kernelbuild tree with 2
-# builders, 3 idle siblings and kmem-churn, on real cgroups.
+# builders, 3 idle siblings, kmem-churn and the stat-probe, on real cgroups.
 # Method: run it, then read the result directory.
 # Pass: status complete, about one sample per second per cgroup, drift rows
 # for every check this cgroup layout supports, read latencies > 0, builders
@@ -12,10 +12,10 @@ require_root_memcg
 TMP=$(mktemp -d /tmp/pb-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 R=$TMP/res
-plan 16
+plan 18
 
 before=$(leftover_cgroups)
-"$PB" run --target host -w kernelbuild,idle,kmem-churn --scale smoke --builders 2 --idle 3 \
+"$PB" run --target host -w kernelbuild,idle,kmem-churn,stat-probe --scale smoke --builders 2 --idle 3 \
 	--kmem-churn-children 30 -o "$R" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 ok $rc "run exits 0 (rc $rc)"
@@ -51,10 +51,17 @@ fi
 ok $(awk -F'\t' '$1 == "kernelbuild" && $7 != 0 { bad++ } END { exit bad > 0 }' \
 	"$R/workloads.tsv"; echo $?) "both builders exited 0"
 ok $(grep -c "^kernelbuild" "$R/workloads.tsv" | grep -qx 2; echo $?) "two builders ran"
+# stat-probe: a row every 250 ms, each a known change of 16 pages, the error
+# between 0 and that change (what memory.stat did not show yet)
+n=$(awk -F'\t' 'NR > 1 && $2 == "stat-lag" && $5 == 65536 && $7 >= 0 && $7 <= 65536 { n++ }
+	END { print n + 0 }' "$R/probe.tsv" 2>/dev/null)
+ok $([ "$n" -ge $(printf '%.0f' "$dur") ] && echo 0 || echo 1) \
+	"probe.tsv: $n stat-lag rows of a 65536-byte change over ${dur}s"
 
 "$PB" report "$R" >"$TMP/report" 2>&1
 ok $(grep -q "current-vs-stat" "$TMP/report" && grep -q "read latency" "$TMP/report" &&
 	grep -q "build-a" "$TMP/report"; echo $?) "report prints drift, latency and builders"
+ok $(grep -q "^  stat-lag  " "$TMP/report"; echo $?) "the report has the stat-lag check"
 width=$(awk '{ if (length($0) > w) w = length($0) } END { print w }' "$TMP/report")
 ok $([ "$width" -le 72 ] && echo 0 || echo 1) "report text fits 72 columns ($width)"
 "$PB" report --format json "$R" >"$TMP/json" 2>&1
