@@ -691,7 +691,7 @@ static void check_expected(struct kside *k, enum expect e)
 		k->as_expected = k->drift_imp && (k->read_reg || k->rc_reg > 0);
 		break;
 	}
-	k->why = xasprintf("drift %s%s%s, read latency %s, read cost %s",
+	k->why = xasprintf("drift %s%s%s, read latency %s,\n            read cost %s",
 			   k->drift_reg ? "regression" : "",
 			   k->drift_reg && k->drift_imp ? " and " : "",
 			   k->drift_imp ? "improvement" : (k->drift_reg ? "" : "no change"),
@@ -767,7 +767,7 @@ static void write_readcost(FILE *f, bool md, const char *h, struct kside *ks,
 		"children removed and kept alive (dying) by their pages. dirty: one page of every "
 		"child freed right before the read, so the read finds N cgroups with pending "
 		"stat updates; quiet: nothing pending. hyperfine (--warmup, --min-runs, "
-		"--export-json readcost/hyperfine-*.json) times a whole pb-statread process.", 74);
+		"--export-json readcost/hyperfine-*.json) times a whole pb-statread process.", 72);
 	for (m = 0; m < 2; m++) {
 		fprintf(f, "\n%s%-22s", md ? "```\n" : "", mtitle[m]);
 		fprintf(f, "\n%-8s %5s %6s %5s", "kind", "N", "dying", "state");
@@ -835,10 +835,10 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 
 	fprintf(f, "%spatchbench reproduce: the memcg rstat cover letter on %s\n\n",
 		md ? "# " : "", ki[0].release ? ki[0].release : "?");
-	fprintf(f, "scale %s, %d repeat(s) per kernel, workloads %s%s,\ntook %lldm%02llds, output %s\n",
-		ro->scale, ro->repeats, ro->workloads, ro->duration ? " (fixed duration)" : "",
-		(long long)secs / 60, (long long)secs % 60, out);
-	fprintf(f, "selftests %s on %s;\nread cost at N = %s, %d run(s) per kernel\n",
+	fprintf(f, "scale %s, %d repeat(s) per kernel, took %lldm%02llds\nworkloads %s%s\noutput %s\n",
+		ro->scale, ro->repeats, (long long)secs / 60, (long long)secs % 60, ro->workloads,
+		ro->duration ? " (fixed duration)" : "", out);
+	fprintf(f, "selftests: %s\n  on %s\nread cost at N = %s, %d run(s) per kernel\n",
 		ro->no_selftests ? "none" : ro->selftests, ro->selftests_kernels,
 		ro->no_readcost ? "-" : ro->readcost_counts, ro->no_readcost ? 0 : ro->readcost_repeats);
 	fprintf(f, "%s", md ? "\nKernels (name, release, series, config sha256):\n\n" :
@@ -863,8 +863,8 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 		struct tap_set all = { 0 };
 
 		fprintf(f, "%sselftests: one vm run per kernel (selftests/<kernel>/selftests.tap);\n"
-			"after-deletion (kmem-churn next to the tests), current-vs-stat: patchbench\n"
-			"in the same run, OVER = an error above the batching bound\n\n", "");
+			"after-deletion (with kmem-churn beside the tests) and current-vs-stat:\n"
+			"patchbench in the same run, OVER = an error above the batching bound\n\n", "");
 		fprintf(f, "%s%-30s", pre, "test");
 		for (i = 0; i < NKERNELS; i++)
 			fprintf(f, " %-9.9s", ki[i].name);

@@ -21,7 +21,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing
 
 TMP=$(mktemp -d /tmp/pb-repro.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 15
+plan 16
 
 "$PB" reproduce --scale huge >"$TMP/out" 2>&1
 ok $([ $? -eq 2 ] && echo 0 || echo 1) "bad --scale: exit 2"
@@ -81,5 +81,7 @@ n=$(awk '/^Read-cost scaling/{t=1} /^Verdicts/{t=0}
 ok $([ "$n" -ge 12 ] && echo 0 || echo 1) "read-cost scaling: rows for idle and deleted at 10 and 100 ($n)"
 ok $([ -s "$O/readcost.svg" ] && grep -q "<svg" "$O/report.html"; echo $?) \
 	"readcost.svg plotted and inlined in report.html"
+width=$(awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }' "$R")
+ok $([ "$width" -le 72 ] && echo 0 || echo 1) "REPORT.txt fits 72 columns ($width)"
 [ -s "$R" ] && sed -n '/^Table 1/,/^Table 2/p;/^Verdicts/,$p' "$R" | sed 's/^/# /'
 done_testing
