@@ -321,18 +321,28 @@ static double build_end_ms(const char *dir)
 	return end;
 }
 
-/*
- * The root-vs-vmstat errors of @key over the runs of @s, @after the
- * kernel build (the samples of --settle) or during it (every sample of a
- * run without a build counts as "during").
- */
-static void t3_collect(const struct cmp_side *s, const char *key, bool after, struct t3_cell *c)
-{
-	struct dvec v;
-	size_t i, r;
+#define T3_NKEYS 4
 
-	dvec_init(&v);
-	c->bound = 0;
+/* Table 3 of one side: [key][0 during, 1 after]. */
+struct t3_side {
+	struct t3_cell c[T3_NKEYS][2];
+};
+
+/*
+ * The root-vs-vmstat errors of every key of t3_keys[] over the runs of @s,
+ * during the kernel build and after it (the samples of --settle; every
+ * sample of a run without a build counts as "during"), each drift.tsv
+ * read once.
+ */
+static void t3_collect(const struct cmp_side *s, struct t3_side *out)
+{
+	struct dvec v[T3_NKEYS][2];
+	size_t i, r, k, ph;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < T3_NKEYS; k++)
+		for (ph = 0; ph < 2; ph++)
+			dvec_init(&v[k][ph]);
 	for (i = 0; i < s->n; i++) {
 		char *path = xasprintf("%s/drift.tsv", s->runs[i]), err[256];
 		struct tsv t = { 0 };
@@ -344,31 +354,40 @@ static void t3_collect(const struct cmp_side *s, const char *key, bool after, st
 			continue;
 		}
 		cc = tsv_col(&t, "check");
-		ct = tsv_col(&t, "t_ms");
 		ck = tsv_col(&t, "key");
 		ce = tsv_col(&t, "abs_err_bytes");
 		cb = tsv_col(&t, "bound_bytes");
+		ct = tsv_col(&t, "t_ms");
 		for (r = 0; cc >= 0 && ck >= 0 && ce >= 0 && r < t.nrows; r++) {
-			const char *k = tsv_get(&t, r, ck);
-			const char *colon = strrchr(k, ':');
+			const char *key = tsv_get(&t, r, ck);
+			const char *colon = strrchr(key, ':');
+			struct t3_cell *c;
 
 			if (strcmp(tsv_get(&t, r, cc), "root-vs-vmstat"))
 				continue;
-			if (strcmp(colon ? colon + 1 : k, key))
+			for (k = 0; k < T3_NKEYS; k++)
+				if (!strcmp(colon ? colon + 1 : key, t3_keys[k]))
+					break;
+			if (k == T3_NKEYS)
 				continue;
-			if (after != (end >= 0 && ct >= 0 && tsv_get_num(&t, r, ct) > end))
-				continue;
-			dvec_push(&v, tsv_get_num(&t, r, ce));
+			ph = end >= 0 && ct >= 0 && tsv_get_num(&t, r, ct) > end;
+			c = &out->c[k][ph];
+			dvec_push(&v[k][ph], tsv_get_num(&t, r, ce));
 			if (cb >= 0 && tsv_get_num(&t, r, cb) > c->bound)
 				c->bound = tsv_get_num(&t, r, cb);
 		}
 		tsv_release(&t);
 		free(path);
 	}
-	c->n = v.n;
-	c->max = v.n ? stats_max(v.v, v.n) : NAN;
-	c->p99 = v.n ? stats_percentile(v.v, v.n, 99) : NAN;
-	dvec_release(&v);
+	for (k = 0; k < T3_NKEYS; k++)
+		for (ph = 0; ph < 2; ph++) {
+			struct t3_cell *c = &out->c[k][ph];
+
+			c->n = v[k][ph].n;
+			c->max = c->n ? stats_max(v[k][ph].v, c->n) : NAN;
+			c->p99 = c->n ? stats_percentile(v[k][ph].v, c->n, 99) : NAN;
+			dvec_release(&v[k][ph]);
+		}
 }
 
 /* ------------------------------------------------------------------ */
@@ -643,6 +662,7 @@ struct kside {
 	struct tap_set tap;
 	struct rc_set rc;
 	int rc_reg, rc_imp, rc_points;
+	struct t3_side t3a, t3b;	/* table 3: vanilla's runs, this kernel's */
 	char rc_worst[64];
 	/* outcome */
 	bool drift_reg, drift_imp, read_reg, no_verdict;
@@ -993,8 +1013,8 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			struct t3_cell a, b;
 			char b1[32], b2[32], b3[32], b4[32], s1[16], s2[16];
 
-			t3_collect(&ks[i].c.a, t3_keys[t], ph, &a);
-			t3_collect(&ks[i].c.b, t3_keys[t], ph, &b);
+			a = ks[i].t3a.c[t][ph];
+			b = ks[i].t3b.c[t][ph];
 			if (ph && !a.n && !b.n)
 				break;
 			if (!t)
@@ -1304,6 +1324,8 @@ int cmd_reproduce(int argc, char **argv)
 		}
 		ks[i].have_c = true;
 		verdicts_of(&ks[i]);
+		t3_collect(&ks[i].c.a, &ks[i].t3a);
+		t3_collect(&ks[i].c.b, &ks[i].t3b);
 		if (ks[0].rc.present && ks[i].rc.present)
 			rc_verdict(&ks[0].rc, &ks[i].rc, &ks[i].rc_reg, &ks[i].rc_imp,
 				   &ks[i].rc_points, ks[i].rc_worst, sizeof(ks[i].rc_worst));
