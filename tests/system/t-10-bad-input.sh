@@ -6,7 +6,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-bad.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 31
+plan 40
 
 # expect_usage DESCRIPTION ARGS...: exit 2, one line on stderr naming the problem, nothing created.
 expect_usage() {
@@ -30,6 +30,9 @@ expect_usage "bad interval" run --interval 0.001ms -o "$TMP/res"
 expect_usage "bad count" run --builders -3 -o "$TMP/res"
 expect_usage "missing source" run --source /nonexistent/linux -o "$TMP/res"
 expect_usage "no memory controller in forced v2" run --cgroup v2 -w idle -o "$TMP/res"
+expect_usage "stat-probe interval under 1ms" run -w stat-probe --stat-probe-interval 0 -o "$TMP/res"
+expect_usage "reproduce: bad read-cost counts" reproduce --readcost-counts 10,x -o "$TMP/res"
+expect_usage "reproduce: zero read-cost runs" reproduce --readcost-repeats 0 -o "$TMP/res"
 # not root, for real: drop to nobody
 setpriv --reuid=65534 --regid=65534 --clear-groups "$PB" run -w idle -o "$TMP/res" \
 	>"$TMP/out" 2>"$TMP/err"
