@@ -407,16 +407,27 @@ struct rc_set {
 	bool present;
 };
 
-static struct rc_point *rc_get(struct rc_set *rs, const char *kind, int cgroups,
-			       const char *state, const char *method)
+static const struct rc_point *rc_find(const struct rc_set *rs, const char *kind, int cgroups,
+				      const char *state, const char *method)
 {
-	struct rc_point *p;
 	size_t i;
 
-	for (i = 0; i < rs->n; i++)
+	for (i = 0; rs && i < rs->n; i++)
 		if (rs->p[i].cgroups == cgroups && !strcmp(rs->p[i].kind, kind) &&
 		    !strcmp(rs->p[i].state, state) && !strcmp(rs->p[i].method, method))
 			return &rs->p[i];
+	return NULL;
+}
+
+/* The point of @rs, added empty when it is not there yet. */
+static struct rc_point *rc_get(struct rc_set *rs, const char *kind, int cgroups,
+			       const char *state, const char *method)
+{
+	const struct rc_point *found = rc_find(rs, kind, cgroups, state, method);
+	struct rc_point *p;
+
+	if (found)
+		return &rs->p[found - rs->p];
 	rs->p = xrealloc(rs->p, (rs->n + 1) * sizeof(*rs->p));
 	p = &rs->p[rs->n++];
 	memset(p, 0, sizeof(*p));
@@ -479,18 +490,6 @@ static void rc_release(struct rc_set *rs)
 	}
 	free(rs->p);
 	memset(rs, 0, sizeof(*rs));
-}
-
-static const struct rc_point *rc_find(const struct rc_set *rs, const char *kind, int cgroups,
-				      const char *state, const char *method)
-{
-	size_t i;
-
-	for (i = 0; rs && i < rs->n; i++)
-		if (rs->p[i].cgroups == cgroups && !strcmp(rs->p[i].kind, kind) &&
-		    !strcmp(rs->p[i].state, state) && !strcmp(rs->p[i].method, method))
-			return &rs->p[i];
-	return NULL;
 }
 
 /* Median over the runs, NaN if none. */
