@@ -620,12 +620,17 @@ static int rc_write_summary(const char *out, const struct rc_set *rs, const char
 
 
 /* stat-lag rows (probe.tsv) of every run of @s: probes, lagging ones, mean error. */
-static void statlag_collect(const struct cmp_side *s, size_t *n, size_t *lag, double *mean)
+struct statlag {
+	size_t n, lag;		/* probes, and those that did not show the change in full */
+	double mean;		/* mean error, bytes */
+};
+
+static void statlag_collect(const struct cmp_side *s, struct statlag *sl)
 {
 	double sum = 0;
 	size_t i, r;
 
-	*n = *lag = 0;
+	sl->n = sl->lag = 0;
 	for (i = 0; i < s->n; i++) {
 		char *path = xasprintf("%s/probe.tsv", s->runs[i]), err[256];
 		struct tsv t = { 0 };
@@ -641,14 +646,14 @@ static void statlag_collect(const struct cmp_side *s, size_t *n, size_t *lag, do
 
 			if (isnan(e))
 				continue;
-			(*n)++;
-			*lag += e > 0;
+			sl->n++;
+			sl->lag += e > 0;
 			sum += e;
 		}
 		tsv_release(&t);
 		free(path);
 	}
-	*mean = *n ? sum / (double)*n : NAN;
+	sl->mean = sl->n ? sum / (double)sl->n : NAN;
 }
 
 /* ------------------------------------------------------------------ */
@@ -662,6 +667,7 @@ struct kside {
 	struct rc_set rc;
 	int rc_reg, rc_imp, rc_points;
 	struct t3_side t3a, t3b;	/* table 3: vanilla's runs, this kernel's */
+	struct statlag sl;	/* stat-lag of this kernel's runs (vanilla: of its own) */
 	char rc_worst[64];
 	/* outcome */
 	bool drift_reg, drift_imp, read_reg, no_verdict;
@@ -1031,28 +1037,22 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 		fprintf(f, "%s", md ? "```\n" : "");
 	}
 
-	if (ks[1].have_c) {
-		size_t n, lag;
-		double mean;
+	if (ks[1].have_c && ks[0].sl.n) {
+		fprintf(f, "\nstat-lag (workload stat-probe: a few anon pages faulted in a quiet\n"
+			"cgroup, memory.stat read right before and right after; lagging = the\n"
+			"change not shown in full):\n%s%-20s %8s %8s %10s\n", pre, "kernel",
+			"probes", "lagging", "mean err");
+		for (i = 0; i < NKERNELS; i++) {
+			const struct statlag *sl = &ks[i].sl;
+			char b[32];
 
-		statlag_collect(&ks[1].c.a, &n, &lag, &mean);
-		if (n) {
-			fprintf(f, "\nstat-lag (workload stat-probe: a few anon pages faulted in a quiet\n"
-				"cgroup, memory.stat read right before and right after; lagging = the\n"
-				"change not shown in full):\n%s%-20s %8s %8s %10s\n", pre, "kernel",
-				"probes", "lagging", "mean err");
-			for (i = 0; i < NKERNELS; i++) {
-				char b[32];
-
-				if (i && !ks[i].have_c)
-					continue;
-				statlag_collect(i ? &ks[i].c.b : &ks[1].c.a, &n, &lag, &mean);
-				fmt_bytes(b, sizeof(b), mean);
-				fprintf(f, "%-20s %8zu %7.1f%% %10s\n", ki[i].name, n,
-					n ? 100.0 * (double)lag / (double)n : 0.0, b);
-			}
-			fprintf(f, "%s", md ? "```\n" : "");
+			if (i && !ks[i].have_c)
+				continue;
+			fmt_bytes(b, sizeof(b), sl->mean);
+			fprintf(f, "%-20s %8zu %7.1f%% %10s\n", ki[i].name, sl->n,
+				sl->n ? 100.0 * (double)sl->lag / (double)sl->n : 0.0, b);
 		}
+		fprintf(f, "%s", md ? "```\n" : "");
 	}
 
 	write_readcost(f, md, h, ks, ki, ro);
@@ -1325,6 +1325,9 @@ int cmd_reproduce(int argc, char **argv)
 		verdicts_of(&ks[i]);
 		t3_collect(&ks[i].c.a, &ks[i].t3a);
 		t3_collect(&ks[i].c.b, &ks[i].t3b);
+		statlag_collect(&ks[i].c.b, &ks[i].sl);
+		if (i == 1)
+			statlag_collect(&ks[i].c.a, &ks[0].sl);
 		if (ks[0].rc.present && ks[i].rc.present)
 			rc_verdict(&ks[0].rc, &ks[i].rc, &ks[i].rc_reg, &ks[i].rc_imp,
 				   &ks[i].rc_points, ks[i].rc_worst, sizeof(ks[i].rc_worst));
