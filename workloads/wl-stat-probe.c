@@ -23,6 +23,7 @@
  * when the run ends, so the analysis treats them as one more drift check.
  */
 #include "drift.h"
+#include "memstat.h"
 #include "workload.h"
 #include "runner.h"
 #include "util.h"
@@ -65,17 +66,18 @@ static const char probe_header[] = "t_ms\tcheck\tcgroup\tkey\texpected_bytes\tob
 /* The value of @key in memory.stat, in bytes, or -1. */
 static int64_t read_key(int fd, const char *key, char *buf, size_t len)
 {
-	size_t klen = strlen(key);
-	ssize_t n = pread(fd, buf, len - 1, 0);
-	char *p;
+	struct kvlist kv;
+	ssize_t n = pread(fd, buf, len, 0);
+	int64_t v = -1;
+	char err[128];
 
 	if (n <= 0)
 		return -1;
-	buf[n] = '\0';
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, klen) && p[klen] == ' ')
-			return strtoll(p + klen + 1, NULL, 10);
-	return -1;
+	kvlist_init(&kv);
+	if (memstat_parse(buf, (size_t)n, &kv, err, sizeof(err)) || kv_get(&kv, key, &v))
+		v = -1;
+	kvlist_release(&kv);
+	return v;
 }
 
 static int probe_main(void *arg)
