@@ -478,7 +478,7 @@ double stats_welch_p_summary(double mean_a, double sd_a, size_t na, double mean_
  */
 void stats_holm(const double *p, size_t n, double alpha, bool *sig)
 {
-	size_t *idx = calloc(n ? n : 1, sizeof(*idx)), m = 0, i, j, k;
+	size_t *idx = xcalloc(n ? n : 1, sizeof(*idx)), m = 0, i, j, k;
 
 	for (i = 0; i < n; i++) {
 		sig[i] = false;
