@@ -527,6 +527,7 @@ static void rc_verdict(const struct rc_set *a, const struct rc_set *b, int *reg,
 	snprintf(worst, wlen, "-");
 	for (i = 0; i < b->n; i++) {
 		const struct rc_point *pb = &b->p[i], *pa;
+		double ma, mb;
 
 		p[i] = rel[i] = NAN;
 		if (strcmp(pb->state, "dirty") || strcmp(pb->method, "inproc"))
@@ -534,12 +535,11 @@ static void rc_verdict(const struct rc_set *a, const struct rc_set *b, int *reg,
 		pa = rc_find(a, pb->kind, pb->cgroups, "dirty", "inproc");
 		if (!pa || pa->v.n < 2 || pb->v.n < 2)
 			continue;
-		p[i] = stats_welch_p_summary(stats_mean(pa->v.v, pa->v.n),
-					     stats_stddev(pa->v.v, pa->v.n), pa->v.n,
-					     stats_mean(pb->v.v, pb->v.n),
+		ma = stats_mean(pa->v.v, pa->v.n);
+		mb = stats_mean(pb->v.v, pb->v.n);
+		p[i] = stats_welch_p_summary(ma, stats_stddev(pa->v.v, pa->v.n), pa->v.n, mb,
 					     stats_stddev(pb->v.v, pb->v.n), pb->v.n);
-		rel[i] = (stats_mean(pb->v.v, pb->v.n) - stats_mean(pa->v.v, pa->v.n)) /
-			 stats_mean(pa->v.v, pa->v.n);
+		rel[i] = (mb - ma) / ma;
 		if (!isnan(p[i]))
 			(*points)++;
 		if (fabs(rel[i]) > best) {
