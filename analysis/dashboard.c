@@ -88,7 +88,7 @@ static void find_ab(struct dash *d, const char *dir, int depth)
 		if (de->d_name[0] == '.')
 			continue;
 		sub = xasprintf("%s/%s", dir, de->d_name);
-		if (is_dir(sub) && strcmp(sub, d->out))
+		if (is_dir(sub) && !path_within(sub, d->out))
 			find_ab(d, sub, depth + 1);
 		free(sub);
 	}
@@ -226,6 +226,13 @@ static int recompute(const struct dash *d, struct entry *e, char *err, size_t er
 	FILE *f;
 	int ret;
 
+	/* the entry is ours to replace, unless something else took its name */
+	if (has_file(dir, "ab.json") || has_file(dir, "meta.json")) {
+		snprintf(err, errlen, "'%s' holds a result, not a dashboard entry: not replacing it",
+			 dir);
+		ret = -EEXIST;
+		goto out;
+	}
 	remove_tree(dir);
 	ret = mkdir_p(dir, 0755);
 	if (ret) {
@@ -486,13 +493,27 @@ int dashboard_update(const char *results, const char *out, struct dashboard_stat
 		snprintf(err, errlen, "results directory '%s' does not exist", results);
 		return -ENOENT;
 	}
-	ret = mkdir_p(out, 0755);
-	if (ret) {
-		snprintf(err, errlen, "cannot create '%s': %s", out, strerror(-ret));
-		return ret;
+	/* the cache below @out is replaced entry by entry: it must not hold an input */
+	if (path_within(results, out)) {
+		snprintf(err, errlen, "output directory '%s' contains the results directory "
+			 "'%s' (its A/B directories would be overwritten)", out, results);
+		return -EINVAL;
 	}
 	find_ab(&d, results, 0);
 	st->found = d.n;
+	for (i = 0; i < d.n; i++) {
+		if (path_within(out, d.e[i].dir)) {
+			snprintf(err, errlen, "output directory '%s' is inside the A/B directory "
+				 "'%s'", out, d.e[i].dir);
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	ret = mkdir_p(out, 0755);
+	if (ret) {
+		snprintf(err, errlen, "cannot create '%s': %s", out, strerror(-ret));
+		goto out;
+	}
 	for (i = 0; i < d.n && !ret; i++) {
 		struct entry *e = &d.e[i];
 
@@ -508,6 +529,7 @@ int dashboard_update(const char *results, const char *out, struct dashboard_stat
 	qsort(d.e, d.n, sizeof(*d.e), cmp_entry);
 	if (!ret)
 		ret = write_index(&d, st, err, errlen);
+out:
 	for (i = 0; i < d.n; i++)
 		entry_release(&d.e[i]);
 	free(d.e);

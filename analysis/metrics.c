@@ -777,6 +777,11 @@ const char *metric_format(char *buf, size_t len, enum metric_unit unit, double v
 		snprintf(buf, len, "-");
 		return buf;
 	}
+	/* no exponent to shorten below; a loader lets it through only where it means something */
+	if (isinf(v)) {
+		snprintf(buf, len, "%s%s", v < 0 ? "-" : plus, "inf");
+		return buf;
+	}
 	/* keep any number within a 9-column table cell */
 	if (unit == MU_COUNT && a >= 1e6 && a < 1e12) {
 		bool g = a >= 1e9;
@@ -791,8 +796,10 @@ const char *metric_format(char *buf, size_t len, enum metric_unit unit, double v
 		/* "1.2e13", not "1.20e+13" */
 		snprintf(m, sizeof(m), "%.1e", v);
 		e = strchr(m, 'e');
-		x = atoi(e + 1);
-		snprintf(e, sizeof(m) - (e - m), "e%d", x);
+		if (e) {
+			x = atoi(e + 1);
+			snprintf(e, sizeof(m) - (e - m), "e%d", x);
+		}
 		snprintf(buf, len, "%s%s%s", plus, m, unit == MU_PCT ? "%" : "");
 		return buf;
 	}

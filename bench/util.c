@@ -399,6 +399,61 @@ int remove_tree(const char *path)
 	return ret;
 }
 
+char *path_canon(const char *path)
+{
+	char cwd[PATH_MAX], *full, *head = NULL, **parts;
+	struct strbuf out = STRBUF_INIT;
+	size_t len, i;
+
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		full = xstrdup(path);
+	else
+		full = xasprintf("%s/%s", cwd, path);
+	/* the longest prefix that exists, resolved; what does not exist yet follows as written */
+	for (len = strlen(full); len; ) {
+		char *pre = xstrndup(full, len);
+
+		head = realpath(pre, NULL);
+		free(pre);
+		if (head)
+			break;
+		while (len && full[len - 1] != '/')
+			len--;
+		while (len > 1 && full[len - 1] == '/')
+			len--;
+	}
+	sb_adds(&out, head && strcmp(head, "/") ? head : "");
+	parts = strv_split(full + len, '/');
+	for (i = 0; parts[i]; i++) {
+		if (!*parts[i] || !strcmp(parts[i], "."))
+			continue;
+		if (!strcmp(parts[i], "..")) {
+			while (out.len && out.buf[--out.len] != '/')
+				;
+			out.buf[out.len] = '\0';
+			continue;
+		}
+		sb_addf(&out, "/%s", parts[i]);
+	}
+	if (!out.len)
+		sb_adds(&out, "/");
+	strv_free(parts);
+	free(head);
+	free(full);
+	return sb_detach(&out);
+}
+
+bool path_within(const char *path, const char *dir)
+{
+	char *p = path_canon(path), *d = path_canon(dir);
+	size_t n = strlen(d);
+	bool ret = !strcmp(d, "/") || (!strncmp(p, d, n) && (p[n] == '\0' || p[n] == '/'));
+
+	free(p);
+	free(d);
+	return ret;
+}
+
 bool path_exists(const char *path)
 {
 	return access(path, F_OK) == 0;

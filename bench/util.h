@@ -76,6 +76,14 @@ int mkdir_p(const char *path, mode_t mode);
 int remove_tree(const char *path);
 bool path_exists(const char *path);
 bool is_dir(const char *path);
+/*
+ * path_canon -  made absolute with every symbolic link resolved, as far as it
+ * exists; the part that does not exist yet follows, with "." and ".." folded.
+ * Returns a string the caller must free().
+ */
+char *path_canon(const char *path);
+/* Whether  is  or below it, both taken through path_canon(). */
+bool path_within(const char *path, const char *dir);
 
 /*
  * Value parsers for options and files: 0 on success, -EINVAL on bad syntax,

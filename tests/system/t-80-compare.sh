@@ -17,7 +17,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-compare.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 35
+plan 38
 
 hostrun() {
 	d=$1
@@ -203,6 +203,30 @@ ok $(grep -q "^dashboard: 3 A/B directories, 1 recomputed" "$TMP/d3.out" &&
 "$PB" dashboard "$TMP/results" >/dev/null 2>"$TMP/d4.err"
 ok $([ $? -eq 2 ] && grep -q "^patchbench: error: dashboard needs RESULTS_DIR and -o OUT_DIR" \
 	"$TMP/d4.err" && echo 0 || echo 1) "dashboard without -o: exit 2, one error line"
+# an output that overlaps an input is refused before anything is written (issue 15, item 2:
+# "-o RESULTS" used to remove every A/B directory's runs and exit 0)
+before=$(find "$TMP/results" | sort | md5sum)
+"$PB" dashboard "$TMP/results" -o "$TMP/results" >/dev/null 2>"$TMP/d5.err"
+rc=$?
+ok $([ $rc -eq 2 ] && grep -q "^patchbench: error: output directory '.*' contains the results" \
+	"$TMP/d5.err" && [ "$(find "$TMP/results" | sort | md5sum)" = "$before" ] &&
+	[ -s "$TMP/results/ab-1-noop/ab.json" ] && echo 0 || echo 1) \
+	"dashboard -o RESULTS: exit 2, every A/B directory kept (rc $rc)"
+"$PB" dashboard "$TMP/results/ab-1-noop/.." -o "$TMP/results/./ab-3-flush/dash" >/dev/null \
+	2>"$TMP/d6.err"
+rc=$?
+ok $([ $rc -eq 2 ] && grep -q "is inside the A/B directory" "$TMP/d6.err" &&
+	[ ! -e "$TMP/results/ab-3-flush/dash" ] &&
+	[ "$(find "$TMP/results" | sort | md5sum)" = "$before" ] &&
+	echo 0 || echo 1) "dashboard -o inside an A/B directory (spelled otherwise): exit 2 (rc $rc)"
+# inf in workloads.tsv crashed compare and the dashboard in metric_format (issue 15, item 1)
+cp -r "$TMP/b" "$TMP/binf"
+awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 && $1 == "kmem-churn" { $6 = "inf" } 1' \
+	"$TMP/b/workloads.tsv" >"$TMP/binf/workloads.tsv"
+"$PB" compare -F html -o "$TMP/inf.html" "$TMP/a" "$TMP/binf" >/dev/null 2>&1
+rc=$?
+ok $([ $rc -le 2 ] && [ ! -e "$TMP/inf.html.tmp" ] && echo 0 || echo 1) \
+	"an inf wall time is no crash, and no temp file is left (rc $rc)"
 
 # --- scripts/nightly.sh: the lock, and the steps it runs (DRY_RUN prints them) -----------
 NIGHTLY="$(dirname "$0")/../../scripts/nightly.sh"

@@ -668,9 +668,27 @@ static void test_stat_lag(void)
 	}
 }
 
+/*
+ * metric_format on values that have no exponent to shorten (issue 15, item 1): an inf
+ * in workloads.tsv crashed compare and dashboard in the "1.2e13" branch.
+ */
+static void test_format_nonfinite(void)
+{
+	char b[32];
+
+	tap_ok(!strcmp(metric_format(b, sizeof(b), MU_S, INFINITY, true), "+inf"),
+	       "+inf seconds as a delta (got '%s')", b);
+	tap_ok(!strcmp(metric_format(b, sizeof(b), MU_COUNT, -INFINITY, false), "-inf"),
+	       "-inf count (got '%s')", b);
+	tap_ok(!strcmp(metric_format(b, sizeof(b), MU_PCT, INFINITY, false), "inf"),
+	       "inf percent, no sign asked (got '%s')", b);
+	tap_ok(!strcmp(metric_format(b, sizeof(b), MU_US, 1.25e13, false), "1.2e13"),
+	       "a large finite value still shortens its exponent (got '%s')", b);
+}
+
 int main(void)
 {
-	tap_plan(54);
+	tap_plan(58);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -684,6 +702,7 @@ int main(void)
 	test_monitor_sources();
 	test_selftest_tap();
 	test_stat_lag();
+	test_format_nonfinite();
 	remove_tree(tmpdir);
 	return tap_done();
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -370,11 +371,46 @@ static void test_strbuf(void)
 	sb_release(&sb);
 }
 
+/* path_canon/path_within: the dashboard's overlap check rests on them (issue 15, item 2) */
+static void test_path_canon(void)
+{
+	char *top = path_canon(tmpdir), *a = xasprintf("%s/canon", tmpdir), *l, *p, *want;
+	char cwd[PATH_MAX];
+
+	mkdir_p(a, 0755);
+	l = xasprintf("%s/link", tmpdir);
+	tap_ok(!symlink(a, l), "symlink to canon");
+	p = xasprintf("%s/link/new/./x/../y", tmpdir);
+	want = xasprintf("%s/canon/new/y", top);
+	free(l);
+	l = path_canon(p);
+	tap_ok(!strcmp(l, want), "a link resolved, the missing rest folded (got '%s')", l);
+	tap_ok(path_within(p, a), "below a directory through a link");
+	tap_ok(!path_within(a, p), "a directory is not below its own child");
+	free(l);
+	l = xasprintf("%s/canonical", tmpdir);
+	tap_ok(!path_within(l, a), "'canonical' is not below 'canon'");
+	tap_ok(path_within(a, a) && path_within(a, "/"), "a directory is within itself and /");
+	if (getcwd(cwd, sizeof(cwd)) && !chdir(a)) {
+		tap_ok(path_within(".", a) && path_within("../canon/z", a),
+		       "relative paths are taken from the working directory");
+		tap_ok(!chdir(cwd), "back to the working directory");
+	} else {
+		tap_ok(0, "chdir to '%s'", a);
+		tap_ok(0, "chdir back");
+	}
+	free(l);
+	free(p);
+	free(want);
+	free(a);
+	free(top);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan((12 + 16 + 1) + (14 + 15) + 8 + 6 + (9 + 9) + 7 + 6 + 4 + 2 + 1);
+	tap_plan((12 + 16 + 1) + (14 + 15) + 8 + 6 + (9 + 9) + 7 + 6 + 4 + 2 + 8 + 1);
 	test_parse_size();
 	test_parse_duration();
 	test_parse_int();
@@ -384,6 +420,7 @@ int main(void)
 	test_mkdir_p();
 	test_remove_tree();
 	test_strbuf();
+	test_path_canon();
 	tap_ok(!remove_tree(tmpdir) && !path_exists(tmpdir), "temporary directory removed");
 	return tap_done();
 }
