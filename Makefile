@@ -44,6 +44,8 @@ CMD_SRCS += bench/cmd-compare.c bench/cmd-dashboard.c bench/aa-bench.c
 # perf profiles, system-wide counters and rss_stat (issue 4)
 ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c analysis/u64map.c \
 		 analysis/report-perf.c
+# guest instruction counts from the TCG plugin (issue 11)
+ANALYSIS_SRCS += analysis/insn.c
 CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
 	     bench/monitors/mon-cputotal.c bench/rss-bench.c
 CMD_SRCS += bench/cmd-perfdiff.c
@@ -65,9 +67,13 @@ SYSTEM_TESTS := $(sort $(wildcard tests/system/t-*.sh))
 PB := bench/patchbench
 # the small memory.stat reader that hyperfine times (readcost workload)
 STATREAD := bench/pb-statread
+# the TCG plugin that counts guest instructions (qemu loads it; nothing links it), and the
+# guest init of its system test
+PLUGIN := $(BUILD)/pb-insn.so
+INSN_GUEST := $(BUILD)/tests/insn-guest
 
 .PHONY: all deps run run-host test unit-test system-test bench clean
-all: $(PB) $(STATREAD)
+all: $(PB) $(STATREAD) $(PLUGIN)
 
 # Quiet when everything is installed; creates a stamp so it runs once per checkout.
 deps: $(BUILD)/.deps-ok
@@ -91,6 +97,17 @@ $(PB): $(CMD_OBJS) $(LIB)
 $(STATREAD): bench/statread.c | $(BUILD)/.deps-ok
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -o $@ $<
+
+$(PLUGIN): bench/qemu-plugin/pb-insn.c bench/insn-marker.h | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -shared -fPIC \
+		-fvisibility=hidden -o $@ $< -lpthread
+
+$(INSN_GUEST): tests/helpers/insn-guest.c bench/insn-marker.h | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -static -Ibench -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -118,7 +135,7 @@ system-test: $(PB) $(STATREAD)
 	PB=$(CURDIR)/$(PB) prove -f --exec 'sh' $(SYSTEM_TESTS)
 
 # One prove run, so the summary counts every test.
-test: $(PB) $(STATREAD) $(UNIT_BINS)
+test: $(PB) $(STATREAD) $(PLUGIN) $(INSN_GUEST) $(UNIT_BINS)
 	PB=$(CURDIR)/$(PB) prove -f --exec '' $(UNIT_BINS) $(SYSTEM_TESTS)
 
 bench: $(PB) $(STATREAD)

@@ -1631,6 +1631,13 @@ out:
 /* Copy the results into kernels/<name>.tmp, then swap it in for kernels/<name>. */
 static int kb_install(struct kb *b, char *err, size_t errlen)
 {
+	static const struct {
+		const char *from, *to;
+	} installed[] = {
+		{ ".config", "config" },
+		{ "arch/x86/boot/bzImage", "bzImage" },
+		{ "System.map", "System.map" },
+	};
 	char *parent = xasprintf("%s/kernels", b->cache);
 	char *dir = xasprintf("%s/%s", parent, b->o->name), *tmp = xasprintf("%s.tmp", dir);
 	char *from = NULL, *to = NULL, *json = NULL, *rel = xasprintf("%s/include/config/"
@@ -1661,17 +1668,16 @@ static int kb_install(struct kb *b, char *err, size_t errlen)
 		ret = mkdir_p(tmp, 0755);
 	if (ret)
 		goto fail;
-	to = xasprintf("%s/config", tmp);
-	ret = copy_file(from, to);
-	if (ret)
-		goto fail;
-	free(from);
-	free(to);
-	from = xasprintf("%s/arch/x86/boot/bzImage", b->objdir);
-	to = xasprintf("%s/bzImage", tmp);
-	ret = copy_file(from, to);
-	if (ret)
-		goto fail;
+	/* .config, the image, and the map that a vm run's instruction counts resolve with */
+	for (size_t i = 0; i < ARRAY_SIZE(installed); i++) {
+		free(from);
+		free(to);
+		from = xasprintf("%s/%s", b->objdir, installed[i].from);
+		to = xasprintf("%s/%s", tmp, installed[i].to);
+		ret = copy_file(from, to);
+		if (ret)
+			goto fail;
+	}
 	free(to);
 	to = xasprintf("%s/build.log", tmp);
 	if (rename(b->log, to) < 0) {

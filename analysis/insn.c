@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * insn.c - read what the instruction-count plugin wrote (insn.raw) and the
+ * kernel's System.map, and turn them into the run's tables:
+ *   insn.tsv          per tick and vCPU: kernel and user instructions since
+ *                     the previous tick; then one "window" row per vCPU
+ *   insn-symbols.tsv  kernel instructions per symbol in the window, share
+ *   insn-reads.tsv    instructions of each memory.stat read, in read order
+ * Parsers take a buffer and never a path, so they are tested on captured output.
+ */
+#include "insn.h"
+#include "perfsym.h"
+#include "tsv.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One line of @buf at a time: [*pos, end of line) as a NUL-terminated copy. */
+static char *next_line(const char *buf, size_t len, size_t *pos)
+{
+	const char *p = buf + *pos, *nl;
+	size_t n;
+
+	if (*pos >= len)
+		return NULL;
+	nl = memchr(p, '\n', len - *pos);
+	n = nl ? (size_t)(nl - p) : len - *pos;
+	*pos += n + (nl ? 1 : 0);
+	return xstrndup(p, n);
+}
+
+/* A whole unsigned number in @base, nothing else. */
+static int num_u64(const char *s, int base, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, base);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+static int cmp_ksym(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/**
+ * ksyms_parse - the text symbols of a System.map ("ffffffff81000000 T _stext")
+ * @ks: filled; release with ksyms_release(), also on error
+ * @buf: the file's contents
+ * @len: their length
+ * @err: for a message naming the line
+ * @errlen: its size
+ *
+ * Keeps symbols of types T, t, W and w; aliases at one address keep the
+ * first name. Return: 0, or -EINVAL for a malformed line or a map without
+ * text symbols.
+ */
+int ksyms_parse(struct ksyms *ks, const char *buf, size_t len, char *err, size_t errlen)
+{
+	size_t pos = 0, lineno = 0, alloc = 0, i, j;
+	char *line;
+	int ret = 0;
+
+	memset(ks, 0, sizeof(*ks));
+	while (!ret && (line = next_line(buf, len, &pos))) {
+		char *addr = line, *type, *name;
+		uint64_t a;
+
+		lineno++;
+		type = strchr(addr, ' ');
+		name = type ? strchr(type + 1, ' ') : NULL;
+		if (!*line) {
+			free(line);
+			continue;
+		}
+		if (!type || !name || type[2] != ' ' || !name[1]) {
+			snprintf(err, errlen, "line %zu: not 'ADDRESS TYPE NAME'", lineno);
+			ret = -EINVAL;
+		} else {
+			*type = *name = '\0';
+			if (num_u64(addr, 16, &a)) {
+				snprintf(err, errlen, "line %zu: bad address '%s'", lineno, addr);
+				ret = -EINVAL;
+			} else if (strchr("TtWw", type[1])) {
+				if (ks->n == alloc) {
+					alloc = alloc ? 2 * alloc : 1024;
+					ks->v = xrealloc(ks->v, alloc * sizeof(*ks->v));
+				}
+				ks->v[ks->n].addr = a;
+				ks->v[ks->n++].name = xstrdup(name + 1);
+			}
+		}
+		free(line);
+	}
+	if (!ret && !ks->n) {
+		snprintf(err, errlen, "no text symbols (types T, t, W, w)");
+		ret = -EINVAL;
+	}
+	if (ret)
+		return ret;
+	/* System.map is sorted already; a merge of aliases needs it sorted, stably */
+	for (i = 1; i < ks->n && ks->v[i - 1].addr <= ks->v[i].addr; i++)
+		;
+	if (i < ks->n)
+		qsort(ks->v, ks->n, sizeof(*ks->v), cmp_ksym);
+	for (i = j = 0; i < ks->n; i++) {
+		if (j && ks->v[j - 1].addr == ks->v[i].addr) {
+			free(ks->v[i].name);
+			continue;
+		}
+		ks->v[j++] = ks->v[i];
+	}
+	ks->n = j;
+	return 0;
+}
+
+/**
+ * ksyms_find - the text symbol that @addr lies in
+ * @ks: the symbols
+ * @addr: a kernel address
+ *
+ * Return: the symbol with the highest address not above @addr, or NULL when
+ * @addr is below the first one.
+ */
+const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr)
+{
+	size_t lo = 0, hi = ks->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &ks->v[lo - 1] : NULL;
+}
+
+/**
+ * ksyms_release - free what ksyms_parse() allocated; @ks may be NULL
+ * @ks: the symbols
+ */
+void ksyms_release(struct ksyms *ks)
+{
+	size_t i;
+
+	if (!ks)
+		return;
+	for (i = 0; i < ks->n; i++)
+		free(ks->v[i].name);
+	free(ks->v);
+	memset(ks, 0, sizeof(*ks));
+}
+
+const char *insn_window_name(enum insn_window w)
+{
+	static const char *const names[] = { "none", "open", "complete" };
+
+	return names[w];
+}
+
+/* Split @line at tabs into at most @max fields; the count, or max + 1 when there are more. */
+static size_t split_tabs(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	for (;;) {
+		char *t = strchr(p, '\t');
+
+		if (n == max)
+			return max + 1;
+		f[n++] = p;
+		if (!t)
+			return n;
+		*t = '\0';
+		p = t + 1;
+	}
+}
+
+static int parse_header(struct insn_raw *r, char **f, size_t nf, size_t lineno, char *err,
+			size_t errlen)
+{
+	uint64_t v;
+
+	if (nf != 2)
+		goto bad;
+	if (!strcmp(f[0], "window")) {
+		for (v = 0; v <= INSN_WIN_COMPLETE; v++)
+			if (!strcmp(f[1], insn_window_name(v)))
+				break;
+		if (v > INSN_WIN_COMPLETE)
+			goto bad;
+		r->window = v;
+		return 0;
+	}
+	if (num_u64(f[1], 10, &v))
+		goto bad;
+	if (!strcmp(f[0], "window_ns"))
+		r->window_ns = (int64_t)v;
+	else if (!strcmp(f[0], "reads_migrated"))
+		r->reads_migrated = v;
+	else if (!strcmp(f[0], "markers_ignored"))
+		r->markers_ignored = v;
+	else
+		goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "line %zu: bad '%s' line", lineno, f[0]);
+	return -EINVAL;
+}
+
+/**
+ * insn_raw_parse - read the plugin's output file
+ * @r: filled; release with insn_raw_release(), also on error
+ * @buf: the file's contents
+ * @len: their length
+ * @err: for a message naming the line and field
+ * @errlen: its size
+ *
+ * Return: 0, or -EINVAL for anything the plugin would not have written (a
+ * missing "pb-insn 1" or "vcpus" line first, a bad number, a vCPU out of
+ * range, a short row).
+ */
+int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, size_t errlen)
+{
+	size_t pos = 0, lineno = 0, at = 0, as = 0, ar = 0;
+	char *line, *f[4 + 2 * 256];
+	int ret = 0;
+
+	memset(r, 0, sizeof(*r));
+	while (!ret && (line = next_line(buf, len, &pos))) {
+		size_t nf = split_tabs(line, f, ARRAY_SIZE(f)), i;
+		uint64_t a, b, c;
+
+		lineno++;
+		if (lineno == 1) {
+			if (nf != 2 || strcmp(f[0], "pb-insn") || strcmp(f[1], "1")) {
+				snprintf(err, errlen, "line 1: not 'pb-insn 1' (another plugin or "
+					 "format version)");
+				ret = -EINVAL;
+			}
+		} else if (lineno == 2) {
+			if (nf != 2 || strcmp(f[0], "vcpus") || num_u64(f[1], 10, &a) || !a ||
+			    a > 256) {
+				snprintf(err, errlen, "line 2: not 'vcpus N' (1 to 256)");
+				ret = -EINVAL;
+			} else {
+				r->nvcpu = (unsigned int)a;
+				r->kern = xcalloc(a, sizeof(*r->kern));
+				r->user = xcalloc(a, sizeof(*r->user));
+			}
+		} else if (!strcmp(f[0], "total")) {
+			if (nf != 4 || num_u64(f[1], 10, &a) || a >= r->nvcpu ||
+			    num_u64(f[2], 10, &b) || num_u64(f[3], 10, &c)) {
+				snprintf(err, errlen, "line %zu: bad 'total' row", lineno);
+				ret = -EINVAL;
+			} else {
+				r->kern[a] = b;
+				r->user[a] = c;
+			}
+		} else if (!strcmp(f[0], "tick")) {
+			struct insn_tick *t;
+
+			if (nf != 3 + 2 * (size_t)r->nvcpu || num_u64(f[1], 10, &a) ||
+			    num_u64(f[2], 10, &b)) {
+				snprintf(err, errlen, "line %zu: bad 'tick' row (want %u vCPUs)",
+					 lineno, r->nvcpu);
+				ret = -EINVAL;
+				goto next;
+			}
+			if (r->nticks == at) {
+				at = at ? 2 * at : 64;
+				r->ticks = xrealloc(r->ticks, at * sizeof(*r->ticks));
+			}
+			t = &r->ticks[r->nticks++];
+			t->seq = a;
+			t->t_ns = (int64_t)b;
+			t->kern = xcalloc(r->nvcpu, sizeof(*t->kern));
+			t->user = xcalloc(r->nvcpu, sizeof(*t->user));
+			for (i = 0; !ret && i < r->nvcpu; i++) {
+				if (num_u64(f[3 + 2 * i], 10, &t->kern[i]) ||
+				    num_u64(f[4 + 2 * i], 10, &t->user[i])) {
+					snprintf(err, errlen, "line %zu: bad count in 'tick' row",
+						 lineno);
+					ret = -EINVAL;
+				}
+			}
+		} else if (!strcmp(f[0], "read")) {
+			struct insn_read rd = { 0 };
+			bool ok = false;
+
+			if (nf == 5 && !num_u64(f[1], 10, &rd.seq) && !num_u64(f[2], 10, &a) &&
+			    a < r->nvcpu) {
+				rd.vcpu = (unsigned int)a;
+				if (!strcmp(f[3], "-") && !strcmp(f[4], "-"))
+					ok = true;	/* it moved to another vCPU */
+				else
+					ok = rd.valid = !num_u64(f[3], 10, &rd.kern) &&
+							!num_u64(f[4], 10, &rd.user);
+			}
+			if (!ok) {
+				snprintf(err, errlen, "line %zu: bad 'read' row", lineno);
+				ret = -EINVAL;
+			} else {
+				if (r->nreads == ar) {
+					ar = ar ? 2 * ar : 256;
+					r->reads = xrealloc(r->reads, ar * sizeof(*r->reads));
+				}
+				r->reads[r->nreads++] = rd;
+			}
+		} else if (!strcmp(f[0], "seg")) {
+			if (nf != 3 || num_u64(f[1], 16, &a) || num_u64(f[2], 10, &b)) {
+				snprintf(err, errlen, "line %zu: bad 'seg' row", lineno);
+				ret = -EINVAL;
+			} else {
+				if (r->nsegs == as) {
+					as = as ? 2 * as : 4096;
+					r->segs = xrealloc(r->segs, as * sizeof(*r->segs));
+				}
+				r->segs[r->nsegs].vaddr = a;
+				r->segs[r->nsegs++].insns = b;
+			}
+		} else {
+			ret = parse_header(r, f, nf, lineno, err, errlen);
+		}
+next:
+		free(line);
+	}
+	if (!ret && lineno < 2) {
+		snprintf(err, errlen, "no 'pb-insn 1' and 'vcpus' lines (empty or cut short)");
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+/**
+ * insn_raw_release - free what insn_raw_parse() allocated; @r may be NULL
+ * @r: the parsed file
+ */
+void insn_raw_release(struct insn_raw *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nticks; i++) {
+		free(r->ticks[i].kern);
+		free(r->ticks[i].user);
+	}
+	free(r->ticks);
+	free(r->reads);
+	free(r->segs);
+	free(r->kern);
+	free(r->user);
+	memset(r, 0, sizeof(*r));
+}
+
+/**
+ * insn_raw_kernel_total - kernel instructions in the window, all vCPUs
+ * @r: the parsed file
+ *
+ * Return: the sum of the "total" rows' kernel column.
+ */
+uint64_t insn_raw_kernel_total(const struct insn_raw *r)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < r->nvcpu; i++)
+		sum += r->kern[i];
+	return sum;
+}
+
+static int cmp_sym_name(const void *a, const void *b)
+{
+	return strcmp(((const struct insn_sym *)a)->name, ((const struct insn_sym *)b)->name);
+}
+
+static int cmp_sym_insns(const void *a, const void *b)
+{
+	const struct insn_sym *x = a, *y = b;
+
+	if (x->insns != y->insns)
+		return x->insns > y->insns ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/**
+ * insn_symbols - kernel instructions per symbol
+ * @r: the parsed plugin output
+ * @ks: the kernel's text symbols
+ * @out: set to an array the caller frees with insn_syms_free()
+ * @n: set to its length
+ *
+ * Each segment counts for the symbol its start address lies in; names are
+ * normalised as perfdiff does (clone suffixes dropped), so clones add up.
+ * Addresses below every symbol count as "[unknown]". Sorted by instructions,
+ * most first; @share is percent of the segments' sum.
+ *
+ * Return: 0.
+ */
+int insn_symbols(const struct insn_raw *r, const struct ksyms *ks, struct insn_sym **out,
+		 size_t *n)
+{
+	struct insn_sym *v = NULL;
+	size_t nv = 0, i, j;
+	uint64_t sum = 0;
+
+	if (r->nsegs)
+		v = xcalloc(r->nsegs, sizeof(*v));
+	for (i = 0; i < r->nsegs; i++) {
+		const struct ksym *k = ksyms_find(ks, r->segs[i].vaddr);
+
+		v[nv].name = k ? perfsym_normalize(k->name) : xstrdup("[unknown]");
+		v[nv++].insns = r->segs[i].insns;
+		sum += r->segs[i].insns;
+	}
+	if (nv)
+		qsort(v, nv, sizeof(*v), cmp_sym_name);
+	for (i = j = 0; i < nv; i++) {
+		if (j && !strcmp(v[j - 1].name, v[i].name)) {
+			v[j - 1].insns += v[i].insns;
+			free(v[i].name);
+			continue;
+		}
+		v[j++] = v[i];
+	}
+	nv = j;
+	for (i = 0; i < nv; i++)
+		v[i].share = sum ? 100.0 * (double)v[i].insns / (double)sum : 0;
+	if (nv)
+		qsort(v, nv, sizeof(*v), cmp_sym_insns);
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+/**
+ * insn_syms_free - free an array from insn_symbols(); @s may be NULL
+ * @s: the array
+ * @n: its length
+ */
+void insn_syms_free(struct insn_sym *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		free(s[i].name);
+	free(s);
+}
+
+static int write_ticks(const char *dir, const struct insn_raw *r)
+{
+	static const char *const cols[] = { "row", "t_ms", "vcpu", "kernel_insns", "user_insns",
+					    NULL };
+	char *path = xasprintf("%s/insn.tsv", dir);
+	struct tsv_writer w;
+	size_t i;
+	unsigned int c;
+	int ret = tsv_writer_open(&w, path, cols);
+
+	free(path);
+	if (ret)
+		return ret;
+	for (i = 0; i < r->nticks; i++) {
+		for (c = 0; c < r->nvcpu; c++) {
+			const struct insn_tick *p = i ? &r->ticks[i - 1] : NULL;
+
+			tsv_put_u64(&w, r->ticks[i].seq);
+			tsv_put_double(&w, (double)r->ticks[i].t_ns / 1e6, 1);
+			tsv_put_u64(&w, c);
+			tsv_put_u64(&w, r->ticks[i].kern[c] - (p ? p->kern[c] : 0));
+			tsv_put_u64(&w, r->ticks[i].user[c] - (p ? p->user[c] : 0));
+			tsv_end_row(&w);
+		}
+	}
+	for (c = 0; c < r->nvcpu; c++) {
+		tsv_put_str(&w, "window");
+		tsv_put_double(&w, (double)r->window_ns / 1e6, 1);
+		tsv_put_u64(&w, c);
+		tsv_put_u64(&w, r->kern[c]);
+		tsv_put_u64(&w, r->user[c]);
+		tsv_end_row(&w);
+	}
+	return tsv_writer_commit(&w);
+}
+
+static int write_symbols(const char *dir, const struct insn_sym *s, size_t n)
+{
+	static const char *const cols[] = { "symbol", "insns", "share_pct", NULL };
+	char *path = xasprintf("%s/insn-symbols.tsv", dir);
+	struct tsv_writer w;
+	size_t i;
+	int ret = tsv_writer_open(&w, path, cols);
+
+	free(path);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		tsv_put_str(&w, s[i].name);
+		tsv_put_u64(&w, s[i].insns);
+		tsv_put_double(&w, s[i].share, 4);
+		tsv_end_row(&w);
+	}
+	return tsv_writer_commit(&w);
+}
+
+static int write_reads(const char *dir, const struct insn_raw *r)
+{
+	static const char *const cols[] = { "read", "vcpu", "kernel_insns", "user_insns", NULL };
+	char *path = xasprintf("%s/insn-reads.tsv", dir);
+	struct tsv_writer w;
+	size_t i;
+	int ret = tsv_writer_open(&w, path, cols);
+
+	free(path);
+	if (ret)
+		return ret;
+	for (i = 0; i < r->nreads; i++) {
+		const struct insn_read *rd = &r->reads[i];
+
+		tsv_put_u64(&w, rd->seq);
+		tsv_put_u64(&w, rd->vcpu);
+		if (rd->valid) {
+			tsv_put_u64(&w, rd->kern);
+			tsv_put_u64(&w, rd->user);
+		} else {
+			/* it moved to another vCPU: no count of its own */
+			tsv_put_str(&w, "-");
+			tsv_put_str(&w, "-");
+		}
+		tsv_end_row(&w);
+	}
+	return tsv_writer_commit(&w);
+}
+
+/**
+ * insn_write_results - write insn.tsv, insn-symbols.tsv and insn-reads.tsv
+ * @dir: the result directory
+ * @r: the parsed plugin output
+ * @s: its symbols (insn_symbols())
+ * @n: how many
+ *
+ * Each file goes through a temp file and a rename.
+ * Return: 0 or -errno of the first file that could not be written.
+ */
+int insn_write_results(const char *dir, const struct insn_raw *r, const struct insn_sym *s,
+		       size_t n)
+{
+	int ret = write_ticks(dir, r);
+
+	if (!ret)
+		ret = write_symbols(dir, s, n);
+	if (!ret)
+		ret = write_reads(dir, r);
+	return ret;
+}

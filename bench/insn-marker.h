@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * insn-marker.h - marker instructions that the TCG instruction-count plugin
+ * (bench/qemu-plugin/pb-insn.c) recognises at translation time.
+ *
+ * A marker is the 8-byte NOP "nopl disp32(%rax,%rax,1)" (0f 1f 84 00 +
+ * disp32) whose displacement carries PB_MARK_MAGIC in its upper 16 bits and
+ * the marker kind in its lower 16. It does nothing on real hardware and under
+ * KVM, so the same guest binary runs everywhere; only the plugin gives it a
+ * meaning.
+ *
+ *   PB_MARK(PB_MARK_WINDOW_BEGIN);   ... measured window ...
+ *   PB_MARK(PB_MARK_READ_BEGIN); pread(fd, ...); PB_MARK(PB_MARK_READ_END);
+ *   PB_MARK(PB_MARK_TICK);           once per sampler interval
+ *   PB_MARK(PB_MARK_WINDOW_END);
+ */
+#ifndef PB_INSN_MARKER_H
+#define PB_INSN_MARKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define PB_MARK_MAGIC		0x50420000u	/* "PB" */
+#define PB_MARK_LEN		8
+
+enum pb_mark {
+	PB_MARK_WINDOW_BEGIN	= 1,	/* counting starts, on every vCPU */
+	PB_MARK_WINDOW_END	= 2,	/* counting stops */
+	PB_MARK_TICK		= 3,	/* a row of per-vCPU totals (one per sample) */
+	PB_MARK_READ_BEGIN	= 4,	/* this vCPU starts one memory.stat read */
+	PB_MARK_READ_END	= 5,	/* ... and ends it: one read row */
+	PB_MARK_MAX		= 5,
+};
+
+#define PB_MARK_STR_(x)	#x
+#define PB_MARK_STR(x)	PB_MARK_STR_(x)
+
+/* Emit marker @kind (a constant expression) at this point of the instruction stream. */
+#define PB_MARK(kind)							\
+	__asm__ volatile(".byte 0x0f, 0x1f, 0x84, 0x00\n\t.long %c0"	\
+			 : : "i" (PB_MARK_MAGIC | (kind)) : "memory")
+
+/**
+ * pb_mark_decode - the marker kind of the instruction bytes @p, @len long
+ * @p: the instruction's bytes as the guest has them
+ * @len: its length
+ *
+ * Return: the kind (1..PB_MARK_MAX), or 0 when @p is no marker (any other
+ * instruction, a NOP with another displacement, an unknown kind).
+ */
+static inline int pb_mark_decode(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t disp;
+
+	if (len != PB_MARK_LEN || b[0] != 0x0f || b[1] != 0x1f || b[2] != 0x84 || b[3] != 0x00)
+		return 0;
+	memcpy(&disp, b + 4, sizeof(disp));	/* x86: little-endian, as the host */
+	if ((disp & 0xffff0000u) != PB_MARK_MAGIC)
+		return 0;
+	disp &= 0xffff;
+	return disp >= 1 && disp <= PB_MARK_MAX ? (int)disp : 0;
+}
+
+#endif

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pb-insn.c - a QEMU TCG plugin that counts the guest's instructions, exactly
+ * and per vCPU, over the window that patchbench's guest marks.
+ *
+ *   qemu-system-x86_64 ... -plugin build/pb-insn.so,out=DIR/insn.raw
+ *
+ * At translation time every block is cut into segments at marker
+ * instructions (bench/insn-marker.h); each segment gets one execution
+ * callback, which adds to counters of the vCPU that runs it. A counter is
+ * written by one vCPU thread only, so no update is lost under MTTCG (the
+ * inline counters of plugin API 1 are shared by all vCPUs and race). Kernel
+ * segments (addresses with the top bit set) keep their own per-vCPU
+ * execution counts, so the host can resolve them to symbols with the
+ * kernel's System.map; user segments only add to the vCPU's user total.
+ *
+ * Markers: window begin/end (counting happens only between them), a tick
+ * (one row of per-vCPU totals, once per sampler interval) and read
+ * begin/end (the instructions the reading vCPU executed in between: one row
+ * per read, in order, so the k-th row is the sampler's k-th read). A marker
+ * counts with the instructions after it, so a read's count covers exactly
+ * what ran between its two markers on that vCPU.
+ *
+ * At exit (the guest powered off) the plugin writes OUT through OUT.tmp and
+ * a rename: "pb-insn 1", then "vcpus", "window" (complete / open / none),
+ * "window_ns", "total" rows per vCPU, "tick", "read" and "seg" rows, all
+ * tab-separated (format in results/README.md). An open window means the
+ * guest died inside it: the host marks the counts incomplete.
+ *
+ * Messages go to qemu's stderr (qemu_plugin_outs() goes to its log, which is off
+ * by default and not open yet while a plugin installs).
+ *
+ * Debian 12 ships no qemu-plugin.h: the few declarations of plugin API
+ * version 1 (QEMU 7.2) used here are written out below. qemu resolves them
+ * from its own binary when it loads the plugin.
+ */
+#include "../insn-marker.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- plugin API version 1, as QEMU 7.2 defines it -------------------------------- */
+#define PB_EXPORT __attribute__((visibility("default")))
+
+typedef uint64_t qemu_plugin_id_t;
+
+typedef struct {
+	const char *target_name;
+	struct {
+		int min;
+		int cur;
+	} version;
+	bool system_emulation;
+	union {
+		struct {
+			int smp_vcpus;
+			int max_vcpus;
+		} system;
+	};
+} qemu_info_t;
+
+struct qemu_plugin_tb;
+struct qemu_plugin_insn;
+
+enum qemu_plugin_cb_flags {
+	QEMU_PLUGIN_CB_NO_REGS,
+	QEMU_PLUGIN_CB_R_REGS,
+	QEMU_PLUGIN_CB_RW_REGS,
+};
+
+typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
+typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void *userdata);
+typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
+
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t cb);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
+					    qemu_plugin_vcpu_udata_cb_t cb,
+					    enum qemu_plugin_cb_flags flags, void *userdata);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb,
+				    void *userdata);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
+struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
+const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
+size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
+uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
+
+/* the API level this plugin is written against; qemu refuses a level it lacks */
+PB_EXPORT int qemu_plugin_version = 1;
+
+/* ---- state ------------------------------------------------------------------------ */
+#define KERNEL_BIT (1ull << 63)
+
+/* A kernel segment: @n instructions from @vaddr, executed count[vcpu] times. */
+struct seg {
+	uint64_t vaddr;
+	uint64_t n;
+	uint64_t count[];
+};
+
+/* What one vCPU thread writes; a cache line each, so vCPUs do not share lines. */
+struct vcpu {
+	uint64_t kern, user;
+	uint64_t rb_kern, rb_user;	/* totals at this vCPU's last read begin */
+	uint64_t rb_seq;		/* which read that was (0: none) */
+} __attribute__((aligned(64)));
+
+enum { WIN_NONE, WIN_OPEN, WIN_DONE };
+
+static struct {
+	char *out;
+	unsigned int nvcpu;
+	struct vcpu *v;
+	int win;			/* WIN_*, read without the lock on the hot path */
+	int64_t t_begin, t_end;
+	uint64_t read_seq;		/* reads begun */
+	uint64_t reads_migrated;	/* ended on another vCPU than they began */
+	uint64_t markers_ignored;	/* a second window, an end before a begin */
+	pthread_mutex_t lock;		/* the lists below and the window's state */
+	struct seg **segs;
+	size_t nsegs, asegs;
+	char *rows;			/* "tick" and "read" rows, in the order they happened */
+	size_t rows_len, rows_alloc;
+	uint64_t ticks;
+} pb = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void *must(void *p)
+{
+	if (!p) {
+		fputs("pb-insn: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+/* Append one formatted row to pb.rows; called with pb.lock held. */
+static void __attribute__((format(printf, 1, 2))) row_add(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = pb.rows_alloc - pb.rows_len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(pb.rows ? pb.rows + pb.rows_len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < room) {
+			pb.rows_len += (size_t)n;
+			return;
+		}
+		pb.rows_alloc = pb.rows_alloc ? 2 * pb.rows_alloc + (size_t)n : 65536;
+		pb.rows = must(realloc(pb.rows, pb.rows_alloc));
+	}
+}
+
+/* ---- execution (hot path) ----------------------------------------------------------- */
+static void seg_exec(unsigned int vcpu, void *udata)
+{
+	uintptr_t u = (uintptr_t)udata;
+	struct seg *s;
+
+	if (__atomic_load_n(&pb.win, __ATOMIC_RELAXED) != WIN_OPEN || vcpu >= pb.nvcpu)
+		return;
+	if (u & 1) {			/* a user segment: its length, tagged */
+		pb.v[vcpu].user += u >> 1;
+		return;
+	}
+	s = udata;
+	s->count[vcpu]++;
+	pb.v[vcpu].kern += s->n;
+}
+
+static void mark_exec(unsigned int vcpu, void *udata)
+{
+	int kind = (int)(uintptr_t)udata;
+	struct vcpu *v;
+	unsigned int i;
+
+	if (vcpu >= pb.nvcpu)
+		return;
+	v = &pb.v[vcpu];
+	switch (kind) {
+	case PB_MARK_WINDOW_BEGIN:
+		pthread_mutex_lock(&pb.lock);
+		if (pb.win == WIN_NONE) {
+			pb.t_begin = mono_ns();
+			__atomic_store_n(&pb.win, WIN_OPEN, __ATOMIC_SEQ_CST);
+		} else {
+			pb.markers_ignored++;
+		}
+		pthread_mutex_unlock(&pb.lock);
+		break;
+	case PB_MARK_WINDOW_END:
+		pthread_mutex_lock(&pb.lock);
+		if (pb.win == WIN_OPEN) {
+			__atomic_store_n(&pb.win, WIN_DONE, __ATOMIC_SEQ_CST);
+			pb.t_end = mono_ns();
+		} else {
+			pb.markers_ignored++;
+		}
+		pthread_mutex_unlock(&pb.lock);
+		break;
+	case PB_MARK_TICK:
+		pthread_mutex_lock(&pb.lock);
+		if (pb.win == WIN_OPEN) {
+			/* other vCPUs' totals as they stand now: a moment, not a cut */
+			row_add("tick\t%" PRIu64 "\t%" PRId64, pb.ticks++, mono_ns() - pb.t_begin);
+			for (i = 0; i < pb.nvcpu; i++)
+				row_add("\t%" PRIu64 "\t%" PRIu64,
+					__atomic_load_n(&pb.v[i].kern, __ATOMIC_RELAXED),
+					__atomic_load_n(&pb.v[i].user, __ATOMIC_RELAXED));
+			row_add("\n");
+		}
+		pthread_mutex_unlock(&pb.lock);
+		break;
+	case PB_MARK_READ_BEGIN:
+		/* one reader (the sampler) reads one file at a time */
+		v->rb_seq = __atomic_add_fetch(&pb.read_seq, 1, __ATOMIC_SEQ_CST);
+		v->rb_kern = v->kern;
+		v->rb_user = v->user;
+		break;
+	case PB_MARK_READ_END:
+		pthread_mutex_lock(&pb.lock);
+		if (pb.win != WIN_OPEN) {
+			pthread_mutex_unlock(&pb.lock);
+			break;
+		}
+		/* every end makes a row, so row k stays the k-th read */
+		if (v->rb_seq && v->rb_seq == pb.read_seq) {
+			row_add("read\t%" PRIu64 "\t%u\t%" PRIu64 "\t%" PRIu64 "\n", pb.read_seq, vcpu,
+				v->kern - v->rb_kern, v->user - v->rb_user);
+		} else {
+			row_add("read\t%" PRIu64 "\t%u\t-\t-\n", pb.read_seq, vcpu);
+			pb.reads_migrated++;
+		}
+		v->rb_seq = 0;
+		pthread_mutex_unlock(&pb.lock);
+		break;
+	}
+}
+
+/* ---- translation ------------------------------------------------------------------ */
+/* Count instructions [@a, @b) of @tb as one segment. */
+static void seg_add(struct qemu_plugin_tb *tb, size_t a, size_t b)
+{
+	struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, a);
+	uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
+	struct seg *s;
+	void *udata;
+
+	if (!(vaddr & KERNEL_BIT)) {
+		udata = (void *)(uintptr_t)(((b - a) << 1) | 1);
+	} else {
+		s = must(calloc(1, sizeof(*s) + pb.nvcpu * sizeof(s->count[0])));
+		s->vaddr = vaddr;
+		s->n = b - a;
+		pthread_mutex_lock(&pb.lock);
+		if (pb.nsegs == pb.asegs) {
+			pb.asegs = pb.asegs ? 2 * pb.asegs : 4096;
+			pb.segs = must(realloc(pb.segs, pb.asegs * sizeof(*pb.segs)));
+		}
+		pb.segs[pb.nsegs++] = s;
+		pthread_mutex_unlock(&pb.lock);
+		udata = s;
+	}
+	qemu_plugin_register_vcpu_insn_exec_cb(insn, seg_exec, QEMU_PLUGIN_CB_NO_REGS, udata);
+}
+
+static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+	size_t n = qemu_plugin_tb_n_insns(tb), i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		int kind = pb_mark_decode(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn));
+
+		if (!kind)
+			continue;
+		if (i > start)
+			seg_add(tb, start, i);
+		/* registered before the segment that starts here: it sees the totals before it */
+		qemu_plugin_register_vcpu_insn_exec_cb(insn, mark_exec, QEMU_PLUGIN_CB_NO_REGS,
+						       (void *)(uintptr_t)kind);
+		start = i;
+	}
+	if (n > start)
+		seg_add(tb, start, n);
+}
+
+/* ---- output ----------------------------------------------------------------------- */
+static int cmp_seg(const void *a, const void *b)
+{
+	const struct seg *x = *(struct seg *const *)a, *y = *(struct seg *const *)b;
+
+	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
+static int write_out(void)
+{
+	static const char *const win[] = { "none", "open", "complete" };
+	char *tmp;
+	size_t i;
+	FILE *f;
+	int ret = 0;
+
+	if (asprintf(&tmp, "%s.tmp", pb.out) < 0)
+		return -ENOMEM;
+	f = fopen(tmp, "w");
+	if (!f) {
+		ret = -errno;
+		free(tmp);
+		return ret;
+	}
+	fprintf(f, "pb-insn\t1\nvcpus\t%u\nwindow\t%s\nwindow_ns\t%" PRId64 "\n", pb.nvcpu,
+		win[pb.win], pb.win == WIN_DONE ? pb.t_end - pb.t_begin : 0);
+	fprintf(f, "reads_migrated\t%" PRIu64 "\nmarkers_ignored\t%" PRIu64 "\n", pb.reads_migrated,
+		pb.markers_ignored);
+	for (i = 0; i < pb.nvcpu; i++)
+		fprintf(f, "total\t%zu\t%" PRIu64 "\t%" PRIu64 "\n", i, pb.v[i].kern, pb.v[i].user);
+	if (pb.rows_len)
+		fwrite(pb.rows, 1, pb.rows_len, f);
+	/* one row per kernel address: retranslations of a block add up */
+	qsort(pb.segs, pb.nsegs, sizeof(*pb.segs), cmp_seg);
+	for (i = 0; i < pb.nsegs; ) {
+		uint64_t vaddr = pb.segs[i]->vaddr, insns = 0;
+
+		for (; i < pb.nsegs && pb.segs[i]->vaddr == vaddr; i++)
+			for (unsigned int c = 0; c < pb.nvcpu; c++)
+				insns += pb.segs[i]->count[c] * pb.segs[i]->n;
+		if (insns)
+			fprintf(f, "seg\t%" PRIx64 "\t%" PRIu64 "\n", vaddr, insns);
+	}
+	if (ferror(f))
+		ret = -EIO;
+	if (fflush(f) || fsync(fileno(f)))
+		ret = ret ? ret : -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, pb.out))
+		ret = -errno;
+	if (ret)
+		remove(tmp);
+	free(tmp);
+	return ret;
+}
+
+static void at_exit(qemu_plugin_id_t id, void *p)
+{
+	char msg[512];
+	int ret = write_out();
+
+	if (ret) {
+		snprintf(msg, sizeof(msg), "pb-insn: cannot write '%s': %s\n", pb.out,
+			 strerror(-ret));
+		fputs(msg, stderr);
+	}
+}
+
+PB_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
+				  char **argv)
+{
+	char msg[256];
+	int i;
+
+	/* the plugin reads guest x86-64 instructions and needs the system's vCPU count */
+	if (info->version.cur < 1 || info->version.min > 1 || !info->system_emulation ||
+	    strcmp(info->target_name, "x86_64")) {
+		snprintf(msg, sizeof(msg), "pb-insn: needs plugin API 1 and x86_64 system "
+			 "emulation (qemu has API %d..%d, target %s, %s)\n", info->version.min,
+			 info->version.cur, info->target_name,
+			 info->system_emulation ? "system" : "user");
+		fputs(msg, stderr);
+		return -1;
+	}
+	for (i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "out=", 4) && argv[i][4]) {
+			free(pb.out);
+			pb.out = must(strdup(argv[i] + 4));
+		} else {
+			snprintf(msg, sizeof(msg), "pb-insn: unknown argument '%s' (takes out=FILE)\n",
+				 argv[i]);
+			fputs(msg, stderr);
+			return -1;
+		}
+	}
+	if (!pb.out) {
+		fputs("pb-insn: needs out=FILE\n", stderr);
+		return -1;
+	}
+	pb.nvcpu = info->system.max_vcpus > 0 ? (unsigned int)info->system.max_vcpus : 1;
+	if (posix_memalign((void **)&pb.v, 64, pb.nvcpu * sizeof(*pb.v)))
+		must(NULL);
+	memset(pb.v, 0, pb.nvcpu * sizeof(*pb.v));
+	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
+	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
+	return 0;
+}
