@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,98 +53,100 @@ static int load(const char *dir, const char *file, struct tsv *t, char *err, siz
 static int load_drift(struct run_summary *s, const char *dir, const char *file, char *err,
 		      size_t errlen)
 {
+	static const char *const cols[] = { "check", "cgroup", "key", "abs_err_bytes",
+					    "bound_bytes", NULL };
+	enum { C_CHECK, C_CG, C_KEY, C_ERR, C_BOUND };
 	struct tsv t = { 0 };
-	int c_check, c_cg, c_key, c_err, c_bound, ret;
+	int c[ARRAY_SIZE(cols) - 1], ret;
 	size_t r;
 
 	ret = load(dir, file, &t, err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
-	c_check = tsv_col(&t, "check");
-	c_cg = tsv_col(&t, "cgroup");
-	c_key = tsv_col(&t, "key");
-	c_err = tsv_col(&t, "abs_err_bytes");
-	c_bound = tsv_col(&t, "bound_bytes");
-	if (c_check < 0 || c_err < 0 || c_bound < 0) {
-		snprintf(err, errlen, "'%s/%s': missing column check, abs_err_bytes or bound_bytes",
-			 dir, file);
-		tsv_release(&t);
-		return -EINVAL;
-	}
-	s->have_drift = true;
-	for (r = 0; r < t.nrows; r++) {
-		struct check_sum *c = get_check(s, tsv_get(&t, r, c_check));
-		double e = tsv_get_num(&t, r, c_err), b = tsv_get_num(&t, r, c_bound);
+	ret = tsv_need_cols(&t, cols, c, err, errlen);
+	s->have_drift = s->have_drift || !ret;
+	for (r = 0; !ret && r < t.nrows; r++) {
+		struct check_sum *cs;
+		double e, b;
 
-		if (!c || isnan(e))
+		ret = tsv_num(&t, r, c[C_ERR], 0, INFINITY, &e, err, errlen);
+		if (!ret)
+			ret = tsv_num(&t, r, c[C_BOUND], 0, INFINITY, &b, err, errlen);
+		cs = ret ? NULL : get_check(s, tsv_get(&t, r, c[C_CHECK]));
+		if (!cs)
 			continue;
-		dvec_push(&c->err, e);
-		if (b > c->bound)
-			c->bound = b;
+		dvec_push(&cs->err, e);
+		if (b > cs->bound)
+			cs->bound = b;
 		if (e > b)
-			c->over++;
-		if (e >= c->max_err) {
-			c->max_err = e;
-			free(c->max_where);
-			c->max_where = xasprintf("%s %s", metrics_last_part(tsv_get(&t, r, c_cg)),
-						 tsv_get(&t, r, c_key));
+			cs->over++;
+		if (e >= cs->max_err) {
+			cs->max_err = e;
+			free(cs->max_where);
+			cs->max_where = xasprintf("%s %s",
+						  metrics_last_part(tsv_get(&t, r, c[C_CG])),
+						  tsv_get(&t, r, c[C_KEY]));
 		}
 	}
 	tsv_release(&t);
-	return 0;
+	return ret;
 }
 
 static int load_latency(struct run_summary *s, const char *dir, char *err, size_t errlen)
 {
+	static const char *const cols[] = { "file", "level", "latency_ns", "cgroup", NULL };
+	enum { C_FILE, C_LEVEL, C_LAT, C_CG };
 	struct tsv t = { 0 };
-	int c_file, c_level, c_lat, c_cg, ret;
+	int c[ARRAY_SIZE(cols) - 1], ret;
 	size_t r;
 
 	ret = load(dir, "readlat.tsv", &t, err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
-	c_file = tsv_col(&t, "file");
-	c_level = tsv_col(&t, "level");
-	c_lat = tsv_col(&t, "latency_ns");
-	c_cg = tsv_col(&t, "cgroup");
-	if (c_file < 0 || c_level < 0 || c_lat < 0) {
-		snprintf(err, errlen, "'%s/readlat.tsv': missing column file, level or latency_ns",
-			 dir);
-		tsv_release(&t);
-		return -EINVAL;
-	}
-	s->have_lat = true;
-	for (r = 0; r < t.nrows; r++) {
-		double lv = tsv_get_num(&t, r, c_level), lat = tsv_get_num(&t, r, c_lat);
+	ret = tsv_need_cols(&t, cols, c, err, errlen);
+	s->have_lat = !ret;
+	for (r = 0; !ret && r < t.nrows; r++) {
 		struct level_sum *l;
+		int64_t lv;
+		double lat;
 
-		if (strcmp(tsv_get(&t, r, c_file), "memory.stat") || isnan(lv) || lv < 0 ||
-		    lv >= METRICS_MAX_LEVELS || isnan(lat))
+		ret = tsv_int(&t, r, c[C_LEVEL], 0, INT_MAX, &lv, err, errlen);
+		if (!ret)
+			ret = tsv_num(&t, r, c[C_LAT], 0, INFINITY, &lat, err, errlen);
+		if (ret || strcmp(tsv_get(&t, r, c[C_FILE]), "memory.stat") ||
+		    lv >= METRICS_MAX_LEVELS)
 			continue;
-		l = &s->levels[(int)lv];
+		l = &s->levels[lv];
 		dvec_push(&l->lat, lat);
 		if (!l->example)
-			l->example = xstrdup(tsv_get(&t, r, c_cg));
+			l->example = xstrdup(tsv_get(&t, r, c[C_CG]));
 	}
 	tsv_release(&t);
-	return 0;
+	return ret;
 }
 
 /* cpu.tsv: end - start per cgroup, in the file's order. */
-static void load_cpu(struct run_summary *s, const struct tsv *c)
+static int load_cpu(struct run_summary *s, const struct tsv *t, char *err, size_t errlen)
 {
-	int c_cg = tsv_col(c, "cgroup"), c_ph = tsv_col(c, "phase");
-	int c_u = tsv_col(c, "usage_usec"), c_us = tsv_col(c, "user_usec");
-	int c_sy = tsv_col(c, "system_usec");
+	static const char *const cols[] = { "cgroup", "phase", "usage_usec", "user_usec",
+					    "system_usec", NULL };
+	enum { C_CG, C_PHASE, C_USAGE };
+	int c[ARRAY_SIZE(cols) - 1], ret;
 	size_t r, k;
 
-	for (r = 0; r < c->nrows; r++) {
-		const char *cg = tsv_get(c, r, c_cg);
-		bool start = !strcmp(tsv_get(c, r, c_ph), "start");
+	ret = tsv_need_cols(t, cols, c, err, errlen);
+	for (r = 0; !ret && r < t->nrows; r++) {
+		const char *cg = tsv_get(t, r, c[C_CG]), *ph = tsv_get(t, r, c[C_PHASE]);
+		bool start = !strcmp(ph, "start");
+		double v[3], *sum[3];
 		struct cg_cpu *x = NULL;
 
-		if (!start && strcmp(tsv_get(c, r, c_ph), "end"))
+		if (!start && strcmp(ph, "end"))
 			continue;
+		for (k = 0; k < 3 && !ret; k++)
+			ret = tsv_num(t, r, c[C_USAGE + k], 0, INFINITY, &v[k], err, errlen);
+		if (ret)
+			break;
 		for (k = 0; k < s->ncpu && !x; k++)
 			if (!strcmp(s->cpu[k].cgroup, cg))
 				x = &s->cpu[k];
@@ -153,17 +156,14 @@ static void load_cpu(struct run_summary *s, const struct tsv *c)
 			x->cgroup = xstrdup(cg);
 			x->usage_us = x->user_us = x->sys_us = NAN;
 		}
-		if (start) {
-			/* an end row may come first in a hand-made file: keep sums right */
-			x->usage_us = (isnan(x->usage_us) ? 0 : x->usage_us) - tsv_get_num(c, r, c_u);
-			x->user_us = (isnan(x->user_us) ? 0 : x->user_us) - tsv_get_num(c, r, c_us);
-			x->sys_us = (isnan(x->sys_us) ? 0 : x->sys_us) - tsv_get_num(c, r, c_sy);
-		} else {
-			x->usage_us = (isnan(x->usage_us) ? 0 : x->usage_us) + tsv_get_num(c, r, c_u);
-			x->user_us = (isnan(x->user_us) ? 0 : x->user_us) + tsv_get_num(c, r, c_us);
-			x->sys_us = (isnan(x->sys_us) ? 0 : x->sys_us) + tsv_get_num(c, r, c_sy);
-		}
+		sum[0] = &x->usage_us;
+		sum[1] = &x->user_us;
+		sum[2] = &x->sys_us;
+		/* an end row may come first in a hand-made file: keep sums right */
+		for (k = 0; k < 3; k++)
+			*sum[k] = (isnan(*sum[k]) ? 0 : *sum[k]) + (start ? -v[k] : v[k]);
 	}
+	return ret;
 }
 
 static const struct cg_cpu *find_cpu(const struct run_summary *s, const char *cg)
@@ -176,35 +176,51 @@ static const struct cg_cpu *find_cpu(const struct run_summary *s, const char *cg
 	return NULL;
 }
 
-static void load_workloads(struct run_summary *s, const char *dir)
+/* cpu.tsv and workloads.tsv, both optional; wall_ms is -1 for a workload that never ended. */
+static int load_workloads(struct run_summary *s, const char *dir, char *err, size_t errlen)
 {
+	static const char *const cols[] = { "workload", "cgroup", "wall_ms", "exit", "state",
+					    NULL };
+	enum { C_WL, C_CG, C_WALL, C_EXIT, C_STATE };
 	struct tsv w = { 0 }, c = { 0 };
-	char err[512];
+	int col[ARRAY_SIZE(cols) - 1], ret;
 	size_t r;
 
-	if (!load(dir, "cpu.tsv", &c, err, sizeof(err))) {
-		load_cpu(s, &c);
+	ret = load(dir, "cpu.tsv", &c, err, errlen);
+	if (!ret) {
+		ret = load_cpu(s, &c, err, errlen);
 		tsv_release(&c);
 	}
-	if (load(dir, "workloads.tsv", &w, err, sizeof(err)))
-		return;
-	for (r = 0; r < w.nrows; r++) {
-		const char *cg = tsv_get(&w, r, tsv_col(&w, "cgroup"));
+	if (ret && ret != -ENOENT)
+		return ret;
+	ret = load(dir, "workloads.tsv", &w, err, errlen);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	ret = tsv_need_cols(&w, cols, col, err, errlen);
+	for (r = 0; !ret && r < w.nrows; r++) {
+		const char *cg = tsv_get(&w, r, col[C_CG]);
 		const struct cg_cpu *cpu = find_cpu(s, cg);
 		struct wl_sum *b;
+		int64_t wall, code;
 
+		ret = tsv_int(&w, r, col[C_WALL], -1, INT64_MAX, &wall, err, errlen);
+		if (!ret)
+			ret = tsv_int(&w, r, col[C_EXIT], INT_MIN, INT_MAX, &code, err, errlen);
+		if (ret)
+			break;
 		s->wl = xrealloc(s->wl, (s->nwl + 1) * sizeof(*s->wl));
 		b = &s->wl[s->nwl++];
 		memset(b, 0, sizeof(*b));
-		b->workload = xstrdup(tsv_get(&w, r, tsv_col(&w, "workload")));
+		b->workload = xstrdup(tsv_get(&w, r, col[C_WL]));
 		b->cgroup = xstrdup(cg);
-		b->wall_ms = tsv_get_num(&w, r, tsv_col(&w, "wall_ms"));
-		b->exit = (int)tsv_get_num(&w, r, tsv_col(&w, "exit"));
-		b->state = xstrdup(tsv_get(&w, r, tsv_col(&w, "state")));
+		b->wall_ms = (double)wall;
+		b->exit = (int)code;
+		b->state = xstrdup(tsv_get(&w, r, col[C_STATE]));
 		b->cpu_us = cpu ? cpu->usage_us : NAN;
 		b->sys_us = cpu ? cpu->sys_us : NAN;
 	}
 	tsv_release(&w);
+	return ret;
 }
 
 void run_summary_release(struct run_summary *s)
@@ -250,7 +266,7 @@ int run_summary_load(struct run_summary *s, const char *dir, char *err, size_t e
 	if (!ret)
 		ret = load_latency(s, dir, err, errlen);
 	if (!ret)
-		load_workloads(s, dir);
+		ret = load_workloads(s, dir, err, errlen);
 	return ret;
 }
 
