@@ -311,47 +311,44 @@ int perfsym_write_tsv(const struct perfsym_list *l, const char *path)
 
 int perfsym_load_tsv(struct perfsym_list *l, const char *path, char *err, size_t errlen)
 {
+	static const char *const need[] = { "overhead_pct", "kind", "dso", "symbol", NULL };
+	enum { C_PCT, C_KIND, C_DSO, C_SYM };
 	struct tsv t = { 0 };
-	int c_pct, c_per, c_smp, c_kind, c_dso, c_sym;
-	char e[256];
+	int c[ARRAY_SIZE(need) - 1], c_per, c_smp;
 	size_t r;
-	int ret = tsv_load(&t, path, e, sizeof(e));
+	int ret = tsv_load(&t, path, err, errlen);
 
-	if (ret) {
-		snprintf(err, errlen, "%s", e);
+	if (ret)
 		return ret;
+	ret = tsv_need_cols(&t, need, c, err, errlen);
+	if (!ret && !t.nrows) {
+		/* perf report of a profile without samples: nothing to compare */
+		snprintf(err, errlen, "'%s': no symbols (a header without rows)", path);
+		ret = -EINVAL;
 	}
-	c_pct = tsv_col(&t, "overhead_pct");
 	c_per = tsv_col(&t, "period");
 	c_smp = tsv_col(&t, "samples");
-	c_kind = tsv_col(&t, "kind");
-	c_dso = tsv_col(&t, "dso");
-	c_sym = tsv_col(&t, "symbol");
-	if (c_pct < 0 || c_kind < 0 || c_dso < 0 || c_sym < 0) {
-		snprintf(err, errlen, "'%s': missing column overhead_pct, kind, dso or symbol", path);
-		tsv_release(&t);
-		return -EINVAL;
-	}
-	for (r = 0; r < t.nrows; r++) {
-		const char *k = tsv_get(&t, r, c_kind);
-		struct perfsym *s = perfsym_add(l, k[0] ? k[0] : '?', tsv_get(&t, r, c_dso),
-						tsv_get(&t, r, c_sym));
-		double pct = tsv_get_num(&t, r, c_pct);
+	for (r = 0; !ret && r < t.nrows; r++) {
+		const char *k = tsv_get(&t, r, c[C_KIND]);
+		int64_t period = 0, samples = 0;
+		struct perfsym *s;
+		double pct;
 
-		if (isnan(pct)) {
-			snprintf(err, errlen, "'%s': row %zu: overhead_pct '%s' is not a number",
-				 path, r + 2, tsv_get(&t, r, c_pct));
-			tsv_release(&t);
-			return -EINVAL;
-		}
+		ret = tsv_num(&t, r, c[C_PCT], 0, 100, &pct, err, errlen);
+		if (!ret && c_per >= 0)
+			ret = tsv_int(&t, r, c_per, 0, INT64_MAX, &period, err, errlen);
+		if (!ret && c_smp >= 0)
+			ret = tsv_int(&t, r, c_smp, 0, INT64_MAX, &samples, err, errlen);
+		if (ret)
+			break;
+		s = perfsym_add(l, k[0] ? k[0] : '?', tsv_get(&t, r, c[C_DSO]),
+				tsv_get(&t, r, c[C_SYM]));
 		s->overhead_pct = pct;
-		if (c_per >= 0)
-			s->period = strtoull(tsv_get(&t, r, c_per), NULL, 10);
-		if (c_smp >= 0)
-			s->samples = strtoull(tsv_get(&t, r, c_smp), NULL, 10);
+		s->period = (uint64_t)period;
+		s->samples = (uint64_t)samples;
 	}
 	tsv_release(&t);
-	return 0;
+	return ret;
 }
 
 /* tools/perf/util/header.h: struct perf_file_header, 104 bytes, little-endian here. */

@@ -589,33 +589,48 @@ static int kernel_cmp(const void *a, const void *b)
 	return strcmp(((const struct kernel_info *)a)->name, ((const struct kernel_info *)b)->name);
 }
 
-int kernel_list(const char *cache, struct kernel_info **list, size_t *n)
+int kernel_list(const char *cache, struct kernel_info **list, size_t *n, char *err,
+		size_t errlen)
 {
 	char *c = cache_or_default(cache), *dir = xasprintf("%s/kernels", c);
 	struct kernel_info *v = NULL;
 	struct dirent *de;
 	size_t cnt = 0;
-	char err[512];
 	DIR *d;
 	int ret = 0;
 
 	d = opendir(dir);
 	if (!d) {
 		ret = errno == ENOENT ? 0 : -errno;
+		if (ret)
+			snprintf(err, errlen, "cannot open '%s': %s", dir, strerror(errno));
 		goto out;
 	}
 	while ((de = readdir(d))) {
 		struct kernel_info k;
+		int r;
 
-		if (!kbuild_name_ok(de->d_name) ||
-		    kernel_load(c, de->d_name, &k, err, sizeof(err)))
+		if (!kbuild_name_ok(de->d_name))
 			continue;
+		r = kernel_load(c, de->d_name, &k, err, errlen);
+		/* not built (yet) or its bzImage gone: not a kernel; a bad kernel.json: an error */
+		if (r == -ENOENT)
+			continue;
+		if (r) {
+			ret = r;
+			break;
+		}
 		v = xrealloc(v, (cnt + 1) * sizeof(*v));
 		v[cnt++] = k;
 	}
 	closedir(d);
-	if (cnt)
+	if (ret) {
+		kernel_list_free(v, cnt);
+		v = NULL;
+		cnt = 0;
+	} else if (cnt) {
 		qsort(v, cnt, sizeof(*v), kernel_cmp);
+	}
 out:
 	*list = v;
 	*n = cnt;
