@@ -49,30 +49,108 @@ static int load(const char *dir, const char *file, struct tsv *t, char *err, siz
 	return ret;
 }
 
+/*
+ * What the analysis expects of the TSVs of a result directory, column by
+ * column, as their writers make them (bench/sampler.c, mon-cpustat.c,
+ * runner.c, mon-cputotal.c, rss.c): tsv_check() turns a cell that is not
+ * so into an error naming the file, the line and the field. No column
+ * legitimately holds nan or inf; -1 is "never" in the workload times; an
+ * empty cputotal value is a counter that did not count, an empty rss_stat
+ * pid/mm_id a row that is not per process.
+ */
+#define GE0 0, INT64_MAX
+static const struct tsv_field drift_fields[] = {
+	{ "check", TSV_TEXT }, { "cgroup", TSV_TEXT }, { "key", TSV_TEXT },
+	{ "abs_err_bytes", TSV_INT, GE0 }, { "bound_bytes", TSV_INT, GE0 },
+	{ "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
+	{ "expected_bytes", TSV_INT, .flags = TSV_OPTIONAL },
+	{ "observed_bytes", TSV_INT, .flags = TSV_OPTIONAL },
+	{ "rel_err", TSV_NUM, GE0, TSV_OPTIONAL },
+	{ "window_bytes", TSV_INT, GE0, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { D_CHECK, D_CG, D_KEY, D_ERR, D_BOUND, D_N = ARRAY_SIZE(drift_fields) - 1 };
+
+static const struct tsv_field readlat_fields[] = {
+	{ "file", TSV_TEXT }, { "level", TSV_INT, 0, INT_MAX }, { "latency_ns", TSV_INT, GE0 },
+	{ "cgroup", TSV_TEXT, .flags = TSV_OPTIONAL }, { "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
+	{ "bytes", TSV_INT, GE0, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { L_FILE, L_LEVEL, L_LAT, L_CG, L_N = ARRAY_SIZE(readlat_fields) - 1 };
+
+static const struct tsv_field cpu_fields[] = {
+	{ "cgroup", TSV_TEXT }, { "phase", TSV_TEXT }, { "usage_usec", TSV_INT, GE0 },
+	{ "user_usec", TSV_INT, GE0 }, { "system_usec", TSV_INT, GE0 },
+	{ "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { C_CG, C_PHASE, C_USAGE, C_USER, C_SYS, C_N = ARRAY_SIZE(cpu_fields) - 1 };
+
+static const struct tsv_field workload_fields[] = {
+	{ "workload", TSV_TEXT }, { "cgroup", TSV_TEXT }, { "wall_ms", TSV_INT, -1, INT64_MAX },
+	{ "exit", TSV_INT, INT_MIN, INT_MAX }, { "state", TSV_TEXT },
+	{ "pid", TSV_INT, -1, INT_MAX, TSV_OPTIONAL },
+	{ "start_ms", TSV_INT, -1, INT64_MAX, TSV_OPTIONAL },
+	{ "end_ms", TSV_INT, -1, INT64_MAX, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { W_WL, W_CG, W_WALL, W_EXIT, W_STATE, W_N = ARRAY_SIZE(workload_fields) - 1 };
+
+static const struct tsv_field cputotal_fields[] = {
+	{ "event", TSV_TEXT }, { "value", TSV_NUM, GE0, TSV_EMPTY },
+	{ "unit", TSV_TEXT, .flags = TSV_OPTIONAL }, { "status", TSV_TEXT, .flags = TSV_OPTIONAL },
+	{ "cpus", TSV_INT, 1, INT_MAX, TSV_OPTIONAL },
+	{ "window_ms", TSV_NUM, GE0, TSV_OPTIONAL },
+	{ "running_pct", TSV_NUM, 0, 100, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { T_EV, T_VAL, T_UNIT, T_ST, T_N = ARRAY_SIZE(cputotal_fields) - 1 };
+
+static const struct tsv_field rss_fields[] = {
+	{ "scope", TSV_TEXT }, { "type", TSV_TEXT }, { "events", TSV_INT, GE0 },
+	{ "peak_bytes", TSV_INT },
+	{ "final_bytes", TSV_INT, .flags = TSV_OPTIONAL },
+	{ "pid", TSV_INT, -1, INT_MAX, TSV_OPTIONAL | TSV_EMPTY },
+	{ "mm_id", TSV_INT, GE0, TSV_OPTIONAL | TSV_EMPTY },
+	{ NULL },
+};
+enum { R_SCOPE, R_TYPE, R_EV, R_PEAK, R_N = ARRAY_SIZE(rss_fields) - 1 };
+#undef GE0
+
+/*
+ * Load <dir>/<file> and check it against @fields; -ENOENT (no error text)
+ * for a missing optional file.
+ */
+static int load_checked(const char *dir, const char *file, const struct tsv_field *fields,
+			struct tsv *t, int *col, char *err, size_t errlen)
+{
+	int ret = load(dir, file, t, err, errlen);
+
+	if (!ret) {
+		ret = tsv_check(t, fields, col, err, errlen);
+		if (ret)
+			tsv_release(t);
+	}
+	return ret;
+}
+
 /* Rows of drift.tsv (the sampler) or probe.tsv (the stat-probe workload): same columns. */
 static int load_drift(struct run_summary *s, const char *dir, const char *file, char *err,
 		      size_t errlen)
 {
-	static const char *const cols[] = { "check", "cgroup", "key", "abs_err_bytes",
-					    "bound_bytes", NULL };
-	enum { C_CHECK, C_CG, C_KEY, C_ERR, C_BOUND };
 	struct tsv t = { 0 };
-	int c[ARRAY_SIZE(cols) - 1], ret;
+	int c[D_N], ret;
 	size_t r;
 
-	ret = load(dir, file, &t, err, errlen);
+	ret = load_checked(dir, file, drift_fields, &t, c, err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
-	ret = tsv_need_cols(&t, cols, c, err, errlen);
-	s->have_drift = s->have_drift || !ret;
-	for (r = 0; !ret && r < t.nrows; r++) {
-		struct check_sum *cs;
-		double e, b;
+	s->have_drift = true;
+	for (r = 0; r < t.nrows; r++) {
+		struct check_sum *cs = get_check(s, tsv_get(&t, r, c[D_CHECK]));
+		double e = tsv_get_num(&t, r, c[D_ERR]), b = tsv_get_num(&t, r, c[D_BOUND]);
 
-		ret = tsv_num(&t, r, c[C_ERR], 0, INFINITY, &e, err, errlen);
-		if (!ret)
-			ret = tsv_num(&t, r, c[C_BOUND], 0, INFINITY, &b, err, errlen);
-		cs = ret ? NULL : get_check(s, tsv_get(&t, r, c[C_CHECK]));
 		if (!cs)
 			continue;
 		dvec_push(&cs->err, e);
@@ -84,69 +162,52 @@ static int load_drift(struct run_summary *s, const char *dir, const char *file, 
 			cs->max_err = e;
 			free(cs->max_where);
 			cs->max_where = xasprintf("%s %s",
-						  metrics_last_part(tsv_get(&t, r, c[C_CG])),
-						  tsv_get(&t, r, c[C_KEY]));
+						  metrics_last_part(tsv_get(&t, r, c[D_CG])),
+						  tsv_get(&t, r, c[D_KEY]));
 		}
 	}
 	tsv_release(&t);
-	return ret;
+	return 0;
 }
 
 static int load_latency(struct run_summary *s, const char *dir, char *err, size_t errlen)
 {
-	static const char *const cols[] = { "file", "level", "latency_ns", "cgroup", NULL };
-	enum { C_FILE, C_LEVEL, C_LAT, C_CG };
 	struct tsv t = { 0 };
-	int c[ARRAY_SIZE(cols) - 1], ret;
+	int c[L_N], ret;
 	size_t r;
 
-	ret = load(dir, "readlat.tsv", &t, err, errlen);
+	ret = load_checked(dir, "readlat.tsv", readlat_fields, &t, c, err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
-	ret = tsv_need_cols(&t, cols, c, err, errlen);
-	s->have_lat = !ret;
-	for (r = 0; !ret && r < t.nrows; r++) {
+	s->have_lat = true;
+	for (r = 0; r < t.nrows; r++) {
+		double lv = tsv_get_num(&t, r, c[L_LEVEL]);
 		struct level_sum *l;
-		int64_t lv;
-		double lat;
 
-		ret = tsv_int(&t, r, c[C_LEVEL], 0, INT_MAX, &lv, err, errlen);
-		if (!ret)
-			ret = tsv_num(&t, r, c[C_LAT], 0, INFINITY, &lat, err, errlen);
-		if (ret || strcmp(tsv_get(&t, r, c[C_FILE]), "memory.stat") ||
-		    lv >= METRICS_MAX_LEVELS)
+		if (strcmp(tsv_get(&t, r, c[L_FILE]), "memory.stat") || lv >= METRICS_MAX_LEVELS)
 			continue;
-		l = &s->levels[lv];
-		dvec_push(&l->lat, lat);
+		l = &s->levels[(int)lv];
+		dvec_push(&l->lat, tsv_get_num(&t, r, c[L_LAT]));
 		if (!l->example)
-			l->example = xstrdup(tsv_get(&t, r, c[C_CG]));
+			l->example = xstrdup(tsv_get(&t, r, c[L_CG]));
 	}
 	tsv_release(&t);
-	return ret;
+	return 0;
 }
 
 /* cpu.tsv: end - start per cgroup, in the file's order. */
-static int load_cpu(struct run_summary *s, const struct tsv *t, char *err, size_t errlen)
+static void load_cpu(struct run_summary *s, const struct tsv *t, const int *c)
 {
-	static const char *const cols[] = { "cgroup", "phase", "usage_usec", "user_usec",
-					    "system_usec", NULL };
-	enum { C_CG, C_PHASE, C_USAGE };
-	int c[ARRAY_SIZE(cols) - 1], ret;
 	size_t r, k;
 
-	ret = tsv_need_cols(t, cols, c, err, errlen);
-	for (r = 0; !ret && r < t->nrows; r++) {
+	for (r = 0; r < t->nrows; r++) {
 		const char *cg = tsv_get(t, r, c[C_CG]), *ph = tsv_get(t, r, c[C_PHASE]);
 		bool start = !strcmp(ph, "start");
-		double v[3], *sum[3];
+		double *sum[3];
 		struct cg_cpu *x = NULL;
 
 		if (!start && strcmp(ph, "end"))
 			continue;
-		for (k = 0; k < 3 && !ret; k++)
-			ret = tsv_num(t, r, c[C_USAGE + k], 0, INFINITY, &v[k], err, errlen);
-		if (ret)
-			break;
 		for (k = 0; k < s->ncpu && !x; k++)
 			if (!strcmp(s->cpu[k].cgroup, cg))
 				x = &s->cpu[k];
@@ -160,10 +221,12 @@ static int load_cpu(struct run_summary *s, const struct tsv *t, char *err, size_
 		sum[1] = &x->user_us;
 		sum[2] = &x->sys_us;
 		/* an end row may come first in a hand-made file: keep sums right */
-		for (k = 0; k < 3; k++)
-			*sum[k] = (isnan(*sum[k]) ? 0 : *sum[k]) + (start ? -v[k] : v[k]);
+		for (k = 0; k < 3; k++) {
+			double v = tsv_get_num(t, r, c[C_USAGE + k]);
+
+			*sum[k] = (isnan(*sum[k]) ? 0 : *sum[k]) + (start ? -v : v);
+		}
 	}
-	return ret;
 }
 
 static const struct cg_cpu *find_cpu(const struct run_summary *s, const char *cg)
@@ -176,50 +239,73 @@ static const struct cg_cpu *find_cpu(const struct run_summary *s, const char *cg
 	return NULL;
 }
 
-/* cpu.tsv and workloads.tsv, both optional; wall_ms is -1 for a workload that never ended. */
+/* cpu.tsv and workloads.tsv, both optional. */
 static int load_workloads(struct run_summary *s, const char *dir, char *err, size_t errlen)
 {
-	static const char *const cols[] = { "workload", "cgroup", "wall_ms", "exit", "state",
-					    NULL };
-	enum { C_WL, C_CG, C_WALL, C_EXIT, C_STATE };
 	struct tsv w = { 0 }, c = { 0 };
-	int col[ARRAY_SIZE(cols) - 1], ret;
+	int cc[C_N], wc[W_N], ret;
 	size_t r;
 
-	ret = load(dir, "cpu.tsv", &c, err, errlen);
+	ret = load_checked(dir, "cpu.tsv", cpu_fields, &c, cc, err, errlen);
 	if (!ret) {
-		ret = load_cpu(s, &c, err, errlen);
+		load_cpu(s, &c, cc);
 		tsv_release(&c);
 	}
 	if (ret && ret != -ENOENT)
 		return ret;
-	ret = load(dir, "workloads.tsv", &w, err, errlen);
+	ret = load_checked(dir, "workloads.tsv", workload_fields, &w, wc, err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
-	ret = tsv_need_cols(&w, cols, col, err, errlen);
-	for (r = 0; !ret && r < w.nrows; r++) {
-		const char *cg = tsv_get(&w, r, col[C_CG]);
+	for (r = 0; r < w.nrows; r++) {
+		const char *cg = tsv_get(&w, r, wc[W_CG]);
 		const struct cg_cpu *cpu = find_cpu(s, cg);
 		struct wl_sum *b;
-		int64_t wall, code;
 
-		ret = tsv_int(&w, r, col[C_WALL], -1, INT64_MAX, &wall, err, errlen);
-		if (!ret)
-			ret = tsv_int(&w, r, col[C_EXIT], INT_MIN, INT_MAX, &code, err, errlen);
-		if (ret)
-			break;
 		s->wl = xrealloc(s->wl, (s->nwl + 1) * sizeof(*s->wl));
 		b = &s->wl[s->nwl++];
 		memset(b, 0, sizeof(*b));
-		b->workload = xstrdup(tsv_get(&w, r, col[C_WL]));
+		b->workload = xstrdup(tsv_get(&w, r, wc[W_WL]));
 		b->cgroup = xstrdup(cg);
-		b->wall_ms = (double)wall;
-		b->exit = (int)code;
-		b->state = xstrdup(tsv_get(&w, r, col[C_STATE]));
+		b->wall_ms = tsv_get_num(&w, r, wc[W_WALL]);
+		b->exit = (int)tsv_get_num(&w, r, wc[W_EXIT]);
+		b->state = xstrdup(tsv_get(&w, r, wc[W_STATE]));
 		b->cpu_us = cpu ? cpu->usage_us : NAN;
 		b->sys_us = cpu ? cpu->sys_us : NAN;
 	}
 	tsv_release(&w);
+	return 0;
+}
+
+/*
+ * The optional files of the perf monitors, checked here so that every
+ * reader (report's perf sections, the extractors) sees only valid ones.
+ */
+static int check_perf_files(const char *dir, char *err, size_t errlen)
+{
+	static const struct {
+		const char *file;
+		const struct tsv_field *fields;
+	} files[] = {
+		{ "cputotal.tsv", cputotal_fields }, { "rss_stat-summary.tsv", rss_fields },
+	};
+	char *path = xasprintf("%s/perf-symbols.tsv", dir);
+	struct perfsym_list l;
+	struct tsv t;
+	int c[(int)T_N > (int)R_N ? (int)T_N : (int)R_N], ret = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files) && !ret; i++) {
+		ret = load_checked(dir, files[i].file, files[i].fields, &t, c, err, errlen);
+		if (!ret)
+			tsv_release(&t);
+		else if (ret == -ENOENT)
+			ret = 0;
+	}
+	perfsym_list_init(&l);
+	if (!ret && path_exists(path))
+		ret = perfsym_load_tsv(&l, path, err, errlen);
+	perfsym_list_release(&l);
+	free(path);
 	return ret;
 }
 
@@ -267,6 +353,8 @@ int run_summary_load(struct run_summary *s, const char *dir, char *err, size_t e
 		ret = load_latency(s, dir, err, errlen);
 	if (!ret)
 		ret = load_workloads(s, dir, err, errlen);
+	if (!ret)
+		ret = check_perf_files(dir, err, errlen);
 	return ret;
 }
 

@@ -311,41 +311,37 @@ int perfsym_write_tsv(const struct perfsym_list *l, const char *path)
 
 int perfsym_load_tsv(struct perfsym_list *l, const char *path, char *err, size_t errlen)
 {
-	static const char *const need[] = { "overhead_pct", "kind", "dso", "symbol", NULL };
-	enum { C_PCT, C_KIND, C_DSO, C_SYM };
+	/* as perfsym_write_tsv() writes them */
+	static const struct tsv_field fields[] = {
+		{ "overhead_pct", TSV_NUM, 0, 100 }, { "kind", TSV_TEXT }, { "dso", TSV_TEXT },
+		{ "symbol", TSV_TEXT }, { "period", TSV_INT, 0, INT64_MAX, TSV_OPTIONAL },
+		{ "samples", TSV_INT, 0, INT64_MAX, TSV_OPTIONAL },
+		{ NULL },
+	};
+	enum { C_PCT, C_KIND, C_DSO, C_SYM, C_PER, C_SMP, C_N = ARRAY_SIZE(fields) - 1 };
 	struct tsv t = { 0 };
-	int c[ARRAY_SIZE(need) - 1], c_per, c_smp;
+	int c[C_N];
 	size_t r;
 	int ret = tsv_load(&t, path, err, errlen);
 
 	if (ret)
 		return ret;
-	ret = tsv_need_cols(&t, need, c, err, errlen);
+	ret = tsv_check(&t, fields, c, err, errlen);
 	if (!ret && !t.nrows) {
 		/* perf report of a profile without samples: nothing to compare */
 		snprintf(err, errlen, "'%s': no symbols (a header without rows)", path);
 		ret = -EINVAL;
 	}
-	c_per = tsv_col(&t, "period");
-	c_smp = tsv_col(&t, "samples");
 	for (r = 0; !ret && r < t.nrows; r++) {
 		const char *k = tsv_get(&t, r, c[C_KIND]);
-		int64_t period = 0, samples = 0;
-		struct perfsym *s;
-		double pct;
+		struct perfsym *s = perfsym_add(l, k[0] ? k[0] : '?', tsv_get(&t, r, c[C_DSO]),
+						tsv_get(&t, r, c[C_SYM]));
 
-		ret = tsv_num(&t, r, c[C_PCT], 0, 100, &pct, err, errlen);
-		if (!ret && c_per >= 0)
-			ret = tsv_int(&t, r, c_per, 0, INT64_MAX, &period, err, errlen);
-		if (!ret && c_smp >= 0)
-			ret = tsv_int(&t, r, c_smp, 0, INT64_MAX, &samples, err, errlen);
-		if (ret)
-			break;
-		s = perfsym_add(l, k[0] ? k[0] : '?', tsv_get(&t, r, c[C_DSO]),
-				tsv_get(&t, r, c[C_SYM]));
-		s->overhead_pct = pct;
-		s->period = (uint64_t)period;
-		s->samples = (uint64_t)samples;
+		s->overhead_pct = tsv_get_num(&t, r, c[C_PCT]);
+		if (c[C_PER] >= 0)
+			s->period = strtoull(tsv_get(&t, r, c[C_PER]), NULL, 10);
+		if (c[C_SMP] >= 0)
+			s->samples = strtoull(tsv_get(&t, r, c[C_SMP]), NULL, 10);
 	}
 	tsv_release(&t);
 	return ret;

@@ -179,7 +179,7 @@ out_fail:
  * tsv_load - read and parse a TSV file
  * @t: result; on success release it with tsv_release()
  * @path: file to read: a regular file of at most TSV_MAX_BYTES; copied
- *        into @t->path, which tsv_num() and tsv_need_cols() name in errors
+ *        into @t->path, which tsv_num() and tsv_check() name in errors
  * @err: receives a one-line message on failure that names the file:
  *       "cannot read '<path>': ..." for I/O errors, a FIFO, a device or a
  *       file over the cap, "'<path>': " and tsv_parse()'s message for a
@@ -188,6 +188,8 @@ out_fail:
  *
  * The file is opened non-blocking and checked before it is read, so a FIFO
  * or a link to /dev/zero is an error instead of a hang or an exhausted memory.
+ * Unlike tsv_parse() it wants the final newline every writer puts: a file
+ * without one was truncated.
  *
  * Return: 0, -errno on I/O error (-EINVAL for a file that is not regular,
  * -EFBIG over the cap), -EINVAL on a malformed file; on failure @t is zeroed.
@@ -239,6 +241,14 @@ int tsv_load(struct tsv *t, const char *path, char *err, size_t errlen)
 	}
 	close(fd);
 	len = sb.len;
+	/* tsv_writer ends every row with a newline: a file without one was cut short */
+	if (len && sb.buf[len - 1] != '\n') {
+		if (err)
+			snprintf(err, errlen, "'%s': line %zu: no newline at its end (truncated?)",
+				 path, line_of(sb.buf, sb.buf + len));
+		sb_release(&sb);
+		return -EINVAL;
+	}
 	ret = tsv_parse(t, sb_detach(&sb), len, perr, sizeof(perr));
 	if (ret) {
 		if (err)
@@ -333,31 +343,6 @@ static void row_where(const struct tsv *t, size_t row, char *buf, size_t len)
 		snprintf(buf, len, "line %zu", row + 2);
 }
 
-/**
- * tsv_need_cols - bind columns by their header names
- * @t: parsed file
- * @names: NULL-terminated column names the caller needs
- * @idx: receives the index of each name, in the order of @names
- * @err: "'<path>': missing column '<name>'" on failure
- * @errlen: size of @err
- *
- * Return: 0, or -EINVAL if a column is missing.
- */
-int tsv_need_cols(const struct tsv *t, const char *const *names, int *idx, char *err,
-		  size_t errlen)
-{
-	size_t i;
-
-	for (i = 0; names[i]; i++) {
-		idx[i] = tsv_col(t, names[i]);
-		if (idx[i] < 0) {
-			snprintf(err, errlen, "'%s': missing column '%s'",
-				 t->path ? t->path : "TSV", names[i]);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
 
 static int bad_cell(const struct tsv *t, size_t row, int col, const char *why, char *err,
 		    size_t errlen)
@@ -375,7 +360,7 @@ static int bad_cell(const struct tsv *t, size_t row, int col, const char *why, c
  * tsv_num - a cell as a finite number within bounds
  * @t: parsed file
  * @row: row index
- * @col: column index (from tsv_col() or tsv_need_cols())
+ * @col: column index (from tsv_col() or tsv_check())
  * @min: smallest value allowed
  * @max: largest value allowed
  * @v: receives the value
@@ -433,6 +418,60 @@ int tsv_int(const struct tsv *t, size_t row, int col, int64_t min, int64_t max, 
 		return bad_cell(t, row, col, "is out of range", err, errlen);
 	*v = x;
 	return 0;
+}
+
+/**
+ * tsv_check - bind the columns of a file by name and check every typed cell
+ * @t: parsed file
+ * @fields: the columns the caller reads, ended by a { NULL } entry
+ * @idx: receives the column index of each field, -1 for a missing
+ *       optional one, in the order of @fields
+ * @err: on failure, names the file and the missing column, or the line,
+ *       the field and the bad cell (see tsv_num())
+ * @errlen: size of @err
+ *
+ * After it, tsv_get_num() on a TSV_INT or TSV_NUM column returns a finite
+ * number in bounds for every row (NaN only where TSV_EMPTY let a cell be
+ * empty). Columns are bound by their header names, never by position, so
+ * a file with its columns in another order reads the same.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, char *err,
+	      size_t errlen)
+{
+	const struct tsv_field *f;
+	size_t r, i;
+	int ret = 0;
+
+	for (f = fields, i = 0; f->name; f++, i++) {
+		idx[i] = tsv_col(t, f->name);
+		if (idx[i] < 0 && !(f->flags & TSV_OPTIONAL)) {
+			snprintf(err, errlen, "'%s': missing column '%s'",
+				 t->path ? t->path : "TSV", f->name);
+			return -EINVAL;
+		}
+	}
+	for (r = 0; r < t->nrows; r++) {
+		for (f = fields, i = 0; f->name && !ret; f++, i++) {
+			bool bounded = f->max > f->min;
+			int64_t iv;
+			double v;
+
+			if (idx[i] < 0 || f->type == TSV_TEXT ||
+			    (!*tsv_get(t, r, idx[i]) && (f->flags & TSV_EMPTY)))
+				continue;
+			if (f->type == TSV_INT)
+				ret = tsv_int(t, r, idx[i], bounded ? f->min : INT64_MIN,
+					      bounded ? f->max : INT64_MAX, &iv, err, errlen);
+			else
+				ret = tsv_num(t, r, idx[i], bounded ? (double)f->min : -INFINITY,
+					      bounded ? (double)f->max : INFINITY, &v, err, errlen);
+		}
+		if (ret)
+			break;
+	}
+	return ret;
 }
 
 /* ---- writer ---------------------------------------------------------- */

@@ -37,12 +37,26 @@ void tsv_release(struct tsv *t);
 int tsv_col(const struct tsv *t, const char *name);
 const char *tsv_get(const struct tsv *t, size_t row, int col);
 double tsv_get_num(const struct tsv *t, size_t row, int col);
-int tsv_need_cols(const struct tsv *t, const char *const *names, int *idx, char *err,
-		  size_t errlen);
 int tsv_num(const struct tsv *t, size_t row, int col, double min, double max, double *v,
 	    char *err, size_t errlen);
 int tsv_int(const struct tsv *t, size_t row, int col, int64_t min, int64_t max, int64_t *v,
 	    char *err, size_t errlen);
+
+/*
+ * What a reader expects of one column, for tsv_check(): text, an integer
+ * or a finite number, within [@min, @max] if @max > @min.
+ */
+enum tsv_type { TSV_TEXT, TSV_INT, TSV_NUM };
+#define TSV_OPTIONAL	1u	/* the column may be missing */
+#define TSV_EMPTY	2u	/* a cell may be empty (the writer puts "" for "none") */
+struct tsv_field {
+	const char *name;
+	enum tsv_type type;
+	int64_t min, max;
+	unsigned flags;
+};
+int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, char *err,
+	      size_t errlen);
 
 /* stdio buffer size of a tsv_writer: a 1 Hz sampler fills it in minutes */
 #define TSV_WRITER_BUFSZ (256 * 1024)

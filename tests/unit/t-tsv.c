@@ -159,6 +159,15 @@ static void test_load(void)
 	unlink(path);
 	free(path);
 	free(want);
+
+	path = xasprintf("%s/cut.tsv", tmpdir);
+	write_atomic(path, "x\ty\n1\tlogs/a.l", 14);
+	ret = tsv_load(&t, path, err, sizeof(err));
+	want = xasprintf("'%s': line 2: no newline at its end (truncated?)", path);
+	tap_ok(ret == -EINVAL && !strcmp(err, want), "a file cut in its last field: %s", err);
+	unlink(path);
+	free(path);
+	free(want);
 }
 
 /*
@@ -212,26 +221,32 @@ static void test_load_hostile(void)
 }
 
 /*
- * Method: tsv_need_cols, tsv_num and tsv_int on good cells and on each kind
+ * Method: tsv_check, tsv_num and tsv_int on good cells and on each kind
  * of bad one, in a loaded file.
- * Pass: values as written; each bad cell an error with file, line, field.
+ * Pass: values as written; columns bound by name; each bad cell an error
+ * with file, line and field.
  */
 static void test_strict(void)
 {
 	static const char text[] = "b\ta\tn\n1\t2.5\t-1\nnan\tinf\t1e3\n \t0x2\t\n";
-	static const char *const need[] = { "a", "b", NULL }, *const miss[] = { "a", "z", NULL };
+	static const struct tsv_field need[] = {
+		{ "a", TSV_TEXT }, { "b", TSV_TEXT }, { "zz", TSV_INT, .flags = TSV_OPTIONAL },
+		{ NULL }
+	}, miss[] = { { "a", TSV_TEXT }, { "z", TSV_TEXT }, { NULL } },
+	  bad_b[] = { { "b", TSV_NUM }, { NULL } },
+	  empty_n[] = { { "a", TSV_TEXT }, { "n", TSV_NUM, -1, 5000, TSV_EMPTY }, { NULL } };
 	char *path = xasprintf("%s/strict.tsv", tmpdir), err[512], *want;
 	struct tsv t;
-	int idx[2];
+	int idx[3];
 	double v = 0;
 	int64_t i = 0;
 
 	write_atomic(path, text, strlen(text));
 	tap_ok(!tsv_load(&t, path, err, sizeof(err)), "strict.tsv loads");
-	tap_ok(!tsv_need_cols(&t, need, idx, err, sizeof(err)) && idx[0] == 1 && idx[1] == 0,
-	       "tsv_need_cols binds by name, whatever the order");
+	tap_ok(!tsv_check(&t, need, idx, err, sizeof(err)) && idx[0] == 1 && idx[1] == 0 &&
+	       idx[2] == -1, "tsv_check binds by name, whatever the order; optional missing: -1");
 	want = xasprintf("'%s': missing column 'z'", path);
-	tap_ok(tsv_need_cols(&t, miss, idx, err, sizeof(err)) == -EINVAL && !strcmp(err, want),
+	tap_ok(tsv_check(&t, miss, idx, err, sizeof(err)) == -EINVAL && !strcmp(err, want),
 	       "a missing column names the file and the column: %s", err);
 	free(want);
 	tap_ok(!tsv_num(&t, 0, 1, 0, 10, &v, err, sizeof(err)) && v == 2.5 &&
@@ -254,6 +269,12 @@ static void test_strict(void)
 	       strstr(err, "'1e3' is not an integer") &&
 	       tsv_int(&t, 0, 1, 0, 5, &i, err, sizeof(err)) == -EINVAL && i == -1,
 	       "bounds, and a fraction or exponent in an integer field");
+	want = xasprintf("'%s': line 3: field 'b': 'nan' is not a finite number", path);
+	tap_ok(tsv_check(&t, bad_b, idx, err, sizeof(err)) == -EINVAL && !strcmp(err, want),
+	       "tsv_check finds the first bad cell of a typed column: %s", err);
+	free(want);
+	tap_ok(!tsv_check(&t, empty_n, idx, err, sizeof(err)) && isnan(tsv_get_num(&t, 2, idx[1])),
+	       "TSV_EMPTY lets an empty cell pass, text columns are not checked");
 	tsv_release(&t);
 	tap_ok(!t.path, "tsv_release frees the path");
 	unlink(path);
@@ -461,7 +482,7 @@ int main(void)
 		printf("1..0 # SKIP cannot create a temp dir\n");
 		return 0;
 	}
-	tap_plan(31 + 4 + 8);
+	tap_plan(31 + 1 + 4 + 10);
 	test_parse();
 	test_parse_errors();
 	test_load();
