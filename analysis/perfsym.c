@@ -369,7 +369,8 @@ int perfsym_check_data(const char *path, char *err, size_t errlen)
 	ssize_t n;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* non-blocking: a FIFO must not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
@@ -378,6 +379,11 @@ int perfsym_check_data(const char *path, char *err, size_t errlen)
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot stat '%s': %s", path, strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is not a perf.data file (not a regular file)", path);
+		ret = -EINVAL;
 		goto out_close;
 	}
 	size = (uint64_t)st.st_size;

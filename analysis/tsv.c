@@ -20,7 +20,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -197,49 +196,18 @@ out_fail:
 int tsv_load(struct tsv *t, const char *path, char *err, size_t errlen)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char perr[256];
-	struct stat st;
+	char rerr[512], perr[256];
 	size_t len;
-	int fd, ret;
+	int ret;
 
 	memset(t, 0, sizeof(*t));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		ret = -errno;
-		if (err)
-			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
-		return ret;
-	}
-	if (fstat(fd, &st)) {
-		ret = -errno;
-		if (err)
-			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = -EINVAL;
-		if (err)
-			snprintf(err, errlen, "cannot read '%s': not a regular file", path);
-		goto out_close;
-	}
-	if ((uint64_t)st.st_size > TSV_MAX_BYTES) {
-		ret = -EFBIG;
-		if (err)
-			snprintf(err, errlen, "cannot read '%s': %lld bytes, more than the %u MiB "
-				 "a TSV may have", path, (long long)st.st_size,
-				 TSV_MAX_BYTES >> 20);
-		goto out_close;
-	}
-	ret = read_fd_all(fd, &sb);
-	if (!ret && sb.len > TSV_MAX_BYTES)
-		ret = -EFBIG;	/* grew while read */
+	ret = read_regular_file(path, TSV_MAX_BYTES, &sb, rerr, sizeof(rerr));
 	if (ret) {
 		if (err)
-			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+			snprintf(err, errlen, "%s", rerr);
 		sb_release(&sb);
-		goto out_close;
+		return ret;
 	}
-	close(fd);
 	len = sb.len;
 	/* tsv_writer ends every row with a newline: a file without one was cut short */
 	if (len && sb.buf[len - 1] != '\n') {
@@ -257,10 +225,6 @@ int tsv_load(struct tsv *t, const char *path, char *err, size_t errlen)
 	}
 	t->path = xstrdup(path);
 	return 0;
-
-out_close:
-	close(fd);
-	return ret;
 }
 
 /**

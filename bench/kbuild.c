@@ -532,16 +532,14 @@ int kernel_load(const char *cache, const char *name, struct kernel_info *k, char
 		goto out;
 	}
 	path = xasprintf("%s/kernels/%s/kernel.json", c, name);
-	ret = read_file(path, &sb);
+	ret = read_regular_file(path, 16 << 20, &sb, err, errlen);
 	if (ret == -ENOENT) {
 		snprintf(err, errlen, "kernel '%s' is not built (patchbench build --name %s ...)",
 			 name, name);
 		goto out;
 	}
-	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+	if (ret)
 		goto out;
-	}
 	j = json_parse(sb.buf, sb.len, jerr, sizeof(jerr));
 	if (!j || j->type != JSON_OBJECT) {
 		snprintf(err, errlen, "cannot parse '%s': %s", path, j ? "not an object" : jerr);

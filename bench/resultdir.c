@@ -284,11 +284,10 @@ int meta_load(struct meta *m, const char *dir, char *err, size_t errlen)
 	int ret;
 
 	meta_init(m);
-	ret = read_file(path, &sb);
-	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+	/* a FIFO or /dev/zero as meta.json would hang or exhaust memory */
+	ret = read_regular_file(path, META_MAX_BYTES, &sb, err, errlen);
+	if (ret)
 		goto out;
-	}
 	ret = meta_from_json(m, sb.buf, sb.len, perr, sizeof(perr));
 	if (ret)
 		snprintf(err, errlen, "'%s': %s", path, perr);

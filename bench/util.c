@@ -269,6 +269,41 @@ int read_file(const char *path, struct strbuf *sb)
 	return ret;
 }
 
+int read_regular_file(const char *path, size_t max, struct strbuf *sb, char *err,
+		      size_t errlen)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	/* non-blocking: opening a FIFO for reading would wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+	} else if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		snprintf(err, errlen, "cannot read '%s': not a regular file", path);
+	} else if ((uint64_t)st.st_size > max) {
+		ret = -EFBIG;
+		snprintf(err, errlen, "cannot read '%s': %lld bytes, more than the %zu MiB it may "
+			 "have", path, (long long)st.st_size, max >> 20);
+	} else {
+		sb_reset(sb);
+		ret = read_fd_all(fd, sb);
+		if (!ret && sb->len > max)
+			ret = -EFBIG;	/* grew while read */
+		if (ret)
+			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+	}
+	close(fd);
+	return ret;
+}
+
 int read_u64_file(const char *path, uint64_t *val)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -6,7 +6,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-bad.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 104
+plan 110
 
 # expect_usage DESCRIPTION ARGS...: exit 2, one line on stderr naming the problem, nothing created.
 expect_usage() {
@@ -165,6 +165,13 @@ fx r host-1
 rm "$TMP/r/workloads.tsv" && mkfifo "$TMP/r/workloads.tsv"
 expect_bad "a FIFO as workloads.tsv (blocked forever)" "workloads.tsv': not a regular file" \
 	timeout 20 "$PB" report "$TMP/r"
+fx r host-1
+rm "$TMP/r/meta.json" && mkfifo "$TMP/r/meta.json"
+expect_bad "a FIFO as meta.json" "meta.json': not a regular file" timeout 20 "$PB" report "$TMP/r"
+fx r perf-1
+mkfifo "$TMP/r/perf.data"
+expect_bad "a FIFO as perf.data" "perf.data' is not a perf.data file" \
+	timeout 20 "$PB" perfdiff "$TMP/r" "$FX/perf-2"
 fx r host-1
 ln -sf /dev/zero "$TMP/r/cpu.tsv"
 expect_bad "cpu.tsv linked to /dev/zero" "cpu.tsv': not a regular file" \
