@@ -263,8 +263,11 @@ int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv)
 	int ret, i, n = 0, first;
 
 	ret = parse_options(cmd, base, argc, argv, operand);
-	if (ret < 0)
+	if (ret < 0) {
+		/* nothing for the caller to release after an error or --help */
+		opt_release(cmd->opts, base);
 		goto out;
+	}
 	/* GNU order: options first, then the operands in the order given */
 	for (i = 1; i < argc; i++)
 		if (!operand[i])

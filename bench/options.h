@@ -58,7 +58,8 @@ int opt_set(const struct option *o, void *base, const char *value);
  * (GNU order), "--" ends them. On success argv[1..] is permuted: the options
  * first, then the operands in the order given, and the index of the first
  * operand is returned (@argc when there is none). -1 on a usage error
- * (message already printed), or -2 if --help was given (help already printed).
+ * (message already printed), or -2 if --help was given (help already printed);
+ * then the string fields are released already (opt_release() again is harmless).
  */
 int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv);
 /*
