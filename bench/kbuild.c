@@ -518,6 +518,8 @@ int kernel_load(const char *cache, const char *name, struct kernel_info *k, char
 		size_t errlen)
 {
 	char *c = cache_or_default(cache), *path = NULL, jerr[256];
+	const char *bad = NULL;
+	const struct json *bs;
 	struct strbuf sb = STRBUF_INIT;
 	struct json *j = NULL;
 	int64_t schema = 0, patches = 0;
@@ -552,20 +554,35 @@ int kernel_load(const char *cache, const char *name, struct kernel_info *k, char
 		ret = -EINVAL;
 		goto out;
 	}
-	for (i = 0; i < ARRAY_SIZE(kernel_strs); i++) {
-		const char *s = json_get_str(j, kernel_strs[i].key);
+	for (i = 0; i < ARRAY_SIZE(kernel_strs) && !bad; i++) {
+		const struct json *v = json_get(j, kernel_strs[i].key);
 
-		if (s)
-			KSTR(k, i) = xstrdup(s);
+		if (v && v->type == JSON_STRING)
+			KSTR(k, i) = xstrdup(v->str);
+		else if (v && v->type != JSON_NULL)
+			bad = kernel_strs[i].key;
+	}
+	/* a field of the wrong type is a damaged file, not a field left out */
+	if (!bad && json_get(j, "patches") &&
+	    (json_get_i64(j, "patches", &patches) || patches < 0 || patches > UINT_MAX))
+		bad = "patches";
+	if (!bad && json_get(j, "bzimage_bytes") &&
+	    json_get_u64(j, "bzimage_bytes", &k->bzimage_bytes))
+		bad = "bzimage_bytes";
+	bs = json_get(j, "build_seconds");
+	if (!bad && bs && bs->type != JSON_NUMBER && bs->type != JSON_NULL)
+		bad = "build_seconds";
+	if (bad) {
+		snprintf(err, errlen, "'%s': field '%s' has the wrong type", path, bad);
+		ret = -EINVAL;
+		goto out;
 	}
 	/* where it is now, whatever the file says */
 	free(k->dir);
 	k->dir = xasprintf("%s/kernels/%s", c, name);
 	free(k->bzimage);
-	if (!json_get_i64(j, "patches", &patches) && patches >= 0)
-		k->patches = (unsigned)patches;
+	k->patches = (unsigned)patches;
 	k->build_seconds = json_get_num(j, "build_seconds", 0);
-	json_get_u64(j, "bzimage_bytes", &k->bzimage_bytes);
 	k->bzimage = xasprintf("%s/bzImage", k->dir);
 	if (!path_exists(k->bzimage)) {
 		snprintf(err, errlen, "kernel '%s' has no bzImage in '%s' (patchbench build "
