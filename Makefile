@@ -9,14 +9,16 @@
 
 VERSION := 0.1
 CC      ?= gcc
+# CFLAGS is the user's (make CFLAGS=-O0 adds to the project's flags, it does not
+# replace them); what the build needs is in PB_CFLAGS and comes first.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
+PB_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
 	   -D_GNU_SOURCE -DPATCHBENCH_VERSION='"$(VERSION)"' \
 	   -Ibench -Ibench/monitors -Ianalysis -Iworkloads -Itests -MMD -MP
 LDLIBS  += -lm
 # libtracefs + libtraceevent: the rss_stat monitor (tracing instance, raw buffers, formats)
 TRACE_PKGS := libtracefs libtraceevent
-CFLAGS  += $(shell pkg-config --cflags $(TRACE_PKGS) 2>/dev/null)
+PB_CFLAGS += $(shell pkg-config --cflags $(TRACE_PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(TRACE_PKGS) 2>/dev/null) -lpthread
 
 ifeq ($(V),1)
@@ -84,7 +86,7 @@ $(BUILD)/.deps-ok: scripts/install-deps.sh
 $(BUILD)/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(PB_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
@@ -96,7 +98,7 @@ $(PB): $(CMD_OBJS) $(LIB)
 
 $(STATREAD): bench/statread.c | $(BUILD)/.deps-ok
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -o $@ $<
+	$(Q)$(CC) $(filter-out -MMD -MP,$(PB_CFLAGS)) $(CFLAGS) -o $@ $<
 
 $(PLUGIN): bench/qemu-plugin/pb-insn.c bench/insn-marker.h | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
@@ -112,7 +114,7 @@ $(INSN_GUEST): tests/helpers/insn-guest.c bench/insn-marker.h | $(BUILD)/.deps-o
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(PB_CFLAGS) $(CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB) $(LDLIBS)
 
 # make run: the main job. An A/B of the vanilla kernel against memcg-flush-on-read
 # (built on the way if missing), booted under qemu, then their comparison.
@@ -150,6 +152,6 @@ clean:
 	rm -rf $(BUILD) $(PB) $(STATREAD)
 
 # where plot scripts are found when PATCHBENCH_PLOTS is not set
-$(BUILD)/analysis/plot.o: CFLAGS += -DPB_PLOTS_DIR='"$(CURDIR)/analysis/plots"'
+$(BUILD)/analysis/plot.o: PB_CFLAGS += -DPB_PLOTS_DIR='"$(CURDIR)/analysis/plots"'
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)

@@ -294,11 +294,6 @@ static char *meta_value(const struct meta *m, const char *field)
 	S(config_hash);
 #undef S
 #undef I
-	if (!strncmp(field, "param ", 6)) {
-		const char *v = meta_param(m, field + 6);
-
-		return xstrdup(v ? v : "(unset)");
-	}
 	return xstrdup("?");
 }
 
@@ -317,19 +312,17 @@ struct run_ref {
 };
 
 /*
- * If @field differs among @runs, add one line: "field: 'x' (A:r1, A:r2) vs
- * 'y' (B:r1)", values in order of first appearance.
+ * If the values @vals of one field differ among @runs, add one line:
+ * "field: 'x' (A:r1, A:r2) vs 'y' (B:r1)", values in order of first
+ * appearance.
  */
-static void diff_field(struct comparison *c, const char *prefix, const char *field,
-		       const struct run_ref *runs, size_t n)
+static void diff_values(struct comparison *c, const char *prefix, const char *field,
+			char **vals, const struct run_ref *runs, size_t n)
 {
-	char **vals = xcalloc(n, sizeof(*vals));
-	bool *done = xcalloc(n, sizeof(*done));
+	bool *done = xcalloc(n ? n : 1, sizeof(*done));
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, k, groups = 0;
 
-	for (i = 0; i < n; i++)
-		vals[i] = meta_value(runs[i].m, field);
 	for (i = 0; i < n; i++) {
 		bool first = true;
 
@@ -348,21 +341,111 @@ static void diff_field(struct comparison *c, const char *prefix, const char *fie
 		sb_adds(&sb, ")");
 	}
 	if (groups > 1)
-		add_diff(c, xasprintf("%s%s: %s", prefix, !strncmp(field, "param ", 6) ?
-				      field + 6 : field, sb.buf));
-	for (i = 0; i < n; i++)
-		free(vals[i]);
-	free(vals);
+		add_diff(c, xasprintf("%s%s: %s", prefix, field, sb.buf));
 	free(done);
 	sb_release(&sb);
 }
 
+/* diff_values() of the meta.json field @field. */
+static void diff_field(struct comparison *c, const char *prefix, const char *field,
+		       const struct run_ref *runs, size_t n)
+{
+	char **vals = xcalloc(n ? n : 1, sizeof(*vals));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		vals[i] = meta_value(runs[i].m, field);
+	diff_values(c, prefix, field, vals, runs, n);
+	for (i = 0; i < n; i++)
+		free(vals[i]);
+	free(vals);
+}
+
+/* A workload parameter of one run, and where it first appeared among all runs. */
+struct param_ref {
+	const char *key, *value;
+	size_t first;		/* run * max params + index: order of first appearance */
+};
+
+static int param_cmp_key(const void *pa, const void *pb)
+{
+	const struct param_ref *a = pa, *b = pb;
+	int d = strcmp(a->key, b->key);
+
+	return d ? d : (a->first > b->first) - (a->first < b->first);
+}
+
+static int param_key_only(const void *pa, const void *pb)
+{
+	return strcmp(((const struct param_ref *)pa)->key, ((const struct param_ref *)pb)->key);
+}
+
+static int param_cmp_first(const void *pa, const void *pb)
+{
+	const struct param_ref *a = pa, *b = pb;
+
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+/*
+ * Every workload parameter any run has, once, in order of first appearance:
+ * sorted, not searched, so 200k parameters take a moment, not minutes.
+ */
+static void diff_params(struct comparison *c, const struct run_ref *runs, size_t n)
+{
+	struct param_ref *all = NULL, **by_run = xcalloc(n ? n : 1, sizeof(*by_run));
+	size_t total = 0, i, k, u = 0, stride = 1;
+	char **vals = xcalloc(n ? n : 1, sizeof(*vals));
+
+	for (i = 0; i < n; i++)
+		if (runs[i].m->nparams > stride)
+			stride = runs[i].m->nparams;
+	for (i = 0; i < n; i++) {
+		const struct meta *m = runs[i].m;
+
+		by_run[i] = xcalloc(m->nparams ? m->nparams : 1, sizeof(**by_run));
+		all = xrealloc(all, (total + m->nparams + 1) * sizeof(*all));
+		for (k = 0; k < m->nparams; k++) {
+			struct param_ref p = { m->params[k].key, m->params[k].value,
+					       i * stride + k };
+
+			by_run[i][k] = p;
+			all[total++] = p;
+		}
+		/* the first of duplicate keys wins, as in meta_param() */
+		qsort(by_run[i], m->nparams, sizeof(**by_run), param_cmp_key);
+	}
+	qsort(all, total, sizeof(*all), param_cmp_key);
+	for (i = 0; i < total; i++)
+		if (!u || strcmp(all[u - 1].key, all[i].key))
+			all[u++] = all[i];
+	qsort(all, u, sizeof(*all), param_cmp_first);
+	for (k = 0; k < u; k++) {
+		for (i = 0; i < n; i++) {
+			const struct param_ref *p = bsearch(&all[k], by_run[i], runs[i].m->nparams,
+							    sizeof(**by_run), param_key_only);
+
+			/* bsearch may land on any duplicate: step back to the first */
+			while (p && p > by_run[i] && !strcmp(p[-1].key, p->key))
+				p--;
+			vals[i] = xstrdup(p ? p->value : "(unset)");
+		}
+		diff_values(c, "", all[k].key, vals, runs, n);
+		for (i = 0; i < n; i++)
+			free(vals[i]);
+	}
+	for (i = 0; i < n; i++)
+		free(by_run[i]);
+	free(by_run);
+	free(vals);
+	free(all);
+}
+
 size_t compare_check_inputs(struct comparison *c)
 {
-	size_t n = c->a.n + c->b.n, i, k, before = c->ndiffs;
+	size_t n = c->a.n + c->b.n, i, before = c->ndiffs;
 	struct run_ref *runs = xcalloc(n ? n : 1, sizeof(*runs));
 	const char *const *f;
-	struct strbuf params = STRBUF_INIT;
 
 	for (i = 0; i < n; i++) {
 		const struct cmp_side *s = i < c->a.n ? &c->a : &c->b;
@@ -376,22 +459,7 @@ size_t compare_check_inputs(struct comparison *c)
 	}
 	for (f = same_everywhere; *f; f++)
 		diff_field(c, "", *f, runs, n);
-	/* every workload parameter any run has, once */
-	sb_adds(&params, "\n");
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < runs[i].m->nparams; k++) {
-			const char *p = runs[i].m->params[k].key;
-			char *key = xasprintf("\nparam %s\n", p), *field;
-
-			if (!strstr(params.buf, key)) {
-				field = xasprintf("param %s", p);
-				diff_field(c, "", field, runs, n);
-				free(field);
-				sb_adds(&params, key + 1);
-			}
-			free(key);
-		}
-	}
+	diff_params(c, runs, n);
 	for (f = same_within_side; *f; f++) {
 		diff_field(c, "A ", *f, runs, c->a.n);
 		diff_field(c, "B ", *f, runs + c->a.n, c->b.n);
@@ -399,7 +467,6 @@ size_t compare_check_inputs(struct comparison *c)
 	for (i = 0; i < n; i++)
 		free(runs[i].name);
 	free(runs);
-	sb_release(&params);
 	return c->ndiffs - before;
 }
 

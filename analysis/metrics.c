@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,45 +49,121 @@ static int load(const char *dir, const char *file, struct tsv *t, char *err, siz
 	return ret;
 }
 
+/*
+ * What the analysis expects of the TSVs of a result directory, column by
+ * column, as their writers make them (bench/sampler.c, mon-cpustat.c,
+ * runner.c, mon-cputotal.c, rss.c): tsv_check() turns a cell that is not
+ * so into an error naming the file, the line and the field. No column
+ * legitimately holds nan or inf; -1 is "never" in the workload times; an
+ * empty cputotal value is a counter that did not count, an empty rss_stat
+ * pid/mm_id a row that is not per process.
+ */
+#define GE0 0, INT64_MAX
+static const struct tsv_field drift_fields[] = {
+	{ "check", TSV_TEXT }, { "cgroup", TSV_TEXT }, { "key", TSV_TEXT },
+	{ "abs_err_bytes", TSV_INT, GE0 }, { "bound_bytes", TSV_INT, GE0 },
+	{ "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
+	{ "expected_bytes", TSV_INT, .flags = TSV_OPTIONAL },
+	{ "observed_bytes", TSV_INT, .flags = TSV_OPTIONAL },
+	{ "rel_err", TSV_NUM, GE0, TSV_OPTIONAL },
+	{ "window_bytes", TSV_INT, GE0, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { D_CHECK, D_CG, D_KEY, D_ERR, D_BOUND, D_N = ARRAY_SIZE(drift_fields) - 1 };
+
+static const struct tsv_field readlat_fields[] = {
+	{ "file", TSV_TEXT }, { "level", TSV_INT, 0, INT_MAX }, { "latency_ns", TSV_INT, GE0 },
+	{ "cgroup", TSV_TEXT, .flags = TSV_OPTIONAL }, { "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
+	{ "bytes", TSV_INT, GE0, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { L_FILE, L_LEVEL, L_LAT, L_CG, L_N = ARRAY_SIZE(readlat_fields) - 1 };
+
+static const struct tsv_field cpu_fields[] = {
+	{ "cgroup", TSV_TEXT }, { "phase", TSV_TEXT }, { "usage_usec", TSV_INT, GE0 },
+	{ "user_usec", TSV_INT, GE0 }, { "system_usec", TSV_INT, GE0 },
+	{ "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { C_CG, C_PHASE, C_USAGE, C_USER, C_SYS, C_N = ARRAY_SIZE(cpu_fields) - 1 };
+
+static const struct tsv_field workload_fields[] = {
+	{ "workload", TSV_TEXT }, { "cgroup", TSV_TEXT }, { "wall_ms", TSV_INT, -1, INT64_MAX },
+	{ "exit", TSV_INT, INT_MIN, INT_MAX }, { "state", TSV_TEXT },
+	{ "pid", TSV_INT, -1, INT_MAX, TSV_OPTIONAL },
+	{ "start_ms", TSV_INT, -1, INT64_MAX, TSV_OPTIONAL },
+	{ "end_ms", TSV_INT, -1, INT64_MAX, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { W_WL, W_CG, W_WALL, W_EXIT, W_STATE, W_N = ARRAY_SIZE(workload_fields) - 1 };
+
+static const struct tsv_field cputotal_fields[] = {
+	{ "event", TSV_TEXT }, { "value", TSV_NUM, GE0, TSV_EMPTY },
+	{ "unit", TSV_TEXT, .flags = TSV_OPTIONAL }, { "status", TSV_TEXT, .flags = TSV_OPTIONAL },
+	{ "cpus", TSV_INT, 1, INT_MAX, TSV_OPTIONAL },
+	{ "window_ms", TSV_NUM, GE0, TSV_OPTIONAL },
+	{ "running_pct", TSV_NUM, 0, 100, TSV_OPTIONAL },
+	{ NULL },
+};
+enum { T_EV, T_VAL, T_UNIT, T_ST, T_N = ARRAY_SIZE(cputotal_fields) - 1 };
+
+static const struct tsv_field rss_fields[] = {
+	{ "scope", TSV_TEXT }, { "type", TSV_TEXT }, { "events", TSV_INT, GE0 },
+	{ "peak_bytes", TSV_INT },
+	{ "final_bytes", TSV_INT, .flags = TSV_OPTIONAL },
+	{ "pid", TSV_INT, -1, INT_MAX, TSV_OPTIONAL | TSV_EMPTY },
+	{ "mm_id", TSV_INT, GE0, TSV_OPTIONAL | TSV_EMPTY },
+	{ NULL },
+};
+enum { R_SCOPE, R_TYPE, R_EV, R_PEAK, R_N = ARRAY_SIZE(rss_fields) - 1 };
+#undef GE0
+
+/*
+ * Load <dir>/<file> and check it against @fields; -ENOENT (no error text)
+ * for a missing optional file.
+ */
+static int load_checked(const char *dir, const char *file, const struct tsv_field *fields,
+			struct tsv *t, int *col, char *err, size_t errlen)
+{
+	int ret = load(dir, file, t, err, errlen);
+
+	if (!ret) {
+		ret = tsv_check(t, fields, col, err, errlen);
+		if (ret)
+			tsv_release(t);
+	}
+	return ret;
+}
+
 /* Rows of drift.tsv (the sampler) or probe.tsv (the stat-probe workload): same columns. */
 static int load_drift(struct run_summary *s, const char *dir, const char *file, char *err,
 		      size_t errlen)
 {
 	struct tsv t = { 0 };
-	int c_check, c_cg, c_key, c_err, c_bound, ret;
+	int c[D_N], ret;
 	size_t r;
 
-	ret = load(dir, file, &t, err, errlen);
+	ret = load_checked(dir, file, drift_fields, &t, c, err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
-	c_check = tsv_col(&t, "check");
-	c_cg = tsv_col(&t, "cgroup");
-	c_key = tsv_col(&t, "key");
-	c_err = tsv_col(&t, "abs_err_bytes");
-	c_bound = tsv_col(&t, "bound_bytes");
-	if (c_check < 0 || c_err < 0 || c_bound < 0) {
-		snprintf(err, errlen, "'%s/%s': missing column check, abs_err_bytes or bound_bytes",
-			 dir, file);
-		tsv_release(&t);
-		return -EINVAL;
-	}
 	s->have_drift = true;
 	for (r = 0; r < t.nrows; r++) {
-		struct check_sum *c = get_check(s, tsv_get(&t, r, c_check));
-		double e = tsv_get_num(&t, r, c_err), b = tsv_get_num(&t, r, c_bound);
+		struct check_sum *cs = get_check(s, tsv_get(&t, r, c[D_CHECK]));
+		double e = tsv_get_num(&t, r, c[D_ERR]), b = tsv_get_num(&t, r, c[D_BOUND]);
 
-		if (!c || isnan(e))
+		if (!cs)
 			continue;
-		dvec_push(&c->err, e);
-		if (b > c->bound)
-			c->bound = b;
+		dvec_push(&cs->err, e);
+		if (b > cs->bound)
+			cs->bound = b;
 		if (e > b)
-			c->over++;
-		if (e >= c->max_err) {
-			c->max_err = e;
-			free(c->max_where);
-			c->max_where = xasprintf("%s %s", metrics_last_part(tsv_get(&t, r, c_cg)),
-						 tsv_get(&t, r, c_key));
+			cs->over++;
+		if (e >= cs->max_err) {
+			cs->max_err = e;
+			free(cs->max_where);
+			cs->max_where = xasprintf("%s %s",
+						  metrics_last_part(tsv_get(&t, r, c[D_CG])),
+						  tsv_get(&t, r, c[D_KEY]));
 		}
 	}
 	tsv_release(&t);
@@ -96,53 +173,40 @@ static int load_drift(struct run_summary *s, const char *dir, const char *file, 
 static int load_latency(struct run_summary *s, const char *dir, char *err, size_t errlen)
 {
 	struct tsv t = { 0 };
-	int c_file, c_level, c_lat, c_cg, ret;
+	int c[L_N], ret;
 	size_t r;
 
-	ret = load(dir, "readlat.tsv", &t, err, errlen);
+	ret = load_checked(dir, "readlat.tsv", readlat_fields, &t, c, err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
-	c_file = tsv_col(&t, "file");
-	c_level = tsv_col(&t, "level");
-	c_lat = tsv_col(&t, "latency_ns");
-	c_cg = tsv_col(&t, "cgroup");
-	if (c_file < 0 || c_level < 0 || c_lat < 0) {
-		snprintf(err, errlen, "'%s/readlat.tsv': missing column file, level or latency_ns",
-			 dir);
-		tsv_release(&t);
-		return -EINVAL;
-	}
 	s->have_lat = true;
 	for (r = 0; r < t.nrows; r++) {
-		double lv = tsv_get_num(&t, r, c_level), lat = tsv_get_num(&t, r, c_lat);
+		double lv = tsv_get_num(&t, r, c[L_LEVEL]);
 		struct level_sum *l;
 
-		if (strcmp(tsv_get(&t, r, c_file), "memory.stat") || isnan(lv) || lv < 0 ||
-		    lv >= METRICS_MAX_LEVELS || isnan(lat))
+		if (strcmp(tsv_get(&t, r, c[L_FILE]), "memory.stat") || lv >= METRICS_MAX_LEVELS)
 			continue;
 		l = &s->levels[(int)lv];
-		dvec_push(&l->lat, lat);
+		dvec_push(&l->lat, tsv_get_num(&t, r, c[L_LAT]));
 		if (!l->example)
-			l->example = xstrdup(tsv_get(&t, r, c_cg));
+			l->example = xstrdup(tsv_get(&t, r, c[L_CG]));
 	}
 	tsv_release(&t);
 	return 0;
 }
 
 /* cpu.tsv: end - start per cgroup, in the file's order. */
-static void load_cpu(struct run_summary *s, const struct tsv *c)
+static void load_cpu(struct run_summary *s, const struct tsv *t, const int *c)
 {
-	int c_cg = tsv_col(c, "cgroup"), c_ph = tsv_col(c, "phase");
-	int c_u = tsv_col(c, "usage_usec"), c_us = tsv_col(c, "user_usec");
-	int c_sy = tsv_col(c, "system_usec");
 	size_t r, k;
 
-	for (r = 0; r < c->nrows; r++) {
-		const char *cg = tsv_get(c, r, c_cg);
-		bool start = !strcmp(tsv_get(c, r, c_ph), "start");
+	for (r = 0; r < t->nrows; r++) {
+		const char *cg = tsv_get(t, r, c[C_CG]), *ph = tsv_get(t, r, c[C_PHASE]);
+		bool start = !strcmp(ph, "start");
+		double *sum[3];
 		struct cg_cpu *x = NULL;
 
-		if (!start && strcmp(tsv_get(c, r, c_ph), "end"))
+		if (!start && strcmp(ph, "end"))
 			continue;
 		for (k = 0; k < s->ncpu && !x; k++)
 			if (!strcmp(s->cpu[k].cgroup, cg))
@@ -153,15 +217,14 @@ static void load_cpu(struct run_summary *s, const struct tsv *c)
 			x->cgroup = xstrdup(cg);
 			x->usage_us = x->user_us = x->sys_us = NAN;
 		}
-		if (start) {
-			/* an end row may come first in a hand-made file: keep sums right */
-			x->usage_us = (isnan(x->usage_us) ? 0 : x->usage_us) - tsv_get_num(c, r, c_u);
-			x->user_us = (isnan(x->user_us) ? 0 : x->user_us) - tsv_get_num(c, r, c_us);
-			x->sys_us = (isnan(x->sys_us) ? 0 : x->sys_us) - tsv_get_num(c, r, c_sy);
-		} else {
-			x->usage_us = (isnan(x->usage_us) ? 0 : x->usage_us) + tsv_get_num(c, r, c_u);
-			x->user_us = (isnan(x->user_us) ? 0 : x->user_us) + tsv_get_num(c, r, c_us);
-			x->sys_us = (isnan(x->sys_us) ? 0 : x->sys_us) + tsv_get_num(c, r, c_sy);
+		sum[0] = &x->usage_us;
+		sum[1] = &x->user_us;
+		sum[2] = &x->sys_us;
+		/* an end row may come first in a hand-made file: keep sums right */
+		for (k = 0; k < 3; k++) {
+			double v = tsv_get_num(t, r, c[C_USAGE + k]);
+
+			*sum[k] = (isnan(*sum[k]) ? 0 : *sum[k]) + (start ? -v : v);
 		}
 	}
 }
@@ -176,35 +239,74 @@ static const struct cg_cpu *find_cpu(const struct run_summary *s, const char *cg
 	return NULL;
 }
 
-static void load_workloads(struct run_summary *s, const char *dir)
+/* cpu.tsv and workloads.tsv, both optional. */
+static int load_workloads(struct run_summary *s, const char *dir, char *err, size_t errlen)
 {
 	struct tsv w = { 0 }, c = { 0 };
-	char err[512];
+	int cc[C_N], wc[W_N], ret;
 	size_t r;
 
-	if (!load(dir, "cpu.tsv", &c, err, sizeof(err))) {
-		load_cpu(s, &c);
+	ret = load_checked(dir, "cpu.tsv", cpu_fields, &c, cc, err, errlen);
+	if (!ret) {
+		load_cpu(s, &c, cc);
 		tsv_release(&c);
 	}
-	if (load(dir, "workloads.tsv", &w, err, sizeof(err)))
-		return;
+	if (ret && ret != -ENOENT)
+		return ret;
+	ret = load_checked(dir, "workloads.tsv", workload_fields, &w, wc, err, errlen);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
 	for (r = 0; r < w.nrows; r++) {
-		const char *cg = tsv_get(&w, r, tsv_col(&w, "cgroup"));
+		const char *cg = tsv_get(&w, r, wc[W_CG]);
 		const struct cg_cpu *cpu = find_cpu(s, cg);
 		struct wl_sum *b;
 
 		s->wl = xrealloc(s->wl, (s->nwl + 1) * sizeof(*s->wl));
 		b = &s->wl[s->nwl++];
 		memset(b, 0, sizeof(*b));
-		b->workload = xstrdup(tsv_get(&w, r, tsv_col(&w, "workload")));
+		b->workload = xstrdup(tsv_get(&w, r, wc[W_WL]));
 		b->cgroup = xstrdup(cg);
-		b->wall_ms = tsv_get_num(&w, r, tsv_col(&w, "wall_ms"));
-		b->exit = (int)tsv_get_num(&w, r, tsv_col(&w, "exit"));
-		b->state = xstrdup(tsv_get(&w, r, tsv_col(&w, "state")));
+		b->wall_ms = tsv_get_num(&w, r, wc[W_WALL]);
+		b->exit = (int)tsv_get_num(&w, r, wc[W_EXIT]);
+		b->state = xstrdup(tsv_get(&w, r, wc[W_STATE]));
 		b->cpu_us = cpu ? cpu->usage_us : NAN;
 		b->sys_us = cpu ? cpu->sys_us : NAN;
 	}
 	tsv_release(&w);
+	return 0;
+}
+
+/*
+ * The optional files of the perf monitors, checked here so that every
+ * reader (report's perf sections, the extractors) sees only valid ones.
+ */
+static int check_perf_files(const char *dir, char *err, size_t errlen)
+{
+	static const struct {
+		const char *file;
+		const struct tsv_field *fields;
+	} files[] = {
+		{ "cputotal.tsv", cputotal_fields }, { "rss_stat-summary.tsv", rss_fields },
+	};
+	char *path = xasprintf("%s/perf-symbols.tsv", dir);
+	struct perfsym_list l;
+	struct tsv t;
+	int c[(int)T_N > (int)R_N ? (int)T_N : (int)R_N], ret = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files) && !ret; i++) {
+		ret = load_checked(dir, files[i].file, files[i].fields, &t, c, err, errlen);
+		if (!ret)
+			tsv_release(&t);
+		else if (ret == -ENOENT)
+			ret = 0;
+	}
+	perfsym_list_init(&l);
+	if (!ret && path_exists(path))
+		ret = perfsym_load_tsv(&l, path, err, errlen);
+	perfsym_list_release(&l);
+	free(path);
+	return ret;
 }
 
 void run_summary_release(struct run_summary *s)
@@ -250,7 +352,9 @@ int run_summary_load(struct run_summary *s, const char *dir, char *err, size_t e
 	if (!ret)
 		ret = load_latency(s, dir, err, errlen);
 	if (!ret)
-		load_workloads(s, dir);
+		ret = load_workloads(s, dir, err, errlen);
+	if (!ret)
+		ret = check_perf_files(dir, err, errlen);
 	return ret;
 }
 

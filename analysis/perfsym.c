@@ -311,47 +311,40 @@ int perfsym_write_tsv(const struct perfsym_list *l, const char *path)
 
 int perfsym_load_tsv(struct perfsym_list *l, const char *path, char *err, size_t errlen)
 {
+	/* as perfsym_write_tsv() writes them */
+	static const struct tsv_field fields[] = {
+		{ "overhead_pct", TSV_NUM, 0, 100 }, { "kind", TSV_TEXT }, { "dso", TSV_TEXT },
+		{ "symbol", TSV_TEXT }, { "period", TSV_INT, 0, INT64_MAX, TSV_OPTIONAL },
+		{ "samples", TSV_INT, 0, INT64_MAX, TSV_OPTIONAL },
+		{ NULL },
+	};
+	enum { C_PCT, C_KIND, C_DSO, C_SYM, C_PER, C_SMP, C_N = ARRAY_SIZE(fields) - 1 };
 	struct tsv t = { 0 };
-	int c_pct, c_per, c_smp, c_kind, c_dso, c_sym;
-	char e[256];
+	int c[C_N];
 	size_t r;
-	int ret = tsv_load(&t, path, e, sizeof(e));
+	int ret = tsv_load(&t, path, err, errlen);
 
-	if (ret) {
-		snprintf(err, errlen, "%s", e);
+	if (ret)
 		return ret;
+	ret = tsv_check(&t, fields, c, err, errlen);
+	if (!ret && !t.nrows) {
+		/* perf report of a profile without samples: nothing to compare */
+		snprintf(err, errlen, "'%s': no symbols (a header without rows)", path);
+		ret = -EINVAL;
 	}
-	c_pct = tsv_col(&t, "overhead_pct");
-	c_per = tsv_col(&t, "period");
-	c_smp = tsv_col(&t, "samples");
-	c_kind = tsv_col(&t, "kind");
-	c_dso = tsv_col(&t, "dso");
-	c_sym = tsv_col(&t, "symbol");
-	if (c_pct < 0 || c_kind < 0 || c_dso < 0 || c_sym < 0) {
-		snprintf(err, errlen, "'%s': missing column overhead_pct, kind, dso or symbol", path);
-		tsv_release(&t);
-		return -EINVAL;
-	}
-	for (r = 0; r < t.nrows; r++) {
-		const char *k = tsv_get(&t, r, c_kind);
-		struct perfsym *s = perfsym_add(l, k[0] ? k[0] : '?', tsv_get(&t, r, c_dso),
-						tsv_get(&t, r, c_sym));
-		double pct = tsv_get_num(&t, r, c_pct);
+	for (r = 0; !ret && r < t.nrows; r++) {
+		const char *k = tsv_get(&t, r, c[C_KIND]);
+		struct perfsym *s = perfsym_add(l, k[0] ? k[0] : '?', tsv_get(&t, r, c[C_DSO]),
+						tsv_get(&t, r, c[C_SYM]));
 
-		if (isnan(pct)) {
-			snprintf(err, errlen, "'%s': row %zu: overhead_pct '%s' is not a number",
-				 path, r + 2, tsv_get(&t, r, c_pct));
-			tsv_release(&t);
-			return -EINVAL;
-		}
-		s->overhead_pct = pct;
-		if (c_per >= 0)
-			s->period = strtoull(tsv_get(&t, r, c_per), NULL, 10);
-		if (c_smp >= 0)
-			s->samples = strtoull(tsv_get(&t, r, c_smp), NULL, 10);
+		s->overhead_pct = tsv_get_num(&t, r, c[C_PCT]);
+		if (c[C_PER] >= 0)
+			s->period = strtoull(tsv_get(&t, r, c[C_PER]), NULL, 10);
+		if (c[C_SMP] >= 0)
+			s->samples = strtoull(tsv_get(&t, r, c[C_SMP]), NULL, 10);
 	}
 	tsv_release(&t);
-	return 0;
+	return ret;
 }
 
 /* tools/perf/util/header.h: struct perf_file_header, 104 bytes, little-endian here. */
@@ -376,7 +369,8 @@ int perfsym_check_data(const char *path, char *err, size_t errlen)
 	ssize_t n;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* non-blocking: a FIFO must not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
@@ -385,6 +379,11 @@ int perfsym_check_data(const char *path, char *err, size_t errlen)
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot stat '%s': %s", path, strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is not a perf.data file (not a regular file)", path);
+		ret = -EINVAL;
 		goto out_close;
 	}
 	size = (uint64_t)st.st_size;

@@ -34,7 +34,13 @@ void text_wrap(FILE *out, const char *lead, int indent, const char *text, int wi
 			p++;
 		if (!*p)
 			break;
-		len = strcspn(p, " ");
+		/*
+		 * Up to one past the width only: a word that long is cut anyway,
+		 * and measuring all of a 60 MB word for each line of it is
+		 * quadratic.
+		 */
+		for (len = 0; p[len] && p[len] != ' ' && len <= (size_t)width; len++)
+			;
 		if (!line_start && col + 1 + len > (size_t)width) {
 			fprintf(out, "\n%*s", indent, "");
 			col = indent;

@@ -14,6 +14,7 @@
 #endif
 #include "tsv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -80,7 +81,7 @@ static size_t split_line(char *line, char *eol, char **out, size_t max)
  */
 int tsv_parse(struct tsv *t, char *buf, size_t len, char *err, size_t errlen)
 {
-	char *end, *p, *eol, **cells;
+	char *end, *p, *eol, *rows, **cells;
 	size_t nlines = 0, r, nf;
 	int ret = 0;
 
@@ -130,16 +131,21 @@ int tsv_parse(struct tsv *t, char *buf, size_t len, char *err, size_t errlen)
 	}
 
 	t->nrows = nlines - 1;
-	/* one block: the row pointers, then the cells they point to */
-	t->rows = xmalloc(t->nrows * sizeof(*t->rows) + t->nrows * t->ncols * sizeof(*cells));
-	cells = (char **)(t->rows + t->nrows);
-	p = eol + 1;
+	/*
+	 * Every row must have the header's field count: check that before the
+	 * cells are allocated, or a header of a million tabs over a million
+	 * lines asks for 10^12 of them.
+	 */
+	rows = eol + 1;
+	p = rows;
 	for (r = 0; r < t->nrows; r++) {
+		char *q = p;
+
 		eol = memchr(p, '\n', end - p);
 		if (!eol)
 			eol = end;
-		t->rows[r] = cells + r * t->ncols;
-		nf = split_line(p, eol, t->rows[r], t->ncols);
+		for (nf = 1; (q = memchr(q, '\t', eol - q)); q++)
+			nf++;
 		if (nf != t->ncols) {
 			if (err)
 				snprintf(err, errlen, "line %zu: expected %zu fields, got %zu",
@@ -147,6 +153,18 @@ int tsv_parse(struct tsv *t, char *buf, size_t len, char *err, size_t errlen)
 			ret = -EINVAL;
 			goto out_fail;
 		}
+		p = eol + 1;
+	}
+	/* one block: the row pointers, then the cells they point to */
+	t->rows = xmalloc(t->nrows * sizeof(*t->rows) + t->nrows * t->ncols * sizeof(*cells));
+	cells = (char **)(t->rows + t->nrows);
+	p = rows;
+	for (r = 0; r < t->nrows; r++) {
+		eol = memchr(p, '\n', end - p);
+		if (!eol)
+			eol = end;
+		t->rows[r] = cells + r * t->ncols;
+		split_line(p, eol, t->rows[r], t->ncols);
 		p = eol + 1;
 	}
 	return 0;
@@ -159,31 +177,54 @@ out_fail:
 /**
  * tsv_load - read and parse a TSV file
  * @t: result; on success release it with tsv_release()
- * @path: file to read
- * @err: receives a one-line message on failure: "cannot read '<path>': ..."
- *       for I/O errors, tsv_parse()'s message (without the path) otherwise;
- *       may be NULL
+ * @path: file to read: a regular file of at most TSV_MAX_BYTES; copied
+ *        into @t->path, which tsv_num() and tsv_check() name in errors
+ * @err: receives a one-line message on failure that names the file:
+ *       "cannot read '<path>': ..." for I/O errors, a FIFO, a device or a
+ *       file over the cap, "'<path>': " and tsv_parse()'s message for a
+ *       malformed file; may be NULL
  * @errlen: size of @err
  *
- * Return: 0, -errno on I/O error, -EINVAL on a malformed file; on failure
- * @t is zeroed.
+ * The file is opened non-blocking and checked before it is read, so a FIFO
+ * or a link to /dev/zero is an error instead of a hang or an exhausted memory.
+ * Unlike tsv_parse() it wants the final newline every writer puts: a file
+ * without one was truncated.
+ *
+ * Return: 0, -errno on I/O error (-EINVAL for a file that is not regular,
+ * -EFBIG over the cap), -EINVAL on a malformed file; on failure @t is zeroed.
  */
 int tsv_load(struct tsv *t, const char *path, char *err, size_t errlen)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char rerr[512], perr[256];
 	size_t len;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	ret = read_file(path, &sb);
+	ret = read_regular_file(path, TSV_MAX_BYTES, &sb, rerr, sizeof(rerr));
 	if (ret) {
 		if (err)
-			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+			snprintf(err, errlen, "%s", rerr);
 		sb_release(&sb);
 		return ret;
 	}
 	len = sb.len;
-	return tsv_parse(t, sb_detach(&sb), len, err, errlen);
+	/* tsv_writer ends every row with a newline: a file without one was cut short */
+	if (len && sb.buf[len - 1] != '\n') {
+		if (err)
+			snprintf(err, errlen, "'%s': line %zu: no newline at its end (truncated?)",
+				 path, line_of(sb.buf, sb.buf + len));
+		sb_release(&sb);
+		return -EINVAL;
+	}
+	ret = tsv_parse(t, sb_detach(&sb), len, perr, sizeof(perr));
+	if (ret) {
+		if (err)
+			snprintf(err, errlen, "'%s': %s", path, perr);
+		return ret;
+	}
+	t->path = xstrdup(path);
+	return 0;
 }
 
 /**
@@ -197,6 +238,7 @@ void tsv_release(struct tsv *t)
 	free(t->rows);
 	free(t->cols);
 	free(t->buf);
+	free(t->path);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -254,6 +296,146 @@ double tsv_get_num(const struct tsv *t, size_t row, int col)
 	if (end == s || *end)
 		return NAN;
 	return v;
+}
+
+/* "'<path>': line N" of a data row, or "line N" for a tsv_parse()d text. */
+static void row_where(const struct tsv *t, size_t row, char *buf, size_t len)
+{
+	if (t->path)
+		snprintf(buf, len, "'%s': line %zu", t->path, row + 2);
+	else
+		snprintf(buf, len, "line %zu", row + 2);
+}
+
+
+static int bad_cell(const struct tsv *t, size_t row, int col, const char *why, char *err,
+		    size_t errlen)
+{
+	char where[300];
+
+	row_where(t, row, where, sizeof(where));
+	snprintf(err, errlen, "%s: field '%s': '%s' %s", where,
+		 col >= 0 && (size_t)col < t->ncols ? t->cols[col] : "?", tsv_get(t, row, col),
+		 why);
+	return -EINVAL;
+}
+
+/**
+ * tsv_num - a cell as a finite number within bounds
+ * @t: parsed file
+ * @row: row index
+ * @col: column index (from tsv_col() or tsv_check())
+ * @min: smallest value allowed
+ * @max: largest value allowed
+ * @v: receives the value
+ * @err: on failure, names the file, the line, the field and the cell:
+ *       "'<path>': line 3: field 'wall_ms': 'nan' is not a finite number"
+ * @errlen: size of @err
+ *
+ * Unlike tsv_get_num(), empty cells, "nan", "inf", hex and leading white
+ * space are errors: use it for every column whose writer never puts them.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int tsv_num(const struct tsv *t, size_t row, int col, double min, double max, double *v,
+	    char *err, size_t errlen)
+{
+	const char *s = tsv_get(t, row, col);
+	const char *d = s + (*s == '-');
+	char *end;
+	double x;
+
+	if (!isdigit((unsigned char)*d) || (d[0] == '0' && (d[1] == 'x' || d[1] == 'X')))
+		return bad_cell(t, row, col, "is not a finite number", err, errlen);
+	x = strtod(s, &end);
+	if (*end || !isfinite(x))
+		return bad_cell(t, row, col, "is not a finite number", err, errlen);
+	if (x < min || x > max)
+		return bad_cell(t, row, col, "is out of range", err, errlen);
+	*v = x;
+	return 0;
+}
+
+/**
+ * tsv_int - a cell as a decimal integer within bounds
+ * @t: parsed file
+ * @row: row index
+ * @col: column index
+ * @min: smallest value allowed
+ * @max: largest value allowed
+ * @v: receives the value
+ * @err: on failure, names the file, the line, the field and the cell
+ * @errlen: size of @err
+ *
+ * Return: 0, or -EINVAL.
+ */
+int tsv_int(const struct tsv *t, size_t row, int col, int64_t min, int64_t max, int64_t *v,
+	    char *err, size_t errlen)
+{
+	int64_t x;
+	int ret = parse_i64(tsv_get(t, row, col), &x);
+
+	if (ret)
+		return bad_cell(t, row, col, ret == -ERANGE ? "is out of range" :
+				"is not an integer", err, errlen);
+	if (x < min || x > max)
+		return bad_cell(t, row, col, "is out of range", err, errlen);
+	*v = x;
+	return 0;
+}
+
+/**
+ * tsv_check - bind the columns of a file by name and check every typed cell
+ * @t: parsed file
+ * @fields: the columns the caller reads, ended by a { NULL } entry
+ * @idx: receives the column index of each field, -1 for a missing
+ *       optional one, in the order of @fields
+ * @err: on failure, names the file and the missing column, or the line,
+ *       the field and the bad cell (see tsv_num())
+ * @errlen: size of @err
+ *
+ * After it, tsv_get_num() on a TSV_INT or TSV_NUM column returns a finite
+ * number in bounds for every row (NaN only where TSV_EMPTY let a cell be
+ * empty). Columns are bound by their header names, never by position, so
+ * a file with its columns in another order reads the same.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, char *err,
+	      size_t errlen)
+{
+	const struct tsv_field *f;
+	size_t r, i;
+	int ret = 0;
+
+	for (f = fields, i = 0; f->name; f++, i++) {
+		idx[i] = tsv_col(t, f->name);
+		if (idx[i] < 0 && !(f->flags & TSV_OPTIONAL)) {
+			snprintf(err, errlen, "'%s': missing column '%s'",
+				 t->path ? t->path : "TSV", f->name);
+			return -EINVAL;
+		}
+	}
+	for (r = 0; r < t->nrows; r++) {
+		for (f = fields, i = 0; f->name && !ret; f++, i++) {
+			bool bounded = f->max > f->min;
+			int64_t iv;
+			double v;
+
+			if (idx[i] < 0 || f->type == TSV_TEXT ||
+			    (!*tsv_get(t, r, idx[i]) && (f->flags & TSV_EMPTY)))
+				continue;
+			if (f->type == TSV_INT)
+				ret = tsv_int(t, r, idx[i], bounded ? f->min : INT64_MIN,
+					      bounded ? f->max : INT64_MAX, &iv, err, errlen);
+			else
+				ret = tsv_num(t, r, idx[i], bounded ? (double)f->min : -INFINITY,
+					      bounded ? (double)f->max : INFINITY, &v, err, errlen);
+		}
+		if (ret)
+			break;
+	}
+	return ret;
 }
 
 /* ---- writer ---------------------------------------------------------- */

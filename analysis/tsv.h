@@ -16,7 +16,8 @@
 
 /*
  * A parsed file. @cols[c] and @rows[r][c] are NUL-terminated strings that
- * point into @buf; all of it is owned by the struct: tsv_release().
+ * point into @buf; @path is the file tsv_load() read (NULL after
+ * tsv_parse()). All of it is owned by the struct: tsv_release().
  */
 struct tsv {
 	char *buf;
@@ -24,7 +25,11 @@ struct tsv {
 	size_t ncols;
 	char **cols;
 	char ***rows;
+	char *path;
 };
+
+/* the largest file tsv_load() reads: a day of 1 Hz samples of a large tree */
+#define TSV_MAX_BYTES (1024u << 20)
 
 int tsv_parse(struct tsv *t, char *buf, size_t len, char *err, size_t errlen);
 int tsv_load(struct tsv *t, const char *path, char *err, size_t errlen);
@@ -32,6 +37,26 @@ void tsv_release(struct tsv *t);
 int tsv_col(const struct tsv *t, const char *name);
 const char *tsv_get(const struct tsv *t, size_t row, int col);
 double tsv_get_num(const struct tsv *t, size_t row, int col);
+int tsv_num(const struct tsv *t, size_t row, int col, double min, double max, double *v,
+	    char *err, size_t errlen);
+int tsv_int(const struct tsv *t, size_t row, int col, int64_t min, int64_t max, int64_t *v,
+	    char *err, size_t errlen);
+
+/*
+ * What a reader expects of one column, for tsv_check(): text, an integer
+ * or a finite number, within [@min, @max] if @max > @min.
+ */
+enum tsv_type { TSV_TEXT, TSV_INT, TSV_NUM };
+#define TSV_OPTIONAL	1u	/* the column may be missing */
+#define TSV_EMPTY	2u	/* a cell may be empty (the writer puts "" for "none") */
+struct tsv_field {
+	const char *name;
+	enum tsv_type type;
+	int64_t min, max;
+	unsigned flags;
+};
+int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, char *err,
+	      size_t errlen);
 
 /* stdio buffer size of a tsv_writer: a 1 Hz sampler fills it in minutes */
 #define TSV_WRITER_BUFSZ (256 * 1024)

@@ -88,6 +88,42 @@ static void ab_help(void)
 	       "             -w kernelbuild,idle --builders 2 --idle 3\n");
 }
 
+static void build_opts(struct kbuild_opts *bo, const char *cache, const char *name,
+		       const struct ab_opts *ao, const struct run_opts *ro)
+{
+	memset(bo, 0, sizeof(*bo));
+	bo->name = name;
+	bo->series = strcmp(name, "vanilla") ? name : NULL;
+	bo->config = ao->config;
+	bo->cache = cache;
+	bo->source = ro->source;
+	bo->jobs = ao->build_jobs ? ao->build_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	bo->quiet = ro->quiet;
+}
+
+/*
+ * Can kernel @name be had: built already, or buildable from the
+ * series of that name? Checks only, builds nothing, so that a bad patched
+ * name is found before the base kernel is built.
+ */
+static int check_kernel(const char *cache, const char *name, const struct ab_opts *ao,
+			const struct run_opts *ro)
+{
+	struct kernel_info k;
+	struct kbuild_opts bo;
+	char err[1024];
+	int ret = kernel_load(cache, name, &k, err, sizeof(err));
+
+	kernel_info_release(&k);
+	if (ret == -ENOENT) {
+		build_opts(&bo, cache, name, ao, ro);
+		ret = kbuild_check(&bo, err, sizeof(err));
+	}
+	if (ret)
+		pr_err("%s", err);
+	return ret;
+}
+
 /* Make sure kernel @name exists: load it, or build it from the series of that name. */
 static int ensure_kernel(const char *cache, const char *name, const struct ab_opts *ao,
 			 const struct run_opts *ro, struct kernel_info *k)
@@ -98,14 +134,7 @@ static int ensure_kernel(const char *cache, const char *name, const struct ab_op
 
 	if (!kernel_load(cache, name, k, err, sizeof(err)))
 		return 0;
-	memset(&bo, 0, sizeof(bo));
-	bo.name = name;
-	bo.series = strcmp(name, "vanilla") ? name : NULL;
-	bo.config = ao->config;
-	bo.cache = cache;
-	bo.source = ro->source;
-	bo.jobs = ao->build_jobs ? ao->build_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	bo.quiet = ro->quiet;
+	build_opts(&bo, cache, name, ao, ro);
 	pr_info("kernel '%s' is not built yet: building it", name);
 	ret = kbuild_run(&bo, k, err, sizeof(err));
 	if (ret)
@@ -181,7 +210,7 @@ int cmd_ab(int argc, char **argv)
 	char *cache = NULL, *dir = NULL;
 	int run_argc = 0, ab_argc = 1, i, ret, code = 2, failed = 0;
 	char **ab_argv;
-	bool no_perf = false, ro_parsed = false;
+	bool no_perf = false, ro_parsed = false, replace;
 	int stop = 0;		/* SIGINT: a run was interrupted; SIGTERM: a run could not start */
 	size_t nruns = 0;
 
@@ -242,17 +271,17 @@ int cmd_ab(int argc, char **argv)
 	if (!no_perf)
 		ro.perf = true;
 	cache = ro.cache ? xstrdup(ro.cache) : pb_cache_dir();
-	if (ensure_kernel(cache, ao.base, &ao, &ro, &ka) ||
-	    ensure_kernel(cache, ao.patched, &ao, &ro, &kb)) {
-		code = 2;
+	/* both kernels and the A/B directory, before the first build */
+	if (check_kernel(cache, ao.base, &ao, &ro) ||
+	    check_kernel(cache, ao.patched, &ao, &ro))
 		goto out;
-	}
 	dir = ao.out ? xstrdup(ao.out) : default_dir(&ao);
 	if (path_exists(dir) && !ao.force) {
 		pr_err("A/B directory '%s' already exists (use --ab-force to replace it)", dir);
 		goto out;
 	}
-	if (path_exists(dir)) {
+	replace = path_exists(dir);
+	if (replace) {
 		char *j = xasprintf("%s/ab.json", dir);
 		bool ours = path_exists(j);
 
@@ -261,8 +290,12 @@ int cmd_ab(int argc, char **argv)
 			pr_err("refusing to replace '%s': not an A/B directory (no ab.json)", dir);
 			goto out;
 		}
-		remove_tree(dir);
 	}
+	if (ensure_kernel(cache, ao.base, &ao, &ro, &ka) ||
+	    ensure_kernel(cache, ao.patched, &ao, &ro, &kb))
+		goto out;
+	if (replace)
+		remove_tree(dir);
 	ret = mkdir_p(dir, 0755);
 	if (ret) {
 		pr_err("cannot create '%s': %s", dir, strerror(-ret));

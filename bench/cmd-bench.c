@@ -950,12 +950,6 @@ static void bench_help_extra(void)
 	       "interrupted, 2 for bad input.\n", HOLD_BYTES >> 20);
 }
 
-/*
- * Options may come before and after the collection names (perf bench style:
- * "patchbench bench sampler --samples 500"). opt_parse() stops at the first
- * non-option, so take that word out and parse again from the start until
- * none is left; the names end up in @names. Returns 0, -1 or -2 as opt_parse().
- */
 /**
  * cmd_bench - "patchbench bench [COLLECTION...] [options]"
  * @argc: argument count, argv[0] being "bench"

@@ -142,7 +142,8 @@ int cmd_compare(int argc, char **argv)
 		!strcmp(o.ci, "bootstrap") ? CI_CHOICE_BOOTSTRAP : CI_CHOICE_AUTO;
 	ret = compare_dirs(&c, pos[0], npos == 2 ? pos[1] : NULL, &co, err, sizeof(err));
 	if (ret) {
-		if (c.ndiffs && !o.force) {
+		/* a side without a usable run: its one error, not a list of differences */
+		if (c.ndiffs && !o.force && c.a.n && c.b.n) {
 			fprintf(stderr, "patchbench: inputs differ:\n");
 			for (k = 0; k < c.ndiffs; k++)
 				fprintf(stderr, "  - %s\n", c.diffs[k]);

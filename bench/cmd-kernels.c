@@ -117,6 +117,7 @@ int cmd_kernels(int argc, char **argv)
 	};
 	struct kernel_info *k = NULL;
 	size_t n = 0;
+	char err[1024];
 	int i, ret;
 
 	i = opt_parse(&cmd, &o, argc, argv);
@@ -129,9 +130,9 @@ int cmd_kernels(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
-	ret = kernel_list(o.cache, &k, &n);
+	ret = kernel_list(o.cache, &k, &n, err, sizeof(err));
 	if (ret) {
-		pr_err("cannot list kernels: %s", strerror(-ret));
+		pr_err("cannot list kernels: %s", err);
 		ret = 2;
 		goto out;
 	}

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct perfdiff_opts {
 	int top;
@@ -129,8 +130,12 @@ static int load_run(struct side *s, size_t i, struct strbuf *events, struct strb
 		add_unique(events, "unknown");
 		add_unique(kernels, "unknown");
 	}
-	/* a damaged profile must not pass for a clean one */
-	if (path_exists(data)) {
+	/*
+	 * A damaged profile must not pass for a clean one; but with the TSV at
+	 * hand a perf.data this user may not read (root's, mode 0600) is not
+	 * needed, and not checked.
+	 */
+	if (path_exists(data) && (!path_exists(tsv) || !access(data, R_OK))) {
 		ret = perfsym_check_data(data, err, sizeof(err));
 		if (ret) {
 			pr_err("%s", err);

@@ -518,6 +518,8 @@ int kernel_load(const char *cache, const char *name, struct kernel_info *k, char
 		size_t errlen)
 {
 	char *c = cache_or_default(cache), *path = NULL, jerr[256];
+	const char *bad = NULL;
+	const struct json *bs;
 	struct strbuf sb = STRBUF_INIT;
 	struct json *j = NULL;
 	int64_t schema = 0, patches = 0;
@@ -532,16 +534,14 @@ int kernel_load(const char *cache, const char *name, struct kernel_info *k, char
 		goto out;
 	}
 	path = xasprintf("%s/kernels/%s/kernel.json", c, name);
-	ret = read_file(path, &sb);
+	ret = read_regular_file(path, 16 << 20, &sb, err, errlen);
 	if (ret == -ENOENT) {
 		snprintf(err, errlen, "kernel '%s' is not built (patchbench build --name %s ...)",
 			 name, name);
 		goto out;
 	}
-	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+	if (ret)
 		goto out;
-	}
 	j = json_parse(sb.buf, sb.len, jerr, sizeof(jerr));
 	if (!j || j->type != JSON_OBJECT) {
 		snprintf(err, errlen, "cannot parse '%s': %s", path, j ? "not an object" : jerr);
@@ -554,20 +554,35 @@ int kernel_load(const char *cache, const char *name, struct kernel_info *k, char
 		ret = -EINVAL;
 		goto out;
 	}
-	for (i = 0; i < ARRAY_SIZE(kernel_strs); i++) {
-		const char *s = json_get_str(j, kernel_strs[i].key);
+	for (i = 0; i < ARRAY_SIZE(kernel_strs) && !bad; i++) {
+		const struct json *v = json_get(j, kernel_strs[i].key);
 
-		if (s)
-			KSTR(k, i) = xstrdup(s);
+		if (v && v->type == JSON_STRING)
+			KSTR(k, i) = xstrdup(v->str);
+		else if (v && v->type != JSON_NULL)
+			bad = kernel_strs[i].key;
+	}
+	/* a field of the wrong type is a damaged file, not a field left out */
+	if (!bad && json_get(j, "patches") &&
+	    (json_get_i64(j, "patches", &patches) || patches < 0 || patches > UINT_MAX))
+		bad = "patches";
+	if (!bad && json_get(j, "bzimage_bytes") &&
+	    json_get_u64(j, "bzimage_bytes", &k->bzimage_bytes))
+		bad = "bzimage_bytes";
+	bs = json_get(j, "build_seconds");
+	if (!bad && bs && bs->type != JSON_NUMBER && bs->type != JSON_NULL)
+		bad = "build_seconds";
+	if (bad) {
+		snprintf(err, errlen, "'%s': field '%s' has the wrong type", path, bad);
+		ret = -EINVAL;
+		goto out;
 	}
 	/* where it is now, whatever the file says */
 	free(k->dir);
 	k->dir = xasprintf("%s/kernels/%s", c, name);
 	free(k->bzimage);
-	if (!json_get_i64(j, "patches", &patches) && patches >= 0)
-		k->patches = (unsigned)patches;
+	k->patches = (unsigned)patches;
 	k->build_seconds = json_get_num(j, "build_seconds", 0);
-	json_get_u64(j, "bzimage_bytes", &k->bzimage_bytes);
 	k->bzimage = xasprintf("%s/bzImage", k->dir);
 	if (!path_exists(k->bzimage)) {
 		snprintf(err, errlen, "kernel '%s' has no bzImage in '%s' (patchbench build "
@@ -589,33 +604,48 @@ static int kernel_cmp(const void *a, const void *b)
 	return strcmp(((const struct kernel_info *)a)->name, ((const struct kernel_info *)b)->name);
 }
 
-int kernel_list(const char *cache, struct kernel_info **list, size_t *n)
+int kernel_list(const char *cache, struct kernel_info **list, size_t *n, char *err,
+		size_t errlen)
 {
 	char *c = cache_or_default(cache), *dir = xasprintf("%s/kernels", c);
 	struct kernel_info *v = NULL;
 	struct dirent *de;
 	size_t cnt = 0;
-	char err[512];
 	DIR *d;
 	int ret = 0;
 
 	d = opendir(dir);
 	if (!d) {
 		ret = errno == ENOENT ? 0 : -errno;
+		if (ret)
+			snprintf(err, errlen, "cannot open '%s': %s", dir, strerror(errno));
 		goto out;
 	}
 	while ((de = readdir(d))) {
 		struct kernel_info k;
+		int r;
 
-		if (!kbuild_name_ok(de->d_name) ||
-		    kernel_load(c, de->d_name, &k, err, sizeof(err)))
+		if (!kbuild_name_ok(de->d_name))
 			continue;
+		r = kernel_load(c, de->d_name, &k, err, errlen);
+		/* not built (yet) or its bzImage gone: not a kernel; a bad kernel.json: an error */
+		if (r == -ENOENT)
+			continue;
+		if (r) {
+			ret = r;
+			break;
+		}
 		v = xrealloc(v, (cnt + 1) * sizeof(*v));
 		v[cnt++] = k;
 	}
 	closedir(d);
-	if (cnt)
+	if (ret) {
+		kernel_list_free(v, cnt);
+		v = NULL;
+		cnt = 0;
+	} else if (cnt) {
 		qsort(v, cnt, sizeof(*v), kernel_cmp);
+	}
 out:
 	*list = v;
 	*n = cnt;

@@ -84,13 +84,18 @@ void kernel_info_release(struct kernel_info *k);
  * @cache: cache directory, NULL for pb_cache_dir()
  * @list: receives a new array, sorted by name; free it with kernel_list_free()
  * @n: receives the number of entries
+ * @err: one-line reason on failure, naming the file
+ * @errlen: size of @err
  *
- * Directories without a readable kernel.json and bzImage are skipped; an
- * absent cache is an empty list.
+ * Directories without a kernel.json (a build in progress) or without their
+ * bzImage are skipped; a kernel.json that cannot be read or parsed is an
+ * error, not a kernel that is not there. An absent cache is an empty list.
  *
- * Return: 0 or -errno.
+ * Return: 0 or -errno (-EINVAL for a bad kernel.json); on failure the list
+ * is empty.
  */
-int kernel_list(const char *cache, struct kernel_info **list, size_t *n);
+int kernel_list(const char *cache, struct kernel_info **list, size_t *n, char *err,
+		size_t errlen);
 
 /**
  * kernel_list_free - release and free an array from kernel_list()

@@ -46,7 +46,8 @@ int opt_set(const struct option *o, void *base, const char *value)
 
 		ret = parse_i64(value, &v);
 		if (ret)
-			return bad_value(o, value, "not an integer");
+			return bad_value(o, value,
+					 ret == -ERANGE ? "out of range" : "not an integer");
 		if (v < INT_MIN || v > INT_MAX)
 			return bad_value(o, value, "out of range");
 		if (bounded(o) && (v < o->min || v > o->max)) {
@@ -77,7 +78,8 @@ int opt_set(const struct option *o, void *base, const char *value)
 
 		ret = parse_duration(value, &v);
 		if (ret)
-			return bad_value(o, value, "not a duration (examples: 1s, 250ms, 10m)");
+			return bad_value(o, value, ret == -ERANGE ? "out of range" :
+					 "not a duration (examples: 1s, 250ms, 10m)");
 		if (bounded(o) && (v < o->min || v > o->max)) {
 			snprintf(buf, sizeof(buf), "must be between %s and %s",
 				 fmt_duration(a, sizeof(a), o->min), fmt_duration(b, sizeof(b), o->max));
@@ -161,7 +163,8 @@ static const struct option *find_short(const struct option *opts, char c)
 	return NULL;
 }
 
-int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv)
+static int parse_options(const struct opt_cmd *cmd, void *base, int argc, char **argv,
+			 bool *operand)
 {
 	int i;
 
@@ -173,15 +176,18 @@ int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv)
 		size_t len;
 
 		if (!strcmp(a, "--")) {
-			i++;
+			while (++i < argc)
+				operand[i] = true;
 			break;
 		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			opt_usage(cmd);
 			return -2;
 		}
-		if (a[0] != '-' || !a[1])
-			break;
+		if (a[0] != '-' || !a[1]) {
+			operand[i] = true;
+			continue;
+		}
 		if (a[1] != '-') {
 			/* -j4, -j 4, -q */
 			o = find_short(cmd->opts, a[1]);
@@ -247,7 +253,36 @@ int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv)
 		if (opt_set(o, base, value))
 			return -1;
 	}
-	return i;
+	return 0;
+}
+
+int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv)
+{
+	bool *operand = xcalloc(argc + 1, sizeof(*operand));
+	char **tmp = xcalloc(argc + 1, sizeof(*tmp));
+	int ret, i, n = 0, first;
+
+	ret = parse_options(cmd, base, argc, argv, operand);
+	if (ret < 0) {
+		/* nothing for the caller to release after an error or --help */
+		opt_release(cmd->opts, base);
+		goto out;
+	}
+	/* GNU order: options first, then the operands in the order given */
+	for (i = 1; i < argc; i++)
+		if (!operand[i])
+			tmp[n++] = argv[i];
+	first = n + 1;
+	for (i = 1; i < argc; i++)
+		if (operand[i])
+			tmp[n++] = argv[i];
+	if (argc > 1)
+		memcpy(argv + 1, tmp, n * sizeof(*tmp));
+	ret = first;
+out:
+	free(tmp);
+	free(operand);
+	return ret;
 }
 
 /* "  --name ARG" in a 30-column field, then @help folded to 79 columns. */
@@ -353,28 +388,11 @@ char *opt_format(const struct option *o, const void *base)
 
 int opt_parse_mixed(const struct opt_cmd *cmd, void *base, int argc, char **argv, char **pos)
 {
-	char **args = xcalloc(argc + 1, sizeof(*args));
-	int n = argc, npos = 0, i;
+	int i = opt_parse(cmd, base, argc, argv), n = 0;
 
-	memcpy(args, argv, argc * sizeof(*args));
-	/* opt_parse() stops at the first operand: take it out and parse again */
-	for (;;) {
-		i = opt_parse(cmd, base, n, args);
-		if (i < 0) {
-			npos = i;
-			break;
-		}
-		if (i >= n)
-			break;
-		if (!strcmp(args[i - 1], "--")) {
-			while (i < n)
-				pos[npos++] = args[i++];
-			break;
-		}
-		pos[npos++] = args[i];
-		memmove(&args[i], &args[i + 1], (n - i) * sizeof(*args));
-		n--;
-	}
-	free(args);
-	return npos;
+	if (i < 0)
+		return i;
+	while (i < argc)
+		pos[n++] = argv[i++];
+	return n;
 }

@@ -54,16 +54,18 @@ int opt_defaults(const struct option *opts, void *base);
 /* Set one option from text; prints "invalid value '%s' for --%s: reason". 0 or -errno. */
 int opt_set(const struct option *o, void *base, const char *value);
 /*
- * opt_parse - apply defaults, then parse argv[1..]. Returns the index of the
- * first non-option argument, -1 on a usage error (message already printed),
- * or -2 if --help was given (help already printed).
+ * opt_parse - apply defaults, then parse argv[1..]. Options may come anywhere
+ * (GNU order), "--" ends them. On success argv[1..] is permuted: the options
+ * first, then the operands in the order given, and the index of the first
+ * operand is returned (@argc when there is none). -1 on a usage error
+ * (message already printed), or -2 if --help was given (help already printed);
+ * then the string fields are released already (opt_release() again is harmless).
  */
 int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv);
 /*
- * opt_parse_mixed - opt_parse() for commands whose options may follow their
- * operands ("compare A B -o FILE"): every non-option argument (and all after
- * "--") goes to @pos, in order; @pos needs room for @argc entries and
- * points into @argv. Returns how many, or -1 / -2 as opt_parse().
+ * opt_parse_mixed - opt_parse(), with the operands ("compare A B -o FILE": A and
+ * B; all after "--") also copied to @pos, in order; @pos needs room for @argc
+ * entries and points into @argv. Returns how many, or -1 / -2 as opt_parse().
  */
 int opt_parse_mixed(const struct opt_cmd *cmd, void *base, int argc, char **argv, char **pos);
 /* Print "usage", summary and the option table to stdout. */

@@ -9,6 +9,7 @@
 #include "json.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,65 @@ void meta_to_json(const struct meta *m, struct strbuf *sb)
 	sb_adds(sb, "\n");
 }
 
+static const char *json_type_name(const struct json *v)
+{
+	static const char *const names[] = {
+		[JSON_NULL] = "null", [JSON_BOOL] = "a boolean", [JSON_NUMBER] = "a number",
+		[JSON_STRING] = "a string", [JSON_ARRAY] = "an array", [JSON_OBJECT] = "an object",
+	};
+
+	return v->type < ARRAY_SIZE(names) && names[v->type] ? names[v->type] : "?";
+}
+
+/*
+ * A field of the wrong type is an error, not a field left out: a report
+ * must not show defaults for numbers a meta.json holds in a broken form.
+ * Strings may be null (the writer's NULL), numbers of type double too (NaN).
+ */
+static int meta_field_get(struct meta *m, const struct meta_field *f, const struct json *j,
+			  char *err, size_t errlen)
+{
+	const struct json *v = json_get(j, f->name);
+	const char *want = NULL;
+	int64_t i;
+
+	if (!v)
+		return 0;
+	switch (f->type) {
+	case MF_STR:
+		if (v->type == JSON_STRING)
+			*FIELD(m, f, char *) = xstrdup(v->str);
+		else if (v->type != JSON_NULL)
+			want = "a string or null";
+		break;
+	case MF_INT:
+		if (json_get_i64(j, f->name, &i) || i < INT_MIN || i > INT_MAX)
+			want = "an integer that fits an int";
+		else
+			*FIELD(m, f, int) = (int)i;
+		break;
+	case MF_I64:
+		if (json_get_i64(j, f->name, FIELD(m, f, int64_t)))
+			want = "a 64-bit integer";
+		break;
+	case MF_U64:
+		if (json_get_u64(j, f->name, FIELD(m, f, uint64_t)))
+			want = "a non-negative integer";
+		break;
+	case MF_DOUBLE:
+		if (v->type == JSON_NUMBER)
+			*FIELD(m, f, double) = v->num;
+		else if (v->type != JSON_NULL)
+			want = "a number or null";
+		break;
+	}
+	if (!want)
+		return 0;
+	snprintf(err, errlen, "field '%s': expected %s, got %s", f->name, want,
+		 v->type == JSON_NUMBER ? "a number out of range" : json_type_name(v));
+	return -EINVAL;
+}
+
 int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t errlen)
 {
 	const struct json *params;
@@ -166,37 +226,27 @@ int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t e
 		return -EINVAL;
 	}
 	m->schema = (int)v;
-	for (i = 0; i < ARRAY_SIZE(meta_fields); i++) {
-		const struct meta_field *f = &meta_fields[i];
-		const char *s;
-
-		switch (f->type) {
-		case MF_STR:
-			s = json_get_str(j, f->name);
-			*FIELD(m, f, char *) = s ? xstrdup(s) : NULL;
-			break;
-		case MF_INT:
-			if (!json_get_i64(j, f->name, &v))
-				*FIELD(m, f, int) = (int)v;
-			break;
-		case MF_I64:
-			if (!json_get_i64(j, f->name, &v))
-				*FIELD(m, f, int64_t) = v;
-			break;
-		case MF_U64:
-			json_get_u64(j, f->name, FIELD(m, f, uint64_t));
-			break;
-		case MF_DOUBLE:
-			*FIELD(m, f, double) = json_get_num(j, f->name, 0);
-			break;
-		}
-	}
+	for (i = 0; i < ARRAY_SIZE(meta_fields); i++)
+		if (meta_field_get(m, &meta_fields[i], j, err, errlen))
+			goto fail;
 	params = json_get(j, "params");
-	if (params && params->type == JSON_OBJECT)
-		for (i = 0; i < params->n; i++)
-			if (params->items[i]->type == JSON_STRING)
-				meta_add_param(m, params->keys[i], params->items[i]->str);
+	if (params && params->type != JSON_OBJECT && params->type != JSON_NULL) {
+		snprintf(err, errlen, "field 'params': expected an object, got %s",
+			 json_type_name(params));
+		goto fail;
+	}
+	for (i = 0; params && params->type == JSON_OBJECT && i < params->n; i++) {
+		if (params->items[i]->type != JSON_STRING) {
+			snprintf(err, errlen, "field 'params.%s': expected a string, got %s",
+				 params->keys[i], json_type_name(params->items[i]));
+			goto fail;
+		}
+		meta_add_param(m, params->keys[i], params->items[i]->str);
+	}
 	return 0;
+fail:
+	meta_release(m);
+	return -EINVAL;
 }
 
 int meta_from_json(struct meta *m, const char *buf, size_t len, char *err, size_t errlen)
@@ -234,11 +284,10 @@ int meta_load(struct meta *m, const char *dir, char *err, size_t errlen)
 	int ret;
 
 	meta_init(m);
-	ret = read_file(path, &sb);
-	if (ret) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+	/* a FIFO or /dev/zero as meta.json would hang or exhaust memory */
+	ret = read_regular_file(path, META_MAX_BYTES, &sb, err, errlen);
+	if (ret)
 		goto out;
-	}
 	ret = meta_from_json(m, sb.buf, sb.len, perr, sizeof(perr));
 	if (ret)
 		snprintf(err, errlen, "'%s': %s", path, perr);

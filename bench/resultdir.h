@@ -9,6 +9,8 @@
 #include "util.h"
 
 #define META_SCHEMA 1
+/* the largest meta.json meta_load() reads (its params and notes are free text) */
+#define META_MAX_BYTES (256u << 20)
 
 struct meta_param {
 	char *key;		/* "idle-anon" */

@@ -5,6 +5,7 @@
  */
 #include "util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -268,6 +269,41 @@ int read_file(const char *path, struct strbuf *sb)
 	return ret;
 }
 
+int read_regular_file(const char *path, size_t max, struct strbuf *sb, char *err,
+		      size_t errlen)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	/* non-blocking: opening a FIFO for reading would wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+	} else if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		snprintf(err, errlen, "cannot read '%s': not a regular file", path);
+	} else if ((uint64_t)st.st_size > max) {
+		ret = -EFBIG;
+		snprintf(err, errlen, "cannot read '%s': %lld bytes, more than the %zu MiB it may "
+			 "have", path, (long long)st.st_size, max >> 20);
+	} else {
+		sb_reset(sb);
+		ret = read_fd_all(fd, sb);
+		if (!ret && sb->len > max)
+			ret = -EFBIG;	/* grew while read */
+		if (ret)
+			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+	}
+	close(fd);
+	return ret;
+}
+
 int read_u64_file(const char *path, uint64_t *val)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -466,12 +502,26 @@ bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/*
+ * strto*() skip leading white space and take a sign after it (strtoull
+ * negates "-1"), and strtod() takes hex, "inf" and "nan": a number must
+ * start with a decimal digit (or a '-' and one, when @sign).
+ */
+static bool num_start_ok(const char *s, bool sign)
+{
+	if (!s)
+		return false;
+	if (sign && *s == '-')
+		s++;
+	return isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]));
+}
+
 int parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!num_start_ok(s, false))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -488,7 +538,7 @@ int parse_i64(const char *s, int64_t *out)
 	long long v;
 	char *end;
 
-	if (!s || !*s || *s == ' ' || *s == '+')
+	if (!num_start_ok(s, true))
 		return -EINVAL;
 	errno = 0;
 	v = strtoll(s, &end, 10);
@@ -508,7 +558,7 @@ int parse_size(const char *s, uint64_t *out)
 	char *end;
 	int shift = 0;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!num_start_ok(s, false))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -548,12 +598,18 @@ int parse_duration(const char *s, int64_t *ns_out)
 	char *end;
 	size_t i;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* "inf" and "nan" are numbers to strtod(), but too large ones here */
+	if (s && (!strncasecmp(s, "inf", 3) || !strncasecmp(s, "nan", 3)))
+		return -ERANGE;
+	/* decimal only: strtod() would take "0x2" as 2 */
+	if (!num_start_ok(s, false) || (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno == ERANGE || end == s)
+	if (end == s)
 		return -EINVAL;
+	if (errno == ERANGE)
+		return v > 1 ? -ERANGE : -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(units); i++) {
 		if (!strcmp(end, units[i].suffix)) {
 			double ns = v * units[i].mult;

@@ -59,6 +59,14 @@ int64_t wall_ns(void);
 int read_fd_all(int fd, struct strbuf *sb);
 ssize_t pread_all(int fd, struct strbuf *sb);
 int read_file(const char *path, struct strbuf *sb);
+/*
+ * read_regular_file - read_file() for input a user hands over: only a regular
+ * file of at most @max bytes (a FIFO, a device or /dev/zero would hang or
+ * exhaust memory). Returns 0, or -errno (-EINVAL not a regular file,
+ * -EFBIG too large) with "cannot read '<path>': <why>" in @err.
+ */
+int read_regular_file(const char *path, size_t max, struct strbuf *sb, char *err,
+		      size_t errlen);
 /* Read a file holding one integer (e.g. memory.current). 0 or -errno. */
 int read_u64_file(const char *path, uint64_t *val);
 /* Write @len bytes of @buf to @path (O_WRONLY, no create/truncate: for sysfs/cgroupfs). */

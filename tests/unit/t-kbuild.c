@@ -261,12 +261,35 @@ static void test_kernel_json(void)
 	tap_ok(ret == -EINVAL && strstr(err, path), "malformed kernel.json: -EINVAL naming it");
 	free(path);
 
-	ret = kernel_list(tmpdir, &list, &n);
+	put(tmpdir, "kernels/typed/bzImage", "x");
+	put(tmpdir, "kernels/typed/kernel.json",
+	    "{\"schema\": 1, \"name\": \"typed\", \"key\": \"k\", \"patches\": \"1\"}");
+	ret = kernel_load(tmpdir, "typed", &r, err, sizeof(err));
+	tap_ok(ret == -EINVAL && strstr(err, "field 'patches' has the wrong type") && !r.name,
+	       "a string patches count: -EINVAL naming the field (%s)", err);
+	put(tmpdir, "kernels/typed/kernel.json",
+	    "{\"schema\": 1, \"name\": \"typed\", \"key\": \"k\", \"kernel_release\": 6.1}");
+	ret = kernel_load(tmpdir, "typed", &r, err, sizeof(err));
+	tap_ok(ret == -EINVAL && strstr(err, "field 'kernel_release'"),
+	       "a number release: -EINVAL naming the field (%s)", err);
+	path = xasprintf("%s/kernels/typed", tmpdir);
+	remove_tree(path);
+	free(path);
+
+	path = xasprintf("%s/kernels/broken/kernel.json", tmpdir);
+	ret = kernel_list(tmpdir, &list, &n, err, sizeof(err));
+	tap_ok(ret == -EINVAL && n == 0 && !list && strstr(err, path),
+	       "kernel_list: a malformed kernel.json is an error naming it, not a kernel that "
+	       "is not there (%s)", err);
+	unlink(path);
+	free(path);
+	put(tmpdir, "kernels/building/config", "");
+	ret = kernel_list(tmpdir, &list, &n, err, sizeof(err));
 	tap_ok(ret == 0 && n == 1 && !strcmp(list[0].name, "noop"),
-	       "kernel_list: the good kernel, the broken one skipped (%zu)", n);
+	       "kernel_list: the good kernel; a directory without kernel.json skipped (%zu)", n);
 	kernel_list_free(list, n);
 	path = xasprintf("%s/none", tmpdir);
-	ret = kernel_list(path, &list, &n);
+	ret = kernel_list(path, &list, &n, err, sizeof(err));
 	tap_ok(ret == 0 && n == 0, "kernel_list of an absent cache: empty");
 	kernel_list_free(list, n);
 	free(path);
@@ -326,7 +349,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(44);
+	tap_plan(47);
 	if (!mkdtemp(tmpdir)) {
 		tap_diag("mkdtemp failed");
 		return 1;

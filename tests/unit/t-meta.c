@@ -189,7 +189,8 @@ static void test_roundtrip(void)
 /*
  * Method: documents meta_from_json must refuse, and lenient cases.
  * Pass: -EINVAL with the messages quoted below; JSON \u escapes decode to
- * UTF-8; members of the wrong type are ignored.
+ * UTF-8; a known member of the wrong type is an error naming it (it was
+ * ignored: a report showed defaults), unknown members are ignored.
  */
 static void test_from_json(void)
 {
@@ -206,10 +207,29 @@ static void test_from_json(void)
 		  "a string schema" },
 		{ "{\"schema\": 2}", "meta.json schema 2 is newer than this patchbench (1)",
 		  "a newer schema" },
+		{ "{\"schema\": 1, \"cpus\": \"4\"}",
+		  "field 'cpus': expected an integer that fits an int, got a string",
+		  "a string cpus" },
+		{ "{\"schema\": 1, \"cpus\": null}", "field 'cpus': expected an integer",
+		  "a null cpus" },
+		{ "{\"schema\": 1, \"depth\": 1e10}",
+		  "field 'depth': expected an integer that fits an int, got a number out of range",
+		  "a depth over INT_MAX" },
+		{ "{\"schema\": 1, \"mem_total_bytes\": -1}",
+		  "field 'mem_total_bytes': expected a non-negative integer", "a negative u64" },
+		{ "{\"schema\": 1, \"status\": 5}",
+		  "field 'status': expected a string or null, got a number", "a number status" },
+		{ "{\"schema\": 1, \"duration_s\": \"x\"}",
+		  "field 'duration_s': expected a number or null, got a string",
+		  "a string double" },
+		{ "{\"schema\": 1, \"params\": {\"a\": \"b\", \"n\": 5}}",
+		  "field 'params.n': expected a string, got a number", "a number param" },
+		{ "{\"schema\": 1, \"params\": [1]}",
+		  "field 'params': expected an object, got an array", "an array of params" },
 	};
 	static const char ok[] = "{\"schema\": 1, \"kernel_name\": \"\\u00b5\\ud83d\\udc27\","
-				 " \"cpus\": \"4\", \"mem_total_bytes\": -1, \"params\": "
-				 "{\"a\": \"b\", \"n\": 5}, \"future_key\": [1]}";
+				 " \"cpus\": 4, \"status\": null, \"duration_s\": null, "
+				 "\"params\": {\"a\": \"b\"}, \"future_key\": [1]}";
 	struct meta m;
 	char err[256];
 	size_t i;
@@ -225,9 +245,9 @@ static void test_from_json(void)
 	ret = meta_from_json(&m, ok, strlen(ok), err, sizeof(err));
 	tap_ok(!ret && m.schema == 1 && str_eq(m.kernel_name, "\xc2\xb5\xf0\x9f\x90\xa7"),
 	       "\\u escapes, surrogate pair included, decode to UTF-8 (ret %d)", ret);
-	tap_ok(!ret && m.cpus == 0 && m.mem_total == 0 && m.nparams == 1 &&
+	tap_ok(!ret && m.cpus == 4 && !m.status && m.duration_s == 0 && m.nparams == 1 &&
 	       str_eq(meta_param(&m, "a"), "b"),
-	       "wrong-typed members and non-string params are ignored, unknown keys too");
+	       "null strings and doubles are unset, unknown keys are ignored");
 	meta_release(&m);
 }
 
@@ -342,7 +362,7 @@ int main(void)
 
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan((1 + per_compare + 5) + 9 + (2 + per_compare + 3) + 5 + 1 + 1);
+	tap_plan((1 + per_compare + 5) + 17 + (2 + per_compare + 3) + 5 + 1 + 1);
 	test_roundtrip();
 	test_from_json();
 	test_write_load();

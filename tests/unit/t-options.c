@@ -188,8 +188,27 @@ static void test_forms(void)
 	tap_ok(ret == 2 && o.count == -5, "a negative int (count %d)", o.count);
 	ret = PARSE("-j", "3", "--", "-j5", "x");
 	tap_ok(ret == 4 && o.jobs == 3, "'--' ends options: returns the index after it (%d)", ret);
-	ret = PARSE("pos", "--jobs=5");
-	tap_ok(ret == 1 && o.jobs == 2, "the first non-option ends options (ret %d)", ret);
+	{
+		char *argv[] = { "t", "a", "--jobs=5", "b", "-v", "--", "-j6", "c", NULL };
+
+		ret = run_parse(&cmd, argv);
+		tap_ok(ret == 4 && o.jobs == 5 && o.verbose && !strcmp(argv[1], "--jobs=5") &&
+		       !strcmp(argv[2], "-v") && !strcmp(argv[3], "--") && !strcmp(argv[4], "a") &&
+		       !strcmp(argv[5], "b") && !strcmp(argv[6], "-j6") && !strcmp(argv[7], "c"),
+		       "options after operands are options, '--' ends them; argv is options, "
+		       "then operands in order (ret %d)", ret);
+	}
+	{
+		char *argv[] = { "t", "x", "--name", "n", "y", NULL }, *pos[6];
+		int argc = 5;
+
+		opt_release(opts, &o);
+		memset(&o, 0, sizeof(o));
+		ret = opt_parse_mixed(&cmd, &o, argc, argv, pos);
+		tap_ok(ret == 2 && !strcmp(pos[0], "x") && !strcmp(pos[1], "y") &&
+		       !strcmp(o.name, "n"), "opt_parse_mixed: the operands in order (ret %d)",
+		       ret);
+	}
 	ret = PARSE("-j7", "-", "x");
 	tap_ok(ret == 2 && o.jobs == 7, "a lone '-' is an argument (ret %d)", ret);
 }
@@ -210,7 +229,12 @@ static void test_errors(void)
 		{ { "--count=4294967297" },
 		  "invalid value '4294967297' for --count: out of range" },
 		{ { "--count=99999999999999999999" }, "invalid value '99999999999999999999' for "
-						      "--count" },
+						      "--count: out of range" },
+		{ { "--interval=99999999999999999999" },
+		  "invalid value '99999999999999999999' for --interval: out of range" },
+		{ { "--interval=\t-1s" }, "invalid value '\t-1s' for --interval: not a duration" },
+		{ { "--interval=0x2" }, "invalid value '0x2' for --interval: not a duration" },
+		{ { "--count=\t-1" }, "invalid value '\t-1' for --count: not an integer" },
 		{ { "--size=12X" }, "invalid value '12X' for --size: not a size" },
 		{ { "--size=99999999T" }, "invalid value '99999999T' for --size: too large" },
 		{ { "--interval=abc" }, "invalid value 'abc' for --interval: not a duration" },
@@ -406,7 +430,7 @@ static void test_format(void)
 
 int main(void)
 {
-	tap_plan(4 + 15 + 21 + 8 + 7 + 2 + 11);
+	tap_plan(4 + 16 + 25 + 8 + 7 + 2 + 11);
 	test_defaults();
 	test_forms();
 	test_errors();

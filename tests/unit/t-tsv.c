@@ -5,9 +5,11 @@
  * a private directory under /tmp.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -152,8 +154,129 @@ static void test_load(void)
 	path = xasprintf("%s/ragged.tsv", tmpdir);
 	write_atomic(path, "x\ty\n1\n", 6);
 	ret = tsv_load(&t, path, err, sizeof(err));
-	tap_ok(ret == -EINVAL && !strcmp(err, "line 2: expected 2 fields, got 1"),
-	       "tsv_load passes parse errors through");
+	want = xasprintf("'%s': line 2: expected 2 fields, got 1", path);
+	tap_ok(ret == -EINVAL && !strcmp(err, want), "a parse error names the file: %s", err);
+	unlink(path);
+	free(path);
+	free(want);
+
+	path = xasprintf("%s/cut.tsv", tmpdir);
+	write_atomic(path, "x\ty\n1\tlogs/a.l", 14);
+	ret = tsv_load(&t, path, err, sizeof(err));
+	want = xasprintf("'%s': line 2: no newline at its end (truncated?)", path);
+	tap_ok(ret == -EINVAL && !strcmp(err, want), "a file cut in its last field: %s", err);
+	unlink(path);
+	free(path);
+	free(want);
+}
+
+/*
+ * Method: a FIFO (nobody writes it), /dev/zero through a symlink, 2 MB of
+ * tabs and newlines (a header of 10^6 fields over 10^6 empty lines), a
+ * sparse file over the cap.
+ * Pass: each an error naming the file, at once; none of them hangs or runs
+ * out of memory.
+ */
+static void test_load_hostile(void)
+{
+	char *fifo = xasprintf("%s/fifo.tsv", tmpdir), *zero = xasprintf("%s/zero.tsv", tmpdir);
+	char *tabs = xasprintf("%s/tabs.tsv", tmpdir), *big = xasprintf("%s/big.tsv", tmpdir);
+	struct strbuf sb = STRBUF_INIT;
+	struct tsv t;
+	char err[512];
+	int ret, i, fd;
+
+	ret = mkfifo(fifo, 0600) ? -errno : tsv_load(&t, fifo, err, sizeof(err));
+	tap_ok(ret == -EINVAL && strstr(err, fifo) && strstr(err, "not a regular file"),
+	       "a FIFO is refused, not waited on: %s", err);
+	ret = symlink("/dev/zero", zero) ? -errno : tsv_load(&t, zero, err, sizeof(err));
+	tap_ok(ret == -EINVAL && strstr(err, zero) && strstr(err, "not a regular file"),
+	       "a link to /dev/zero is refused: %s", err);
+	/* 2 MB: a header of 10^6 fields over 10^6 empty lines, 8 TB of cells if allocated first */
+	for (i = 0; i < 999999; i++)
+		sb_adds(&sb, "\t");
+	for (i = 0; i < 1000001; i++)
+		sb_adds(&sb, "\n");
+	write_atomic(tabs, sb.buf, sb.len);
+	ret = tsv_load(&t, tabs, err, sizeof(err));
+	tap_ok(ret == -EINVAL && strstr(err, tabs) &&
+	       strstr(err, "line 2: expected 1000000 fields"),
+	       "a file of tabs is a field-count error, not out of memory: %.60s", err);
+	fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ret = fd < 0 || ftruncate(fd, (off_t)TSV_MAX_BYTES + 1) ? -errno :
+	      tsv_load(&t, big, err, sizeof(err));
+	tap_ok(ret == -EFBIG && strstr(err, big) && strstr(err, "MiB"),
+	       "a file over TSV_MAX_BYTES is refused before it is read: %s", err);
+	if (fd >= 0)
+		close(fd);
+	unlink(fifo);
+	unlink(zero);
+	unlink(tabs);
+	unlink(big);
+	sb_release(&sb);
+	free(fifo);
+	free(zero);
+	free(tabs);
+	free(big);
+}
+
+/*
+ * Method: tsv_check, tsv_num and tsv_int on good cells and on each kind
+ * of bad one, in a loaded file.
+ * Pass: values as written; columns bound by name; each bad cell an error
+ * with file, line and field.
+ */
+static void test_strict(void)
+{
+	static const char text[] = "b\ta\tn\n1\t2.5\t-1\nnan\tinf\t1e3\n \t0x2\t\n";
+	static const struct tsv_field need[] = {
+		{ "a", TSV_TEXT }, { "b", TSV_TEXT }, { "zz", TSV_INT, .flags = TSV_OPTIONAL },
+		{ NULL }
+	}, miss[] = { { "a", TSV_TEXT }, { "z", TSV_TEXT }, { NULL } },
+	  bad_b[] = { { "b", TSV_NUM }, { NULL } },
+	  empty_n[] = { { "a", TSV_TEXT }, { "n", TSV_NUM, -1, 5000, TSV_EMPTY }, { NULL } };
+	char *path = xasprintf("%s/strict.tsv", tmpdir), err[512], *want;
+	struct tsv t;
+	int idx[3];
+	double v = 0;
+	int64_t i = 0;
+
+	write_atomic(path, text, strlen(text));
+	tap_ok(!tsv_load(&t, path, err, sizeof(err)), "strict.tsv loads");
+	tap_ok(!tsv_check(&t, need, idx, err, sizeof(err)) && idx[0] == 1 && idx[1] == 0 &&
+	       idx[2] == -1, "tsv_check binds by name, whatever the order; optional missing: -1");
+	want = xasprintf("'%s': missing column 'z'", path);
+	tap_ok(tsv_check(&t, miss, idx, err, sizeof(err)) == -EINVAL && !strcmp(err, want),
+	       "a missing column names the file and the column: %s", err);
+	free(want);
+	tap_ok(!tsv_num(&t, 0, 1, 0, 10, &v, err, sizeof(err)) && v == 2.5 &&
+	       !tsv_int(&t, 0, 2, -1, 5, &i, err, sizeof(err)) && i == -1,
+	       "tsv_num 2.5, tsv_int -1");
+	want = xasprintf("'%s': line 3: field 'b': 'nan' is not a finite number", path);
+	tap_ok(tsv_num(&t, 1, 0, 0, 10, &v, err, sizeof(err)) == -EINVAL && !strcmp(err, want),
+	       "nan: %s", err);
+	free(want);
+	tap_ok(tsv_num(&t, 1, 1, 0, 10, &v, err, sizeof(err)) == -EINVAL &&
+	       strstr(err, "'inf' is not a finite number") &&
+	       tsv_num(&t, 2, 0, 0, 10, &v, err, sizeof(err)) == -EINVAL &&
+	       strstr(err, "line 4: field 'b': ' ' is not") &&
+	       tsv_num(&t, 2, 1, 0, 10, &v, err, sizeof(err)) == -EINVAL &&
+	       tsv_num(&t, 2, 2, 0, 10, &v, err, sizeof(err)) == -EINVAL && v == 2.5,
+	       "inf, blank, hex and empty cells are not numbers");
+	tap_ok(tsv_num(&t, 0, 2, 0, 10, &v, err, sizeof(err)) == -EINVAL &&
+	       strstr(err, "'-1' is out of range") &&
+	       tsv_int(&t, 1, 2, 0, 5000, &i, err, sizeof(err)) == -EINVAL &&
+	       strstr(err, "'1e3' is not an integer") &&
+	       tsv_int(&t, 0, 1, 0, 5, &i, err, sizeof(err)) == -EINVAL && i == -1,
+	       "bounds, and a fraction or exponent in an integer field");
+	want = xasprintf("'%s': line 3: field 'b': 'nan' is not a finite number", path);
+	tap_ok(tsv_check(&t, bad_b, idx, err, sizeof(err)) == -EINVAL && !strcmp(err, want),
+	       "tsv_check finds the first bad cell of a typed column: %s", err);
+	free(want);
+	tap_ok(!tsv_check(&t, empty_n, idx, err, sizeof(err)) && isnan(tsv_get_num(&t, 2, idx[1])),
+	       "TSV_EMPTY lets an empty cell pass, text columns are not checked");
+	tsv_release(&t);
+	tap_ok(!t.path, "tsv_release frees the path");
 	unlink(path);
 	free(path);
 }
@@ -359,10 +482,12 @@ int main(void)
 		printf("1..0 # SKIP cannot create a temp dir\n");
 		return 0;
 	}
-	tap_plan(31);
+	tap_plan(31 + 1 + 4 + 10);
 	test_parse();
 	test_parse_errors();
 	test_load();
+	test_load_hostile();
+	test_strict();
 	test_writer();
 	test_writer_bad_rows();
 	test_writer_abort();

@@ -93,6 +93,10 @@ static void test_parse_duration(void)
 		{ "1sec", -EINVAL }, { "1S", -EINVAL }, { "1ms5", -EINVAL },
 		{ "nan", -ERANGE }, { "inf", -ERANGE }, { "1e30s", -ERANGE },
 		{ "3000000h", -ERANGE },
+		/* strtod() skips white space, reads hex; the sign check must see it */
+		{ "\f-555555555m", -EINVAL }, { "\t-1s", -EINVAL }, { "\v1s", -EINVAL },
+		{ "0x2", -EINVAL }, { "0X2s", -EINVAL }, { "0x1p3s", -EINVAL }, { "-0s", -EINVAL },
+		{ "99999999999999999999", -ERANGE }, { "1e400", -ERANGE }, { "infinity", -ERANGE },
 	};
 	int64_t ns;
 	size_t i;
@@ -148,6 +152,13 @@ static void test_parse_int(void)
 	       parse_i64("1.0", &i) == -EINVAL && parse_i64("--1", &i) == -EINVAL &&
 	       parse_i64(NULL, &i) == -EINVAL && i == 7,
 	       "parse_i64: '-', empty, '+', space, fraction, '--' and NULL are -EINVAL");
+	u = 7;
+	i = 7;
+	tap_ok(parse_u64("\t-1", &u) == -EINVAL && parse_u64("\f1", &u) == -EINVAL &&
+	       parse_i64("\t-1", &i) == -EINVAL && parse_i64("\n1", &i) == -EINVAL &&
+	       parse_i64("- 1", &i) == -EINVAL && parse_size("\t-1", &u) == -EINVAL &&
+	       parse_size("\v1K", &u) == -EINVAL && u == 7 && i == 7,
+	       "parse_u64/i64/size: white space before a sign or digit is -EINVAL");
 }
 
 static bool strv_is(char **v, const char *const *want, size_t n)
@@ -410,7 +421,7 @@ int main(void)
 {
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan((12 + 16 + 1) + (14 + 15) + 8 + 6 + (9 + 9) + 7 + 6 + 4 + 2 + 8 + 1);
+	tap_plan((12 + 16 + 1) + (14 + 25) + 9 + 6 + (9 + 9) + 7 + 6 + 4 + 2 + 8 + 1);
 	test_parse_size();
 	test_parse_duration();
 	test_parse_int();
