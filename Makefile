@@ -199,9 +199,12 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB)
 .PHONY: fuzz fuzz-build san-test
 fuzz-build: $(FUZZ_BINS)
 
-# make fuzz FUZZ_S=600: every harness in turn for FUZZ_S seconds, corpora kept in build/fuzz/
+# make fuzz FUZZ_S=600: every harness (or those of FUZZ=) in turn for FUZZ_S seconds, corpora
+# kept in FUZZ_CORPUS
+FUZZ_CORPUS ?= $(CURDIR)/$(BUILD)/fuzz/corpus
 fuzz: $(FUZZ_BINS)
-	FUZZ_BIN=$(CURDIR)/$(BUILD)/fuzz FUZZ_S=$(FUZZ_S) tests/fuzz/run.sh $(FUZZ)
+	FUZZ_BIN=$(CURDIR)/$(BUILD)/fuzz FUZZ_S=$(FUZZ_S) FUZZ_CORPUS=$(FUZZ_CORPUS) \
+		tests/fuzz/run.sh $(FUZZ)
 
 san-test: $(SAN_BINS)
 	prove -f --exec '' $(SAN_BINS)
