@@ -5,6 +5,7 @@
  */
 #include "util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -493,7 +494,8 @@ int parse_duration(const char *s, int64_t *ns_out)
 	char *end;
 	size_t i;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtod skips any leading white space: "\f-5m" would pass the sign check */
+	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);

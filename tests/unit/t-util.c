@@ -92,6 +92,8 @@ static void test_parse_duration(void)
 		{ "1sec", -EINVAL }, { "1S", -EINVAL }, { "1ms5", -EINVAL },
 		{ "nan", -ERANGE }, { "inf", -ERANGE }, { "1e30s", -ERANGE },
 		{ "3000000h", -ERANGE },
+		/* found by fuzz-options: white space before a sign, then a cast out of range */
+		{ "\f-555555555m", -EINVAL }, { "\t-1s", -EINVAL }, { "\v1s", -EINVAL },
 	};
 	int64_t ns;
 	size_t i;
@@ -374,7 +376,7 @@ int main(void)
 {
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan((12 + 16 + 1) + (14 + 15) + 8 + 6 + (9 + 9) + 7 + 6 + 4 + 2 + 1);
+	tap_plan((12 + 16 + 1) + (14 + 18) + 8 + 6 + (9 + 9) + 7 + 6 + 4 + 2 + 1);
 	test_parse_size();
 	test_parse_duration();
 	test_parse_int();
