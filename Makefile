@@ -85,11 +85,9 @@ SAN_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/san/tests/%)
 # seconds each harness runs in `make fuzz`, and in the smoke run of `make test`
 FUZZ_S   ?= 60
 FUZZ_SMOKE_S ?= 3
-# whether $(CLANG) links a libFuzzer program; `make test` reports SKIP (CI: failure) without
-# (evaluated once, when first used)
-HAVE_FUZZ = $(eval HAVE_FUZZ := $(shell printf 'int LLVMFuzzerTestOneInput(const char *d, \
-	    unsigned long n) { return 0; }\n' | $(CLANG) -fsanitize=fuzzer -x c - -o /dev/null \
-	    2>/dev/null && echo y))$(HAVE_FUZZ)
+# whether $(CLANG) links a libFuzzer program; decided after install-deps.sh ran (clang-builds)
+FUZZ_PROBE = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
+	     | $(CLANG) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null
 
 .PHONY: all deps run run-host test unit-test system-test bench clean
 all: $(PB) $(STATREAD)
@@ -145,10 +143,10 @@ system-test: $(PB) $(STATREAD)
 # One prove run, so the summary counts every test: the unit tests, the same built with clang's
 # sanitizers, a smoke run of every fuzz harness (tests/fuzz/run.sh, FUZZ_SMOKE_S s each; SKIPs
 # without clang) and the system tests.
-test: $(PB) $(STATREAD) $(UNIT_BINS) $(if $(HAVE_FUZZ),$(SAN_BINS) $(FUZZ_BINS))
+test: $(PB) $(STATREAD) $(UNIT_BINS) clang-builds
 	PB=$(CURDIR)/$(PB) FUZZ_BIN=$(CURDIR)/$(BUILD)/fuzz FUZZ_S=$(FUZZ_SMOKE_S) \
 		SAN_DIR=$(CURDIR)/$(BUILD)/san/tests CLANG=$(CLANG) \
-		prove -f --exec '' $(UNIT_BINS) $(if $(HAVE_FUZZ),$(SAN_BINS)) tests/fuzz/run.sh \
+		prove -f --exec '' $(UNIT_BINS) $$(ls $(SAN_BINS) 2>/dev/null) tests/fuzz/run.sh \
 		$(SYSTEM_TESTS)
 
 bench: $(PB) $(STATREAD)
@@ -196,7 +194,12 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB)
 	$(Q)$(CLANG) $(CFLAGS) $(SAN) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< \
 		$(SAN_LIB) $(LDLIBS)
 
-.PHONY: fuzz fuzz-build san-test
+.PHONY: fuzz fuzz-build san-test clang-builds
+# the sanitizer unit tests and the harnesses, when clang and libFuzzer are installed
+clang-builds: $(BUILD)/.deps-ok
+	$(Q)if $(FUZZ_PROBE); then $(MAKE) --no-print-directory $(SAN_BINS) $(FUZZ_BINS); else \
+		echo "  SKIP    sanitizer and fuzz builds: no $(CLANG) with libFuzzer"; fi
+
 fuzz-build: $(FUZZ_BINS)
 
 # make fuzz FUZZ_S=600: every harness (or those of FUZZ=) in turn for FUZZ_S seconds, corpora
