@@ -4,7 +4,7 @@
  * on a result directory of which one file is the input: a copy of a fixture
  * run (tests/fixtures/results/) in a temporary directory, with the file
  * replaced, then put back after each run. The copies keep the first 40
- * lines of each file.
+ * lines of each TSV file.
  *
  * The input's first line names the file, "<fixture run>/<file>" (for
  * example "perf-1/cputotal.tsv"), the rest is its content. A first line that
@@ -44,7 +44,9 @@ static void setup(void)
 
 			if (!read_file(src, &orig[r][f])) {
 				have[r][f] = true;
-				orig[r][f].len = fuzz_head(orig[r][f].buf, orig[r][f].len, 40);
+				if (strstr(files[f], ".tsv"))
+					orig[r][f].len = fuzz_head(orig[r][f].buf, orig[r][f].len,
+								   40);
 				fuzz_write(dst, (const uint8_t *)orig[r][f].buf, orig[r][f].len);
 			}
 			free(src);
@@ -71,10 +73,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct run_summary s;
 	struct metric_set ms;
 	char *dir, *path, err[512], buf[64];
+	static int inf = -1;
 	int u;
 
 	if (!orig[0][0].buf)
 		setup();
+	if (inf < 0)
+		inf = !!getenv("FUZZ_METRIC_INF");
 	for (i = 0; i < hlen; i++)
 		hash = hash * 33 + data[i];
 	slash = memchr(data, '/', hlen);
@@ -92,6 +97,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	metric_set_init(&ms);
 	if (!metrics_extract(dir, &s, &ms, err, sizeof(err))) {
 		for (i = 0; i < ms.n; i++) {
+			/*
+			 * metric_format() crashes on +-inf (issue 15, item 1, fixed on
+			 * its own): until that fix is in, only finite values unless
+			 * FUZZ_METRIC_INF is set, or every run stops there.
+			 * tests/fuzz/known/ has the reproducer.
+			 */
+			if (!isfinite(ms.m[i].value) && !inf)
+				continue;
 			for (u = MU_BYTES; u <= MU_PASS; u++) {
 				metric_format(buf, sizeof(buf), u, ms.m[i].value, false);
 				metric_format(buf, sizeof(buf), u, ms.m[i].value, true);

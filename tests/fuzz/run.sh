@@ -22,6 +22,9 @@ fix=$top/tests/fixtures
 : "${FUZZ_TIMEOUT:=10}"
 : "${FUZZ_RSS_MB:=2048}"
 : "${SAN_DIR:=}"
+# stacks for UBSan reports too
+: "${UBSAN_OPTIONS:=print_stacktrace=1}"
+export UBSAN_OPTIONS
 
 if [ $# -gt 0 ]; then
 	names=$*
