@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,7 @@ static void load_workloads(struct run_summary *s, const char *dir)
 	struct tsv w = { 0 }, c = { 0 };
 	char err[512];
 	size_t r;
+	double x;
 
 	if (!load(dir, "cpu.tsv", &c, err, sizeof(err))) {
 		load_cpu(s, &c);
@@ -199,7 +201,9 @@ static void load_workloads(struct run_summary *s, const char *dir)
 		b->workload = xstrdup(tsv_get(&w, r, tsv_col(&w, "workload")));
 		b->cgroup = xstrdup(cg);
 		b->wall_ms = tsv_get_num(&w, r, tsv_col(&w, "wall_ms"));
-		b->exit = (int)tsv_get_num(&w, r, tsv_col(&w, "exit"));
+		x = tsv_get_num(&w, r, tsv_col(&w, "exit"));
+		/* not a number or out of int's range: casting it is undefined */
+		b->exit = x >= INT_MIN && x <= INT_MAX ? (int)x : -1;
 		b->state = xstrdup(tsv_get(&w, r, tsv_col(&w, "state")));
 		b->cpu_us = cpu ? cpu->usage_us : NAN;
 		b->sys_us = cpu ? cpu->sys_us : NAN;
