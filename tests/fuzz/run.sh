@@ -50,6 +50,7 @@ missing() {
 }
 
 t=0
+fail=0
 # result OK DESC: one TAP line; a SKIP under CI=true is a failure
 result() {
 	t=$((t + 1))
@@ -58,6 +59,7 @@ result() {
 	skip)
 		if [ "${CI:-}" = true ]; then
 			echo "not ok $t - $2 (CI=true: a package install-deps.sh installs is missing)"
+			fail=1
 		else
 			echo "ok $t # SKIP $2"
 		fi ;;
@@ -115,7 +117,6 @@ seeds() {
 	return 0
 }
 
-fail=0
 if ! ls "$FUZZ_BIN"/fuzz-* >/dev/null 2>&1; then
 	why=$(missing)
 	for h in $names; do result skip "fuzz-$h: $why"; done
