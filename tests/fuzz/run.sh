@@ -137,9 +137,9 @@ else
 		fi
 		mkdir -p "$corpus" "$tmp/seed-$h"
 		seeds "$h" "$tmp/seed-$h"
-		# inputs of harnesses that read a whole result directory stay short (fast)
+		# a whole result directory, a .config: short inputs keep them fast
 		case $h in
-		metrics|perfsym-tsv) maxlen=-max_len=8192 ;;
+		metrics|perfsym-tsv|kconfig) maxlen=-max_len=8192 ;;
 		*) maxlen= ;;
 		esac
 		regress=
