@@ -58,7 +58,7 @@ result() {
 	ok) echo "ok $t - $2" ;;
 	skip)
 		if [ "${CI:-}" = true ]; then
-			echo "not ok $t - $2 (CI=true: a package install-deps.sh installs is missing)"
+			echo "not ok $t - $2 (CI=true: install-deps.sh installs it)"
 			fail=1
 		else
 			echo "ok $t # SKIP $2"
@@ -107,9 +107,9 @@ seeds() {
 					>"$d/$g-$(basename "$f")"
 			done
 		done ;;
-	kpatch) for f in "$fix"/kbuild/patch-*.out; do
-			{ cat "$f"; printf '\000'; cat "$fix/kbuild/hunk2-context-changed.patch"; } \
-				>"$d/$(basename "$f")"
+	kpatch) p=$fix/kbuild/hunk2-context-changed.patch
+		for f in "$fix"/kbuild/patch-*.out; do
+			{ cat "$f"; printf '\000'; cat "$p"; } >"$d/$(basename "$f")"
 		done ;;
 	metrics) with_header "$d" "$fix"/results/host-1/* "$fix"/results/perf-1/* \
 		"$fix"/results/probe-vanilla/* ;;
