@@ -151,8 +151,9 @@ else
 			"$corpus" "$tmp/seed-$h" $regress >"$log" 2>&1
 		rc=$?
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+		secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
 		if [ $rc -eq 0 ]; then
-			result ok "fuzz-$h: ${execs:-?} executions in ${FUZZ_S} s, no finding"
+			result ok "fuzz-$h: ${execs:-?} executions in ${secs:-$FUZZ_S} s, no finding"
 		else
 			result not "fuzz-$h: exit $rc after ${execs:-?} executions (log: $log)"
 			# the report and the frames in patchbench's own code
