@@ -3,7 +3,9 @@
 #   make            build bench/patchbench
 #   make deps       install the Debian packages (scripts/install-deps.sh)
 #   make run        a host run of the nested kernelbuild tree, smoke scale, with its report
-#   make test       unit tests (TAP) and system tests (real cgroups) under prove
+#   make test       unit tests (TAP, also built with clang sanitizers), a smoke run of the fuzz
+#                   harnesses and system tests (real cgroups) under prove
+#   make fuzz       every libFuzzer harness (tests/fuzz/) for FUZZ_S seconds; FUZZ=NAME... for some
 #   make bench      patchbench's own costs, measured side by side
 #   make clean
 
@@ -74,6 +76,27 @@ STATREAD := bench/pb-statread
 PLUGIN := $(BUILD)/pb-insn.so
 INSN_GUEST := $(BUILD)/tests/insn-guest
 
+# Fuzzing and sanitizers (issue 15). The library is compiled again with clang, once with
+# libFuzzer's coverage hooks (fuzz-obj/) and once for the unit tests (san-obj/); a sanitizer
+# report aborts the program (-fno-sanitize-recover), so it fails the test or the fuzz run.
+# clang-14 and libFuzzer (libclang-rt-14-dev) come from scripts/install-deps.sh.
+CLANG    ?= clang-14
+SAN      := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+FUZZ_OBJ := $(BUILD)/fuzz-obj
+SAN_OBJ  := $(BUILD)/san-obj
+FUZZ_LIB := $(FUZZ_OBJ)/libpatchbench.a
+SAN_LIB  := $(SAN_OBJ)/libpatchbench.a
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+SAN_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/san/tests/%)
+# seconds each harness runs in `make fuzz`, and in the smoke run of `make test`
+FUZZ_S   ?= 60
+FUZZ_SMOKE_S ?= 3
+# whether $(CLANG) links a libFuzzer program; decided after install-deps.sh ran (clang-builds)
+FUZZ_PROBE = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
+	     | $(CLANG) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null
+
 .PHONY: all deps run run-host test unit-test system-test bench clean
 all: $(PB) $(STATREAD) $(PLUGIN)
 
@@ -103,13 +126,13 @@ $(STATREAD): bench/statread.c | $(BUILD)/.deps-ok
 $(PLUGIN): bench/qemu-plugin/pb-insn.c bench/insn-marker.h | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -shared -fPIC \
+	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE $(CFLAGS) -shared -fPIC \
 		-fvisibility=hidden -o $@ $< -lpthread
 
 $(INSN_GUEST): tests/helpers/insn-guest.c bench/insn-marker.h | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) -std=gnu11 -O2 -Wall -static -Ibench -o $@ $<
+	$(Q)$(CC) -std=gnu11 -Wall $(CFLAGS) -static -Ibench -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -136,9 +159,14 @@ unit-test: $(UNIT_BINS)
 system-test: $(PB) $(STATREAD)
 	PB=$(CURDIR)/$(PB) prove -f --exec 'sh' $(SYSTEM_TESTS)
 
-# One prove run, so the summary counts every test.
-test: $(PB) $(STATREAD) $(PLUGIN) $(INSN_GUEST) $(UNIT_BINS)
-	PB=$(CURDIR)/$(PB) prove -f --exec '' $(UNIT_BINS) $(SYSTEM_TESTS)
+# One prove run, so the summary counts every test: the unit tests, the same built with clang's
+# sanitizers, a smoke run of every fuzz harness (tests/fuzz/run.sh, FUZZ_SMOKE_S s each; SKIPs
+# without clang) and the system tests.
+test: $(PB) $(STATREAD) $(PLUGIN) $(INSN_GUEST) $(UNIT_BINS) clang-builds
+	PB=$(CURDIR)/$(PB) FUZZ_BIN=$(CURDIR)/$(BUILD)/fuzz FUZZ_S=$(FUZZ_SMOKE_S) \
+		SAN_DIR=$(CURDIR)/$(BUILD)/san/tests CLANG=$(CLANG) \
+		prove -f --exec '' $(UNIT_BINS) $$(ls $(SAN_BINS) 2>/dev/null) tests/fuzz/run.sh \
+		$(SYSTEM_TESTS)
 
 bench: $(PB) $(STATREAD)
 	$(PB) bench
@@ -155,3 +183,56 @@ clean:
 $(BUILD)/analysis/plot.o: PB_CFLAGS += -DPB_PLOTS_DIR='"$(CURDIR)/analysis/plots"'
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
+
+# Fuzzing and sanitizers (issue 15): the rules are below the test target.
+$(FUZZ_OBJ)/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CLANG   $< (fuzz)")
+	$(Q)$(CLANG) $(PB_CFLAGS) $(CFLAGS) $(SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(SAN_OBJ)/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CLANG   $< (sanitizers)")
+	$(Q)$(CLANG) $(PB_CFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
+
+$(FUZZ_LIB): $(LIB_SRCS:%.c=$(FUZZ_OBJ)/%.o)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SAN_LIB): $(LIB_SRCS:%.c=$(SAN_OBJ)/%.o)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CLANG   $<")
+	$(Q)$(CLANG) $(PB_CFLAGS) $(CFLAGS) $(SAN) -fsanitize=fuzzer -DFIXTURES='"$(CURDIR)/tests/fixtures"' \
+		-o $@ $< $(FUZZ_LIB) $(LDLIBS)
+
+$(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CLANG   $< (sanitizers)")
+	$(Q)$(CLANG) $(PB_CFLAGS) $(CFLAGS) $(SAN) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< \
+		$(SAN_LIB) $(LDLIBS)
+
+.PHONY: fuzz fuzz-build san-test clang-builds
+# the sanitizer unit tests and the harnesses, when clang and libFuzzer are installed
+clang-builds: $(BUILD)/.deps-ok
+	$(Q)if $(FUZZ_PROBE); then $(MAKE) --no-print-directory $(SAN_BINS) $(FUZZ_BINS); else \
+		echo "  SKIP    sanitizer and fuzz builds: no $(CLANG) with libFuzzer"; fi
+
+fuzz-build: $(FUZZ_BINS)
+
+# make fuzz FUZZ_S=600: every harness (or those of FUZZ=) in turn for FUZZ_S seconds, corpora
+# kept in FUZZ_CORPUS
+FUZZ_CORPUS ?= $(CURDIR)/$(BUILD)/fuzz/corpus
+fuzz: $(FUZZ_BINS)
+	FUZZ_BIN=$(CURDIR)/$(BUILD)/fuzz FUZZ_S=$(FUZZ_S) FUZZ_CORPUS=$(FUZZ_CORPUS) \
+		tests/fuzz/run.sh $(FUZZ)
+
+san-test: $(SAN_BINS)
+	prove -f --exec '' $(SAN_BINS)
+
+$(FUZZ_OBJ)/analysis/plot.o $(SAN_OBJ)/analysis/plot.o: PB_CFLAGS += \
+	-DPB_PLOTS_DIR='"$(CURDIR)/analysis/plots"'
+
+-include $(LIB_SRCS:%.c=$(FUZZ_OBJ)/%.d) $(LIB_SRCS:%.c=$(SAN_OBJ)/%.d) $(FUZZ_BINS:=.d) \
+	 $(SAN_BINS:=.d)

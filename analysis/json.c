@@ -1025,3 +1025,47 @@ double json_get_num(const struct json *obj, const char *key, double def)
 
 	return v && v->type == JSON_NUMBER ? v->num : def;
 }
+
+/**
+ * jw_value - write a parsed tree (json_parse()) back with @w
+ * @w: writer
+ * @j: tree; integers are written as integers, other numbers with jw_double()
+ */
+void jw_value(struct json_writer *w, const struct json *j)
+{
+	size_t k;
+
+	switch (j->type) {
+	case JSON_NULL:
+		jw_null(w);
+		break;
+	case JSON_BOOL:
+		jw_bool(w, j->b);
+		break;
+	case JSON_NUMBER:
+		if (j->is_int)
+			jw_int(w, j->i);
+		else if (j->is_uint)
+			jw_uint(w, j->u);
+		else
+			jw_double(w, j->num);
+		break;
+	case JSON_STRING:
+		jw_strn(w, j->str, j->n);
+		break;
+	case JSON_ARRAY:
+		jw_arr_begin(w);
+		for (k = 0; k < j->n; k++)
+			jw_value(w, j->items[k]);
+		jw_arr_end(w);
+		break;
+	case JSON_OBJECT:
+		jw_obj_begin(w);
+		for (k = 0; k < j->n; k++) {
+			jw_key(w, j->keys[k]);
+			jw_value(w, j->items[k]);
+		}
+		jw_obj_end(w);
+		break;
+	}
+}

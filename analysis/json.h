@@ -101,5 +101,7 @@ int json_get_i64(const struct json *obj, const char *key, int64_t *out);
 int json_get_u64(const struct json *obj, const char *key, uint64_t *out);
 int json_get_bool(const struct json *obj, const char *key, bool *out);
 double json_get_num(const struct json *obj, const char *key, double def);
+/* Write a tree json_parse() returned with @w. */
+void jw_value(struct json_writer *w, const struct json *j);
 
 #endif

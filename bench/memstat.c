@@ -77,6 +77,11 @@ int memstat_parse(const char *buf, size_t len, struct kvlist *out, char *err, si
 			}
 			v = v * 10 + (uint64_t)(*s - '0');
 		}
+		/* the kernel prints signed values with %ld: none is below INT64_MIN */
+		if (neg && v > (uint64_t)INT64_MAX + 1) {
+			report(err, errlen, line, p, le - p);
+			return -EINVAL;
+		}
 		if (out->n == out->alloc) {
 			out->alloc = out->alloc ? 2 * out->alloc : 64;
 			out->v = xrealloc(out->v, out->alloc * sizeof(*out->v));
@@ -84,7 +89,7 @@ int memstat_parse(const char *buf, size_t len, struct kvlist *out, char *err, si
 		e = &out->v[out->n++];
 		e->key = k;
 		e->keylen = keylen;
-		e->val = neg ? -(int64_t)v : (int64_t)v;
+		e->val = (int64_t)(neg ? 0 - v : v);	/* unsigned: -2^63 does not overflow */
 		p = nl ? nl + 1 : end;
 	}
 	return 0;

@@ -8,10 +8,12 @@ set -eu
 # chromium: the system tests render compare's HTML report headless (screenshot)
 # patch: patchbench build applies series with GNU patch (build-essential only pulls it in
 # indirectly, through dpkg-dev)
+# clang-14 libclang-rt-14-dev: make fuzz (libFuzzer) and make test's sanitizer build and smoke
+# run of the fuzz harnesses (libFuzzer is only a recommendation of clang-14)
 PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils patch
 libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
 linux-source-6.1 linux-perf trace-cmd qemu-system-x86 busybox-static ccache
-gnuplot-nox hyperfine chromium"
+gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev"
 
 missing=
 for p in $PKGS; do

@@ -19,46 +19,6 @@ static struct json *parse_str(const char *s, char *err, size_t errlen)
 	return json_parse(s, strlen(s), err, errlen);
 }
 
-/* Serializes a parsed tree with the writer (used for idempotence checks). */
-static void write_dom(struct json_writer *w, const struct json *j)
-{
-	size_t k;
-
-	switch (j->type) {
-	case JSON_NULL:
-		jw_null(w);
-		break;
-	case JSON_BOOL:
-		jw_bool(w, j->b);
-		break;
-	case JSON_NUMBER:
-		if (j->is_int)
-			jw_int(w, j->i);
-		else if (j->is_uint)
-			jw_uint(w, j->u);
-		else
-			jw_double(w, j->num);
-		break;
-	case JSON_STRING:
-		jw_strn(w, j->str, j->n);
-		break;
-	case JSON_ARRAY:
-		jw_arr_begin(w);
-		for (k = 0; k < j->n; k++)
-			write_dom(w, j->items[k]);
-		jw_arr_end(w);
-		break;
-	case JSON_OBJECT:
-		jw_obj_begin(w);
-		for (k = 0; k < j->n; k++) {
-			jw_key(w, j->keys[k]);
-			write_dom(w, j->items[k]);
-		}
-		jw_obj_end(w);
-		break;
-	}
-}
-
 /*
  * Method: build a small nested document covering every value kind,
  * empty containers and NaN.
@@ -264,7 +224,7 @@ static void test_round_trip(void)
 
 	sb_init(&sb2);
 	jw_init(&w, &sb2);
-	write_dom(&w, j);
+	jw_value(&w, j);
 	tap_ok(sb.len == sb2.len && !strcmp(sb.buf, sb2.buf), "write(parse(text)) == text");
 
 	json_free(j);

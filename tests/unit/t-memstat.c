@@ -330,6 +330,30 @@ static void test_numbers(void)
 }
 
 /*
+ * Method: INT64_MIN, and one below it (found by fuzz-memstat: negating
+ * INT64_MIN as int64_t is undefined, and what lies below it wrapped into a
+ * positive number).
+ * Pass: INT64_MIN reads as itself, one below is an error naming the line.
+ */
+static void test_int64_min(void)
+{
+	static const char min[] = "neg_min -9223372036854775808\n";
+	static const char below[] = "a 1\nneg_below -9223372036854775809\n";
+	struct kvlist l;
+	char err[160] = "";
+	int ret;
+
+	kvlist_init(&l);
+	ret = memstat_parse(min, strlen(min), &l, err, sizeof(err));
+	tap_ok(!ret && kv_val(&l, "neg_min") == INT64_MIN, "INT64_MIN parses (ret %d) %s", ret,
+	       err);
+	ret = memstat_parse(below, strlen(below), &l, err, sizeof(err));
+	tap_ok(ret == -EINVAL && strstr(err, "line 2"), "below INT64_MIN is an error (ret %d) %s",
+	       ret, err);
+	kvlist_release(&l);
+}
+
+/*
  * Method: empty input, only empty lines, no final newline, a list reused for
  * a second parse.
  * Pass: 0 entries, 0 entries, the last line kept, only the second buffer's
@@ -393,7 +417,7 @@ static void test_lookup(void)
 
 int main(void)
 {
-	tap_plan(20 + 7 + 4 + 1 + 13 + 1 + 3 + 6 + 5);
+	tap_plan(20 + 7 + 4 + 1 + 13 + 1 + 3 + 2 + 6 + 5);
 	test_fixtures();
 	test_v1_values();
 	test_v2_values();
@@ -401,6 +425,7 @@ int main(void)
 	test_malformed();
 	test_long_line();
 	test_numbers();
+	test_int64_min();
 	test_shapes();
 	test_lookup();
 	return tap_done();
