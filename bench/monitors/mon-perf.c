@@ -195,7 +195,7 @@ static int perf_stop(struct run *r, void *priv)
 	struct perfsym_list l;
 	char err[512];
 	char *tsv;
-	int ret;
+	int ret, wret = 0;
 
 	stop_record(p);
 	if (!p->started)
@@ -207,18 +207,23 @@ static int perf_stop(struct run *r, void *priv)
 		goto out;
 	}
 	tsv = run_path(r, "perf-symbols.tsv");
-	ret = perfsym_write_tsv(&l, tsv);
-	if (ret)
-		note(p, "cannot write '%s': %s", tsv, strerror(-ret));
+	wret = perfsym_write_tsv(&l, tsv);
+	if (wret)
+		note(p, "cannot write '%s': %s", tsv, strerror(-wret));
 	free(tsv);
+	if (wret)
+		goto out;
 	if (!strcmp(r->o->perf_keep, "no"))
 		unlink(p->data);
 	else if (!p->zstd)
 		compress_xz(p);
 out:
 	perfsym_list_release(&l);
-	/* optional monitor: a failed profile is a note, not a failed run */
-	return 0;
+	/*
+	 * optional monitor: a profile perf could not make is a note, not a failed
+	 * run; a profile it made that could not be written is a lost result
+	 */
+	return wret;
 }
 
 static void perf_meta(const struct run *r, void *priv, struct meta *m)
