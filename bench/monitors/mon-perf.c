@@ -93,12 +93,13 @@ static void record(struct run *r, struct perf_mon *p)
 	char *log = run_path(r, "logs/perf-record.log");
 	char *argv[] = { p->perf, "record", "-a", "-e", (char *)p->event, "-F", freq, "-N",
 			 "-o", p->data, p->zstd ? "-z" : NULL, NULL };
-	pid_t pid;
+	pid_t pid, self;
 	int fd;
 
 	snprintf(freq, sizeof(freq), "%d", r->o->perf_freq);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	fflush(NULL);
+	self = getpid();
 	pid = fork();
 	if (pid < 0) {
 		note(p, "cannot fork perf record: %s", strerror(errno));
@@ -108,6 +109,8 @@ static void record(struct run *r, struct perf_mon *p)
 		int devnull = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		/* a SIGKILLed patchbench must not leave perf record -a running */
+		cg_child_pdeathsig(self, SIGTERM);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);

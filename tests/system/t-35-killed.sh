@@ -20,7 +20,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-plan 14
+plan 15
 C=$TMP/cache
 MEMCG=$(own_memcg)
 
@@ -58,6 +58,11 @@ n2=$(find "$CG" -type d 2>/dev/null | wc -l)
 ok $([ "$left" -eq 0 ] && echo 0 || echo 1) "no process left in its cgroups after the SIGKILL ($left)"
 ok $([ "$n1" -eq "$n2" ] && echo 0 || echo 1) "kmem-churn stopped making cgroups ($n1, $n2)"
 
+# a process that escaped PDEATHSIG (a grandchild) is still in our cgroups
+sleep 300 &
+esc=$!
+echo $esc >"$CG/kernelbuild/cgroup.procs"
+
 "$PB" clean --dry-run --cache "$C" >"$TMP/dry" 2>&1
 rc=$?
 ok $([ $rc -eq 0 ] && grep -q "would mark '$A' killed" "$TMP/dry" && [ -d "$CG" ] &&
@@ -83,6 +88,9 @@ ok $([ $lrc -eq 0 ] && [ "$(meta_field "$L" status)" = complete ] && echo 0 || e
 	"the live run completed (rc $lrc)"
 
 ok $([ $rc -eq 0 ] && [ ! -d "$CG" ] && echo 0 || echo 1) "clean removed the memory cgroup tree (rc $rc)"
+st=$(awk '{ print $3 }' /proc/$esc/stat 2>/dev/null)
+ok $([ -z "$st" ] || [ "$st" = Z ] && echo 0 || echo 1) "... after killing a process left in it (state '$st')"
+wait $esc 2>/dev/null
 cpu=$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print $3 }' /proc/self/cgroup)
 ok $([ ! -d "/sys/fs/cgroup/cpuacct${cpu%/}/patchbench-$ID" ] && echo 0 || echo 1) \
 	"... and its cpuacct mirror"
