@@ -41,7 +41,8 @@ done
 
 # An interrupted kmem-churn is stopped, not failed: the error does not blame it.
 R=$TMP/res-churn
-"$PB" run -w idle,kmem-churn --idle 1 --kmem-churn-children 5000 -o "$R" -q >"$TMP/out" 2>"$TMP/err" &
+"$PB" run -w idle,kmem-churn --idle 1 --kmem-churn-children 5000 -o "$R" -q \
+	>"$TMP/out" 2>"$TMP/err" &
 pid=$!
 i=0
 while [ $i -lt 100 ] && ! grep -qs "children done" "$R"/logs/kmem-churn-churn.log; do

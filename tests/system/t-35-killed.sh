@@ -55,7 +55,8 @@ n1=$(find "$CG" -type d 2>/dev/null | wc -l)
 left=$(procs_in "$CG")
 sleep 1
 n2=$(find "$CG" -type d 2>/dev/null | wc -l)
-ok $([ "$left" -eq 0 ] && echo 0 || echo 1) "no process left in its cgroups after the SIGKILL ($left)"
+ok $([ "$left" -eq 0 ] && echo 0 || echo 1) \
+	"no process left in its cgroups after the SIGKILL ($left)"
 ok $([ "$n1" -eq "$n2" ] && echo 0 || echo 1) "kmem-churn stopped making cgroups ($n1, $n2)"
 
 # a process that escaped PDEATHSIG (a grandchild) is still in our cgroups
@@ -87,9 +88,11 @@ lrc=$?
 ok $([ $lrc -eq 0 ] && [ "$(meta_field "$L" status)" = complete ] && echo 0 || echo 1) \
 	"the live run completed (rc $lrc)"
 
-ok $([ $rc -eq 0 ] && [ ! -d "$CG" ] && echo 0 || echo 1) "clean removed the memory cgroup tree (rc $rc)"
+ok $([ $rc -eq 0 ] && [ ! -d "$CG" ] && echo 0 || echo 1) \
+	"clean removed the memory cgroup tree (rc $rc)"
 st=$(awk '{ print $3 }' /proc/$esc/stat 2>/dev/null)
-ok $([ -z "$st" ] || [ "$st" = Z ] && echo 0 || echo 1) "... after killing a process left in it (state '$st')"
+ok $([ -z "$st" ] || [ "$st" = Z ] && echo 0 || echo 1) \
+	"... after killing a process left in it (state '$st')"
 wait $esc 2>/dev/null
 cpu=$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print $3 }' /proc/self/cgroup)
 ok $([ ! -d "/sys/fs/cgroup/cpuacct${cpu%/}/patchbench-$ID" ] && echo 0 || echo 1) \
@@ -111,6 +114,7 @@ rc=$?
 ok $([ $rc -eq 0 ] && [ -n "$CGB" ] && [ ! -d "$CGB" ] &&
 	[ "$(meta_field "$B" status)" = killed ] && echo 0 || echo 1) \
 	"the next run removed the killed run's tree and marked it killed (rc $rc)"
-ok $([ "$(ls -d "$MEMCG"/patchbench-* 2>/dev/null | grep -c -e "$ID" -e "$(meta_field "$B" run_id)")" \
-	-eq 0 ] && echo 0 || echo 1) "no cgroup of either killed run is left"
+IDB=$(meta_field "$B" run_id)
+left=$(ls -d "$MEMCG"/patchbench-* 2>/dev/null | grep -c -e "$ID" -e "$IDB")
+ok $([ "$left" -eq 0 ] && echo 0 || echo 1) "no cgroup of either killed run is left"
 done_testing

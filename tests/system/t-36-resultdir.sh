@@ -52,7 +52,8 @@ while [ $k -le 8 ]; do
 	k=$((k + 1))
 done
 ok $([ $lies -eq 0 ] && echo 0 || echo 1) "a full disk is never reported as success ($lies of 8)"
-ok $([ $fails -gt 0 ] && echo 0 || echo 1) "... and some of the smaller disks fail the run ($fails of 8)"
+ok $([ $fails -gt 0 ] && echo 0 || echo 1) \
+	"... and some of the smaller disks fail the run ($fails of 8)"
 ok $([ $tmps -eq 0 ] && echo 0 || echo 1) "no temp file left behind ($tmps)"
 
 # --force onto a running run

@@ -47,5 +47,6 @@ ok $(grep -q "sampler missed $missed of $grid intervals" "$TMP/err" &&
 	grep -q "sampler missed $missed of $grid intervals" "$R/meta.json"; echo $?) \
 	"the run warns on stderr and in notes"
 "$PB" report "$R" >"$TMP/report" 2>&1
-ok $(grep -q "$missed intervals missed by the sampler" "$TMP/report"; echo $?) "report shows the count"
+ok $(grep -q "$missed intervals missed by the sampler" "$TMP/report"; echo $?) \
+	"report shows the count"
 done_testing

@@ -53,7 +53,8 @@ if [ -n "$missed" ] && [ $((missed * 10)) -gt $((missed + ${samples:-0})) ]; the
 	grep -q "sampler missed $missed of" "$R/meta.json" || warned=1
 fi
 ok $([ -n "$missed" ] && [ "$n" -ge 5 ] && [ "$n" -eq "${samples:-0}" ] && [ $warned -eq 0 ] &&
-	echo 0 || echo 1) "the sampler counts its samples ($samples, $n in readlat.tsv) and misses ($missed)"
+	echo 0 || echo 1) \
+	"the sampler counts its samples ($samples, $n in readlat.tsv) and misses ($missed)"
 ok $(awk -F'\t' '$1 == "kernelbuild" && $7 != 0 { bad++ } END { exit bad > 0 }' \
 	"$R/workloads.tsv"; echo $?) "the guest's builders compiled and exited 0"
 ok $(pgrep -f "qemu-system-x86_64.*$R" >/dev/null && echo 1 || echo 0) "qemu reaped"
