@@ -285,7 +285,9 @@ static int lock_fd(int fd, pid_t *holder)
 	return -EBUSY;
 }
 
+/* the lock of this process; after a fork the child has the descriptor, not the lock */
 static int resultdir_lock_fd = -1;
+static pid_t resultdir_lock_pid;
 
 /* Lock @dir for this process; a second lock of the same directory is a no-op. */
 static int lock_dir(const char *dir, char *err, size_t errlen)
@@ -294,6 +296,14 @@ static int lock_dir(const char *dir, char *err, size_t errlen)
 	pid_t holder = 0;
 	int fd, ret;
 
+	/*
+	 * Held already (a second run of this process into the same directory):
+	 * opening and closing the file again would drop the lock.
+	 */
+	if (resultdir_locked(dir, &holder) && holder == getpid()) {
+		ret = 0;
+		goto out;
+	}
 	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		ret = -errno;
@@ -311,10 +321,11 @@ static int lock_dir(const char *dir, char *err, size_t errlen)
 		close(fd);
 		goto out;
 	}
-	/* closing any descriptor of the file would drop the lock: keep this one */
+	/* the lock of the previous directory of this process goes */
 	if (resultdir_lock_fd >= 0)
 		close(resultdir_lock_fd);
 	resultdir_lock_fd = fd;
+	resultdir_lock_pid = getpid();
 out:
 	free(p);
 	return ret;
@@ -328,8 +339,8 @@ int resultdir_locked(const char *dir, pid_t *holder)
 	int fd, ret = 0;
 
 	/* our own lock: opening and closing the file again would drop it */
-	if (resultdir_lock_fd >= 0 && !stat(p, &a) && !fstat(resultdir_lock_fd, &b) &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+	if (resultdir_lock_fd >= 0 && resultdir_lock_pid == getpid() && !stat(p, &a) &&
+	    !fstat(resultdir_lock_fd, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
 		free(p);
 		if (holder)
 			*holder = getpid();

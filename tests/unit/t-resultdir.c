@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-owner.c - unit tests for the run owner records of bench/resultdir.c:
+ * t-resultdir.c - unit tests for bench/resultdir.c: the run owner records:
  * the /proc/<pid>/stat starttime parser (on a line captured from this
  * kernel and on command names with spaces and parentheses), the record's
  * format/parse round trip and rejections, and owner_alive() on this process,
  * on a reaped child (dead), on a recycled pid (same pid, other start time)
- * and on another boot.
+ * and on another boot; the result directory lock (a second process is
+ * refused, the owner may replace its own directory and keeps the lock) and
+ * the refusal of the current directory.
  * Pass: every value as computed by hand from the lines below.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -101,11 +104,54 @@ static void test_alive(void)
 	owner_release(&me);
 }
 
+/* resultdir_create() in a child process: its return value as exit code (negated errno). */
+static int create_in_child(const char *dir, bool force)
+{
+	char err[256];
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(-resultdir_create(dir, force, err, sizeof(err)));
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
+}
+
+static void test_lock(void)
+{
+	char tmpl[] = "/tmp/t-resultdir.XXXXXX", err[256];
+	char *dir, *meta, *cwd = getcwd(NULL, 0);
+	pid_t holder = 0;
+
+	if (!mkdtemp(tmpl)) {
+		tap_skip("cannot make a temp directory");
+		return;
+	}
+	dir = xasprintf("%s/r", tmpl);
+	meta = xasprintf("%s/meta.json", dir);
+	tap_ok(!resultdir_create(dir, false, err, sizeof(err)) && resultdir_locked(dir, &holder) &&
+	       holder == getpid(), "a new result directory is locked by its creator");
+	write_atomic(meta, "{}\n", 3);
+	tap_ok(create_in_child(dir, true) == -EBUSY,
+	       "--force from another process: -EBUSY while the creator lives");
+	tap_ok(!resultdir_create(dir, true, err, sizeof(err)) && !write_atomic(meta, "{}\n", 3) &&
+	       create_in_child(dir, true) == -EBUSY,
+	       "the creator replacing it again keeps the lock (no second descriptor closed)");
+	tap_ok(chdir(dir) == 0 && resultdir_create(".", true, err, sizeof(err)) == -EBUSY &&
+	       strstr(err, "current directory") && chdir(cwd) == 0,
+	       "--force onto the current directory is refused (%s)", err);
+	remove_tree(tmpl);
+	free(dir);
+	free(meta);
+	free(cwd);
+}
+
 int main(void)
 {
-	tap_plan(15);
+	tap_plan(19);
 	test_starttime();
 	test_roundtrip();
 	test_alive();
+	test_lock();
 	return tap_done();
 }
