@@ -298,9 +298,8 @@ static void inst_exited(struct run *r, struct wl_inst *wi, int status)
 	 * interrupted, the workload did not fail.
 	 */
 	if (st == WL_FAILED && stop_signal && r->stopping &&
-	    (code == 128 + SIGTERM || code == 128 + SIGKILL)) {
+	    (code == 128 + SIGTERM || code == 128 + SIGKILL))
 		st = WL_STOPPED;
-	}
 	wi->state = st;
 	if (st == WL_RUNNING)
 		return;
@@ -613,8 +612,8 @@ static void check_missed(struct run *r)
 
 	if (!r->missed || r->missed * 10 <= grid)
 		return;
-	snprintf(buf, sizeof(buf), "sampler missed %lu of %lu intervals (%.0f%%): a sample of "
-		 "%zu cgroups took longer than the interval", r->missed, grid,
+	snprintf(buf, sizeof(buf), "sampler missed %lu of %lu intervals (%.0f%%): sampling %zu "
+		 "cgroups (or the machine) was slower than the interval", r->missed, grid,
 		 100.0 * (double)r->missed / (double)grid, r->tree.n);
 	pr_warn("%s", buf);
 	sb_addf(&r->notes, "%s%s", r->notes.len ? "; " : "", buf);
