@@ -223,6 +223,8 @@ static struct raw_hdr *raw_begin(struct sampler *s, size_t reserve)
 
 static void raw_end(struct sampler *s, struct raw_hdr *h)
 {
+	/* the padding goes to samples.raw too: no uninitialised bytes in a file */
+	memset((char *)(h + 1) + h->len, 0, ((h->len + 7) & ~7u) - h->len);
 	s->len += sizeof(*h) + ((h->len + 7) & ~7u);
 }
 

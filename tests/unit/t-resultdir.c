@@ -120,7 +120,7 @@ static int create_in_child(const char *dir, bool force)
 static void test_lock(void)
 {
 	char tmpl[] = "/tmp/t-resultdir.XXXXXX", err[256];
-	char *dir, *meta, *cwd = getcwd(NULL, 0);
+	char *dir, *meta, *cwd;
 	pid_t holder = 0;
 
 	if (!mkdtemp(tmpl)) {
@@ -137,6 +137,7 @@ static void test_lock(void)
 	tap_ok(!resultdir_create(dir, true, err, sizeof(err)) && !write_atomic(meta, "{}\n", 3) &&
 	       create_in_child(dir, true) == -EBUSY,
 	       "the creator replacing it again keeps the lock (no second descriptor closed)");
+	cwd = getcwd(NULL, 0);
 	tap_ok(chdir(dir) == 0 && resultdir_create(".", true, err, sizeof(err)) == -EBUSY &&
 	       strstr(err, "current directory") && chdir(cwd) == 0,
 	       "--force onto the current directory is refused (%s)", err);
