@@ -223,9 +223,17 @@ static struct raw_hdr *raw_begin(struct sampler *s, size_t reserve)
 
 static void raw_end(struct sampler *s, struct raw_hdr *h)
 {
+	size_t padded = (h->len + 7) & ~7u, at = (char *)h - s->buf;
+
+	/* a read that filled the buffer to within 7 bytes of its end: room for the padding */
+	if (at + sizeof(*h) + padded > s->cap) {
+		s->cap *= 2;
+		s->buf = xrealloc(s->buf, s->cap);
+		h = (struct raw_hdr *)(s->buf + at);
+	}
 	/* the padding goes to samples.raw too: no uninitialised bytes in a file */
-	memset((char *)(h + 1) + h->len, 0, ((h->len + 7) & ~7u) - h->len);
-	s->len += sizeof(*h) + ((h->len + 7) & ~7u);
+	memset((char *)(h + 1) + h->len, 0, padded - h->len);
+	s->len += sizeof(*h) + padded;
 }
 
 static void raw_mark(struct sampler *s, uint16_t cg, enum raw_file f)
@@ -246,6 +254,7 @@ static int raw_read(struct sampler *s, uint16_t cg, enum raw_file f, int fd, boo
 	struct raw_hdr *h = raw_begin(s, RAW_READ_RESERVE);
 	size_t off = 0;
 	int64_t t = now_ns();
+	int err;
 
 	h->cg = cg;
 	h->file = f;
@@ -275,8 +284,9 @@ static int raw_read(struct sampler *s, uint16_t cg, enum raw_file f, int fd, boo
 	}
 	h->lat_ns = now_ns() - t;
 	h->len = (uint32_t)off;
-	raw_end(s, h);
-	return h->error ? -h->error : 0;
+	err = h->error;
+	raw_end(s, h);	/* may move the buffer */
+	return err ? -err : 0;
 }
 
 int sampler_sample(struct sampler *s, int64_t t)
