@@ -44,11 +44,7 @@ R=$TMP/res-churn
 "$PB" run -w idle,kmem-churn --idle 1 --kmem-churn-children 5000 -o "$R" -q \
 	>"$TMP/out" 2>"$TMP/err" &
 pid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -qs "children done" "$R"/logs/kmem-churn-churn.log; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 100 grep -qs "children done" "$R/logs/kmem-churn-churn.log"
 kill -INT $pid
 wait $pid
 rc=$?

@@ -30,11 +30,7 @@ start_and_kill() {
 	"$PB" run -w idle,kmem-churn --idle 2 --kmem-churn-children 5000 -d 60s --cache "$C" \
 		-o "$1" -q >"$1.out" 2>&1 &
 	p=$!
-	i=0
-	while [ $i -lt 100 ] && ! [ -s "$1/samples.raw" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until 100 test -s "$1/samples.raw"
 	sleep 1
 	kill -KILL $p
 	wait $p 2>/dev/null
@@ -74,11 +70,7 @@ ok $([ $rc -eq 0 ] && grep -q "would mark '$A' killed" "$TMP/dry" && [ -d "$CG" 
 L=$TMP/live
 "$PB" run -w idle --idle 1 -d 4s --cache "$C" -o "$L" -q >"$TMP/live.out" 2>&1 &
 lp=$!
-i=0
-while [ $i -lt 50 ] && ! [ -s "$L/meta.json" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 50 test -s "$L/meta.json"
 "$PB" clean --cache "$C" >"$TMP/clean" 2>&1
 rc=$?
 LCG=$MEMCG/patchbench-$(meta_field "$L" run_id)

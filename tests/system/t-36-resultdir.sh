@@ -60,11 +60,7 @@ ok $([ $tmps -eq 0 ] && echo 0 || echo 1) "no temp file left behind ($tmps)"
 A=$TMP/a
 hostrun -o "$A" -d 5s >"$TMP/a.out" 2>&1 &
 pa=$!
-i=0
-while [ $i -lt 50 ] && ! [ -s "$A/meta.json" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 50 test -s "$A/meta.json"
 hostrun --force -o "$A" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 ok $([ $rc -eq 2 ] && grep -q "in use by a running patchbench" "$TMP/err" && echo 0 || echo 1) \

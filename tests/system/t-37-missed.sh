@@ -22,11 +22,7 @@ meta_num() {
 "$PB" run -w idle --idle 1 --interval 100ms -d 4s --cache "$TMP/cache" -o "$R" -q \
 	>"$TMP/out" 2>"$TMP/err" &
 pid=$!
-i=0
-while [ $i -lt 100 ] && ! [ -s "$R/samples.raw" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 100 test -s "$R/samples.raw"
 kill -STOP $pid
 sleep 1.5
 kill -CONT $pid
