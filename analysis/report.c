@@ -53,6 +53,11 @@ static void print_text(struct run_summary *s, const char *dir, FILE *out)
 	fprintf(out, "  %llu samples every %s over %.1fs, 1 repeat\n",
 		(unsigned long long)m->samples, fmt_duration(a, sizeof(a), m->interval_ns),
 		m->duration_s);
+	if (m->missed_intervals)
+		fprintf(out, "  %llu intervals missed by the sampler (%.0f%% of the grid)\n",
+			(unsigned long long)m->missed_intervals,
+			100.0 * (double)m->missed_intervals /
+			(double)(m->missed_intervals + m->samples));
 	if (m->error)
 		text_wrap(out, "  error: ", 4, m->error, 72);
 	if (m->notes)

@@ -11,6 +11,7 @@
 int cmd_ab(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);

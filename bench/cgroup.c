@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -466,6 +467,12 @@ static int remove_cgroup_tree(const char *dir, enum cg_version v)
 	return ret ? ret : -errno;
 }
 
+int cg_remove_tree(const char *dir, enum cg_version v)
+{
+	cg_kill_all(dir, v);
+	return remove_cgroup_tree(dir, v);
+}
+
 int cg_tree_destroy(struct cg_tree *t)
 {
 	enum cg_version v = t->layout->version;
@@ -525,12 +532,28 @@ int cg_enter(const struct cg_tree *t, const struct cg_node *n)
 	return ret;
 }
 
-static void child_setup(int logfd)
+void cg_child_pdeathsig(pid_t parent, int sig)
+{
+	prctl(PR_SET_PDEATHSIG, sig);
+	/* the parent died before the prctl: nobody would send the signal */
+	if (getppid() != parent)
+		_exit(128 + sig);
+}
+
+static void child_setup(int logfd, pid_t parent)
 {
 	sigset_t none;
 	int fd;
 
 	setpgid(0, 0);
+	/*
+	 * If patchbench dies (even of SIGKILL), so does the workload. The
+	 * signal follows the death of the forking *thread*: every spawn is made
+	 * from a thread that lives as long as its process (the runner's main
+	 * thread, a workload's single thread). SIGTERM, so that a make kills
+	 * its own jobs; whatever still escapes is in a cgroup of ours.
+	 */
+	cg_child_pdeathsig(parent, SIGTERM);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGINT, SIG_DFL);
@@ -552,7 +575,7 @@ static void child_setup(int logfd)
 pid_t cg_spawn(const struct cg_tree *t, const struct cg_node *n, int logfd,
 	       int (*fn)(void *arg), void *arg)
 {
-	pid_t pid = -1;
+	pid_t pid = -1, self = getpid();
 	bool entered = false;
 
 	fflush(NULL);
@@ -587,7 +610,7 @@ pid_t cg_spawn(const struct cg_tree *t, const struct cg_node *n, int logfd,
 	if (pid == 0) {
 		int ret;
 
-		child_setup(logfd);
+		child_setup(logfd, self);
 		if (!entered && n) {
 			ret = cg_enter(t, n);
 			if (ret) {

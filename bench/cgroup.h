@@ -113,6 +113,19 @@ int cg_nr_procs(const char *dir);
 /* Kill every process in @dir and its sub-cgroups with SIGKILL. */
 void cg_kill_all(const char *dir, enum cg_version v);
 
+/*
+ * cg_remove_tree - kill every process in @dir and below, then remove @dir and
+ * every cgroup below it, deepest first (for the tree of a dead run).
+ * A missing @dir is not an error. 0 or the first -errno.
+ */
+int cg_remove_tree(const char *dir, enum cg_version v);
+
+/*
+ * cg_child_pdeathsig - in a freshly forked child of @parent: get @sig when
+ * the forking thread dies; exits at once if @parent is already gone.
+ */
+void cg_child_pdeathsig(pid_t parent, int sig);
+
 /* CPU time of a cgroup, in microseconds. 0 or -errno. */
 struct cg_cpu {
 	uint64_t usage_us, user_us, system_us;

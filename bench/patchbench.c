@@ -22,6 +22,7 @@ static const struct cmd_struct commands[] = {
 	{ "ab", cmd_ab, "build what is missing, run base and patched kernels interleaved (vm)" },
 	{ "bench", cmd_bench, "measure patchbench's own costs (sampler vs pread loop vs shell)" },
 	{ "build", cmd_build, "build a kernel (source + patch series + config) into the cache" },
+	{ "clean", cmd_clean, "clean up after runs whose patchbench was killed, mark them killed" },
 	{ "compare", cmd_compare, "compare two sets of runs: per metric CI and verdict" },
 	{ "dashboard", cmd_dashboard, "static HTML over every A/B directory: verdicts, trends" },
 	{ "help", NULL, "show this list, or a command's help" },

@@ -8,13 +8,16 @@
 #include "resultdir.h"
 #include "json.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum mf_type { MF_STR, MF_INT, MF_I64, MF_U64, MF_DOUBLE };
 
@@ -50,6 +53,7 @@ static const struct meta_field {
 	{ "end", MF_STR, offsetof(struct meta, end) },
 	{ "duration_s", MF_DOUBLE, offsetof(struct meta, duration_s) },
 	{ "samples", MF_U64, offsetof(struct meta, samples) },
+	{ "missed_intervals", MF_U64, offsetof(struct meta, missed_intervals) },
 	{ "error", MF_STR, offsetof(struct meta, error) },
 	{ "failed_log", MF_STR, offsetof(struct meta, failed_log) },
 	{ "notes", MF_STR, offsetof(struct meta, notes) },
@@ -297,6 +301,141 @@ out:
 	return ret;
 }
 
+/* Is the current directory @dir or below it? */
+static bool holds_cwd(const char *dir)
+{
+	char *real = realpath(dir, NULL), *cwd = getcwd(NULL, 0);
+	size_t n = real ? strlen(real) : 0;
+	bool ret = false;
+
+	if (real && cwd)
+		ret = !strcmp(real, "/") || (!strncmp(cwd, real, n) &&
+					     (cwd[n] == '\0' || cwd[n] == '/'));
+	free(real);
+	free(cwd);
+	return ret;
+}
+
+/*
+ * A POSIX record lock (not flock): it is not inherited by fork, so a
+ * workload process that outlives patchbench never holds it, and the kernel
+ * drops it when the process dies, however it dies.
+ */
+static int lock_fd(int fd, pid_t *holder)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	if (fcntl(fd, F_SETLK, &fl) == 0)
+		return 0;
+	if (errno != EAGAIN && errno != EACCES)
+		return -errno;
+	fl.l_type = F_WRLCK;
+	*holder = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK ? fl.l_pid : 0;
+	return -EBUSY;
+}
+
+/* the lock of this process; after a fork the child has the descriptor, not the lock */
+static int resultdir_lock_fd = -1;
+static pid_t resultdir_lock_pid;
+
+/* Lock @dir for this process; a second lock of the same directory is a no-op. */
+static int lock_dir(const char *dir, char *err, size_t errlen)
+{
+	char *p = xasprintf("%s/" RESULTDIR_LOCK, dir);
+	pid_t holder = 0;
+	int fd, ret;
+
+	/*
+	 * Held already (a second run of this process into the same directory):
+	 * opening and closing the file again would drop the lock.
+	 */
+	if (resultdir_locked(dir, &holder) && holder == getpid()) {
+		ret = 0;
+		goto out;
+	}
+	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create '%s': %s", p, strerror(errno));
+		goto out;
+	}
+	ret = lock_fd(fd, &holder);
+	if (ret == -EBUSY) {
+		snprintf(err, errlen, "result directory '%s' is in use by a running patchbench "
+			 "(pid %d)", dir, (int)holder);
+	} else if (ret) {
+		snprintf(err, errlen, "cannot lock '%s': %s", p, strerror(-ret));
+	}
+	if (ret) {
+		close(fd);
+		goto out;
+	}
+	/* the lock of the previous directory of this process goes */
+	if (resultdir_lock_fd >= 0)
+		close(resultdir_lock_fd);
+	resultdir_lock_fd = fd;
+	resultdir_lock_pid = getpid();
+out:
+	free(p);
+	return ret;
+}
+
+int resultdir_locked(const char *dir, pid_t *holder)
+{
+	char *p = xasprintf("%s/" RESULTDIR_LOCK, dir);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct stat a, b;
+	int fd, ret = 0;
+
+	/* our own lock: opening and closing the file again would drop it */
+	if (resultdir_lock_fd >= 0 && resultdir_lock_pid == getpid() && !stat(p, &a) &&
+	    !fstat(resultdir_lock_fd, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		free(p);
+		if (holder)
+			*holder = getpid();
+		return 1;
+	}
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	free(p);
+	if (fd < 0)
+		return 0;
+	/* F_GETLK reports the lock of another process (F_RDLCK probe: any writer conflicts) */
+	fl.l_type = F_RDLCK;
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) {
+		if (holder)
+			*holder = fl.l_pid;
+		ret = 1;
+	}
+	close(fd);
+	return ret;
+}
+
+/* Remove everything in @dir but the lock file. */
+static int empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *sub;
+		int r;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, RESULTDIR_LOCK))
+			continue;
+		sub = xasprintf("%s/%s", dir, de->d_name);
+		r = remove_tree(sub);
+		if (r && !ret)
+			ret = r;
+		free(sub);
+	}
+	closedir(d);
+	return ret;
+}
+
 int resultdir_create(const char *dir, bool force, char *err, size_t errlen)
 {
 	char *meta;
@@ -308,6 +447,11 @@ int resultdir_create(const char *dir, bool force, char *err, size_t errlen)
 				 "(use --force to replace it)", dir);
 			return -EEXIST;
 		}
+		if (holds_cwd(dir)) {
+			snprintf(err, errlen, "refusing to replace '%s': it is or contains the "
+				 "current directory", dir);
+			return -EBUSY;
+		}
 		meta = xasprintf("%s/meta.json", dir);
 		ret = path_exists(meta) ? 0 : -EPERM;
 		free(meta);
@@ -316,16 +460,20 @@ int resultdir_create(const char *dir, bool force, char *err, size_t errlen)
 				 "directory (no meta.json)", dir);
 			return ret;
 		}
-		ret = remove_tree(dir);
-		if (ret) {
-			snprintf(err, errlen, "cannot remove '%s': %s", dir, strerror(-ret));
+		ret = lock_dir(dir, err, errlen);
+		if (ret)
 			return ret;
-		}
+		ret = empty_dir(dir);
+		if (ret)
+			snprintf(err, errlen, "cannot remove '%s': %s", dir, strerror(-ret));
+		return ret;
 	}
 	ret = mkdir_p(dir, 0755);
-	if (ret)
+	if (ret) {
 		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(-ret));
-	return ret;
+		return ret;
+	}
+	return lock_dir(dir, err, errlen);
 }
 
 const char *iso8601(char *buf, size_t len, int64_t wall)
@@ -336,4 +484,178 @@ const char *iso8601(char *buf, size_t len, int64_t wall)
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
+}
+
+int proc_stat_starttime(const char *buf, size_t len, unsigned long long *start)
+{
+	const char *p = NULL, *end = buf + len;
+	char tmp[32];
+	int field;
+	size_t n;
+
+	/* "pid (comm) state ppid ...": comm may hold spaces and ')', so the last ')' */
+	for (n = len; n > 0; n--)
+		if (buf[n - 1] == ')') {
+			p = buf + n;
+			break;
+		}
+	if (!p)
+		return -EINVAL;
+	/* starttime is field 22; field 3 (state) follows the ')' */
+	for (field = 3;; field++) {
+		while (p < end && *p == ' ')
+			p++;
+		if (field == 22)
+			break;
+		while (p < end && *p != ' ')
+			p++;
+	}
+	for (n = 0; p + n < end && p[n] >= '0' && p[n] <= '9' && n < sizeof(tmp) - 1; n++)
+		tmp[n] = p[n];
+	if (!n || (p + n < end && p[n] != ' ' && p[n] != '\n'))
+		return -EINVAL;
+	tmp[n] = '\0';
+	*start = strtoull(tmp, NULL, 10);
+	return 0;
+}
+
+/* starttime of @pid, or -errno (-ENOENT: no such process). */
+static int proc_starttime(pid_t pid, unsigned long long *start)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[64];
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	ret = read_file(path, &sb);
+	if (!ret)
+		ret = proc_stat_starttime(sb.buf, sb.len, start);
+	sb_release(&sb);
+	return ret;
+}
+
+static char *boot_id(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *ret = NULL;
+
+	if (!read_file("/proc/sys/kernel/random/boot_id", &sb)) {
+		while (sb.len && (sb.buf[sb.len - 1] == '\n' || sb.buf[sb.len - 1] == ' '))
+			sb.buf[--sb.len] = '\0';
+		ret = xstrdup(sb.buf);
+	}
+	sb_release(&sb);
+	return ret;
+}
+
+static const struct owner_field {
+	const char *name;
+	size_t offset;
+} owner_fields[] = {
+	{ "boot_id", offsetof(struct run_owner, boot_id) },
+	{ "run_id", offsetof(struct run_owner, run_id) },
+	{ "dir", offsetof(struct run_owner, dir) },
+	{ "cgroup", offsetof(struct run_owner, mem) },
+	{ "cgroup_cpu", offsetof(struct run_owner, cpu) },
+	{ "workdir", offsetof(struct run_owner, work) },
+};
+
+void owner_release(struct run_owner *o)
+{
+	size_t i;
+
+	if (!o)
+		return;
+	for (i = 0; i < ARRAY_SIZE(owner_fields); i++)
+		free(*FIELD(o, &owner_fields[i], char *));
+	memset(o, 0, sizeof(*o));
+}
+
+int owner_self(struct run_owner *o)
+{
+	int ret;
+
+	memset(o, 0, sizeof(*o));
+	o->pid = getpid();
+	ret = proc_starttime(o->pid, &o->start);
+	o->boot_id = boot_id();
+	if (!ret && !o->boot_id)
+		ret = -ENOENT;
+	return ret;
+}
+
+void owner_format(const struct run_owner *o, struct strbuf *sb)
+{
+	size_t i;
+
+	sb_addf(sb, "pid\t%d\nstart\t%llu\n", (int)o->pid, o->start);
+	for (i = 0; i < ARRAY_SIZE(owner_fields); i++) {
+		const char *v = *FIELD(o, &owner_fields[i], char *);
+
+		if (v)
+			sb_addf(sb, "%s\t%s\n", owner_fields[i].name, v);
+	}
+}
+
+int owner_parse(struct run_owner *o, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	bool have_pid = false, have_start = false;
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p), *tab;
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *key, *val, *e;
+
+		tab = memchr(p, '\t', n);
+		if (!tab)
+			goto bad;
+		key = xstrndup(p, tab - p);
+		val = xstrndup(tab + 1, n - (tab - p) - 1);
+		if (!strcmp(key, "pid")) {
+			long v = strtol(val, &e, 10);
+
+			have_pid = *val && !*e && v > 0 && v <= INT32_MAX;
+			o->pid = (pid_t)v;
+			free(val);
+		} else if (!strcmp(key, "start")) {
+			o->start = strtoull(val, &e, 10);
+			have_start = *val >= '0' && *val <= '9' && !*e;
+			free(val);
+		} else {
+			for (i = 0; i < ARRAY_SIZE(owner_fields); i++)
+				if (!strcmp(key, owner_fields[i].name))
+					break;
+			if (i < ARRAY_SIZE(owner_fields) && *val) {
+				free(*FIELD(o, &owner_fields[i], char *));
+				*FIELD(o, &owner_fields[i], char *) = val;
+			} else {
+				free(val);	/* unknown keys are for newer versions */
+			}
+		}
+		free(key);
+		p += n + 1;
+	}
+	if (have_pid && have_start && o->boot_id && o->run_id)
+		return 0;
+bad:
+	owner_release(o);
+	return -EINVAL;
+}
+
+bool owner_alive(const struct run_owner *o)
+{
+	unsigned long long start;
+	char *boot = boot_id();
+	bool same_boot = boot && o->boot_id && !strcmp(boot, o->boot_id);
+
+	free(boot);
+	/* after a reboot every pid is new; else the start time tells a recycled pid */
+	if (!same_boot)
+		return false;
+	if (proc_starttime(o->pid, &start))
+		return false;
+	return start == o->start;
 }

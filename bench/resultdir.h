@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -22,7 +23,7 @@ struct meta {
 	int schema;
 	char *tool_version;
 	char *run_id;
-	char *status;		/* running | complete | failed | interrupted */
+	char *status;		/* running | complete | failed | interrupted | killed */
 	char *target;		/* host | vm-kvm | vm-tcg */
 	char *kernel_release;	/* uname -r */
 	char *kernel_version;	/* uname -v */
@@ -42,6 +43,7 @@ struct meta {
 	char *start, *end;	/* ISO 8601 UTC */
 	double duration_s;
 	uint64_t samples;
+	uint64_t missed_intervals;	/* sampling grid points passed with no sample */
 	char *error;		/* why it failed, or NULL */
 	char *failed_log;	/* log of the failed workload, relative, or NULL */
 	char *notes;		/* why optional monitors are off, or NULL */
@@ -71,12 +73,63 @@ int meta_write(const struct meta *m, const char *dir);
 /* Read <dir>/meta.json. 0 or -errno with @err ("cannot read '...': ..."). */
 int meta_load(struct meta *m, const char *dir, char *err, size_t errlen);
 
+/* The lock file inside a result directory, held while a run writes it. */
+#define RESULTDIR_LOCK ".lock"
+
 /*
- * resultdir_create - make a fresh result directory. An existing one is
- * refused unless @force, and even then only if it holds a meta.json (so
- * only a directory patchbench made is ever deleted). 0 or -errno + @err.
+ * resultdir_create - make a fresh result directory and lock it. An existing
+ * one is refused unless @force, and even then only if it holds a meta.json
+ * (so only a directory patchbench made is ever emptied), is not locked by a
+ * running patchbench (-EBUSY), and is neither the current directory nor one
+ * that contains it. The lock (a POSIX record lock on RESULTDIR_LOCK, which
+ * no forked child inherits) is held until this process exits.
+ * 0 or -errno + @err.
  */
 int resultdir_create(const char *dir, bool force, char *err, size_t errlen);
+/*
+ * resultdir_locked - is @dir locked by a running patchbench (this process
+ * included)? 1 (with the holder's pid in @holder, if not NULL) or 0.
+ */
+int resultdir_locked(const char *dir, pid_t *holder);
+
+/*
+ * The owner of a run: the process that created its cgroups, scratch
+ * directory and result directory, recorded in <cache>/runs/<run-id>.owner
+ * so that a later run or "patchbench clean" can tell a dead run (whose
+ * leftovers it may remove) from a live one. A pid alone could be recycled:
+ * the process start time and the boot id make the owner unique.
+ */
+struct run_owner {
+	pid_t pid;
+	unsigned long long start;	/* /proc/<pid>/stat starttime, ticks after boot */
+	char *boot_id;		/* /proc/sys/kernel/random/boot_id */
+	char *run_id;
+	char *dir;		/* result directory, absolute */
+	char *mem;		/* the run's cgroup directory (memory hierarchy) */
+	char *cpu;		/* its v1 cpuacct mirror, or NULL */
+	char *work;		/* its scratch directory */
+};
+
+/* Fill pid, start and boot_id of this process (other fields NULL). 0 or -errno. */
+int owner_self(struct run_owner *o);
+/* "key<TAB>value" lines, pid and start first. Appends to @sb. */
+void owner_format(const struct run_owner *o, struct strbuf *sb);
+/*
+ * owner_parse - read an owner record (owner_format() text). pid, start,
+ * boot_id and run_id are required. 0 or -EINVAL. Release with owner_release().
+ */
+int owner_parse(struct run_owner *o, const char *buf, size_t len);
+void owner_release(struct run_owner *o);
+/*
+ * owner_alive - is the recorded owner still running? Same boot, the pid
+ * exists and has the recorded start time (a recycled pid has another).
+ */
+bool owner_alive(const struct run_owner *o);
+/*
+ * proc_stat_starttime - field 22 (starttime) of a /proc/<pid>/stat line,
+ * whatever the command name holds. 0 or -EINVAL.
+ */
+int proc_stat_starttime(const char *buf, size_t len, unsigned long long *start);
 
 /* ISO 8601 UTC of a CLOCK_REALTIME ns value, into @buf. */
 const char *iso8601(char *buf, size_t len, int64_t wall_ns);

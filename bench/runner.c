@@ -12,13 +12,16 @@
 #include "monitor.h"
 #include "drift.h"
 #include "tsv.h"
+#include "sampler.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -45,6 +48,8 @@ const char *run_status_name(enum run_status s)
 		return "failed";
 	case RUN_INTERRUPTED:
 		return "interrupted";
+	case RUN_KILLED:
+		return "killed";
 	}
 	return "?";
 }
@@ -187,6 +192,7 @@ static void fill_meta(const struct run *r, struct meta *m)
 		m->duration_s = (double)(r->wall_end - r->wall_start) / 1e9;
 	}
 	m->samples = r->samples;
+	m->missed_intervals = r->missed;
 	m->error = r->error ? xstrdup(r->error) : NULL;
 	m->notes = r->notes.len ? xstrdup(r->notes.buf) : NULL;
 	for (size_t i = 0; monitors[i]; i++)
@@ -211,13 +217,25 @@ static void fill_meta(const struct run *r, struct meta *m)
 	}
 }
 
-static int write_meta(struct run *r)
+/*
+ * The meta.json of the run as it is now. With @last, a full disk gets one
+ * more try after the stale meta.json is removed (its blocks may be just what
+ * the new one needs): no meta.json is better than one that says "running".
+ */
+static int write_meta(struct run *r, bool last)
 {
 	struct meta m;
 	int ret;
 
 	fill_meta(r, &m);
 	ret = meta_write(&m, r->dir);
+	if (ret && last) {
+		char *p = run_path(r, "meta.json");
+
+		unlink(p);
+		free(p);
+		ret = meta_write(&m, r->dir);
+	}
 	meta_release(&m);
 	if (ret)
 		pr_err("cannot write '%s/meta.json': %s", r->dir, strerror(-ret));
@@ -238,7 +256,7 @@ static int write_workloads_tsv(struct run *r)
 		return ret;
 	for (i = 0; i < r->ninst; i++) {
 		const struct wl_inst *wi = &r->inst[i];
-		static const char *const st[] = { "pending", "running", "done", "failed" };
+		static const char *const st[] = { "pending", "running", "done", "failed", "stopped" };
 
 		tsv_put_str(&w, wi->wl->name);
 		tsv_put_str(&w, r->tree.nodes[wi->node].rel);
@@ -275,6 +293,13 @@ static void inst_exited(struct run *r, struct wl_inst *wi, int status)
 	if (wi->state != WL_RUNNING)
 		return;
 	st = wi->wl->exited(wi, code);
+	/*
+	 * Killed by our own stop after SIGINT/SIGTERM/SIGHUP: the run was
+	 * interrupted, the workload did not fail.
+	 */
+	if (st == WL_FAILED && stop_signal && r->stopping &&
+	    (code == 128 + SIGTERM || code == 128 + SIGKILL))
+		st = WL_STOPPED;
 	wi->state = st;
 	if (st == WL_RUNNING)
 		return;
@@ -347,6 +372,7 @@ static void stop_all(struct run *r)
 	int64_t deadline;
 	size_t i;
 
+	r->stopping = true;
 	for (i = 0; i < r->ninst; i++)
 		if (r->inst[i].pid > 0)
 			kill(-r->inst[i].pid, SIGTERM);
@@ -493,11 +519,15 @@ static void monitors_stop(struct run *r)
 
 	for (i = 0; monitors[i]; i++) {
 		const struct monitor *m = monitors[i];
+		int ret;
 
-		if (!r->mon_priv[i])
+		if (!r->mon_priv[i] || !m->stop)
 			continue;
-		if (m->stop && m->stop(r, r->mon_priv[i]) && m->required && !r->error) {
-			r->error = xasprintf("monitor %s could not write its results", m->name);
+		/* a monitor returns an error only for results it could not write */
+		ret = m->stop(r, r->mon_priv[i]);
+		if (ret && !r->error) {
+			r->error = xasprintf("monitor %s could not write its results: %s", m->name,
+					     strerror(-ret));
 			r->status = RUN_FAILED;
 		}
 	}
@@ -534,8 +564,12 @@ static void main_loop(struct run *r)
 		if (now >= next) {
 			monitors_sample(r, now);
 			last_sample = now;
-			while (next <= now)
+			/* this sample stands for the first grid point passed; the rest are missed */
+			next += o->interval;
+			while (next <= now) {
 				next += o->interval;
+				r->missed++;
+			}
 		}
 		reap(r);
 		if (stop_signal) {
@@ -568,6 +602,301 @@ static void main_loop(struct run *r)
 		}
 		sleep_until(end_at && end_at < next ? end_at : next);
 	}
+}
+
+/* More than 10% of the sampling grid without a sample: the numbers are thinner than asked. */
+static void check_missed(struct run *r)
+{
+	unsigned long grid = r->samples + r->missed;
+	char buf[160];
+
+	if (!r->missed || r->missed * 10 <= grid)
+		return;
+	snprintf(buf, sizeof(buf), "sampler missed %lu of %lu intervals (%.0f%%): sampling %zu "
+		 "cgroups (or the machine) was slower than the interval", r->missed, grid,
+		 100.0 * (double)r->missed / (double)grid, r->tree.n);
+	pr_warn("%s", buf);
+	sb_addf(&r->notes, "%s%s", r->notes.len ? "; " : "", buf);
+}
+
+/* Remove every "*.tmp" file in @dir and @dir/logs. */
+static void remove_temp_files(const char *dir)
+{
+	static const char *const sub[] = { "", "/logs" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sub); i++) {
+		char *d = xasprintf("%s%s", dir, sub[i]);
+		DIR *dh = opendir(d);
+		struct dirent *de;
+
+		while (dh && (de = readdir(dh))) {
+			size_t n = strlen(de->d_name);
+
+			if (n > 4 && !strcmp(de->d_name + n - 4, ".tmp") && de->d_type != DT_DIR) {
+				char *p = xasprintf("%s/%s", d, de->d_name);
+
+				unlink(p);
+				free(p);
+			}
+		}
+		if (dh)
+			closedir(dh);
+		free(d);
+	}
+}
+
+static char *owner_dir(const char *cache)
+{
+	return xasprintf("%s/runs", cache);
+}
+
+/*
+ * Record who owns this run's cgroups, scratch and result directory, so that
+ * the leftovers of a SIGKILL can be told from a live run. Best effort: a run
+ * without a record only cannot be cleaned up after by "patchbench clean".
+ */
+static void owner_write(struct run *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct run_owner ow;
+	char *dir = owner_dir(r->cache);
+	int ret;
+
+	ret = owner_self(&ow);
+	if (!ret) {
+		ow.run_id = xstrdup(r->id);
+		ow.dir = realpath(r->dir, NULL);
+		ow.mem = xstrdup(r->tree.run_mem);
+		ow.cpu = r->tree.run_cpu && r->layout.version == CG_V1 ?
+			 xstrdup(r->tree.run_cpu) : NULL;
+		ow.work = xstrdup(r->workdir);
+		owner_format(&ow, &sb);
+		ret = mkdir_p(dir, 0755);
+	}
+	r->owner_path = xasprintf("%s/%s.owner", dir, r->id);
+	if (!ret)
+		ret = write_atomic(r->owner_path, sb.buf, sb.len);
+	if (ret) {
+		pr_warn("cannot record the run's owner in '%s': %s", r->owner_path,
+			strerror(-ret));
+		free(r->owner_path);
+		r->owner_path = NULL;
+	}
+	owner_release(&ow);
+	sb_release(&sb);
+	free(dir);
+}
+
+/* Is @path "<parent>/patchbench-<id>" for one of our own cgroups @parents? */
+static bool own_run_cgroup(const char *path, const char *id, const char *const *parents)
+{
+	char *want;
+	bool ok = false;
+	size_t i;
+
+	for (i = 0; parents[i] && !ok; i++) {
+		want = xasprintf("%s/patchbench-%s", parents[i], id);
+		ok = !strcmp(want, path);
+		free(want);
+	}
+	return ok;
+}
+
+/* Rebuild the run of a dead owner from its meta.json, to process its samples.raw. */
+static int recover_samples(const char *dir, struct meta *m, unsigned long *samples)
+{
+	struct run_opts o;
+	struct run run, *r = &run;
+	char err[256];
+	bool churn;
+	int ret;
+
+	memset(&o, 0, sizeof(o));
+	memset(r, 0, sizeof(*r));
+	o.workload = m->workloads ? m->workloads : "";
+	o.depth = m->depth;
+	o.builders = m->builders;
+	o.idle = m->idle;
+	o.batch = m->batch;
+	r->o = &o;
+	r->dir = (char *)dir;
+	r->cpus = m->cpus > 0 ? (unsigned)m->cpus : 1;
+	r->page_size = m->page_size > 0 ? (unsigned)m->page_size : 4096;
+	ret = cg_layout_detect(&r->layout, m->cgroup_version ? m->cgroup_version : "auto", err,
+			       sizeof(err));
+	if (ret)
+		return ret;
+	churn = strstr(o.workload, "kmem-churn") != NULL;
+	cg_tree_init(&r->tree, &r->layout, "recover");
+	build_tree(r, churn);
+	ret = sampler_recover(r, samples);
+	cg_tree_release(&r->tree);
+	cg_layout_release(&r->layout);
+	return ret;
+}
+
+/* Mark the result directory of a dead run "killed", its samples in the TSV files. */
+static void mark_killed(const struct run_owner *ow, bool dry_run, FILE *out)
+{
+	struct meta m;
+	char err[512], *raw;
+	unsigned long samples = 0;
+	bool have_raw;
+	int ret;
+
+	if (!ow->dir || meta_load(&m, ow->dir, err, sizeof(err)))
+		return;
+	if (!m.status || strcmp(m.status, "running") || !m.run_id ||
+	    strcmp(m.run_id, ow->run_id) || resultdir_locked(ow->dir, NULL))
+		goto out;
+	raw = xasprintf("%s/samples.raw", ow->dir);
+	have_raw = path_exists(raw);
+	free(raw);
+	if (out)
+		fprintf(out, "  %smark '%s' killed%s\n", dry_run ? "would " : "", ow->dir,
+			have_raw ? ", samples.raw into memstat.tsv, readlat.tsv, drift.tsv" : "");
+	if (dry_run)
+		goto out;
+	if (have_raw) {
+		ret = recover_samples(ow->dir, &m, &samples);
+		if (ret)
+			meta_add_note(&m, "samples.raw could not be processed: it is kept");
+		else
+			m.samples = samples;
+	}
+	remove_temp_files(ow->dir);
+	free(m.status);
+	m.status = xstrdup(run_status_name(RUN_KILLED));
+	free(m.error);
+	m.error = xasprintf("killed: patchbench (pid %d) died without finishing the run; "
+			    "its leftovers were cleaned up later", (int)ow->pid);
+	ret = meta_write(&m, ow->dir);
+	if (ret)
+		pr_err("cannot write '%s/meta.json': %s", ow->dir, strerror(-ret));
+out:
+	meta_release(&m);
+}
+
+/* Remove what the dead run of @ow left. 0, or -errno if something stayed. */
+static int clean_one(const struct run_owner *ow, const char *const *cg_parents, bool dry_run,
+		     FILE *out)
+{
+	const char *const cgs[] = { ow->mem, ow->cpu };
+	const char *pre = dry_run ? "would " : "";
+	int ret = 0, r;
+	size_t i;
+
+	if (out)
+		fprintf(out, "run %s: owner pid %d is dead\n", ow->run_id, (int)ow->pid);
+	for (i = 0; i < ARRAY_SIZE(cgs); i++) {
+		if (!cgs[i] || !is_dir(cgs[i]))
+			continue;
+		if (!own_run_cgroup(cgs[i], ow->run_id, cg_parents)) {
+			if (out)
+				fprintf(out, "  left alone: cgroup '%s' is not right below our own "
+					"cgroup\n", cgs[i]);
+			ret = -EPERM;
+			continue;
+		}
+		if (out)
+			fprintf(out, "  %skill its processes and remove cgroup tree '%s'\n", pre,
+				cgs[i]);
+		if (!dry_run) {
+			/* v2 first tries cgroup.kill, then kills process by process: right for v1 too */
+			r = cg_remove_tree(cgs[i], CG_V2);
+			if (r && !ret)
+				ret = r;
+		}
+	}
+	if (ow->work && is_dir(ow->work)) {
+		const char *base = strrchr(ow->work, '/');
+
+		/* only a scratch directory named after the run */
+		if (!base || strcmp(base + 1, ow->run_id)) {
+			if (out)
+				fprintf(out, "  left alone: '%s' is not a run's scratch directory\n",
+					ow->work);
+		} else {
+			if (out)
+				fprintf(out, "  %sremove scratch directory '%s'\n", pre, ow->work);
+			if (!dry_run) {
+				r = remove_tree(ow->work);
+				if (r && !ret)
+					ret = r;
+			}
+		}
+	}
+	mark_killed(ow, dry_run, out);
+	return ret;
+}
+
+int run_clean(const char *cache, bool dry_run, FILE *out)
+{
+	struct cg_layout v1, v2;
+	const char *parents[5];
+	char *dir = owner_dir(cache), err[256];
+	struct dirent *de;
+	size_t np = 0;
+	int found = 0;
+	DIR *d;
+
+	/* cgroup trees are removed only right below our own cgroups, in either layout */
+	memset(&v1, 0, sizeof(v1));
+	memset(&v2, 0, sizeof(v2));
+	if (!cg_layout_detect(&v1, "v1", err, sizeof(err))) {
+		parents[np++] = v1.mem_self;
+		if (v1.cpu_self)
+			parents[np++] = v1.cpu_self;
+	}
+	if (!cg_layout_detect(&v2, "v2", err, sizeof(err)))
+		parents[np++] = v2.mem_self;
+	parents[np] = NULL;
+	d = opendir(dir);
+	if (!d) {
+		found = errno == ENOENT ? 0 : -errno;
+		goto out;
+	}
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		struct strbuf sb = STRBUF_INIT;
+		struct run_owner ow;
+		struct stat a, b;
+		char *p;
+		int fd;
+
+		if (n <= 6 || strcmp(de->d_name + n - 6, ".owner"))
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+		/* one cleaner per record; a record removed meanwhile is done */
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) || fstat(fd, &a) || stat(p, &b) ||
+		    a.st_ino != b.st_ino || read_fd_all(fd, &sb)) {
+			if (fd >= 0)
+				close(fd);
+			free(p);
+			sb_release(&sb);
+			continue;
+		}
+		if (owner_parse(&ow, sb.buf, sb.len)) {
+			if (out)
+				fprintf(out, "left alone: '%s' is not an owner record\n", p);
+		} else if (!owner_alive(&ow)) {
+			found++;
+			if (!clean_one(&ow, parents, dry_run, out) && !dry_run)
+				unlink(p);
+		}
+		owner_release(&ow);
+		close(fd);
+		free(p);
+		sb_release(&sb);
+	}
+	closedir(d);
+out:
+	cg_layout_release(&v1);
+	cg_layout_release(&v2);
+	free(dir);
+	return found;
 }
 
 static void install_signals(void)
@@ -645,6 +974,9 @@ int run_main(struct run_opts *o)
 			goto out_layout;
 		}
 	}
+	/* what runs killed earlier left behind (not in a guest: its cgroups died with it) */
+	if (!o->out_exists)
+		run_clean(r->cache, false, pb_quiet ? NULL : stderr);
 	if (!o->out_exists && resultdir_create(r->dir, o->force, err, sizeof(err))) {
 		pr_err("%s", err);
 		goto out_layout;
@@ -675,6 +1007,15 @@ int run_main(struct run_opts *o)
 	}
 	r->workdir = o->workdir ? xasprintf("%s/%s", o->workdir, r->id) :
 				  xasprintf("%s/work/%s", r->cache, r->id);
+	{
+		char *name = xasprintf("patchbench-%s", r->id);
+
+		cg_tree_init(&r->tree, &r->layout, name);
+		free(name);
+	}
+	/* before anything a SIGKILL could leave behind exists */
+	if (!o->out_exists)
+		owner_write(r);
 	ret = mkdir_p(r->workdir, 0755);
 	if (ret) {
 		r->error = xasprintf("cannot create '%s': %s", r->workdir, strerror(-ret));
@@ -687,12 +1028,6 @@ int run_main(struct run_opts *o)
 		free(logs);
 	}
 
-	{
-		char *name = xasprintf("patchbench-%s", r->id);
-
-		cg_tree_init(&r->tree, &r->layout, name);
-		free(name);
-	}
 	build_tree(r, churn);
 	for (i = 0; selected[i]; i++) {
 		const struct workload *wl = wl_find(selected[i]);
@@ -706,7 +1041,12 @@ int run_main(struct run_opts *o)
 	pr_info("created %zu cgroups below %s (cgroup %s)", r->tree.n, r->tree.run_mem,
 		cg_version_name(r->layout.version));
 	r->t0 = now_ns();
-	write_meta(r);
+	ret = write_meta(r, false);
+	if (ret) {
+		r->error = xasprintf("cannot write '%s/meta.json': %s", r->dir, strerror(-ret));
+		r->status = RUN_FAILED;
+		goto out_cleanup;
+	}
 
 	if (monitors_start(r))
 		goto out_cleanup;
@@ -714,6 +1054,7 @@ int run_main(struct run_opts *o)
 	if (!start_instances(r, true) && !start_instances(r, false)) {
 		monitors_event(r, MON_WORKLOADS_STARTED, -1);
 		main_loop(r);
+		check_missed(r);
 	}
 
 out_cleanup:
@@ -731,7 +1072,12 @@ out_cleanup:
 		if (r->inst[i].logfd >= 0)
 			close(r->inst[i].logfd);
 	}
-	write_workloads_tsv(r);
+	ret = write_workloads_tsv(r);
+	if (ret && !r->error) {
+		r->error = xasprintf("cannot write '%s/workloads.tsv': %s", r->dir, strerror(-ret));
+		if (r->status == RUN_COMPLETE)
+			r->status = RUN_FAILED;
+	}
 	goto out_finish;
 
 out_failed_early:
@@ -742,8 +1088,17 @@ out_early:
 out_finish:
 	if (r->workdir)
 		remove_tree(r->workdir);
+	/* every result file is renamed into place: a temp file left is half-written */
+	remove_temp_files(r->dir);
 	r->wall_end = wall_ns();
-	write_meta(r);
+	if (write_meta(r, true)) {
+		if (!r->error)
+			r->error = xasprintf("cannot write '%s/meta.json'", r->dir);
+		r->status = RUN_FAILED;
+		remove_temp_files(r->dir);
+	}
+	if (r->owner_path)
+		unlink(r->owner_path);
 	if (r->status == RUN_COMPLETE) {
 		code = 0;
 	} else if (r->error) {
@@ -761,6 +1116,7 @@ out_finish:
 	cg_tree_release(&r->tree);
 	free(r->workdir);
 	free(r->error);
+	free(r->owner_path);
 out_layout:
 	cg_layout_release(&r->layout);
 	free(r->id);

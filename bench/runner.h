@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cgroup.h"
 #include "util.h"
@@ -42,7 +43,7 @@ struct run_opts {
 	void *wl_params[8];	/* per workload, index as in workloads[] */
 };
 
-enum run_status { RUN_RUNNING, RUN_COMPLETE, RUN_FAILED, RUN_INTERRUPTED };
+enum run_status { RUN_RUNNING, RUN_COMPLETE, RUN_FAILED, RUN_INTERRUPTED, RUN_KILLED };
 const char *run_status_name(enum run_status s);
 
 enum scale { SCALE_SMOKE, SCALE_SMALL, SCALE_FULL };
@@ -66,6 +67,9 @@ struct run {
 	enum run_status status;
 	char *error;		/* why the run failed, for meta.json */
 	unsigned long samples;
+	bool stopping;		/* stop_all() has signalled the workloads */
+	unsigned long missed;	/* grid points of the sampling interval passed with no sample */
+	char *owner_path;	/* <cache>/runs/<id>.owner while the run exists, or NULL */
 };
 
 /*
@@ -86,6 +90,19 @@ char *run_path(const struct run *r, const char *name);
  * Returns the exit code: 0 complete, 1 failed or interrupted, 2 bad input.
  */
 int run_main(struct run_opts *o);
+
+/*
+ * run_clean - find the runs whose owner process died (SIGKILL, a crash) by
+ * their owner records in @cache/runs, and remove what they left: their
+ * cgroup trees (only a patchbench-<run-id> directory right below this
+ * process's own memory or cpuacct cgroup, processes killed first), their
+ * scratch directories, and their records; their result directories, if
+ * still "running", become "killed", with what samples.raw held turned into
+ * the usual TSV files. Runs whose owner lives are left alone. With
+ * @dry_run, only prints (to @out) what it would do.
+ * Returns the number of dead runs found, or -errno.
+ */
+int run_clean(const char *cache, bool dry_run, FILE *out);
 
 /* cmd-run.c: parse "run" options into @o (0, -1 usage error, -2 --help). */
 int run_opts_parse(struct run_opts *o, int argc, char **argv);

@@ -91,6 +91,7 @@ struct sampler {
 	struct tsv_writer memstat, readlat, drift;
 	unsigned warned;
 	bool committed;
+	unsigned long nsamples;	/* samples processed (RF_END records) */
 };
 
 static const char *const memstat_cols[] = { "t_ms", "cgroup", "key", "value", NULL };
@@ -116,12 +117,13 @@ static const char *current_file(enum cg_version v)
 	return v == CG_V2 ? "memory.current" : "memory.usage_in_bytes";
 }
 
-struct sampler *sampler_new(struct run *r, char *err, size_t errlen)
+/* The cgroup table of @r's tree (and the root), with nothing opened yet. */
+static struct sampler *sampler_alloc(struct run *r)
 {
 	struct sampler *s = xcalloc(1, sizeof(*s));
 	const struct cg_layout *l = &r->layout;
 	size_t i;
-	int ret, nr_memcgs;
+	int nr_memcgs;
 
 	s->r = r;
 	s->v = l->version;
@@ -132,7 +134,6 @@ struct sampler *sampler_new(struct run *r, char *err, size_t errlen)
 	s->children = xcalloc(r->tree.n + 1, sizeof(*s->children));
 	for (i = 0; i < s->n; i++)
 		s->cg[i].fd_stat = s->cg[i].fd_cur = s->cg[i].fd_kmem = -1;
-	errno = ENOENT;
 	for (i = 0; i < r->tree.n; i++) {
 		const struct cg_node *nd = &r->tree.nodes[i];
 		struct scg *c = &s->cg[i];
@@ -141,6 +142,32 @@ struct sampler *sampler_new(struct run *r, char *err, size_t errlen)
 		c->name = nd->rel;
 		c->level = nd->level;
 		c->bound = drift_bound(r->o->batch, r->page_size, r->cpus, nd->nr_subtree);
+	}
+	if (l->has_root_stat) {
+		s->root = &s->cg[s->n - 1];
+		s->root->node = -1;
+		s->root->name = "/";
+		s->root->level = 0;
+		nr_memcgs = cg_count_memcgs();
+		s->root->bound = drift_bound(r->o->batch, r->page_size, r->cpus,
+					     nr_memcgs > 0 ? nr_memcgs : 1);
+	}
+	s->raw_path = run_path(r, "samples.raw");
+	return s;
+}
+
+struct sampler *sampler_new(struct run *r, char *err, size_t errlen)
+{
+	struct sampler *s = sampler_alloc(r);
+	const struct cg_layout *l = &r->layout;
+	size_t i;
+	int ret;
+
+	errno = ENOENT;
+	for (i = 0; i < r->tree.n; i++) {
+		const struct cg_node *nd = &r->tree.nodes[i];
+		struct scg *c = &s->cg[i];
+
 		c->fd_stat = open_ro(nd->mem_path, "memory.stat", err, errlen);
 		if (c->fd_stat < 0)
 			goto fail;
@@ -153,14 +180,7 @@ struct sampler *sampler_new(struct run *r, char *err, size_t errlen)
 				goto fail;
 		}
 	}
-	if (l->has_root_stat) {
-		s->root = &s->cg[s->n - 1];
-		s->root->node = -1;
-		s->root->name = "/";
-		s->root->level = 0;
-		nr_memcgs = cg_count_memcgs();
-		s->root->bound = drift_bound(r->o->batch, r->page_size, r->cpus,
-					     nr_memcgs > 0 ? nr_memcgs : 1);
+	if (s->root) {
 		s->root->fd_stat = open_ro(l->mem_mount, "memory.stat", err, errlen);
 		if (s->root->fd_stat < 0)
 			goto fail;
@@ -168,7 +188,6 @@ struct sampler *sampler_new(struct run *r, char *err, size_t errlen)
 	s->fd_vmstat = open_ro("/proc", "vmstat", err, errlen);
 	if (s->fd_vmstat < 0)
 		goto fail;
-	s->raw_path = run_path(r, "samples.raw");
 	s->raw_fd = open(s->raw_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (s->raw_fd < 0) {
 		snprintf(err, errlen, "cannot create '%s': %s", s->raw_path, strerror(errno));
@@ -204,7 +223,17 @@ static struct raw_hdr *raw_begin(struct sampler *s, size_t reserve)
 
 static void raw_end(struct sampler *s, struct raw_hdr *h)
 {
-	s->len += sizeof(*h) + ((h->len + 7) & ~7u);
+	size_t padded = (h->len + 7) & ~7u, at = (char *)h - s->buf;
+
+	/* a read that filled the buffer to within 7 bytes of its end: room for the padding */
+	if (at + sizeof(*h) + padded > s->cap) {
+		s->cap *= 2;
+		s->buf = xrealloc(s->buf, s->cap);
+		h = (struct raw_hdr *)(s->buf + at);
+	}
+	/* the padding goes to samples.raw too: no uninitialised bytes in a file */
+	memset((char *)(h + 1) + h->len, 0, padded - h->len);
+	s->len += sizeof(*h) + padded;
 }
 
 static void raw_mark(struct sampler *s, uint16_t cg, enum raw_file f)
@@ -225,6 +254,7 @@ static int raw_read(struct sampler *s, uint16_t cg, enum raw_file f, int fd, boo
 	struct raw_hdr *h = raw_begin(s, RAW_READ_RESERVE);
 	size_t off = 0;
 	int64_t t = now_ns();
+	int err;
 
 	h->cg = cg;
 	h->file = f;
@@ -254,8 +284,9 @@ static int raw_read(struct sampler *s, uint16_t cg, enum raw_file f, int fd, boo
 	}
 	h->lat_ns = now_ns() - t;
 	h->len = (uint32_t)off;
-	raw_end(s, h);
-	return h->error ? -h->error : 0;
+	err = h->error;
+	raw_end(s, h);	/* may move the buffer */
+	return err ? -err : 0;
 }
 
 int sampler_sample(struct sampler *s, int64_t t)
@@ -310,9 +341,14 @@ int sampler_flush(struct sampler *s)
 		ssize_t n = write(s->raw_fd, p, left);
 
 		if (n < 0) {
+			int ret = -errno;
+
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			/* keep only what is not in the file yet, so a retry does not repeat it */
+			memmove(s->buf, p, left);
+			s->len = left;
+			return ret;
 		}
 		p += n;
 		left -= n;
@@ -441,6 +477,7 @@ static void end_sample(struct sampler *s)
 	const struct cg_tree *tree = &s->r->tree;
 	size_t i;
 
+	s->nsamples++;
 	for (i = 0; i < tree->n; i++) {
 		struct scg *c = &s->cg[i];
 		const struct cg_node *nd = &tree->nodes[i];
@@ -683,4 +720,18 @@ void sampler_free(struct sampler *s)
 	free(s->children);
 	free(s->cg);
 	free(s);
+}
+
+int sampler_recover(struct run *r, unsigned long *samples)
+{
+	struct sampler *s = sampler_alloc(r);
+	int ret;
+
+	ret = process(s);
+	if (!ret) {
+		unlink(s->raw_path);
+		*samples = s->nsamples;
+	}
+	sampler_free(s);
+	return ret;
 }

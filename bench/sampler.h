@@ -28,6 +28,14 @@ void sampler_mark_deleted(struct sampler *s, int node);
 int sampler_flush(struct sampler *s);
 /* Process the capture into the TSV files (via temp + rename). 0 or -errno. */
 int sampler_commit(struct sampler *s);
+/*
+ * sampler_recover - after the run's process died: turn the samples.raw it
+ * left in r->dir into the TSV files, as sampler_commit() would have. @r needs
+ * the tree (rebuilt from meta.json), layout, batch, page size and CPUs; no
+ * file of the tree is opened. Sets @samples to the samples processed.
+ * 0 (samples.raw is then removed) or -errno.
+ */
+int sampler_recover(struct run *r, unsigned long *samples);
 /* Close everything; an uncommitted capture stays in samples.raw. Accepts NULL. */
 void sampler_free(struct sampler *s);
 

@@ -20,6 +20,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +63,10 @@ static int churn_child(void *arg)
 		stat(path, &st);
 	}
 	for (i = 0; i < p->forks; i++) {
-		pid_t pid = fork();
+		pid_t self = getpid(), pid = fork();
 
 		if (pid == 0) {
+			cg_child_pdeathsig(self, SIGKILL);
 			usleep(10000);
 			_exit(0);
 		}

@@ -50,6 +50,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,7 +310,7 @@ static int pop_create(struct readcost_ctl *c, struct rc_pop *pop, int n, enum rc
 {
 	int64_t t0 = now_ns();
 	int i, ret, status;
-	pid_t pid;
+	pid_t pid, self;
 
 	memset(pop, 0, sizeof(*pop));
 	pop->n = n;
@@ -345,14 +346,17 @@ static int pop_create(struct readcost_ctl *c, struct rc_pop *pop, int n, enum rc
 		free(f);
 	}
 	fflush(NULL);
+	self = getpid();
 	pid = fork();
 	if (pid < 0) {
 		ret = -errno;
 		fprintf(stderr, "readcost: cannot fork: %s\n", strerror(errno));
 		return ret;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		cg_child_pdeathsig(self, SIGKILL);
 		_exit(populate_helper(c, n));
+	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		fprintf(stderr, "readcost: the helper writing the files failed\n");
 		return -EIO;
@@ -605,13 +609,14 @@ static char *shell_quote(const char *s)
 static int run_hyperfine(char **argv)
 {
 	int status;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		cg_child_pdeathsig(self, SIGKILL);
 		clear_make_env();
 		execv(argv[0], argv);
 		fprintf(stderr, "readcost: cannot run '%s': %s\n", argv[0], strerror(errno));

@@ -64,12 +64,13 @@ static const char *const st_known[] = { "test_kmem", "test_memcontrol", NULL };
 
 static int run_argv_wait(char *const argv[], const char *log)
 {
-	pid_t pid = fork();
+	pid_t self = getpid(), pid = fork();
 	int status, fd;
 
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		cg_child_pdeathsig(self, SIGKILL);
 		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			dup2(fd, 1);
@@ -221,7 +222,7 @@ static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool 
 	size_t cap = 0;
 	int pfd[2], status, code;
 	char *slave = NULL;
-	pid_t pid;
+	pid_t pid, self;
 	FILE *in;
 
 	*timed_out = false;
@@ -242,6 +243,7 @@ static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool 
 			return -errno;
 		}
 	}
+	self = getpid();
 	pid = fork();
 	if (pid < 0) {
 		code = -errno;
@@ -253,6 +255,7 @@ static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool 
 		return code;
 	}
 	if (pid == 0) {
+		cg_child_pdeathsig(self, SIGKILL);
 		setpgid(0, 0);
 		if (slave) {
 			struct termios tio;

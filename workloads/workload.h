@@ -12,7 +12,7 @@
 
 struct run;
 
-enum wl_state { WL_PENDING, WL_RUNNING, WL_DONE, WL_FAILED };
+enum wl_state { WL_PENDING, WL_RUNNING, WL_DONE, WL_FAILED, WL_STOPPED };
 
 /* One running copy of a workload, in one cgroup of the tree. */
 struct wl_inst {

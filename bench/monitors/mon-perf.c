@@ -93,12 +93,13 @@ static void record(struct run *r, struct perf_mon *p)
 	char *log = run_path(r, "logs/perf-record.log");
 	char *argv[] = { p->perf, "record", "-a", "-e", (char *)p->event, "-F", freq, "-N",
 			 "-o", p->data, p->zstd ? "-z" : NULL, NULL };
-	pid_t pid;
+	pid_t pid, self;
 	int fd;
 
 	snprintf(freq, sizeof(freq), "%d", r->o->perf_freq);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	fflush(NULL);
+	self = getpid();
 	pid = fork();
 	if (pid < 0) {
 		note(p, "cannot fork perf record: %s", strerror(errno));
@@ -108,6 +109,8 @@ static void record(struct run *r, struct perf_mon *p)
 		int devnull = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		/* a SIGKILLed patchbench must not leave perf record -a running */
+		cg_child_pdeathsig(self, SIGTERM);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
@@ -195,7 +198,7 @@ static int perf_stop(struct run *r, void *priv)
 	struct perfsym_list l;
 	char err[512];
 	char *tsv;
-	int ret;
+	int ret, wret = 0;
 
 	stop_record(p);
 	if (!p->started)
@@ -207,18 +210,23 @@ static int perf_stop(struct run *r, void *priv)
 		goto out;
 	}
 	tsv = run_path(r, "perf-symbols.tsv");
-	ret = perfsym_write_tsv(&l, tsv);
-	if (ret)
-		note(p, "cannot write '%s': %s", tsv, strerror(-ret));
+	wret = perfsym_write_tsv(&l, tsv);
+	if (wret)
+		note(p, "cannot write '%s': %s", tsv, strerror(-wret));
 	free(tsv);
+	if (wret)
+		goto out;
 	if (!strcmp(r->o->perf_keep, "no"))
 		unlink(p->data);
 	else if (!p->zstd)
 		compress_xz(p);
 out:
 	perfsym_list_release(&l);
-	/* optional monitor: a failed profile is a note, not a failed run */
-	return 0;
+	/*
+	 * optional monitor: a profile perf could not make is a note, not a failed
+	 * run; a profile it made that could not be written is a lost result
+	 */
+	return wret;
 }
 
 static void perf_meta(const struct run *r, void *priv, struct meta *m)

@@ -638,7 +638,7 @@ static int rss_stop(struct run *r, void *priv)
 		m->error = xasprintf("cannot write the rss_stat files in '%s': %s", r->dir,
 				     strerror(-ret));
 	free(p);
-	return 0;
+	return ret;
 }
 
 static void rss_meta(const struct run *r, void *priv, struct meta *mt)

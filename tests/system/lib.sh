@@ -72,3 +72,13 @@ require_root_memcg() {
 	grep -qw memory /proc/cgroups || skip_all "no memory cgroup controller in this kernel"
 	[ -x "$PB" ] || skip_all "patchbench binary '$PB' not built"
 }
+
+# wait_until TENTHS CMD...: run CMD every 0.1 s until it succeeds, at most TENTHS times.
+wait_until() {
+	_wu_n=$1
+	shift
+	while [ "$_wu_n" -gt 0 ] && ! "$@" 2>/dev/null; do
+		sleep 0.1
+		_wu_n=$((_wu_n - 1))
+	done
+}

@@ -81,6 +81,7 @@ static void fill(struct meta *m)
 	m->interval_ns = 1234567890123456789LL;
 	m->duration_s = 0.1 + 0.2;		/* 0.30000000000000004 */
 	m->samples = UINT64_MAX - 1;
+	m->missed_intervals = 7;
 	meta_add_param(m, "idle-anon", "32M");
 	meta_add_param(m, "quote\"key", "back\\slash");
 	meta_add_param(m, "\xc2\xb5s", "\xf0\x9f\x90\xa7");
@@ -106,7 +107,8 @@ static int compare(const struct meta *a, const struct meta *b, const char *what)
 			 a->builders == b->builders && a->idle == b->idle &&
 			 a->jobs == b->jobs && a->batch == b->batch,
 			 "%s: int fields round-trip", what);
-	fails += !tap_ok(a->mem_total == b->mem_total && a->samples == b->samples,
+	fails += !tap_ok(a->mem_total == b->mem_total && a->samples == b->samples &&
+			 a->missed_intervals == b->missed_intervals,
 			 "%s: u64 fields round-trip exactly (mem_total %" PRIu64 ", samples %"
 			 PRIu64 ")", what, b->mem_total, b->samples);
 	fails += !tap_ok(a->interval_ns == b->interval_ns,
