@@ -532,14 +532,6 @@ int cg_enter(const struct cg_tree *t, const struct cg_node *n)
 	return ret;
 }
 
-void cg_child_pdeathsig(pid_t parent, int sig)
-{
-	prctl(PR_SET_PDEATHSIG, sig);
-	/* the parent died before the prctl: nobody would send the signal */
-	if (getppid() != parent)
-		_exit(128 + sig);
-}
-
 static void child_setup(int logfd, pid_t parent)
 {
 	sigset_t none;
@@ -553,7 +545,7 @@ static void child_setup(int logfd, pid_t parent)
 	 * thread, a workload's single thread). SIGTERM, so that a make kills
 	 * its own jobs; whatever still escapes is in a cgroup of ours.
 	 */
-	cg_child_pdeathsig(parent, SIGTERM);
+	child_pdeathsig(parent, SIGTERM);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGINT, SIG_DFL);

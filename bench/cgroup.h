@@ -120,11 +120,6 @@ void cg_kill_all(const char *dir, enum cg_version v);
  */
 int cg_remove_tree(const char *dir, enum cg_version v);
 
-/*
- * cg_child_pdeathsig - in a freshly forked child of @parent: get @sig when
- * the forking thread dies; exits at once if @parent is already gone.
- */
-void cg_child_pdeathsig(pid_t parent, int sig);
 
 /* CPU time of a cgroup, in microseconds. 0 or -errno. */
 struct cg_cpu {

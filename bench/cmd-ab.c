@@ -211,6 +211,8 @@ int cmd_ab(int argc, char **argv)
 	int run_argc = 0, ab_argc = 1, i, ret, code = 2, failed = 0;
 	char **ab_argv;
 	bool no_perf = false, ro_parsed = false, replace;
+	char *locked;
+	pid_t holder = 0;
 	int stop = 0;		/* SIGINT: a run was interrupted; SIGTERM: a run could not start */
 	size_t nruns = 0;
 
@@ -288,6 +290,13 @@ int cmd_ab(int argc, char **argv)
 		free(j);
 		if (!ours) {
 			pr_err("refusing to replace '%s': not an A/B directory (no ab.json)", dir);
+			goto out;
+		}
+		locked = resultdir_find_locked(dir, &holder);
+		if (locked) {
+			pr_err("refusing to replace '%s': '%s' is being written by pid %d",
+			       dir, locked, (int)holder);
+			free(locked);
 			goto out;
 		}
 	}

@@ -99,7 +99,7 @@ int perf_capture(char *const argv[], struct strbuf *out, struct strbuf *errout, 
 {
 	int po[2], pe[2];
 	struct pollfd fds[2];
-	pid_t pid;
+	pid_t pid, self = getpid();
 	int ret = 0, open_fds = 2;
 
 	if (pipe2(po, O_CLOEXEC))
@@ -123,6 +123,7 @@ int perf_capture(char *const argv[], struct strbuf *out, struct strbuf *errout, 
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY);
 
+		child_pdeathsig(self, SIGTERM);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(po[1], 1);

@@ -410,6 +410,32 @@ int resultdir_locked(const char *dir, pid_t *holder)
 	return ret;
 }
 
+char *resultdir_find_locked(const char *dir, pid_t *holder)
+{
+	struct dirent *de;
+	char *found = NULL;
+	DIR *d;
+
+	if (resultdir_locked(dir, holder))
+		return xstrdup(dir);
+	d = opendir(dir);
+	if (!d)
+		return NULL;
+	while (!found && (de = readdir(d))) {
+		char *sub;
+
+		if (de->d_name[0] == '.')
+			continue;
+		sub = xasprintf("%s/%s", dir, de->d_name);
+		if (is_dir(sub) && resultdir_locked(sub, holder))
+			found = sub;
+		else
+			free(sub);
+	}
+	closedir(d);
+	return found;
+}
+
 /* Remove everything in @dir but the lock file. */
 static int empty_dir(const char *dir)
 {

@@ -91,6 +91,12 @@ int resultdir_create(const char *dir, bool force, char *err, size_t errlen);
  * included)? 1 (with the holder's pid in @holder, if not NULL) or 0.
  */
 int resultdir_locked(const char *dir, pid_t *holder);
+/*
+ * resultdir_find_locked - @dir, or the first directory right below it (the runs of
+ * an A/B directory), that resultdir_locked() finds locked, or NULL. The caller
+ * frees the returned path; @holder as for resultdir_locked().
+ */
+char *resultdir_find_locked(const char *dir, pid_t *holder);
 
 /*
  * The owner of a run: the process that created its cgroups, scratch

@@ -12,6 +12,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -774,9 +776,17 @@ void clear_make_env(void)
 		unsetenv(vars[i]);
 }
 
+void child_pdeathsig(pid_t parent, int sig)
+{
+	prctl(PR_SET_PDEATHSIG, sig);
+	/* the parent died before the prctl: nobody would send the signal */
+	if (getppid() != parent)
+		_exit(128 + sig);
+}
+
 int run_logged(char *const argv[], const char *log)
 {
-	pid_t pid;
+	pid_t pid, self = getpid();
 	int status;
 
 	fflush(NULL);
@@ -784,6 +794,7 @@ int run_logged(char *const argv[], const char *log)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		child_pdeathsig(self, SIGTERM);
 		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 
 		if (fd >= 0) {

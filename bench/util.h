@@ -128,6 +128,11 @@ char *pb_which(const char *name);
  */
 void clear_make_env(void);
 /*
+ * child_pdeathsig - in a freshly forked child of @parent: get @sig when
+ * the forking thread dies; exits at once if @parent is already gone.
+ */
+void child_pdeathsig(pid_t parent, int sig);
+/*
  * run_logged - run @argv (PATH lookup) with stdout and stderr appended to
  * @log, the make environment cleared, and wait. 0 if it exited 0, -EIO if
  * it failed, -errno if it could not start.

@@ -293,6 +293,7 @@ static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *c
 	struct qemu q = { .pid = -1, .console = -1 };
 	enum vm_end end = VM_END_OK;
 	int logfd, status = 0;
+	pid_t self;
 	bool exited = false;
 	char d[32];
 
@@ -305,6 +306,7 @@ static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *c
 	q.console = open(console_log, O_RDONLY | O_CLOEXEC);
 	q.t_start = now_ns();
 	fflush(NULL);
+	self = getpid();
 	q.pid = fork();
 	if (q.pid < 0) {
 		snprintf(err, errlen, "cannot fork: %s", strerror(errno));
@@ -315,6 +317,8 @@ static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *c
 	if (q.pid == 0) {
 		int nul = open("/dev/null", O_RDONLY);
 
+		/* a patchbench killed with SIGKILL takes its guest with it */
+		child_pdeathsig(self, SIGKILL);
 		setpgid(0, 0);
 		dup2(nul, 0);
 		dup2(logfd, 1);

@@ -66,7 +66,7 @@ static int churn_child(void *arg)
 		pid_t self = getpid(), pid = fork();
 
 		if (pid == 0) {
-			cg_child_pdeathsig(self, SIGKILL);
+			child_pdeathsig(self, SIGKILL);
 			usleep(10000);
 			_exit(0);
 		}

@@ -354,7 +354,7 @@ static int pop_create(struct readcost_ctl *c, struct rc_pop *pop, int n, enum rc
 		return ret;
 	}
 	if (pid == 0) {
-		cg_child_pdeathsig(self, SIGKILL);
+		child_pdeathsig(self, SIGKILL);
 		_exit(populate_helper(c, n));
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
@@ -616,7 +616,7 @@ static int run_hyperfine(char **argv)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		cg_child_pdeathsig(self, SIGKILL);
+		child_pdeathsig(self, SIGKILL);
 		clear_make_env();
 		execv(argv[0], argv);
 		fprintf(stderr, "readcost: cannot run '%s': %s\n", argv[0], strerror(errno));

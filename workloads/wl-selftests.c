@@ -70,7 +70,7 @@ static int run_argv_wait(char *const argv[], const char *log)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		cg_child_pdeathsig(self, SIGKILL);
+		child_pdeathsig(self, SIGKILL);
 		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			dup2(fd, 1);
@@ -255,7 +255,7 @@ static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool 
 		return code;
 	}
 	if (pid == 0) {
-		cg_child_pdeathsig(self, SIGKILL);
+		child_pdeathsig(self, SIGKILL);
 		setpgid(0, 0);
 		if (slave) {
 			struct termios tio;

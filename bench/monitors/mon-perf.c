@@ -110,7 +110,7 @@ static void record(struct run *r, struct perf_mon *p)
 
 		setpgid(0, 0);
 		/* a SIGKILLed patchbench must not leave perf record -a running */
-		cg_child_pdeathsig(self, SIGTERM);
+		child_pdeathsig(self, SIGTERM);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);

@@ -5,7 +5,8 @@
 # either complete with every file in place or failed (exit 1) and says so in
 # meta.json, never "complete"/exit 0 with files missing or "running", and no
 # temp file is left; --force onto a running run's directory, onto "." and
-# onto a parent of the current directory is refused with exit 2, and the
+# onto a parent of the current directory is refused with exit 2, so is
+# ab --ab-force over an A/B directory holding the running run, and the
 # running run finishes complete with its own files.
 . "$(dirname "$0")/lib.sh"
 require_root_memcg
@@ -16,7 +17,7 @@ MNT=$TMP/mnt
 mkdir "$MNT"
 trap 'umount "$MNT" 2>/dev/null; rm -rf "$TMP"' EXIT
 mount -t tmpfs -o size=4m tmpfs "$MNT" 2>/dev/null || skip_all "cannot mount a tmpfs"
-plan 7
+plan 8
 FILES="meta.json workloads.tsv cputotal.tsv memstat.tsv readlat.tsv drift.tsv"
 
 hostrun() {
@@ -57,7 +58,10 @@ ok $([ $fails -gt 0 ] && echo 0 || echo 1) \
 ok $([ $tmps -eq 0 ] && echo 0 || echo 1) "no temp file left behind ($tmps)"
 
 # --force onto a running run
-A=$TMP/a
+# inside an A/B directory, so that ab --ab-force over it can be tried too
+mkdir -p "$TMP/ab"
+echo "{}" >"$TMP/ab/ab.json"
+A=$TMP/ab/A-1
 hostrun -o "$A" -d 5s >"$TMP/a.out" 2>&1 &
 pa=$!
 wait_until 50 test -s "$A/meta.json"
@@ -71,6 +75,12 @@ rc1=$?
 rc2=$?
 ok $([ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && grep -q "current directory" "$TMP/err" &&
 	echo 0 || echo 1) "--force onto . or a parent of the current directory: exit 2 ($rc1, $rc2)"
+"$PB" ab --base vanilla --patched noop --ab-out "$TMP/ab" --ab-force -w idle >"$TMP/out" \
+	2>"$TMP/err3"
+rc=$?
+ok $([ $rc -eq 2 ] && grep -q "is being written by pid" "$TMP/err3" && [ -s "$A/meta.json" ] &&
+	[ -e "$TMP/ab/ab.json" ] && echo 0 || echo 1) \
+	"ab --ab-force over an A/B directory with a running run: exit 2, nothing removed (rc $rc)"
 wait $pa
 rc=$?
 ok $([ $rc -eq 0 ] && [ "$(meta_field "$A" status)" = complete ] && [ -s "$A/memstat.tsv" ] &&
