@@ -63,8 +63,8 @@ static const struct option selftests_params[] = {
 	{ "tests", 0, OPT_STRING, offsetof(struct selftests_params, tests), SELFTESTS_DEFAULT,
 	  "LIST", "comma-separated cgroup selftests to run", NULL, 0, 0 },
 	{ "root", 0, OPT_CHOICE, offsetof(struct selftests_params, root), "overlay", "WHICH",
-	  "the tests' / in the guest: overlay (a tmpfs upper over the shared root in a\n"
-	  "private mount namespace: keeps negative dentries, as a local disk does) or\n"
+	  "the tests' / in the guest: overlay (a tmpfs upper over the shared root in a "
+	  "private mount namespace: keeps negative dentries, as a local disk does) or "
 	  "shared (the guest's 9p root as it is)", st_roots, 0, 0 },
 	{ "timeout", 0, OPT_DURATION, offsetof(struct selftests_params, timeout), "30m", "TIME",
 	  "kill a test that runs longer than this (reported as not ok)", NULL, 0, 0 },
