@@ -838,7 +838,8 @@ static void tap_notes(FILE *f, const struct kside *ks, const struct kernel_info 
 		r = tap_root(&ks[i].tap);
 		if (!r || (same && r != root))
 			continue;
-		s = same ? xasprintf("the tests' %s", r) : xasprintf("%s: the tests' %s", ki[i].name, r);
+		s = same ? xasprintf("the tests' %s", r) :
+			   xasprintf("%s: the tests' %s", ki[i].name, r);
 		fprintf(f, "\n");
 		wrap(f, s, 72);
 		free(s);

@@ -122,8 +122,8 @@ int guest_local_root(char *err, size_t errlen)
 		  "/upper,workdir=" GUEST_LOCALROOT "/work")) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot mount an overlay on '%s': %s%s", root,
-			 strerror(errno), errno == ENODEV ? " (a kernel without CONFIG_OVERLAY_FS)" :
-			 "");
+			 strerror(errno),
+			 errno == ENODEV ? " (a kernel without CONFIG_OVERLAY_FS)" : "");
 		goto out;
 	}
 	ret = bind_mounts(mi.buf, root, err, errlen);

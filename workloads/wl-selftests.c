@@ -354,7 +354,8 @@ static int selftests_main(void *p)
 			     "root, private mount namespace)\n");
 	else if (!a->skip)
 		fprintf(out, "# patchbench: root shared (%s): 9p keeps no negative dentries, "
-			     "test_kmem_basic cannot pass\n", lr ? why : "--selftests-root shared");
+			     "test_kmem_basic cannot pass\n",
+			a->local_root ? why : "--selftests-root shared");
 	for (i = 0; i < n; i++) {
 		bool timed_out;
 		int64_t t0;

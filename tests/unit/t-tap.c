@@ -3,7 +3,7 @@
  * t-tap.c - unit tests for the TAP parser of analysis/metrics.c
  * (tap_parse, metrics_tap_line, the selftest metrics) on selftests.tap
  * captured from a 6.1.192 guest (tests/fixtures/results/selftests-vanilla:
- * test_kmem below the overlay root, all ok; test_memcontrol, 11 of its 14
+ * test_kmem below the overlay root, all ok; test_memcontrol, 12 of its 14
  * subtests not ok, one with a line printed on stderr before it).
  */
 #include <stdlib.h>
