@@ -4,10 +4,11 @@
 # guest_local_root() gives it, since the guest's shared 9p root keeps no
 # negative dentries and test_kmem_basic counts them.
 # Pass: the run completes; selftests.tap says the tests' root was the
-# overlay, has test_kmem's own TAP stream nested in it, and every test_kmem
-# subtest is ok (or a SKIP the test itself reports), test_kmem_basic ok
-# above all; a failure prints the subtest's diagnostics (what it printed
-# before "not ok") and patchbench's notes.
+# overlay and has test_kmem's own TAP stream (its six subtests) nested in
+# it; test_kmem_basic is ok, else the test prints what test_kmem printed
+# before its "not ok" and patchbench's notes. Other subtests that fail are
+# shown with their diagnostics, not asserted: test_kmem_memcg_deletion
+# fails now and then on vanilla itself (see README, "The selftests' root").
 . "$(dirname "$0")/lib.sh"
 require_root_memcg
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing (make deps)"
@@ -16,13 +17,13 @@ command -v gcc >/dev/null || skip_all "gcc missing: the selftests are built on t
 
 TMP=$(mktemp -d /tmp/pb-st.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 6
+plan 5
 
-# The kernels are shared with t-60/t-70 (same cache); build vanilla if it is missing.
-if ! "$PB" kernels 2>/dev/null | grep -q "^vanilla "; then
-	"$PB" build --name vanilla --config smoke -q >"$TMP/build.log" 2>&1 ||
-		{ diag "$(tail -20 "$TMP/build.log")"; }
-fi
+# Shared with t-60/t-70 (same cache). Not only when missing: a vanilla built
+# before CONFIG_OVERLAY_FS was in the fragment has another key, and up to date
+# this is a no-op.
+"$PB" build --name vanilla --config smoke -q >"$TMP/build.log" 2>&1 ||
+	diag "$(tail -20 "$TMP/build.log")"
 
 R=$TMP/st
 "$PB" run --target vm --kernel vanilla -w selftests --selftests-tests test_kmem \
@@ -33,24 +34,23 @@ ok $rc "vm run of the selftests workload exits 0 (rc $rc)"
 ok $([ "$(meta_field "$R" status)" = complete ] && echo 0 || echo 1) "status complete"
 T=$R/selftests.tap
 touch "$T"
-# why FAILED: what the test printed before its "not ok" line, and our notes
+# why TEST: what test_kmem printed before TEST's "not ok", then our notes
 why() {
-	awk -v t="$1" '/^# (ok|not ok) / { if (index($0, " " t) && !/^# ok /) { print d }
-		d = ""; next } /^# / { d = d " | " substr($0, 3) }' "$T"
+	awk -v t="$1" '/^# (ok|not ok) [0-9]+ / { if ($0 ~ ("^# not ok [0-9]+ " t "$")) print d
+		d = ""; next }
+		/^# (TAP version|1\.\.|selftests: |patchbench: )/ { next }
+		/^# / { d = d " | " substr($0, 3) }' "$T"
 	grep "^# patchbench: " "$T" | tr '\n' ' '
 }
 ok $(grep -q "^# patchbench: root overlay " "$T"; echo $?) \
 	"the tests ran below the overlay root ($(grep "^# patchbench: root " "$T" || echo "no note"))"
 n=$(grep -c "^# \(not \)\{0,1\}ok [0-9]* " "$T")
-ok $([ "$n" -ge 3 ] && grep -q "^ok 1 selftests: cgroup: test_kmem$" "$T" && echo 0 || echo 1) \
-	"test_kmem's own TAP is nested in selftests.tap ($n subtests) and it exited 0"
+ok $([ "$n" -eq 6 ] && grep -q "^\(not \)\{0,1\}ok 1 selftests: cgroup: test_kmem\( #.*\)\{0,1\}$" "$T" &&
+	echo 0 || echo 1) "test_kmem's own TAP (6 subtests: $n) nested in selftests.tap"
 ok $(grep -q "^# ok [0-9]* test_kmem_basic$" "$T"; echo $?) \
 	"test_kmem_basic ok on vanilla$(grep -q "^# ok [0-9]* test_kmem_basic$" "$T" ||
-		echo ": $(grep "test_kmem_basic" "$T"); reason: $(why test_kmem_basic)")"
-bad=$(grep "^# not ok [0-9]* " "$T" | sed 's/^# not ok [0-9]* //' | tr '\n' ' ')
-ok $([ -z "$bad" ] && echo 0 || echo 1) \
-	"every test_kmem subtest ok or skipped${bad:+: not ok: $bad}"
-for t in $bad; do
-	diag "$t printed: $(why "$t")"
+		echo ": $(grep "test_kmem_basic" "$T"); printed: $(why test_kmem_basic)")"
+for t in $(sed -n 's/^# not ok [0-9]* \([a-z_0-9]*\)$/\1/p' "$T"); do
+	diag "not ok on vanilla: $t; it printed: $(why "$t")"
 done
 done_testing
