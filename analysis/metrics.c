@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -756,6 +757,56 @@ const struct tap_test *tap_doc_find(const struct tap_doc *doc, const char *name)
 		if (!strcmp(doc->t[i].name, name))
 			return &doc->t[i];
 	return NULL;
+}
+
+const char *tap_test_row(const struct tap_test *t)
+{
+	return strncmp(t->name, "selftests: cgroup: ", 19) ? t->name : t->name + 19;
+}
+
+double tap_diag_value(const struct tap_test *t, const char *key)
+{
+	size_t i, kl = strlen(key);
+
+	for (i = 0; i < t->ndiag; i++) {
+		const char *p = t->diag[i];
+		char *end;
+		double v;
+
+		if (strncmp(p, key, kl) || (p[kl] != ' ' && p[kl] != '='))
+			continue;
+		p += kl + strspn(p + kl, " =");
+		v = strtod(p, &end);
+		if (end != p)
+			return v;
+	}
+	return NAN;
+}
+
+void tap_doc_print_failures(FILE *f, const struct tap_doc *doc, const char *label)
+{
+	size_t i, j;
+
+	for (i = 0; i < doc->n; i++) {
+		const struct tap_test *t = &doc->t[i];
+		double cur, sum;
+		char b1[32], b2[32], b3[32];
+
+		if (t->status != TAP_NOT_OK)
+			continue;
+		fprintf(f, "%s: %s not ok%s%s\n", label, tap_test_row(t), t->directive ? " # " : "",
+			t->directive ? t->directive : "");
+		for (j = 0; j < t->ndiag; j++)
+			fprintf(f, "    %.66s\n", t->diag[j]);
+		if (!t->ndiag && t->depth > 0)
+			fprintf(f, "    (the test printed nothing before it)\n");
+		cur = tap_diag_value(t, "memory.current");
+		sum = tap_diag_value(t, "slab + anon + file + kernel_stack");
+		if (!isnan(cur) && !isnan(sum))
+			fprintf(f, "    memory.current %s vs the stat items' sum %s: %s apart\n",
+				fmt_size(b1, sizeof(b1), cur), fmt_size(b2, sizeof(b2), sum),
+				fmt_size(b3, sizeof(b3), fabs(cur - sum)));
+	}
 }
 
 static int extract_selftest(const struct run_summary *s, const char *dir,

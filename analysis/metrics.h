@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "resultdir.h"
 #include "stats.h"
@@ -121,6 +122,26 @@ void tap_doc_release(struct tap_doc *doc);
 
 /* The first result named @name in @doc, or NULL. */
 const struct tap_test *tap_doc_find(const struct tap_doc *doc, const char *name);
+
+/* A table row's name: "selftests: cgroup: test_kmem" (a program's own result) -> "test_kmem". */
+const char *tap_test_row(const struct tap_test *t);
+
+/* The number after "@key = " or "@key " in a diagnostic line of @t, or NAN. */
+double tap_diag_value(const struct tap_test *t, const char *key);
+
+/**
+ * tap_doc_print_failures - every "not ok" of @doc with what it printed, to @f
+ * @f: where to print (lines fit 72 columns)
+ * @doc: the parsed TAP
+ * @label: what each line starts with (the kernel's name)
+ *
+ * One line per failed result ("@label: test not ok # directive"), then
+ * its diagnostics, indented (the kernel's reason), and where the test
+ * printed both, memory.current against the sum of the memory.stat items
+ * ("slab + anon + file + kernel_stack = ", test_kmem's label), as the
+ * rstat cover letter shows them.
+ */
+void tap_doc_print_failures(FILE *f, const struct tap_doc *doc, const char *label);
 
 /* What a metric is measured in; decides formatting. */
 enum metric_unit {

@@ -230,18 +230,12 @@ static void tap_release(struct tap_set *ts)
 	ts->present = false;
 }
 
-/* A row's name: "selftests: cgroup: test_kmem" (the program's own result) -> "test_kmem". */
-static const char *tap_row(const struct tap_test *t)
-{
-	return strncmp(t->name, "selftests: cgroup: ", 19) ? t->name : t->name + 19;
-}
-
 static const struct tap_test *tap_get(const struct tap_set *ts, const char *row)
 {
 	size_t i;
 
 	for (i = 0; i < ts->doc.n; i++)
-		if (!strcmp(tap_row(&ts->doc.t[i]), row))
+		if (!strcmp(tap_test_row(&ts->doc.t[i]), row))
 			return &ts->doc.t[i];
 	return NULL;
 }
@@ -253,57 +247,6 @@ static const char *tap_status(const struct tap_set *ts, const char *row)
 	if (!t)
 		return "-";
 	return t->status == TAP_SKIP ? "skip" : t->status == TAP_OK ? "ok" : "FAIL";
-}
-
-/* The number after "@key = " or "@key " in a diagnostic line, or NAN. */
-static double diag_value(char *const *diag, size_t n, const char *key)
-{
-	size_t i, kl = strlen(key);
-
-	for (i = 0; i < n; i++) {
-		const char *p = diag[i];
-		char *end;
-		double v;
-
-		if (strncmp(p, key, kl) || (p[kl] != ' ' && p[kl] != '='))
-			continue;
-		p += kl + strspn(p + kl, " =");
-		v = strtod(p, &end);
-		if (end != p)
-			return v;
-	}
-	return NAN;
-}
-
-/*
- * Every failed test with the lines it printed before its "not ok" (the
- * kernel's reason), and, where it printed both, memory.current against
- * the sum of the memory.stat items, as the cover letter shows them.
- */
-static void tap_failures(FILE *f, const struct tap_set *ts, const char *kernel)
-{
-	size_t i, j;
-
-	for (i = 0; i < ts->doc.n; i++) {
-		const struct tap_test *t = &ts->doc.t[i];
-		double cur, sum;
-		char b1[32], b2[32], b3[32];
-
-		if (t->status != TAP_NOT_OK)
-			continue;
-		fprintf(f, "%s: %s not ok%s%s\n", kernel, tap_row(t), t->directive ? " # " : "",
-			t->directive ? t->directive : "");
-		for (j = 0; j < t->ndiag; j++)
-			fprintf(f, "    %.66s\n", t->diag[j]);
-		if (!t->ndiag && t->depth > 0)
-			fprintf(f, "    (the test printed nothing before it)\n");
-		cur = diag_value(t->diag, t->ndiag, "memory.current");
-		sum = diag_value(t->diag, t->ndiag, "slab + anon + file + kernel_stack");
-		if (!isnan(cur) && !isnan(sum))
-			fprintf(f, "    memory.current %s vs the stat items' sum %s: %s apart\n",
-				fmt_size(b1, sizeof(b1), cur), fmt_size(b2, sizeof(b2), sum),
-				fmt_size(b3, sizeof(b3), fabs(cur - sum)));
-	}
 }
 
 /* patchbench's own view of one drift check in run @dir: "within"/"OVER"/"-" */
@@ -848,7 +791,7 @@ static void tap_notes(FILE *f, const struct kside *ks, const struct kernel_info 
 		return;
 	fprintf(f, "\nwhat each failed test printed before its \"not ok\":\n");
 	for (i = 0; i < NKERNELS; i++)
-		tap_failures(f, &ks[i].tap, ki[i].name);
+		tap_doc_print_failures(f, &ks[i].tap.doc, ki[i].name);
 }
 
 
@@ -986,7 +929,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 		fprintf(f, "\n");
 		for (i = 0; i < NKERNELS; i++)
 			for (j = 0; j < ks[i].tap.doc.n; j++) {
-				const char *row = tap_row(&ks[i].tap.doc.t[j]);
+				const char *row = tap_test_row(&ks[i].tap.doc.t[j]);
 
 				for (t = 0; t < nrows && strcmp(rows[t], row); t++)
 					;

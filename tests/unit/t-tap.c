@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-tap.c - unit tests for the TAP parser of analysis/metrics.c
- * (tap_parse, metrics_tap_line, the selftest metrics) on selftests.tap
+ * t-tap.c - unit tests for the TAP parser of analysis/metrics.c (tap_parse,
+ * metrics_tap_line, tap_doc_print_failures, the selftest metrics) on selftests.tap
  * captured from a 6.1.192 guest (tests/fixtures/results/selftests-vanilla:
  * test_kmem below the overlay root, all ok; test_memcontrol, 12 of its 14
  * subtests not ok, one with a line printed on stderr before it).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,55 @@ static void test_line_and_metrics(void)
 	metric_set_release(&ms);
 }
 
+/*
+ * Method: tap_doc_print_failures on the captured file, then on TAP put
+ * together by hand from the values test_kmem_memcg_deletion printed in a
+ * real vanilla guest (t-75's output, 2026-12-01; its selftests.tap was not
+ * kept). Pass: each "not ok" with its diagnostics or "(the test printed
+ * nothing before it)", the program's directive, the ok tests left out,
+ * and memory.current against the sum of the stat items, 72 columns.
+ */
+static void test_failures(const struct strbuf *sb)
+{
+	static const char kmem[] =
+		"TAP version 13\n1..1\n# selftests: cgroup: test_kmem\n# TAP version 13\n# 1..6\n"
+		"# ok 1 test_kmem_basic\n# memory.current = 4083712\n"
+		"# slab + anon + file + kernel_stack = 3415888\n# slab = 3409136\n# anon = 0\n"
+		"# not ok 2 test_kmem_memcg_deletion\n"
+		"not ok 1 selftests: cgroup: test_kmem # exit=1\n";
+	struct tap_doc d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	tap_parse(sb->buf, sb->len, &d);
+	f = open_memstream(&buf, &len);
+	tap_doc_print_failures(f, &d, "vanilla");
+	fclose(f);
+	tap_ok(strstr(buf, "vanilla: test_memcg_reclaim not ok\n"
+			   "    failed to allocate 52428800 for memcg reclaim test\n") &&
+	       strstr(buf, "vanilla: test_memcg_max not ok\n"
+			   "    (the test printed nothing before it)\n") &&
+	       strstr(buf, "vanilla: test_memcontrol not ok # exit=1\n") &&
+	       !strstr(buf, "test_kmem") && !strstr(buf, "swap_max"),
+	       "failures of the captured run, each with what it printed");
+	free(buf);
+	tap_doc_release(&d);
+	tap_parse(kmem, strlen(kmem), &d);
+	tap_ok(tap_diag_value(tap_doc_find(&d, "test_kmem_memcg_deletion"), "memory.current") ==
+	       4083712, "tap_diag_value: memory.current = 4083712");
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	tap_doc_print_failures(f, &d, "vanilla");
+	fclose(f);
+	tap_ok(strstr(buf, "vanilla: test_kmem_memcg_deletion not ok\n"
+			   "    memory.current = 4083712\n") &&
+	       strstr(buf, "    memory.current 3.9M vs the stat items' sum 3.3M: 652.2K apart\n"),
+	       "memory.current against the sum of the stat items, 652.2K apart");
+	free(buf);
+	tap_doc_release(&d);
+}
+
 int main(void)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -116,9 +166,10 @@ int main(void)
 	ret = read_file(RUN "/selftests.tap", &sb);
 	if (ret)
 		return tap_skip_all("no captured selftests.tap fixture");
-	tap_plan(12);
+	tap_plan(15);
 	test_parse(&sb);
 	test_line_and_metrics();
+	test_failures(&sb);
 	sb_release(&sb);
 	return tap_done();
 }
