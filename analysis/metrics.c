@@ -13,9 +13,11 @@
 #include "tsv.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -705,6 +707,15 @@ static int extract_rss(const struct run_summary *s, const char *dir, struct metr
 	return 0;
 }
 
+/* Cut trailing white space (and a pty's '\r') off @s in place. */
+static void trim_right(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+}
+
 /*
  * selftest: the TAP results of kernel selftests run as a workload, from
  * selftests.tap in the result directory (the TAP streams of the tests, as
@@ -712,53 +723,221 @@ static int extract_rss(const struct run_summary *s, const char *dir, struct metr
  * for "ok", 0 for "not ok"; skipped tests are left out. Higher is better:
  * a test that passes on A and fails on B is a regression.
  */
-int metrics_tap_line(char *line, char **desc)
+
+/* Strip the "# " nesting prefixes of @line; returns the content, sets @depth. */
+static char *tap_unnest(char *line, int *depth)
+{
+	*depth = 0;
+	while (*line == '#') {
+		line++;
+		if (*line == ' ')
+			line++;
+		(*depth)++;
+	}
+	return line;
+}
+
+/*
+ * The result in @c (no nesting prefix): the status, @desc and @directive
+ * (NULL when none) cut in place. A SKIP without a description ("ok 3 #
+ * SKIP test_x", as kselftest.h prints it) is named by its directive.
+ */
+static int tap_result(char *c, char **desc, char **directive)
 {
 	char *d, *hash;
 	bool pass, skip;
 
-	while (*line == '#' || *line == ' ' || *line == '\t')
-		line++;
-	pass = !strncmp(line, "ok ", 3);
-	if (!pass && strncmp(line, "not ok ", 7))
+	pass = !strncmp(c, "ok ", 3) || !strcmp(c, "ok");
+	if (!pass && strncmp(c, "not ok ", 7) && strcmp(c, "not ok"))
 		return -1;
-	d = line + (pass ? 3 : 7);
+	d = c + (pass ? 2 : 6);
 	d += strspn(d, "0123456789 ");
 	if (*d == '-')
 		d += 1 + strspn(d + 1, " ");
 	hash = strchr(d, '#');
-	skip = hash && strcasestr(hash, "skip");
-	if (hash)
+	*directive = NULL;
+	if (hash) {
 		*hash = 0;
-	while (*d && d[strlen(d) - 1] == ' ')
-		d[strlen(d) - 1] = 0;
+		*directive = hash + 1 + strspn(hash + 1, " ");
+		trim_right(*directive);
+	}
+	trim_right(d);
+	skip = *directive && !strncasecmp(*directive, "skip", 4);
+	if (!*d && skip) {
+		d = *directive + 4;
+		d += strspn(d, " :");
+	}
 	if (!*d)
 		return -1;
 	*desc = d;
 	return skip ? TAP_SKIP : pass ? TAP_OK : TAP_NOT_OK;
 }
 
+int metrics_tap_line(char *line, char **desc)
+{
+	char *directive;
+	int depth;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return tap_result(tap_unnest(line, &depth), desc, &directive);
+}
+
+static void strv_push(char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
+	(*v)[(*n)++] = xstrdup(s);
+	(*v)[*n] = NULL;
+}
+
+int tap_parse(const char *buf, size_t len, struct tap_doc *doc)
+{
+	char *copy = xstrndup(buf, len), *line, *save = NULL;
+	char **pending = NULL;
+	size_t npending = 0, i;
+
+	memset(doc, 0, sizeof(*doc));
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c, *desc, *directive;
+		struct tap_test *t;
+		int depth, st;
+
+		trim_right(line);
+		c = tap_unnest(line, &depth);
+		st = tap_result(c, &desc, &directive);
+		if (st >= 0) {
+			doc->t = xrealloc(doc->t, (doc->n + 1) * sizeof(*doc->t));
+			t = &doc->t[doc->n++];
+			t->name = xstrdup(desc);
+			t->status = st;
+			t->directive = directive && *directive ? xstrdup(directive) : NULL;
+			t->depth = depth;
+			t->diag = pending;
+			t->ndiag = npending;
+			pending = NULL;
+			npending = 0;
+			continue;
+		}
+		if (!*c || !strncmp(c, "TAP version", 11) || !strncmp(c, "selftests: ", 11) ||
+		    (!strncmp(c, "1..", 3) && isdigit((unsigned char)c[3])))
+			continue;
+		if (!strncmp(c, "patchbench: ", 12))
+			strv_push(&doc->notes, &doc->nnotes, c + 12);
+		else
+			strv_push(&pending, &npending, c);
+	}
+	for (i = 0; i < npending; i++)
+		free(pending[i]);
+	free(pending);
+	free(copy);
+	return 0;
+}
+
+void tap_doc_release(struct tap_doc *doc)
+{
+	size_t i, j;
+
+	if (!doc)
+		return;
+	for (i = 0; i < doc->n; i++) {
+		for (j = 0; j < doc->t[i].ndiag; j++)
+			free(doc->t[i].diag[j]);
+		free(doc->t[i].diag);
+		free(doc->t[i].name);
+		free(doc->t[i].directive);
+	}
+	free(doc->t);
+	for (i = 0; i < doc->nnotes; i++)
+		free(doc->notes[i]);
+	free(doc->notes);
+	memset(doc, 0, sizeof(*doc));
+}
+
+const struct tap_test *tap_doc_find(const struct tap_doc *doc, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < doc->n; i++)
+		if (!strcmp(doc->t[i].name, name))
+			return &doc->t[i];
+	return NULL;
+}
+
+const char *tap_test_row(const struct tap_test *t)
+{
+	return strncmp(t->name, "selftests: cgroup: ", 19) ? t->name : t->name + 19;
+}
+
+double tap_diag_value(const struct tap_test *t, const char *key)
+{
+	size_t i, kl = strlen(key);
+
+	for (i = 0; i < t->ndiag; i++) {
+		const char *p = t->diag[i];
+		char *end;
+		double v;
+
+		if (strncmp(p, key, kl) || (p[kl] != ' ' && p[kl] != '='))
+			continue;
+		p += kl + strspn(p + kl, " =");
+		v = strtod(p, &end);
+		if (end != p)
+			return v;
+	}
+	return NAN;
+}
+
+void tap_doc_print_failures(FILE *f, const struct tap_doc *doc, const char *label)
+{
+	size_t i, j;
+
+	for (i = 0; i < doc->n; i++) {
+		const struct tap_test *t = &doc->t[i];
+		double cur, sum;
+		char b1[32], b2[32], b3[32];
+
+		if (t->status != TAP_NOT_OK)
+			continue;
+		fprintf(f, "%s: %s not ok%s%s\n", label, tap_test_row(t), t->directive ? " # " : "",
+			t->directive ? t->directive : "");
+		for (j = 0; j < t->ndiag; j++)
+			fprintf(f, "    %.66s\n", t->diag[j]);
+		if (!t->ndiag && t->depth > 0)
+			fprintf(f, "    (the test printed nothing before it)\n");
+		cur = tap_diag_value(t, "memory.current");
+		sum = tap_diag_value(t, "slab + anon + file + kernel_stack");
+		if (!isnan(cur) && !isnan(sum))
+			fprintf(f, "    memory.current %s vs the stat items' sum %s: %s apart\n",
+				fmt_size(b1, sizeof(b1), cur), fmt_size(b2, sizeof(b2), sum),
+				fmt_size(b3, sizeof(b3), fabs(cur - sum)));
+	}
+}
+
 static int extract_selftest(const struct run_summary *s, const char *dir,
 			    struct metric_set *out, char *err, size_t errlen)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *path = xasprintf("%s/selftests.tap", dir), key[600], *line, *save = NULL;
+	char *path = xasprintf("%s/selftests.tap", dir), key[600];
+	struct tap_doc doc;
 	int ret = read_file(path, &sb);
+	size_t i;
 
 	if (ret) {
 		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
 		free(path);
 		return ret;
 	}
-	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *desc;
-		int st = metrics_tap_line(line, &desc);
+	tap_parse(sb.buf, sb.len, &doc);
+	for (i = 0; i < doc.n; i++) {
+		const struct tap_test *t = &doc.t[i];
 
-		if (st < 0 || st == TAP_SKIP)
+		if (t->status == TAP_SKIP)
 			continue;
-		snprintf(key, sizeof(key), "selftest:%s", desc);
-		add(out, "selftest", MU_PASS, MB_HIGHER, 0, 0.5, false, st == TAP_OK, key, desc);
+		snprintf(key, sizeof(key), "selftest:%s", t->name);
+		add(out, "selftest", MU_PASS, MB_HIGHER, 0, 0.5, false, t->status == TAP_OK, key,
+		    t->name);
 	}
+	tap_doc_release(&doc);
 	sb_release(&sb);
 	free(path);
 	return 0;

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "resultdir.h"
 #include "stats.h"
@@ -87,6 +88,60 @@ enum { TAP_OK, TAP_NOT_OK, TAP_SKIP };
  * or -1 for a line that is not a test result.
  */
 int metrics_tap_line(char *line, char **desc);
+
+/* One result of a (nested) TAP stream, with what the test printed before it. */
+struct tap_test {
+	char *name;		/* "test_kmem_basic"; a SKIP without one: its reason */
+	int status;		/* TAP_OK, TAP_NOT_OK, TAP_SKIP */
+	char *directive;	/* after '#': "SKIP ...", "exit=1", "TIMEOUT 30 seconds"; or NULL */
+	int depth;		/* "# " prefixes: 0 the outer stream, 1 a test program's own */
+	char **diag;		/* the lines since the previous result, NULL-terminated, or NULL */
+	size_t ndiag;
+};
+
+struct tap_doc {
+	struct tap_test *t;	/* in stream order */
+	size_t n;
+	char **notes;		/* "# patchbench: X" lines (the harness's own): X; or NULL */
+	size_t nnotes;
+};
+
+/*
+ * tap_parse - the results of TAP text @buf (@len bytes) into @doc
+ *
+ * Nested streams are read as kselftest's runner nests them: each level
+ * prefixes "# ". Every line that is not a result, a plan, a "TAP version"
+ * or a runner header ("selftests: cgroup: test_kmem") is a diagnostic of
+ * the next result: the values a test printed before its "not ok" (a
+ * trailing "Totals" line goes to the enclosing program's result). Lines
+ * "patchbench: X" at any depth are notes of the harness, in @doc->notes.
+ * Always returns 0; release @doc with tap_doc_release().
+ */
+int tap_parse(const char *buf, size_t len, struct tap_doc *doc);
+void tap_doc_release(struct tap_doc *doc);
+
+/* The first result named @name in @doc, or NULL. */
+const struct tap_test *tap_doc_find(const struct tap_doc *doc, const char *name);
+
+/* A table row's name: "selftests: cgroup: test_kmem" (a program's own result) -> "test_kmem". */
+const char *tap_test_row(const struct tap_test *t);
+
+/* The number after "@key = " or "@key " in a diagnostic line of @t, or NAN. */
+double tap_diag_value(const struct tap_test *t, const char *key);
+
+/**
+ * tap_doc_print_failures - every "not ok" of @doc with what it printed, to @f
+ * @f: where to print (lines fit 72 columns)
+ * @doc: the parsed TAP
+ * @label: what each line starts with (the kernel's name)
+ *
+ * One line per failed result ("@label: test not ok # directive"), then
+ * its diagnostics, indented (the kernel's reason), and where the test
+ * printed both, memory.current against the sum of the memory.stat items
+ * ("slab + anon + file + kernel_stack = ", test_kmem's label), as the
+ * rstat cover letter shows them.
+ */
+void tap_doc_print_failures(FILE *f, const struct tap_doc *doc, const char *label);
 
 /* What a metric is measured in; decides formatting. */
 enum metric_unit {

@@ -205,41 +205,20 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 /* ------------------------------------------------------------------ */
 /* Table 1: selftests TAP and patchbench's drift checks, per kernel */
 
-struct tap_result {
-	char *test;
-	char *status;		/* "ok", "FAIL", "skip" */
-};
-
 struct tap_set {
-	struct tap_result *r;
-	size_t n;
+	struct tap_doc doc;
 	bool present;
 };
 
 static void tap_load(struct tap_set *ts, const char *dir)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *path = xasprintf("%s/selftests.tap", dir), *line, *save = NULL;
+	char *path = xasprintf("%s/selftests.tap", dir);
 
 	memset(ts, 0, sizeof(*ts));
-	if (read_file(path, &sb)) {
-		free(path);
-		return;
-	}
-	ts->present = true;
-	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *desc;
-		int st = metrics_tap_line(line, &desc);
-		const char *status = st == TAP_SKIP ? "skip" : st == TAP_OK ? "ok" : "FAIL";
-
-		if (st < 0)
-			continue;
-		if (!strncmp(desc, "selftests: cgroup: ", 19))
-			desc += 19;
-		ts->r = xrealloc(ts->r, (ts->n + 1) * sizeof(*ts->r));
-		ts->r[ts->n].test = xstrdup(desc);
-		ts->r[ts->n].status = (char *)status;
-		ts->n++;
+	if (!read_file(path, &sb)) {
+		ts->present = true;
+		tap_parse(sb.buf, sb.len, &ts->doc);
 	}
 	sb_release(&sb);
 	free(path);
@@ -247,22 +226,27 @@ static void tap_load(struct tap_set *ts, const char *dir)
 
 static void tap_release(struct tap_set *ts)
 {
-	size_t i;
-
-	for (i = 0; i < ts->n; i++)
-		free(ts->r[i].test);
-	free(ts->r);
-	memset(ts, 0, sizeof(*ts));
+	tap_doc_release(&ts->doc);
+	ts->present = false;
 }
 
-static const char *tap_status(const struct tap_set *ts, const char *test)
+static const struct tap_test *tap_get(const struct tap_set *ts, const char *row)
 {
 	size_t i;
 
-	for (i = 0; i < ts->n; i++)
-		if (!strcmp(ts->r[i].test, test))
-			return ts->r[i].status;
-	return "-";
+	for (i = 0; i < ts->doc.n; i++)
+		if (!strcmp(tap_test_row(&ts->doc.t[i]), row))
+			return &ts->doc.t[i];
+	return NULL;
+}
+
+static const char *tap_status(const struct tap_set *ts, const char *row)
+{
+	const struct tap_test *t = tap_get(ts, row);
+
+	if (!t)
+		return "-";
+	return t->status == TAP_SKIP ? "skip" : t->status == TAP_OK ? "ok" : "FAIL";
 }
 
 /* patchbench's own view of one drift check in run @dir: "within"/"OVER"/"-" */
@@ -762,6 +746,54 @@ static void wrap(FILE *f, const char *s, int width)
 	strv_free(w);
 }
 
+/* The harness's "root ..." note of a selftests run, or NULL. */
+static const char *tap_root(const struct tap_set *ts)
+{
+	size_t i;
+
+	for (i = 0; i < ts->doc.nnotes; i++)
+		if (!strncmp(ts->doc.notes[i], "root ", 5))
+			return ts->doc.notes[i];
+	return NULL;
+}
+
+/*
+ * Below table 1: the root filesystem the tests saw (once when it is the
+ * same on every kernel) and every failed test with what it printed.
+ */
+static void tap_notes(FILE *f, const struct kside *ks, const struct kernel_info *ki)
+{
+	const char *root = NULL, *r;
+	bool same = true, fail = false;
+	char *s;
+	size_t i, j;
+
+	for (i = 0; i < NKERNELS; i++) {
+		r = tap_root(&ks[i].tap);
+		if (r && root && strcmp(root, r))
+			same = false;
+		if (r && !root)
+			root = r;
+		for (j = 0; j < ks[i].tap.doc.n; j++)
+			fail |= ks[i].tap.doc.t[j].status == TAP_NOT_OK;
+	}
+	for (i = 0; root && i < NKERNELS; i++) {
+		r = tap_root(&ks[i].tap);
+		if (!r || (same && r != root))
+			continue;
+		s = same ? xasprintf("the tests' %s", r) :
+			   xasprintf("%s: the tests' %s", ki[i].name, r);
+		fprintf(f, "\n");
+		wrap(f, s, 72);
+		free(s);
+	}
+	if (!fail)
+		return;
+	fprintf(f, "\nwhat each failed test printed before its \"not ok\":\n");
+	for (i = 0; i < NKERNELS; i++)
+		tap_doc_print_failures(f, &ks[i].tap.doc, ki[i].name);
+}
+
 
 /* The read-cost section: one table per method, a row per (kind, N, state). */
 static void write_readcost(FILE *f, bool md, const char *h, struct kside *ks,
@@ -885,7 +917,8 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 	if (ro->no_selftests) {
 		fprintf(f, "SKIP: left out (--no-selftests)\n");
 	} else {
-		struct tap_set all = { 0 };
+		char **rows = NULL;
+		size_t nrows = 0;
 
 		fprintf(f, "%sselftests: one vm run per kernel (selftests/<kernel>/selftests.tap);\n"
 			"after-deletion (with kmem-churn beside the tests) and current-vs-stat:\n"
@@ -895,18 +928,21 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			fprintf(f, " %-9.9s", ki[i].name);
 		fprintf(f, "\n");
 		for (i = 0; i < NKERNELS; i++)
-			for (j = 0; j < ks[i].tap.n; j++)
-				if (!strcmp(tap_status(&all, ks[i].tap.r[j].test), "-")) {
-					all.r = xrealloc(all.r, (all.n + 1) * sizeof(*all.r));
-					all.r[all.n].test = xstrdup(ks[i].tap.r[j].test);
-					all.r[all.n].status = "";
-					all.n++;
+			for (j = 0; j < ks[i].tap.doc.n; j++) {
+				const char *row = tap_test_row(&ks[i].tap.doc.t[j]);
+
+				for (t = 0; t < nrows && strcmp(rows[t], row); t++)
+					;
+				if (t == nrows) {
+					rows = xrealloc(rows, (nrows + 1) * sizeof(*rows));
+					rows[nrows++] = xstrdup(row);
 				}
-		for (t = 0; t < all.n; t++) {
-			fprintf(f, "%-30.30s", all.r[t].test);
+			}
+		for (t = 0; t < nrows; t++) {
+			fprintf(f, "%-30.30s", rows[t]);
 			for (i = 0; i < NKERNELS; i++)
 				fprintf(f, i + 1 < NKERNELS ? " %-9s" : " %s", ks[i].tap.present ?
-					tap_status(&ks[i].tap, all.r[t].test) : "(not run)");
+					tap_status(&ks[i].tap, rows[t]) : "(not run)");
 			fprintf(f, "\n");
 		}
 		for (t = 0; t < 2; t++) {
@@ -920,6 +956,7 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			}
 			fprintf(f, "\n");
 		}
+		tap_notes(f, ks, ki);
 		fprintf(f, "%s", md ? "```\n" : "");
 		/*
 		 * Disagreements: test_kmem_memcg_deletion compares a parent's
@@ -947,7 +984,9 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 					"patchbench %s says %s\n", ki[i].name, sd, check,
 					pb_drift ? "drift over the bound" : "within the bound");
 		}
-		tap_release(&all);
+		for (t = 0; t < nrows; t++)
+			free(rows[t]);
+		free(rows);
 	}
 
 	/* Table 2 */

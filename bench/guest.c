@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -37,6 +38,104 @@ static void power_off(void)
 	reboot(RB_POWER_OFF);
 	for (;;)
 		pause();
+}
+
+/* Decode mountinfo's octal escapes ("\040" for a space) in place. */
+static void unescape_octal(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++, d++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*d = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*d = *s;
+		}
+	}
+	*d = '\0';
+}
+
+/*
+ * Bind every mount of @mountinfo but "/" to the same path below @root, in
+ * mountinfo's order (a parent before its children), one level each: the
+ * tree the process sees stays the same, only its root filesystem changes.
+ */
+static int bind_mounts(char *mountinfo, const char *root, char *err, size_t errlen)
+{
+	char *line, *save = NULL;
+	int ret = 0;
+
+	for (line = strtok_r(mountinfo, "\n", &save); line && !ret;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[5], *sp = NULL, *target;
+		int i;
+
+		f[0] = strtok_r(line, " ", &sp);
+		for (i = 1; i < 5 && f[i - 1]; i++)
+			f[i] = strtok_r(NULL, " ", &sp);
+		if (i < 5 || !f[4])
+			continue;
+		unescape_octal(f[4]);
+		if (!strcmp(f[4], "/") || !strncmp(f[4], GUEST_LOCALROOT, strlen(GUEST_LOCALROOT)))
+			continue;
+		target = xasprintf("%s%s", root, f[4]);
+		mkdir(target, 0755);
+		if (mount(f[4], target, NULL, MS_BIND, NULL)) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot bind '%s' to '%s': %s", f[4], target,
+				 strerror(errno));
+		}
+		free(target);
+	}
+	return ret;
+}
+
+int guest_local_root(char *err, size_t errlen)
+{
+	struct strbuf mi = STRBUF_INIT;
+	const char *root = GUEST_LOCALROOT "/root";
+	int ret;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot make a private mount namespace: %s", strerror(errno));
+		goto out;
+	}
+	ret = read_file("/proc/self/mountinfo", &mi);
+	if (ret) {
+		snprintf(err, errlen, "cannot read '/proc/self/mountinfo': %s", strerror(-ret));
+		goto out;
+	}
+	mkdir(GUEST_LOCALROOT, 0755);
+	if (mount("tmpfs", GUEST_LOCALROOT, "tmpfs", 0, "mode=0755")) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot mount a tmpfs on '%s': %s", GUEST_LOCALROOT,
+			 strerror(errno));
+		goto out;
+	}
+	mkdir(GUEST_LOCALROOT "/upper", 0755);
+	mkdir(GUEST_LOCALROOT "/work", 0755);
+	mkdir(root, 0755);
+	if (mount("overlay", root, "overlay", 0, "lowerdir=/,upperdir=" GUEST_LOCALROOT
+		  "/upper,workdir=" GUEST_LOCALROOT "/work")) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot mount an overlay on '%s': %s%s", root,
+			 strerror(errno),
+			 errno == ENODEV ? " (a kernel without CONFIG_OVERLAY_FS)" : "");
+		goto out;
+	}
+	ret = bind_mounts(mi.buf, root, err, errlen);
+	if (ret)
+		goto out;
+	if (chdir(root) || chroot(".") || chdir("/")) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot change the root to '%s': %s", root, strerror(errno));
+	}
+out:
+	sb_release(&mi);
+	return ret;
 }
 
 /* key=value lines of guest.info into the run options. */

@@ -16,9 +16,19 @@
  * binaries are built on the host by selftests_build() from the same
  * source tree as the kernel, statically, and the VM target passes their
  * directory as --selftests-dir. The TAP streams go to selftests.tap in the
- * result directory, nested as run_kselftest.sh prints them.
+ * result directory, nested as run_kselftest.sh prints them, with all the
+ * tests printed (stdout and stderr: the values a failing test prints
+ * before its "not ok") and "# patchbench: " notes of our own (the root the
+ * tests saw, how long each program ran).
+ *
+ * In the guest the tests do not run on the guest's "/" (the host's root
+ * over 9p, which keeps no negative dentries: test_kmem_basic would fail on
+ * every kernel) but, with --selftests-root overlay (the default), below a
+ * private overlay root with a tmpfs upper: guest_local_root(). The other
+ * workloads of the run keep the shared root.
  */
 #include "workload.h"
+#include "guest.h"
 #include "runner.h"
 #include "sha256.h"
 #include "util.h"
@@ -41,14 +51,21 @@
 struct selftests_params {
 	char *dir;
 	char *tests;
+	char *root;
 	int64_t timeout;
 };
+
+static const char *const st_roots[] = { "overlay", "shared", NULL };
 
 static const struct option selftests_params[] = {
 	{ "dir", 0, OPT_STRING, offsetof(struct selftests_params, dir), NULL, "DIR",
 	  "directory of the built selftest binaries (set by --target vm)", NULL, 0, 0 },
 	{ "tests", 0, OPT_STRING, offsetof(struct selftests_params, tests), SELFTESTS_DEFAULT,
 	  "LIST", "comma-separated cgroup selftests to run", NULL, 0, 0 },
+	{ "root", 0, OPT_CHOICE, offsetof(struct selftests_params, root), "overlay", "WHICH",
+	  "the tests' / in the guest: overlay (a tmpfs upper over the shared root in a "
+	  "private mount namespace: keeps negative dentries, as a local disk does) or "
+	  "shared (the guest's 9p root as it is)", st_roots, 0, 0 },
 	{ "timeout", 0, OPT_DURATION, offsetof(struct selftests_params, timeout), "30m", "TIME",
 	  "kill a test that runs longer than this (reported as not ok)", NULL, 0, 0 },
 	{ NULL },
@@ -203,6 +220,7 @@ struct st_arg {
 	char *tests;
 	char *tap;		/* result directory's selftests.tap */
 	char *cwd;		/* scratch: test_memcontrol makes O_TMPFILE files in "." */
+	bool local_root;	/* --selftests-root overlay: guest_local_root() first */
 	int64_t timeout;
 };
 
@@ -268,6 +286,7 @@ static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool 
 		}
 		if (pfd[1] >= 0) {
 			dup2(pfd[1], 1);
+			dup2(pfd[1], 2);	/* perror()s and warnings are diagnostics too */
 			close(pfd[1]);
 		}
 		close(pfd[0]);
@@ -312,16 +331,37 @@ static int selftests_main(void *p)
 	char **v = strv_split(a->tests, ',');
 	char *tmp = xasprintf("%s.tmp", a->tap);
 	size_t n = strv_len(v), i;
-	FILE *out = fopen(tmp, "w");
-	int ret = 0;
+	char why[512] = "";
+	int ret = 0, lr = -1;
+	FILE *out;
 
+	/*
+	 * Before anything is opened: the TAP file is then written through the
+	 * new root's bind of the result share (rename() stays on one mount).
+	 */
+	if (!a->skip && a->local_root) {
+		lr = guest_local_root(why, sizeof(why));
+		if (lr) {
+			printf("selftests: warning: %s: the tests run on the shared root\n", why);
+			fflush(stdout);
+		}
+	}
+	out = fopen(tmp, "w");
 	if (!out) {
 		fprintf(stderr, "selftests: cannot create '%s': %s\n", tmp, strerror(errno));
 		return 1;
 	}
 	fprintf(out, "TAP version 13\n1..%zu\n", n);
+	if (!a->skip && !lr)
+		fprintf(out, "# patchbench: root overlay (a tmpfs upper over the guest's shared "
+			     "root, private mount namespace)\n");
+	else if (!a->skip)
+		fprintf(out, "# patchbench: root shared (%s): 9p keeps no negative dentries, "
+			     "test_kmem_basic cannot pass\n",
+			a->local_root ? why : "--selftests-root shared");
 	for (i = 0; i < n; i++) {
 		bool timed_out;
+		int64_t t0;
 		int code;
 
 		fprintf(out, "# selftests: cgroup: %s\n", v[i]);
@@ -331,7 +371,9 @@ static int selftests_main(void *p)
 		}
 		printf("selftests: running %s\n", v[i]);
 		fflush(stdout);
+		t0 = now_ns();
 		code = st_run_one(a, v[i], out, &timed_out);
+		fprintf(out, "# patchbench: %s ran %.1fs\n", v[i], (double)(now_ns() - t0) / 1e9);
 		if (code == 0)
 			fprintf(out, "ok %zu selftests: cgroup: %s\n", i + 1, v[i]);
 		else if (code == KSFT_SKIP_CODE)
@@ -367,6 +409,7 @@ static int selftests_start(struct wl_inst *wi)
 	a->tap = run_path(r, "selftests.tap");
 	a->cwd = xstrdup(r->workdir);
 	a->timeout = p->timeout;
+	a->local_root = p->root && !strcmp(p->root, "overlay");
 	if (!r->o->target_label)
 		a->skip = xstrdup("the cgroup selftests create cgroups below the root: "
 				  "run them in a guest (--target vm)");
