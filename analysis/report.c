@@ -53,7 +53,7 @@ static void print_text(struct run_summary *s, const char *dir, FILE *out)
 	fprintf(out, "  %llu samples every %s over %.1fs, 1 repeat\n",
 		(unsigned long long)m->samples, fmt_duration(a, sizeof(a), m->interval_ns),
 		m->duration_s);
-	if (m->missed_intervals)
+	if (m->missed_intervals > 0)
 		fprintf(out, "  %llu intervals missed by the sampler (%.0f%% of the grid)\n",
 			(unsigned long long)m->missed_intervals,
 			100.0 * (double)m->missed_intervals /

@@ -74,6 +74,7 @@ struct repro_opts {
 	char *run_args;
 	char *source;
 	char *cache;
+	bool report_only;
 };
 
 static const struct option repro_options[] = {
@@ -110,6 +111,10 @@ static const struct option repro_options[] = {
 	  "kernel source dir or tarball (default: Debian's linux-source-6.1)", NULL, 0, 0 },
 	{ "cache", 0, OPT_STRING, offsetof(struct repro_opts, cache), NULL, "DIR",
 	  "cache directory (kernels, sources)", NULL, 0, 0 },
+	{ "report-only", 0, OPT_BOOL, offsetof(struct repro_opts, report_only), NULL, NULL,
+	  "build and run nothing: write the report again from the runs in -o DIR "
+	  "(kernels from --cache; give the options of the reproduction; 'took' is then the "
+	  "time of the report)", NULL, 0, 0 },
 	{ NULL },
 };
 
@@ -154,9 +159,12 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 	int ret;
 
 	if (run_complete(out)) {
-		pr_info("reproduce: %s: complete already, reused", out);
+		if (!ro->report_only)
+			pr_info("reproduce: %s: complete already, reused", out);
 		return 0;
 	}
+	if (ro->report_only)
+		return 1;	/* nothing is run: the caller warns, the report says what is missing */
 	sb_addf(&sb, "run\n--target=vm\n--kernel=%s\n--out=%s\n--force\n--workload=%s\n",
 		kernel, out, workloads);
 	if (perf)
@@ -1263,6 +1271,15 @@ int cmd_reproduce(int argc, char **argv)
 	}
 	cache = o.cache ? xstrdup(o.cache) : pb_cache_dir();
 	out = o.out ? xstrdup(o.out) : xasprintf("results/reproduce-%s", date);
+	if (o.report_only && !o.out) {
+		pr_err("--report-only needs -o DIR, the directory of the reproduction");
+		goto out;
+	}
+	if (o.report_only && !is_dir(out)) {
+		pr_err("cannot open '%s': %s", out, path_exists(out) ? strerror(ENOTDIR) :
+		       strerror(ENOENT));
+		goto out;
+	}
 	ret = mkdir_p(out, 0755);
 	if (ret) {
 		pr_err("cannot create '%s': %s", out, strerror(-ret));
@@ -1280,7 +1297,8 @@ int cmd_reproduce(int argc, char **argv)
 		bo.cache = cache;
 		bo.source = o.source;
 		bo.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-		ret = kbuild_run(&bo, &ki[i], err, sizeof(err));
+		ret = o.report_only ? kernel_load(cache, kernels[i], &ki[i], err, sizeof(err)) :
+		      kbuild_run(&bo, &ki[i], err, sizeof(err));
 		if (ret) {
 			pr_err("reproduce: kernel %s: %s", kernels[i], err);
 			code = ret == -EINVAL || ret == -ENOENT ? 2 : 1;

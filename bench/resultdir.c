@@ -21,10 +21,15 @@
 
 enum mf_type { MF_STR, MF_INT, MF_I64, MF_U64, MF_DOUBLE };
 
+/*
+ * @optional: a field that older runs do not have; -1 when absent, and then left out of
+ * the JSON written again, so the meta of an older run reads back as it was.
+ */
 static const struct meta_field {
 	const char *name;
 	enum mf_type type;
 	size_t offset;
+	bool optional;
 } meta_fields[] = {
 	{ "tool_version", MF_STR, offsetof(struct meta, tool_version) },
 	{ "run_id", MF_STR, offsetof(struct meta, run_id) },
@@ -53,7 +58,7 @@ static const struct meta_field {
 	{ "end", MF_STR, offsetof(struct meta, end) },
 	{ "duration_s", MF_DOUBLE, offsetof(struct meta, duration_s) },
 	{ "samples", MF_U64, offsetof(struct meta, samples) },
-	{ "missed_intervals", MF_U64, offsetof(struct meta, missed_intervals) },
+	{ "missed_intervals", MF_I64, offsetof(struct meta, missed_intervals), true },
 	{ "error", MF_STR, offsetof(struct meta, error) },
 	{ "failed_log", MF_STR, offsetof(struct meta, failed_log) },
 	{ "notes", MF_STR, offsetof(struct meta, notes) },
@@ -65,6 +70,7 @@ void meta_init(struct meta *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->schema = META_SCHEMA;
+	m->missed_intervals = -1;
 }
 
 void meta_release(struct meta *m)
@@ -127,6 +133,8 @@ void meta_jw(const struct meta *m, struct json_writer *jw)
 			jw_kint(jw, f->name, *FIELD(m, f, int));
 			break;
 		case MF_I64:
+			if (f->optional && *FIELD(m, f, int64_t) < 0)
+				break;
 			jw_kint(jw, f->name, *FIELD(m, f, int64_t));
 			break;
 		case MF_U64:

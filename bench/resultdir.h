@@ -43,7 +43,7 @@ struct meta {
 	char *start, *end;	/* ISO 8601 UTC */
 	double duration_s;
 	uint64_t samples;
-	uint64_t missed_intervals;	/* sampling grid points passed with no sample */
+	int64_t missed_intervals;	/* sampling grid points passed with no sample; -1: not recorded */
 	char *error;		/* why it failed, or NULL */
 	char *failed_log;	/* log of the failed workload, relative, or NULL */
 	char *notes;		/* why optional monitors are off, or NULL */
