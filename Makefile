@@ -55,6 +55,8 @@ CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
 CMD_SRCS += bench/cmd-perfdiff.c
 # kernel builds: patchbench build and kernels (issue 3)
 CORE_SRCS += bench/kbuild.c
+# guest instruction counts in vm runs (issue 11)
+CORE_SRCS += bench/insn-run.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
 # the cover letter reproduction (issue 6)
 CMD_SRCS += bench/cmd-reproduce.c bench/reproduce-run.c
@@ -181,6 +183,8 @@ clean:
 
 # where plot scripts are found when PATCHBENCH_PLOTS is not set
 $(BUILD)/analysis/plot.o: PB_CFLAGS += -DPB_PLOTS_DIR='"$(CURDIR)/analysis/plots"'
+# the instruction-count plugin a vm run loads when PATCHBENCH_PLUGIN is not set
+$(BUILD)/bench/insn-run.o: PB_CFLAGS += -DPB_PLUGIN_PATH='"$(CURDIR)/$(PLUGIN)"'
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
 

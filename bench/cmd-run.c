@@ -16,6 +16,7 @@
 
 static const char *const targets[] = { "host", "vm", NULL };
 static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
+static const char *const insn_modes[] = { "auto", "on", "off", NULL };
 static const char *const cgroup_modes[] = { "auto", "v1", "v2", NULL };
 static const char *const scales[] = { "smoke", "small", "full", NULL };
 static const char *const yes_no[] = { "yes", "no", NULL };
@@ -61,6 +62,9 @@ static const struct option run_options[] = {
 	  "--target vm: the built kernel to boot (see 'patchbench kernels')" },
 	{ "accel", 0, OPT_CHOICE, O(accel), "auto", "ACCEL",
 	  "--target vm: KVM when it really works, else TCG (emulated timings)", accels },
+	{ "insn-count", 0, OPT_CHOICE, O(insn_count), "auto", "MODE",
+	  "--target vm: count guest instructions with the TCG plugin (auto: under TCG)",
+	  insn_modes },
 	{ "cpus", 0, OPT_INT, O(vm_cpus), "2", "N", "--target vm: guest CPUs", NULL, 1, 256 },
 	{ "mem", 0, OPT_SIZE, O(vm_mem), "4G", "SIZE", "--target vm: guest memory", NULL,
 	  256LL << 20, 1LL << 40 },
@@ -194,8 +198,8 @@ void run_opts_release(struct run_opts *o)
 /* Options that concern the VM itself, not the run inside it. */
 static bool vm_only(const char *name)
 {
-	static const char *const names[] = { "target", "kernel", "accel", "cpus", "mem",
-					     "boot-timeout", "run-timeout", "append", "out",
+	static const char *const names[] = { "target", "kernel", "accel", "insn-count", "cpus",
+					     "mem", "boot-timeout", "run-timeout", "append", "out",
 					     "force", "cache", "workdir", "source", NULL };
 	size_t i;
 

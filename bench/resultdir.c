@@ -22,8 +22,9 @@
 enum mf_type { MF_STR, MF_INT, MF_I64, MF_U64, MF_DOUBLE };
 
 /*
- * @optional: a field that older runs do not have; -1 when absent, and then left out of
- * the JSON written again, so the meta of an older run reads back as it was.
+ * @optional: a field that older runs do not have; -1 (a number) or NULL (a string) when
+ * absent, and then left out of the JSON written again, so the meta of an older run
+ * reads back as it was.
  */
 static const struct meta_field {
 	const char *name;
@@ -62,6 +63,7 @@ static const struct meta_field {
 	{ "error", MF_STR, offsetof(struct meta, error) },
 	{ "failed_log", MF_STR, offsetof(struct meta, failed_log) },
 	{ "notes", MF_STR, offsetof(struct meta, notes) },
+	{ "insn_counts", MF_STR, offsetof(struct meta, insn_counts), true },
 };
 
 #define FIELD(m, f, T) ((T *)((char *)(m) + (f)->offset))
@@ -127,6 +129,8 @@ void meta_jw(const struct meta *m, struct json_writer *jw)
 
 		switch (f->type) {
 		case MF_STR:
+			if (f->optional && !*FIELD(m, f, char *))
+				break;
 			jw_kstr(jw, f->name, *FIELD(m, f, char *));
 			break;
 		case MF_INT:

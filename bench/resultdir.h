@@ -47,6 +47,7 @@ struct meta {
 	char *error;		/* why it failed, or NULL */
 	char *failed_log;	/* log of the failed workload, relative, or NULL */
 	char *notes;		/* why optional monitors are off, or NULL */
+	char *insn_counts;	/* vm runs: guest instruction counts complete / incomplete: / missing: / off: */
 	struct meta_param *params;
 	size_t nparams;
 };

@@ -11,6 +11,7 @@
 #include "resultdir.h"
 #include "monitor.h"
 #include "drift.h"
+#include "insn-marker.h"
 #include "tsv.h"
 #include "sampler.h"
 #include "util.h"
@@ -1050,6 +1051,8 @@ int run_main(struct run_opts *o)
 
 	if (monitors_start(r))
 		goto out_cleanup;
+	/* the instruction-count window (TCG plugin): what the monitors measure too */
+	PB_MARK(PB_MARK_WINDOW_BEGIN);
 	/* Idle siblings first, so they hold their memory when the builders start together. */
 	if (!start_instances(r, true) && !start_instances(r, false)) {
 		monitors_event(r, MON_WORKLOADS_STARTED, -1);
@@ -1058,6 +1061,7 @@ int run_main(struct run_opts *o)
 	}
 
 out_cleanup:
+	PB_MARK(PB_MARK_WINDOW_END);
 	stop_all(r);
 	monitors_stop(r);
 	if (cg_tree_destroy(&r->tree) && !r->error)

@@ -30,6 +30,7 @@ struct run_opts {
 	/* --target vm */
 	char *kernel;		/* built kernel name */
 	char *accel;		/* auto | kvm | tcg */
+	char *insn_count;	/* auto | on | off: guest instructions, TCG plugin */
 	int vm_cpus;
 	uint64_t vm_mem;
 	int64_t boot_timeout, run_timeout;

@@ -14,6 +14,7 @@
  * timeout. qemu is always reaped.
  */
 #include "guest.h"
+#include "insn-run.h"
 #include "kbuild.h"
 #include "ksrc.h"
 #include "report.h"
@@ -251,7 +252,8 @@ static char *console_tail(const char *path, int n)
 }
 
 static char **qemu_argv(const struct run_opts *o, const char *qemu, const char *accel,
-			const char *bzimage, const char *share, const char *self)
+			const char *bzimage, const char *share, const char *self,
+			const char *plugin)
 {
 	char **argv = xcalloc(64, sizeof(*argv));
 	size_t n = 0;
@@ -269,6 +271,10 @@ static char **qemu_argv(const struct run_opts *o, const char *qemu, const char *
 	argv[n++] = xstrdup("-no-reboot");
 	argv[n++] = xstrdup("-kernel");
 	argv[n++] = xstrdup(bzimage);
+	if (plugin) {
+		argv[n++] = xstrdup("-plugin");
+		argv[n++] = xstrdup(plugin);
+	}
 	argv[n++] = xstrdup("-fsdev");
 	argv[n++] = xstrdup("local,id=root,path=/,security_model=none,readonly=on,multidevs=remap");
 	argv[n++] = xstrdup("-device");
@@ -435,6 +441,60 @@ static bool wants_kernelbuild(const char *list)
 }
 
 /* Host-side meta.json when the guest could not write a final one. */
+/* Whether the console log @path holds @what (qemu's own messages go there too). */
+static bool console_has(const char *path, const char *what)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool ret = !read_file(path, &sb) && sb.len && strstr(sb.buf, what);
+
+	sb_release(&sb);
+	return ret;
+}
+
+/*
+ * After qemu: the instruction tables from the plugin's insn.raw, and meta.json's
+ * insn_counts (with the reason in notes when there are none). With @required
+ * (--insn-count on) counts that are not complete fail the run.
+ */
+static int note_insn(const char *dir, struct insn_plan *ip, bool required)
+{
+	char *state = NULL, e[256];
+	struct meta m;
+	int ret = 0;
+
+	if (ip->want)
+		insn_collect(ip, dir, &state);
+	else
+		state = xasprintf("off: %s", ip->why);
+	if (meta_load(&m, dir, e, sizeof(e))) {
+		pr_warn("instruction counts %s; not noted: %s", state, e);
+		free(state);
+		return -EIO;
+	}
+	free(m.insn_counts);
+	m.insn_counts = state;
+	if (strcmp(state, "complete")) {
+		char *n = xasprintf("%s%s%s", m.notes ? m.notes : "", m.notes ? "; " : "", state);
+
+		free(m.notes);
+		m.notes = n;
+		pr_warn("instruction counts %s", state);
+		if (required && m.status && !strcmp(m.status, "complete")) {
+			free(m.status);
+			m.status = xstrdup("failed");
+			free(m.error);
+			m.error = xasprintf("--insn-count on: instruction counts %s", state);
+			ret = -EINVAL;
+		}
+	}
+	if (meta_write(&m, dir)) {
+		pr_err("cannot write '%s/meta.json'", dir);
+		ret = -EIO;
+	}
+	meta_release(&m);
+	return ret;
+}
+
 static void write_host_meta(const char *dir, const struct run_opts *o,
 			    const struct kernel_info *k, const char *label, const char *id,
 			    const char *status, const char *error, const char *notes,
@@ -482,9 +542,10 @@ static void write_host_meta(const char *dir, const struct run_opts *o,
 int vm_run_main(struct run_opts *o)
 {
 	struct kernel_info k;
+	struct insn_plan ip = { 0 };
 	char err[1024], accel[16], why[256], label[32];
 	char *cache = NULL, *dir = NULL, *id = NULL, *qemu = NULL, *self = NULL, *srcdir = NULL;
-	char *prepared = NULL, *console = NULL, *path;
+	char *prepared = NULL, *console = NULL, *path, *plugin = NULL;
 	char **argv = NULL;
 	struct strbuf args = STRBUF_INIT, info = STRBUF_INIT;
 	struct sigaction sa;
@@ -516,6 +577,11 @@ int vm_run_main(struct run_opts *o)
 		goto out;
 	}
 	snprintf(label, sizeof(label), "vm-%s", accel);
+	if (insn_plan_make(&ip, o->insn_count ? o->insn_count : "auto", accel, &k, err,
+			   sizeof(err))) {
+		pr_err("%s", err);
+		goto out;
+	}
 	if (wants_kernelbuild(o->workload) && ksrc_check(o->source, err, sizeof(err))) {
 		pr_err("%s", err);
 		goto out;
@@ -605,9 +671,26 @@ int vm_run_main(struct run_opts *o)
 	}
 
 	console = xasprintf("%s/console.log", dir);
-	argv = qemu_argv(o, qemu, accel, k.bzimage, dir, self);
+	plugin = ip.want ? insn_plugin_arg(&ip, dir) : NULL;
+	argv = qemu_argv(o, qemu, accel, k.bzimage, dir, self, plugin);
 	err[0] = '\0';
 	end = qemu_run(o, argv, console, err, sizeof(err));
+	if (ip.want && end != VM_END_OK && strcmp(o->insn_count ? o->insn_count : "auto", "on") &&
+	    console_has(console, "Could not load plugin")) {
+		/* --insn-count auto: the run goes on without counts, and says why */
+		char *tail = console_tail(console, 3);
+
+		free(ip.why);
+		ip.why = xasprintf("qemu could not load the plugin: %s",
+				   tail);
+		free(tail);
+		ip.want = false;
+		pr_warn("no instruction counts: %s", ip.why);
+		strv_free(argv);
+		argv = qemu_argv(o, qemu, accel, k.bzimage, dir, self, NULL);
+		err[0] = '\0';
+		end = qemu_run(o, argv, console, err, sizeof(err));
+	}
 	if (end == VM_END_OK) {
 		struct meta m;
 		char e2[256];
@@ -630,6 +713,8 @@ int vm_run_main(struct run_opts *o)
 		free(tail);
 		code = 1;
 	}
+	if (note_insn(dir, &ip, !strcmp(o->insn_count ? o->insn_count : "auto", "on")))
+		code = 1;
 	report_print_dir(dir, REPORT_TEXT, stdout);
 	pr_info("result: %s (%s)", dir, end == VM_END_OK ? (code ? "see status" : "complete") :
 		vm_end_status[end]);
@@ -637,6 +722,8 @@ out:
 	if (argv)
 		strv_free(argv);
 	kernel_info_release(&k);
+	insn_plan_release(&ip);
+	free(plugin);
 	sb_release(&args);
 	sb_release(&info);
 	free(console);

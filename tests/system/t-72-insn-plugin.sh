@@ -8,7 +8,11 @@
 # 10 valid reads and 10 ticks; the two boots' user instructions differ by
 # exactly 4000000 (per-vCPU counters lose no update); kernel segments
 # resolve to System.map symbols; a plugin argument it does not know makes
-# qemu refuse to start (a load failure is reported, not ignored).
+# qemu refuse to start (a load failure is reported, not ignored). Then
+# "run --target vm": counts by default under TCG (insn_counts complete,
+# symbols, window totals, every memory.stat read numbered in readlat.tsv and
+# counted in insn-reads.tsv); --insn-count on without the plugin is exit 2
+# before anything is made; auto without it runs and says why in meta.json.
 . "$(dirname "$0")/lib.sh"
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing (make deps)"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,7 +30,7 @@ MAP=$K/System.map
 
 TMP=$(mktemp -d /tmp/pb-insn.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 9
+plan 13
 
 # boot OUT LOOPS [PLUGIN_ARGS]: one guest run; qemu's exit status
 boot() {
@@ -82,4 +86,39 @@ ok $([ $rc -ne 0 ] && grep -qi "plugin" "$TMP/d.console" && echo 0 || echo 1) \
 	"a plugin file that does not exist: qemu refuses with a message (rc $rc)"
 ok $([ ! -e "$TMP/a.raw.tmp" ] && [ ! -e "$TMP/b.raw.tmp" ] && echo 0 || echo 1) \
 	"no temp file left behind"
+
+# --- patchbench run --target vm: counts by default under TCG ------------------------------
+if [ -e "$K/System.map" ]; then
+	R=$TMP/vm
+	"$PB" run --target vm --kernel vanilla -w idle --idle 2 -d 5s -q -o "$R" >"$TMP/vm.out" 2>&1
+	rc=$?
+	ok $([ $rc -eq 0 ] && [ "$(meta_field "$R" insn_counts)" = complete ] &&
+		[ "$(sed -n 2p "$R/insn-symbols.tsv" | cut -f3 | cut -d. -f1)" -gt 0 ] &&
+		grep -q "^window	" "$R/insn.tsv" && echo 0 || echo 1) \
+		"vm run: insn_counts complete, insn-symbols.tsv and window totals (rc $rc)"
+	# every memory.stat read of readlat.tsv has its row in insn-reads.tsv, by number
+	nst=$(awk -F'\t' 'NR > 1 && $4 == "memory.stat"' "$R/readlat.tsv" | wc -l)
+	nrd=$(awk -F'\t' 'NR > 1 && $3 != "-"' "$R/insn-reads.tsv" | wc -l)
+	last=$(awk -F'\t' 'NR > 1 && $4 == "memory.stat" { n = $7 } END { print n + 0 }' \
+		"$R/readlat.tsv")
+	ok $([ "$nst" -gt 10 ] && [ "$nrd" -ge $((nst - 2)) ] && [ "$last" -eq "$nst" ] &&
+		echo 0 || echo 1) "each memory.stat read is numbered and counted ($nrd of $nst)"
+	PATCHBENCH_PLUGIN=$TMP/none.so "$PB" run --target vm --kernel vanilla -w idle --idle 1 \
+		-d 2s -q --insn-count on -o "$TMP/on" >/dev/null 2>"$TMP/on.err"
+	rc=$?
+	ok $([ $rc -eq 2 ] && grep -q "^patchbench: error: --insn-count on: plugin '.*' not found" \
+		"$TMP/on.err" && [ ! -e "$TMP/on" ] && echo 0 || echo 1) \
+		"--insn-count on without the plugin: exit 2 before anything is made (rc $rc)"
+	PATCHBENCH_PLUGIN=$TMP/none.so "$PB" run --target vm --kernel vanilla -w idle --idle 1 \
+		-d 2s -q -o "$TMP/auto" >/dev/null 2>&1
+	rc=$?
+	ok $([ $rc -eq 0 ] && meta_field "$TMP/auto" insn_counts | grep -q "^off: plugin" &&
+		grep -q '"notes": ".*plugin .* not found' "$TMP/auto/meta.json" && echo 0 || echo 1) \
+		"auto without the plugin: the run goes on and meta.json says why (rc $rc)"
+else
+	for i in 1 2 3 4; do
+		T_N=$((T_N + 1))
+		echo "ok $T_N # SKIP the vanilla kernel has no System.map of its own (build --rebuild)"
+	done
+fi
 done_testing

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * insn-run.c - guest instruction counts in a vm run (--insn-count).
+ *
+ * auto (the default) counts under TCG and not under KVM, where the PMU has
+ * real counters; on insists (a plugin or map that is missing, or KVM, is
+ * bad input, exit 2, before anything boots); off never loads the plugin.
+ * The guest marks its window, ticks and memory.stat reads
+ * (bench/insn-marker.h); the plugin writes insn.raw into the result
+ * directory when qemu exits; insn_collect() resolves it against the kernel's
+ * System.map into insn.tsv, insn-symbols.tsv and insn-reads.tsv.
+ */
+#include "insn-run.h"
+#include "insn.h"
+#include "kbuild.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PB_PLUGIN_PATH
+#define PB_PLUGIN_PATH "build/pb-insn.so"
+#endif
+
+/**
+ * insn_plan_make - decide whether a vm run loads the instruction-count plugin
+ * @p: filled; release with insn_plan_release()
+ * @mode: "auto", "on" or "off"
+ * @accel: "tcg" or "kvm", as chosen
+ * @k: the kernel to boot
+ * @err: why "on" cannot be honoured
+ * @errlen: its size
+ *
+ * The plugin is PATCHBENCH_PLUGIN, else the one this tree's make built.
+ * Return: 0 (with @p->why saying why there are no counts when @p->want is
+ * false), or -EINVAL when @mode is "on" and the run cannot count.
+ */
+int insn_plan_make(struct insn_plan *p, const char *mode, const char *accel,
+		   const struct kernel_info *k, char *err, size_t errlen)
+{
+	const char *env = getenv("PATCHBENCH_PLUGIN");
+	bool on = !strcmp(mode, "on");
+
+	memset(p, 0, sizeof(*p));
+	if (!strcmp(mode, "off")) {
+		p->why = xstrdup("--insn-count off");
+		return 0;
+	}
+	if (strcmp(accel, "tcg")) {
+		p->why = xstrdup("not under KVM (the PMU counts there)");
+		if (on) {
+			snprintf(err, errlen, "--insn-count on needs TCG (this run uses %s: use "
+				 "--accel tcg, or perf's counters under KVM)", accel);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	p->plugin = xstrdup(env && *env ? env : PB_PLUGIN_PATH);
+	p->map = xasprintf("%s/System.map", k->dir);
+	if (!path_exists(p->plugin))
+		p->why = xasprintf("plugin '%s' not found (make builds it)",
+				   p->plugin);
+	else if (!path_exists(p->map))
+		p->why = xasprintf("kernel '%s' has no System.map (built by "
+				   "an older patchbench): rebuild it with 'patchbench build --name "
+				   "%s --rebuild'", k->name, k->name);
+	if (p->why && on) {
+		snprintf(err, errlen, "--insn-count on: %s", p->why);
+		return -EINVAL;
+	}
+	p->want = !p->why;
+	return 0;
+}
+
+/**
+ * insn_plugin_arg - the value of qemu's -plugin option for a run into @dir
+ * @p: a plan that wants counts
+ * @dir: the result directory (absolute)
+ *
+ * Return: a string the caller frees.
+ */
+char *insn_plugin_arg(const struct insn_plan *p, const char *dir)
+{
+	return xasprintf("%s,out=%s/insn.raw", p->plugin, dir);
+}
+
+/**
+ * insn_collect - turn @dir/insn.raw into the run's instruction tables
+ * @p: the plan the run was booted with
+ * @dir: the result directory
+ * @state: set to what meta.json's insn_counts says (the caller frees it):
+ *         "complete", "incomplete: ..." or "missing: ..."
+ *
+ * Return: 0 when the tables were written, -errno otherwise (@state says why).
+ */
+int insn_collect(const struct insn_plan *p, const char *dir, char **state)
+{
+	char *raw = xasprintf("%s/insn.raw", dir), err[256] = "";
+	struct strbuf sb = STRBUF_INIT, mb = STRBUF_INIT;
+	struct insn_raw r = { 0 };
+	struct ksyms ks = { 0 };
+	struct insn_sym *s = NULL;
+	size_t n = 0;
+	int ret;
+
+	ret = read_regular_file(raw, 1UL << 30, &sb, err, sizeof(err));
+	if (ret) {
+		*state = xasprintf("missing: the plugin left no counts (%s)", err);
+		goto out;
+	}
+	ret = insn_raw_parse(&r, sb.buf, sb.len, err, sizeof(err));
+	if (ret) {
+		*state = xasprintf("missing: '%s': %s", raw, err);
+		goto out;
+	}
+	ret = read_regular_file(p->map, 1UL << 30, &mb, err, sizeof(err));
+	if (!ret && (ret = ksyms_parse(&ks, mb.buf, mb.len, err, sizeof(err))))
+		*state = xasprintf("missing: '%s': %s", p->map, err);
+	else if (ret)
+		*state = xasprintf("missing: %s", err);
+	if (ret)
+		goto out;
+	insn_symbols(&r, &ks, &s, &n);
+	ret = insn_write_results(dir, &r, s, n);
+	if (ret)
+		*state = xasprintf("missing: cannot write the instruction tables in '%s': %s", dir,
+				   strerror(-ret));
+	else if (r.window != INSN_WIN_COMPLETE)
+		*state = xasprintf("incomplete: the window is %s (the guest ended inside it, or "
+				   "never opened it)", insn_window_name(r.window));
+	else
+		*state = xstrdup("complete");
+out:
+	insn_syms_free(s, n);
+	ksyms_release(&ks);
+	insn_raw_release(&r);
+	sb_release(&sb);
+	sb_release(&mb);
+	free(raw);
+	return ret;
+}
+
+/**
+ * insn_plan_release - free what insn_plan_make() allocated; @p may be NULL
+ * @p: the plan
+ */
+void insn_plan_release(struct insn_plan *p)
+{
+	if (!p)
+		return;
+	free(p->plugin);
+	free(p->map);
+	free(p->why);
+	memset(p, 0, sizeof(*p));
+}
