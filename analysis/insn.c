@@ -538,9 +538,9 @@ static int write_reads(const char *dir, const struct insn_raw *r)
 			tsv_put_u64(&w, rd->kern);
 			tsv_put_u64(&w, rd->user);
 		} else {
-			/* it moved to another vCPU: no count of its own */
-			tsv_put_str(&w, "-");
-			tsv_put_str(&w, "-");
+			/* it moved to another vCPU: no count of its own (empty cells) */
+			tsv_put_str(&w, "");
+			tsv_put_str(&w, "");
 		}
 		tsv_end_row(&w);
 	}

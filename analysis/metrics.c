@@ -77,9 +77,12 @@ static const struct tsv_field readlat_fields[] = {
 	{ "file", TSV_TEXT }, { "level", TSV_INT, 0, INT_MAX }, { "latency_ns", TSV_INT, GE0 },
 	{ "cgroup", TSV_TEXT, .flags = TSV_OPTIONAL }, { "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
 	{ "bytes", TSV_INT, GE0, TSV_OPTIONAL },
+	/* the memory.stat reads, numbered: the join key of insn-reads.tsv */
+	{ "read", TSV_INT, GE0, TSV_OPTIONAL },
 	{ NULL },
 };
-enum { L_FILE, L_LEVEL, L_LAT, L_CG, L_N = ARRAY_SIZE(readlat_fields) - 1 };
+enum { L_FILE, L_LEVEL, L_LAT, L_CG, L_T, L_BYTES, L_READ,
+       L_N = ARRAY_SIZE(readlat_fields) - 1 };
 
 static const struct tsv_field cpu_fields[] = {
 	{ "cgroup", TSV_TEXT }, { "phase", TSV_TEXT }, { "usage_usec", TSV_INT, GE0 },
@@ -482,6 +485,129 @@ static int extract_drift(const struct run_summary *s, const char *dir, struct me
 		    key, label);
 	}
 	return 0;
+}
+
+/*
+ * instructions (vm runs under TCG, the plugin's tables): the guest's kernel and
+ * user instructions in the measured window, the kernel instructions of the top
+ * symbols by share, and of one memory.stat read per tree level (median, p99).
+ * These are exact counts, not samples: the thresholds (2% of the window, 3% of a
+ * symbol, 2% of a read) are the issue's A/A targets until bench aa measures them
+ * on this machine. A run whose window did not close (insn_counts "incomplete")
+ * has no usable counts: an error, so compare refuses it.
+ */
+#define INSN_TOP_SYMBOLS 20
+
+static const struct tsv_field insn_fields[] = {
+	{ "row", TSV_TEXT }, { "kernel_insns", TSV_INT, 0, INT64_MAX }, { "user_insns", TSV_INT, 0, INT64_MAX },
+	{ NULL },
+};
+static const struct tsv_field insn_sym_fields[] = {
+	{ "symbol", TSV_TEXT }, { "insns", TSV_INT, 0, INT64_MAX }, { NULL },
+};
+static const struct tsv_field insn_read_fields[] = {
+	{ "read", TSV_INT, 1, INT32_MAX }, { "kernel_insns", TSV_INT, 0, INT64_MAX, TSV_EMPTY }, { NULL },
+};
+
+/* Kernel instructions per memory.stat read, by the level readlat.tsv gives each read. */
+static int insn_reads(const char *dir, struct metric_set *out, char *err, size_t errlen)
+{
+	struct tsv lt = { 0 }, rt = { 0 };
+	int lc[L_N], rc[2], ret, *level = NULL;
+	struct { double *v; size_t n; } per[METRICS_MAX_LEVELS] = { { 0 } };
+	size_t r, nlevel = 0, i;
+	char key[64], label[64];
+
+	ret = load_checked(dir, "insn-reads.tsv", insn_read_fields, &rt, rc, err, errlen);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	ret = load_checked(dir, "readlat.tsv", readlat_fields, &lt, lc, err, errlen);
+	if (ret || lc[L_READ] < 0) {
+		tsv_release(&rt);
+		return ret == -ENOENT ? 0 : ret;
+	}
+	for (r = 0; r < lt.nrows; r++) {
+		size_t seq = (size_t)tsv_get_num(&lt, r, lc[L_READ]);
+
+		if (!seq || strcmp(tsv_get(&lt, r, lc[L_FILE]), "memory.stat"))
+			continue;
+		if (seq >= nlevel) {
+			level = xrealloc(level, (seq + 1) * sizeof(*level));
+			for (; nlevel <= seq; nlevel++)
+				level[nlevel] = -1;
+		}
+		level[seq] = (int)tsv_get_num(&lt, r, lc[L_LEVEL]);
+	}
+	for (r = 0; r < rt.nrows; r++) {
+		size_t seq = (size_t)tsv_get_num(&rt, r, rc[0]);
+		double v = tsv_get_num(&rt, r, rc[1]);
+		int l = seq < nlevel ? level[seq] : -1;
+
+		if (isnan(v) || l < 0 || l >= METRICS_MAX_LEVELS)
+			continue;	/* it moved vCPU, or is no read of a level we know */
+		per[l].v = xrealloc(per[l].v, (per[l].n + 1) * sizeof(double));
+		per[l].v[per[l].n++] = v;
+	}
+	for (i = 0; i < METRICS_MAX_LEVELS; i++) {
+		if (!per[i].n)
+			continue;
+		snprintf(key, sizeof(key), "insn:read:%zu:p50", i);
+		snprintf(label, sizeof(label), "%zu read insns p50", i);
+		add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 50, false,
+		    stats_percentile(per[i].v, per[i].n, 50), key, label);
+		snprintf(key, sizeof(key), "insn:read:%zu:p99", i);
+		snprintf(label, sizeof(label), "%zu read insns p99", i);
+		add(out, "instructions", MU_COUNT, MB_LOWER, 0.05, 50, false,
+		    stats_percentile(per[i].v, per[i].n, 99), key, label);
+		free(per[i].v);
+	}
+	free(level);
+	tsv_release(&lt);
+	tsv_release(&rt);
+	return 0;
+}
+
+static int extract_insn(const struct run_summary *s, const char *dir, struct metric_set *out,
+			char *err, size_t errlen)
+{
+	struct tsv t = { 0 };
+	double kern = 0, user = 0;
+	char key[192], label[64];
+	int c[3], ret;
+	size_t r;
+
+	if (s->meta.insn_counts && strcmp(s->meta.insn_counts, "complete")) {
+		snprintf(err, errlen, "'%s': instruction counts %s", dir, s->meta.insn_counts);
+		return -EINVAL;
+	}
+	ret = load_checked(dir, "insn.tsv", insn_fields, &t, c, err, errlen);
+	if (ret)
+		return ret;
+	for (r = 0; r < t.nrows; r++) {
+		if (strcmp(tsv_get(&t, r, c[0]), "window"))
+			continue;
+		kern += tsv_get_num(&t, r, c[1]);
+		user += tsv_get_num(&t, r, c[2]);
+	}
+	tsv_release(&t);
+	add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 1e6, true, kern, "insn:kernel",
+	    "kernel insns");
+	add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 1e6, false, user, "insn:user",
+	    "user insns");
+	ret = load_checked(dir, "insn-symbols.tsv", insn_sym_fields, &t, c, err, errlen);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	/* the file is sorted, most first: its top rows are the top symbols */
+	for (r = 0; r < t.nrows && r < INSN_TOP_SYMBOLS; r++) {
+		const char *sym = tsv_get(&t, r, c[0]);
+
+		snprintf(key, sizeof(key), "insn:sym:%s", sym);
+		snprintf(label, sizeof(label), "%.22s", sym);
+		add(out, "instructions", MU_COUNT, MB_LOWER, 0.03, 1e4, false,
+		    tsv_get_num(&t, r, c[1]), key, label);
+	}
+	tsv_release(&t);
+	return insn_reads(dir, out, err, errlen);
 }
 
 /*
@@ -951,6 +1077,13 @@ static const struct metric_source src_drift = {
 	.extract = extract_drift,
 };
 
+static const struct metric_source src_insn = {
+	.name = "instructions",
+	.title = "Guest instructions (TCG plugin; instructions, not cycles)",
+	.file = "insn.tsv",
+	.extract = extract_insn,
+};
+
 static const struct metric_source src_readlat = {
 	.name = "readlat",
 	.title = "memory.stat read latency per tree level (us)",
@@ -1006,7 +1139,7 @@ static const struct metric_source src_selftest = {
  * into metrics; a run without the file gets no rows from it.
  */
 const struct metric_source *const metric_sources[] = {
-	&src_drift, &src_readlat, &src_wall, &src_cpu, &src_cputotal, &src_perf, &src_rss,
+	&src_insn, &src_drift, &src_readlat, &src_wall, &src_cpu, &src_cputotal, &src_perf, &src_rss,
 	&src_selftest, NULL,
 };
 

@@ -98,7 +98,7 @@ if [ -e "$K/System.map" ]; then
 		"vm run: insn_counts complete, insn-symbols.tsv and window totals (rc $rc)"
 	# every memory.stat read of readlat.tsv has its row in insn-reads.tsv, by number
 	nst=$(awk -F'\t' 'NR > 1 && $4 == "memory.stat"' "$R/readlat.tsv" | wc -l)
-	nrd=$(awk -F'\t' 'NR > 1 && $3 != "-"' "$R/insn-reads.tsv" | wc -l)
+	nrd=$(awk -F'\t' 'NR > 1 && $3 != ""' "$R/insn-reads.tsv" | wc -l)
 	last=$(awk -F'\t' 'NR > 1 && $4 == "memory.stat" { n = $7 } END { print n + 0 }' \
 		"$R/readlat.tsv")
 	ok $([ "$nst" -gt 10 ] && [ "$nrd" -ge $((nst - 2)) ] && [ "$last" -eq "$nst" ] &&
