@@ -73,13 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct run_summary s;
 	struct metric_set ms;
 	char *dir, *path, err[512], buf[64];
-	static int inf = -1;
 	int u;
 
 	if (!orig[0][0].buf)
 		setup();
-	if (inf < 0)
-		inf = !!getenv("FUZZ_METRIC_INF");
 	for (i = 0; i < hlen; i++)
 		hash = hash * 33 + data[i];
 	slash = memchr(data, '/', hlen);
@@ -97,14 +94,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	metric_set_init(&ms);
 	if (!metrics_extract(dir, &s, &ms, err, sizeof(err))) {
 		for (i = 0; i < ms.n; i++) {
-			/*
-			 * metric_format() crashes on +-inf (issue 15, item 1, fixed on
-			 * its own): until that fix is in, only finite values unless
-			 * FUZZ_METRIC_INF is set, or every run stops there.
-			 * tests/fuzz/known/ has the reproducer.
-			 */
-			if (!isfinite(ms.m[i].value) && !inf)
-				continue;
 			for (u = MU_BYTES; u <= MU_PASS; u++) {
 				metric_format(buf, sizeof(buf), u, ms.m[i].value, false);
 				metric_format(buf, sizeof(buf), u, ms.m[i].value, true);
