@@ -25,7 +25,7 @@ trap 'rm -rf "$TMP"' EXIT
 export PATCHBENCH_CACHE=$TMP/cache
 export PATCHBENCH_KERNELS=$REPO/kernels
 C=$PATCHBENCH_CACHE
-plan 51
+plan 52
 
 # jstr FILE KEY: a string value of a pretty-printed kernel.json; jnum FILE KEY: a number.
 jstr() { sed -n "s/^  \"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" "$1"; }
@@ -48,10 +48,11 @@ ok $(is "$size" -gt 1048576) "vanilla bzImage exists and is > 1 MB ($size bytes)
 ok $(is -s "$K/config" -a -s "$K/build.log" -a -s "$K/kernel.json") "config, build.log, kernel.json kept"
 grep -q "bzImage is ready" "$K/build.log" 2>/dev/null
 ok $? "build.log is the full make log"
+r=0
 for p in unpack config check build; do
-	grep -q "^  $p " "$TMP/err" || { diag "no '$p' progress line"; false; } || break
+	grep -q "^  $p " "$TMP/err" || { diag "no '$p' progress line"; r=1; }
 done
-ok $? "one progress line per phase (unpack, config, check, build)"
+ok $r "one progress line per phase (unpack, config, check, build)"
 ok $(is "$(grep -c '^  build ' "$TMP/err")" -ge 2) "status lines while building"
 J=$K/kernel.json
 key=$(jstr "$J" key)
@@ -181,4 +182,5 @@ ok $(is ! -e "$C/kernels/broken") "no kernel directory for it"
 
 "$PB" kernels >"$TMP/list" 2>"$TMP/err"
 ok $(is "$(grep -cE '^[a-z]' "$TMP/list")" -eq 3) "still two kernels listed (and the header)"
+ok_no_leftovers
 done_testing
