@@ -17,7 +17,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-compare.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 38
+plan 39
 
 hostrun() {
 	d=$1
@@ -228,6 +228,12 @@ sed 's/"status": "complete"/"status": "interrupted"/' "$TMP/results/ab-2-noop/ab
 ok $(grep -q "^dashboard: 3 A/B directories, 1 recomputed" "$TMP/d3.out" &&
 	grep -q "<td>interrupted</td>" "$TMP/dash/index.html"; echo $?) \
 	"a changed ab.json recomputes that A/B only"
+# a run's meta.json changes (here: one more line at its end): that A/B only is recomputed
+echo >>"$TMP/results/ab-1-noop/A-2/meta.json"
+"$PB" dashboard "$TMP/results" -o "$TMP/dash" >"$TMP/d6.out" 2>&1
+ok $(grep -q "^dashboard: 3 A/B directories, 1 recomputed" "$TMP/d6.out" &&
+	[ "$TMP/dash/ab-1-noop/compare.json" -nt "$TMP/dash/ab-3-flush/compare.json" ]; echo $?) \
+	"a changed meta.json of one run recomputes its A/B only ($(cat "$TMP/d6.out"))"
 # a series whose B side reads memory.stat 10 ms slower: a regression, a red row, exit 1
 ab_dir ab-4-slow memcg-lazy-flush a b a2 b2
 for r in B-1 B-2; do
