@@ -8,7 +8,8 @@
 # Pass: bzImages > 1 MB with complete kernel.json, both listed, the second
 # vanilla build is "up to date" within 10 s, the pristine tree untouched by
 # the series (hard links broken by patch), and every failure exits with the
-# documented code and message and leaves no tree or kernel directory behind.
+# documented code and message and leaves no tree or kernel directory behind;
+# kernels --format json carries each kernel.json's fields.
 . "$(dirname "$0")/lib.sh"
 
 TARBALL=/usr/src/linux-source-6.1.tar.xz
@@ -25,7 +26,7 @@ trap 'rm -rf "$TMP"' EXIT
 export PATCHBENCH_CACHE=$TMP/cache
 export PATCHBENCH_KERNELS=$REPO/kernels
 C=$PATCHBENCH_CACHE
-plan 52
+plan 53
 
 # jstr FILE KEY: a string value of a pretty-printed kernel.json; jnum FILE KEY: a number.
 jstr() { sed -n "s/^  \"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" "$1"; }
@@ -120,6 +121,19 @@ grep -q "key ${key%"${key#????????????}"}" "$TMP/list"
 ok $? "kernels shows the short key"
 "$PB" kernels --format json >"$TMP/json" 2>"$TMP/err"
 ok $(is "$(grep -c '"name": ' "$TMP/json")" -eq 2) "kernels --format json has both"
+# every field of each kernel.json is in its entry, with the same value
+tr -d ' \n' <"$TMP/json" | sed 's/},{/}\n{/g' >"$TMP/json.rows"
+bad=0
+for k in vanilla noop; do
+	row=$(grep "\"name\":\"$k\"" "$TMP/json.rows")
+	for f in key kernel_release config config_sha256 series series_sha256 source bzimage_bytes \
+		built_at; do
+		v=$(tr -d ' \n' <"$C/kernels/$k/kernel.json" | grep -o "\"$f\":[^,}]*" | head -1)
+		case $row in *"$v"*) [ -n "$v" ] ;; *) false ;; esac ||
+			{ bad=$((bad + 1)); diag "kernels --format json, $k: no $f (${v:-absent})"; }
+	done
+done
+ok $bad "kernels --format json: each kernel's key, release, config, series, source, size, date"
 
 # --- a patch that does not apply -------------------------------------------------
 ntrees=$(ls "$C/trees" | wc -l)
@@ -182,5 +196,6 @@ ok $(is ! -e "$C/kernels/broken") "no kernel directory for it"
 
 "$PB" kernels >"$TMP/list" 2>"$TMP/err"
 ok $(is "$(grep -cE '^[a-z]' "$TMP/list")" -eq 3) "still two kernels listed (and the header)"
+
 ok_no_leftovers
 done_testing
