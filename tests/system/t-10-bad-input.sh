@@ -29,7 +29,15 @@ expect_usage "bad size" run --idle-anon 12X -o "$TMP/res"
 expect_usage "bad interval" run --interval 0.001ms -o "$TMP/res"
 expect_usage "bad count" run --builders -3 -o "$TMP/res"
 expect_usage "missing source" run --source /nonexistent/linux -o "$TMP/res"
-expect_usage "no memory controller in forced v2" run --cgroup v2 -w idle -o "$TMP/res"
+# forcing v2 is a usage error only where no v2 hierarchy has the memory controller
+v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -n "$v2" ] && grep -qw memory "$v2/cgroup.controllers" 2>/dev/null; then
+	for i in 1 2 3; do
+		skip "forced v2: this host has the v2 memory controller ($v2)"
+	done
+else
+	expect_usage "no memory controller in forced v2" run --cgroup v2 -w idle -o "$TMP/res"
+fi
 expect_usage "stat-probe interval under 1ms" run -w stat-probe --stat-probe-interval 0 -o "$TMP/res"
 expect_usage "reproduce: bad read-cost counts" reproduce --readcost-counts 10,x -o "$TMP/res"
 expect_usage "reproduce: zero read-cost runs" reproduce --readcost-repeats 0 -o "$TMP/res"

@@ -15,7 +15,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-readcost.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 28
+plan 30
 
 # expect_usage DESCRIPTION PATTERN PATH ARGS...: with PATH for patchbench only, exit 2, one
 # line on stderr matching PATTERN, nothing created.
@@ -46,10 +46,10 @@ if ! command -v hyperfine >/dev/null 2>&1 || [ ! -x "$(dirname "$PB")/pb-statrea
 	why="pb-statread not built next to $PB (make)"
 	command -v hyperfine >/dev/null 2>&1 || why="hyperfine not installed (make deps)"
 	while [ "$T_N" -lt "$T_PLANNED" ]; do
-		T_N=$((T_N + 1))
-		echo "ok $T_N # SKIP $why"
+		skip "$why"
 	done
-	exit 0
+	done_testing
+	exit
 fi
 
 R=$TMP/res
@@ -120,9 +120,11 @@ while [ $i -lt 300 ] && ! grep -qs "^readcost: deleted 50 quiet: \\$ " "$R/logs/
 done
 sleep 1
 id=$(sed -n 's/^  "run_id": "\(.*\)",$/\1/p' "$R/meta.json")
+hf=$(pgrep -x hyperfine | while read -r h; do descends "$h" $pid && echo "$h"; done)
 kill -TERM $pid
 wait $pid
 rc=$?
+ok $([ -n "$hf" ] && echo 0 || echo 1) "SIGTERM sent while this run's hyperfine ran (pid ${hf:-none})"
 ok $([ $rc -eq 1 ] && [ "$(meta_field "$R" status)" = interrupted ] && echo 0 || echo 1) \
 	"SIGTERM: exit 1, status interrupted (rc $rc, after ${i}00 ms)"
 ok $([ "$(leftover_cgroups)" -eq "$before" ] && echo 0 || echo 1) "SIGTERM: no cgroup left"
@@ -130,4 +132,5 @@ left=$(find "$W" -name 'f-*' 2>/dev/null | wc -l)
 procs=$(pgrep -f "patchbench-$id" | wc -l)
 ok $([ -n "$id" ] && [ "$left" -eq 0 ] && [ "$procs" -eq 0 ] && echo 0 || echo 1) \
 	"SIGTERM: no f-* file ($left) and no hyperfine or pb-statread ($procs) left"
+ok_no_leftovers
 done_testing

@@ -8,7 +8,7 @@ require_root_memcg
 TMP=$(mktemp -d /tmp/pb-fail.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 R=$TMP/res
-plan 6
+plan 7
 
 before=$(leftover_cgroups)
 "$PB" run -w kernelbuild,idle --builders 2 --idle 2 --kernelbuild-config no_such_defconfig \
@@ -21,4 +21,5 @@ ok $([ -n "$log" ] && [ -s "$R/$log" ] && echo 0 || echo 1) "failed_log names a 
 ok $(grep -q "logs/kernelbuild-build-" "$TMP/err"; echo $?) "the error names the log: $(tail -1 "$TMP/err")"
 ok $([ "$(leftover_cgroups)" -eq "$before" ] && echo 0 || echo 1) "no cgroup left"
 ok $(grep -q "no_such_defconfig" "$R/$log"; echo $?) "the log holds make's error"
+ok_no_leftovers
 done_testing

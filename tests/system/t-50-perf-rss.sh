@@ -14,17 +14,24 @@
 . "$(dirname "$0")/lib.sh"
 require_root_memcg
 command -v perf >/dev/null 2>&1 || skip_all "no perf in PATH (make deps installs linux-perf)"
-T=/sys/kernel/tracing
-[ -e $T/events/kmem/rss_stat ] || mount -t tracefs nodev $T 2>/dev/null
-[ -e $T/events/kmem/rss_stat ] || skip_all "no kmem:rss_stat tracepoint (or no tracefs at $T)"
 perf stat -e cpu-clock -a -x, true >/dev/null 2>&1 ||
 	skip_all "perf cannot count system-wide here (perf_event_paranoid?)"
+T=/sys/kernel/tracing
+# MOUNTED: tracefs was not mounted and this file mounted it; it unmounts it when done
+MOUNTED=
+[ -e $T/events/kmem/rss_stat ] || { mount -t tracefs nodev $T 2>/dev/null && MOUNTED=$T; }
+if [ ! -e $T/events/kmem/rss_stat ]; then
+	[ -z "$MOUNTED" ] || umount $T
+	skip_all "no kmem:rss_stat tracepoint (or no tracefs at $T)"
+fi
 
 TMP=$(mktemp -d /tmp/pb-perf.XXXXXX)
 BG=
 cleanup() {
 	[ -n "$BG" ] && kill "$BG" 2>/dev/null
 	rm -rf "$TMP"
+	# leave tracefs as we found it
+	[ -z "$MOUNTED" ] || umount "$MOUNTED" 2>/dev/null
 }
 trap cleanup EXIT
 plan 27
@@ -166,11 +173,8 @@ if command -v unshare >/dev/null 2>&1 && unshare -m true 2>/dev/null; then
 	ok $(echo "$notes" | grep -q "mounted tracefs" || { [ ! -s "$TMP/notrace/rss_stat.tsv" ] &&
 		echo "$notes" | grep -q tracefs; }; echo $?) "and says it mounted tracefs, or why not"
 else
-	echo "ok $((T_N + 1)) # SKIP unshare -m is not available: cannot unmount tracefs privately"
-	echo "ok $((T_N + 2)) # SKIP unshare -m is not available"
-	T_N=$((T_N + 2))
+	skip "unshare -m is not available: cannot unmount tracefs privately"
+	skip "unshare -m is not available"
 fi
-ok $([ "$(leftover_cgroups)" -eq 0 ] || true; ls -d $T/instances/patchbench-* 2>/dev/null |
-	while read -r d; do p=${d##*-}; kill -0 "$p" 2>/dev/null || echo "$d"; done | grep -q . &&
-	echo 1 || echo 0) "no tracing instance left by a finished run"
+ok_no_leftovers
 done_testing

@@ -4,11 +4,16 @@
 # ccache on 2 cores) and the noop series kernel (cheap: ccache hits across
 # trees), then the failure paths, each of which stops early: a patch that
 # does not apply, an unknown series, a fragment option that does not stick,
-# a compile error, bad names and sources.
+# a compile error, bad names and sources; then noop --rebuild, and an mbox
+# series (noop's message and a README one) interrupted by Ctrl-C once make
+# runs, then built.
 # Pass: bzImages > 1 MB with complete kernel.json, both listed, the second
 # vanilla build is "up to date" within 10 s, the pristine tree untouched by
 # the series (hard links broken by patch), and every failure exits with the
-# documented code and message and leaves no tree or kernel directory behind.
+# documented code and message and leaves no tree or kernel directory behind;
+# kernels --format json carries each kernel.json's fields; --rebuild makes a
+# new bzImage under the same key; Ctrl-C exits 1 leaving no make, kernel or
+# .tmp; the mbox kernel has its own key and both messages applied.
 . "$(dirname "$0")/lib.sh"
 
 TARBALL=/usr/src/linux-source-6.1.tar.xz
@@ -25,7 +30,7 @@ trap 'rm -rf "$TMP"' EXIT
 export PATCHBENCH_CACHE=$TMP/cache
 export PATCHBENCH_KERNELS=$REPO/kernels
 C=$PATCHBENCH_CACHE
-plan 51
+plan 59
 
 # jstr FILE KEY: a string value of a pretty-printed kernel.json; jnum FILE KEY: a number.
 jstr() { sed -n "s/^  \"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" "$1"; }
@@ -48,10 +53,11 @@ ok $(is "$size" -gt 1048576) "vanilla bzImage exists and is > 1 MB ($size bytes)
 ok $(is -s "$K/config" -a -s "$K/build.log" -a -s "$K/kernel.json") "config, build.log, kernel.json kept"
 grep -q "bzImage is ready" "$K/build.log" 2>/dev/null
 ok $? "build.log is the full make log"
+r=0
 for p in unpack config check build; do
-	grep -q "^  $p " "$TMP/err" || { diag "no '$p' progress line"; false; } || break
+	grep -q "^  $p " "$TMP/err" || { diag "no '$p' progress line"; r=1; }
 done
-ok $? "one progress line per phase (unpack, config, check, build)"
+ok $r "one progress line per phase (unpack, config, check, build)"
 ok $(is "$(grep -c '^  build ' "$TMP/err")" -ge 2) "status lines while building"
 J=$K/kernel.json
 key=$(jstr "$J" key)
@@ -119,6 +125,19 @@ grep -q "key ${key%"${key#????????????}"}" "$TMP/list"
 ok $? "kernels shows the short key"
 "$PB" kernels --format json >"$TMP/json" 2>"$TMP/err"
 ok $(is "$(grep -c '"name": ' "$TMP/json")" -eq 2) "kernels --format json has both"
+# every field of each kernel.json is in its entry, with the same value
+tr -d ' \n' <"$TMP/json" | sed 's/},{/}\n{/g' >"$TMP/json.rows"
+bad=0
+for k in vanilla noop; do
+	row=$(grep "\"name\":\"$k\"" "$TMP/json.rows")
+	for f in key kernel_release config config_sha256 series series_sha256 source bzimage_bytes \
+		built_at; do
+		v=$(tr -d ' \n' <"$C/kernels/$k/kernel.json" | grep -o "\"$f\":[^,}]*" | head -1)
+		case $row in *"$v"*) [ -n "$v" ] ;; *) false ;; esac ||
+			{ bad=$((bad + 1)); diag "kernels --format json, $k: no $f (${v:-absent})"; }
+	done
+done
+ok $bad "kernels --format json: each kernel's key, release, config, series, source, size, date"
 
 # --- a patch that does not apply -------------------------------------------------
 ntrees=$(ls "$C/trees" | wc -l)
@@ -181,4 +200,63 @@ ok $(is ! -e "$C/kernels/broken") "no kernel directory for it"
 
 "$PB" kernels >"$TMP/list" 2>"$TMP/err"
 ok $(is "$(grep -cE '^[a-z]' "$TMP/list")" -eq 3) "still two kernels listed (and the header)"
+
+# --- --rebuild: the same key, built again (tree re-made, incremental make) -----------------
+nkey=$(jstr "$NJ" key)
+nmt=$(stat -c %Y "$N/bzImage")
+sleep 1
+s=$(date +%s)
+"$PB" build --name noop --series noop --rebuild >"$TMP/out" 2>"$TMP/err"
+rc=$?
+diag "noop --rebuild: $(elapsed $s)s"
+ok $(is $rc -eq 0 -a "$(stat -c %Y "$N/bzImage")" -gt "$nmt" -a "$(jstr "$NJ" key)" = "$nkey") \
+	"--rebuild: exit 0, a new bzImage, the same key (rc $rc)"
+grep -qE '^  patch .* 1 patch applied' "$TMP/err" && grep -q '^  build ' "$TMP/err"
+ok $? "--rebuild re-made the tree (1 patch applied) and ran make"
+
+# --- an mbox series: noop's message and a second one (a README line): a new key -----------
+mkdir -p "$TMP/mb/a" "$TMP/mb/b"
+cp "$PRISTINE/README" "$TMP/mb/a/README"
+{ cat "$PRISTINE/README"; echo "patchbench t-60: a second message"; } >"$TMP/mb/b/README"
+{
+	cat "$REPO"/kernels/series/noop/0001-*.patch
+	echo
+	echo "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
+	echo "From: t-60 <t-60@localhost>"
+	echo "Subject: [PATCH 2/2] README: one more line"
+	echo
+	echo "---"
+	(cd "$TMP/mb" && diff -u a/README b/README)
+	echo "-- "
+	echo "2.39.5"
+} >"$TMP/two.mbox"
+# Ctrl-C once make runs: exit 1, no kernel, no .tmp left, make gone
+"$PB" build --name mbox --series "$TMP/two.mbox" >"$TMP/out" 2>"$TMP/err-int" &
+pid=$!
+i=0
+while [ $i -lt 1200 ] && ! grep -qs '^  build ' "$TMP/err-int"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -INT $pid
+wait $pid
+rc=$?
+sleep 1
+left=$(pgrep -f "make .*O=$C/obj" | wc -l)
+ok $(is $i -lt 1200 -a $rc -eq 1 -a ! -e "$C/kernels/mbox" -a "$left" -eq 0) \
+	"Ctrl-C during make: exit 1, no kernel, no make left (rc $rc, $left make, after ${i}00 ms)"
+no_tmp
+ok $? "Ctrl-C: no .tmp left in the cache"
+s=$(date +%s)
+"$PB" build --name mbox --series "$TMP/two.mbox" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+diag "mbox: built in $(elapsed $s)s"
+MJ=$C/kernels/mbox/kernel.json
+MT=$(jstr "$MJ" tree)
+ok $(is $rc -eq 0 -a "$(jstr "$MJ" key)" != "$nkey" -a "$(jstr "$MJ" series)" = "$TMP/two.mbox") \
+	"mbox series: built (rc $rc), its own key, series is the mbox path"
+ok $(is "$(sha256sum <"$MT/mm/memcontrol.c")" = "$(sha256sum <"$NT/mm/memcontrol.c")" -a \
+	"$(tail -1 "$MT/README")" = "patchbench t-60: a second message") \
+	"both messages of the mbox applied (memcontrol.c as noop's, README line)"
+ok_no_leftovers
 done_testing

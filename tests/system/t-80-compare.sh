@@ -17,13 +17,21 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-compare.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 38
+
+plan 42
+
 
 hostrun() {
 	d=$1
 	shift
 	"$PB" run -w idle,kmem-churn --idle 2 --kmem-churn-children 20 -d 5s -q -o "$d" "$@" \
 		>/dev/null 2>"$d.err"
+}
+# metric_rows JSON: one line per metric of a compare JSON: key delta ci_lo ci_hi noise_floor threshold
+metric_rows() {
+	awk '/^      "key": / { k = $2 } /^      "delta": / { d = $2 } /^        "lo": / { lo = $2 }
+	     /^        "hi": / { hi = $2 } /^      "noise_floor": / { n = $2 }
+	     /^      "threshold": / { print k, d, lo, hi, n, $2 }' "$1" | tr -d '",'
 }
 width() { awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }' "$1"; }
 
@@ -95,8 +103,7 @@ if [ -n "$CHROME" ]; then
 		"the SVG plots render: the plots $sp bytes, their captions alone $sn"
 else
 	for i in 1 2 3; do
-		T_N=$((T_N + 1))
-		echo "ok $T_N # SKIP chromium not installed (make deps installs it)"
+		skip "chromium not installed (make deps installs it)"
 	done
 fi
 
@@ -169,20 +176,43 @@ rc=$?
 ok $([ $rc -le 1 ] && grep -q "^patchbench compare: vanilla (A) vs noop (B)" "$TMP/ab.txt" &&
 	grep -q "2 runs" "$TMP/ab.txt" && echo 0 || echo 1) \
 	"compare ABDIR: sides and names from ab.json (rc $rc)"
-"$PB" compare "$TMP/results/ab-1-noop" --noise "$TMP/results/ab-1-noop" >"$TMP/aa.txt" 2>&1
+# --noise: each floor is the A/A's largest |delta|, |CI bound| of that metric (ab-2-noop, whose
+# deltas are ab-1-noop's with the sign flipped), and no threshold is below its floor
+"$PB" compare -F json -o "$TMP/aa.json" "$TMP/results/ab-2-noop" 2>/dev/null
+"$PB" compare -F json -o "$TMP/n.json" "$TMP/results/ab-3-flush" --noise "$TMP/results/ab-2-noop" \
+	2>/dev/null
 rc=$?
-ok $([ $rc -eq 0 ] && grep -q "A/A noise floor from" "$TMP/aa.txt" &&
-	grep -q "Verdict: 0 regressions, 0 improvements" "$TMP/aa.txt" && echo 0 || echo 1) \
-	"--noise: thresholds at least the A/A difference, so an A/B against itself flags nothing"
-"$PB" compare "$TMP/results/ab-1-noop:B" "$TMP/results/ab-2-noop:B" >/dev/null 2>&1
+{ metric_rows "$TMP/aa.json" | sed 's/^/aa /'; metric_rows "$TMP/n.json" | sed 's/^/n /'; } | awk '
+	function abs(x) { return x < 0 ? -x : x }
+	$1 == "aa" { f = "null"; for (i = 3; i <= 5; i++) if ($i != "null" && (f == "null" || abs($i) > f))
+			f = abs($i); want[$2] = f; next }
+	$6 != "null" { n++; d = $6 - want[$2]; if (want[$2] == "null" || abs(d) > 1e-6 * (1 + $6) ||
+			($7 != "null" && $7 < $6)) { bad++; print "# " $2 ": floor " $6 " want " want[$2] } }
+	END { print n + 0, bad + 0 }' >"$TMP/noise.chk"
+grep '^#' "$TMP/noise.chk"
+cnt=$(tail -1 "$TMP/noise.chk")
+ok $([ $rc -le 1 ] && [ "${cnt% *}" -gt 0 ] && [ "${cnt#* }" -eq 0 ] &&
+	grep -q '"noise": ".*ab-2-noop"' "$TMP/n.json" && echo 0 || echo 1) \
+	"--noise: floors are the A/A's |delta| or CI bound, thresholds above them (rows, bad: $cnt)"
+# DIR:B takes the B runs of each A/B directory: b, b2 against a, a2
+"$PB" compare -F json -o "$TMP/bb.json" "$TMP/results/ab-1-noop:B" "$TMP/results/ab-2-noop:B" \
+	2>/dev/null
 rc=$?
-ok $([ $rc -le 1 ] && echo 0 || echo 1) "one side of each of two A/B directories (DIR:B) (rc $rc)"
+ids=$(sed -n 's/^            "run_id": "\(.*\)",$/\1/p' "$TMP/bb.json" | tr '\n' ' ')
+want=$(for r in b b2 a a2; do printf '%s ' "$(meta_field "$TMP/$r" run_id)"; done)
+ok $([ $rc -le 1 ] && [ "$ids" = "$want" ] && echo 0 || echo 1) \
+	"one side of each of two A/B directories (DIR:B): the B runs of each (rc $rc, runs $ids)"
 
 # --- dashboard ---------------------------------------------------------------------
 "$PB" dashboard "$TMP/results" -o "$TMP/dash" >"$TMP/d1.out" 2>"$TMP/d1.err"
 rc=$?
-ok $([ $rc -le 1 ] && grep -q "^dashboard: 3 A/B directories, 3 recomputed" "$TMP/d1.out" &&
-	echo 0 || echo 1) "dashboard over three A/B directories computes three (rc $rc)"
+nred=$(grep -c '^<tr class="regression">' "$TMP/dash/index.html")
+ok $({ [ $rc -eq 0 ] && [ "$nred" -eq 0 ]; } || { [ $rc -eq 1 ] && [ "$nred" -gt 0 ]; } &&
+	grep -q "^dashboard: 3 A/B directories, 3 recomputed" "$TMP/d1.out" && echo 0 || echo 1) \
+	"dashboard over three A/B directories computes three, exit $rc matches $nred red rows"
+order=$(grep -o 'href="ab-[0-9]' "$TMP/dash/index.html" | tr -dc '0-9')
+ok $([ "$order" = 321 ] && echo 0 || echo 1) \
+	"rows newest first by their first run: ab-3 (a2), ab-2 (b), ab-1 (a) ($order)"
 rows=$(grep -c '<a href="ab-[123]-[a-z-]*/report.html">report</a>' "$TMP/dash/index.html")
 ok $([ "$rows" -eq 3 ] && [ -s "$TMP/dash/ab-1-noop/report.html" ] &&
 	[ -s "$TMP/dash/ab-3-flush/compare.json" ] && echo 0 || echo 1) \
@@ -200,6 +230,24 @@ sed 's/"status": "complete"/"status": "interrupted"/' "$TMP/results/ab-2-noop/ab
 ok $(grep -q "^dashboard: 3 A/B directories, 1 recomputed" "$TMP/d3.out" &&
 	grep -q "<td>interrupted</td>" "$TMP/dash/index.html"; echo $?) \
 	"a changed ab.json recomputes that A/B only"
+# a run's meta.json changes (here: one more line at its end): that A/B only is recomputed
+echo >>"$TMP/results/ab-1-noop/A-2/meta.json"
+"$PB" dashboard "$TMP/results" -o "$TMP/dash" >"$TMP/d6.out" 2>&1
+ok $(grep -q "^dashboard: 3 A/B directories, 1 recomputed" "$TMP/d6.out" &&
+	[ "$TMP/dash/ab-1-noop/compare.json" -nt "$TMP/dash/ab-3-flush/compare.json" ]; echo $?) \
+	"a changed meta.json of one run recomputes its A/B only ($(cat "$TMP/d6.out"))"
+# a series whose B side reads memory.stat 10 ms slower: a regression, a red row, exit 1
+ab_dir ab-4-slow memcg-lazy-flush a b a2 b2
+for r in B-1 B-2; do
+	f=$TMP/results/ab-4-slow/$r/readlat.tsv
+	awk -F'\t' -v OFS='\t' 'NR > 1 { $5 += 10000000 } 1' "$f" >"$f.x" && mv "$f.x" "$f"
+done
+"$PB" dashboard "$TMP/results" -o "$TMP/dash" >"$TMP/d5.out" 2>&1
+rc=$?
+ok $([ $rc -eq 1 ] && grep -q "^dashboard: 4 A/B directories, 1 recomputed" "$TMP/d5.out" &&
+	grep -q '^<tr class="regression"><td>[^<]*</td><td>memcg-lazy-flush</td>' \
+		"$TMP/dash/index.html" && echo 0 || echo 1) \
+	"a regressing A/B: dashboard exits 1, its row red (rc $rc: $(cat "$TMP/d5.out"))"
 "$PB" dashboard "$TMP/results" >/dev/null 2>"$TMP/d4.err"
 ok $([ $? -eq 2 ] && grep -q "^patchbench: error: dashboard needs RESULTS_DIR and -o OUT_DIR" \
 	"$TMP/d4.err" && echo 0 || echo 1) "dashboard without -o: exit 2, one error line"
@@ -259,7 +307,7 @@ if [ "${PB_TEST_KERNELBUILD:-0}" = 1 ] && [ -e /usr/src/linux-source-6.1.tar.xz 
 	ok $(grep -q "build-a wall" "$TMP/k.txt" && grep -q "build-b cpu" "$TMP/k.txt" &&
 		[ "$(width "$TMP/k.txt")" -le 72 ]; echo $?) "kernelbuild runs: builder wall and CPU compared"
 else
-	T_N=$((T_N + 1))
-	echo "ok $T_N # SKIP kernelbuild comparison: set PB_TEST_KERNELBUILD=1 (two builds, minutes)"
+	skip "kernelbuild comparison: set PB_TEST_KERNELBUILD=1 (two builds, minutes)"
 fi
+ok_no_leftovers
 done_testing

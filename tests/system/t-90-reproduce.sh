@@ -21,7 +21,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing
 
 TMP=$(mktemp -d /tmp/pb-repro.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 16
+plan 17
 
 "$PB" reproduce --scale huge >"$TMP/out" 2>&1
 ok $([ $? -eq 2 ] && echo 0 || echo 1) "bad --scale: exit 2"
@@ -89,4 +89,5 @@ ok $([ -s "$O/readcost.svg" ] && grep -q "<svg" "$O/report.html"; echo $?) \
 width=$(awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }' "$R")
 ok $([ "$width" -le 72 ] && echo 0 || echo 1) "REPORT.txt fits 72 columns ($width)"
 [ -s "$R" ] && sed -n '/^Table 1/,/^Table 2/p;/^Verdicts/,$p' "$R" | sed 's/^/# /'
+ok_no_leftovers
 done_testing
