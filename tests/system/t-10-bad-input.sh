@@ -6,7 +6,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-bad.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 110
+plan 111
 
 # expect_usage DESCRIPTION ARGS...: exit 2, one line on stderr naming the problem, nothing created.
 expect_usage() {
@@ -233,4 +233,5 @@ make -s -n -B -C "$(dirname "$0")/../.." CFLAGS=-Oz BUILD="$TMP/b" "$TMP/b/analy
 	>"$TMP/out" 2>&1
 ok $(grep -q -- "-Ianalysis.* -Oz " "$TMP/out" && echo 0 || echo 1) \
 	"make CFLAGS=-Oz keeps -I/-D/-std and adds -Oz"
+ok_no_leftovers
 done_testing

@@ -9,7 +9,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-int.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 15
+plan 16
 
 for sig in INT TERM; do
 	R=$TMP/res-$sig
@@ -54,4 +54,5 @@ ok $(! grep -q "failed with exit code" "$R/meta.json" "$TMP/err"; echo $?) \
 	"the error does not say the interrupted workload failed ($(grep '"error"' "$R/meta.json"))"
 ok $(awk -F'\t' '$1 == "kmem-churn" && $8 == "stopped" { n++ } END { exit n != 1 }' \
 	"$R/workloads.tsv"; echo $?) "workloads.tsv says kmem-churn was stopped"
+ok_no_leftovers
 done_testing

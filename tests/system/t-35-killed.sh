@@ -20,7 +20,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-plan 15
+plan 16
 C=$TMP/cache
 MEMCG=$(own_memcg)
 
@@ -109,4 +109,5 @@ ok $([ $rc -eq 0 ] && [ -n "$CGB" ] && [ ! -d "$CGB" ] &&
 IDB=$(meta_field "$B" run_id)
 left=$(ls -d "$MEMCG"/patchbench-* 2>/dev/null | grep -c -e "$ID" -e "$IDB")
 ok $([ "$left" -eq 0 ] && echo 0 || echo 1) "no cgroup of either killed run is left"
+ok_no_leftovers
 done_testing

@@ -17,7 +17,7 @@ MNT=$TMP/mnt
 mkdir "$MNT"
 trap 'umount "$MNT" 2>/dev/null; rm -rf "$TMP"' EXIT
 mount -t tmpfs -o size=4m tmpfs "$MNT" 2>/dev/null || skip_all "cannot mount a tmpfs"
-plan 8
+plan 9
 FILES="meta.json workloads.tsv cputotal.tsv memstat.tsv readlat.tsv drift.tsv"
 
 hostrun() {
@@ -90,4 +90,5 @@ hostrun --force -o "$A" >/dev/null 2>&1
 rc=$?
 ok $([ $rc -eq 0 ] && [ "$(meta_field "$A" status)" = complete ] && echo 0 || echo 1) \
 	"--force onto a finished run still replaces it (rc $rc)"
+ok_no_leftovers
 done_testing

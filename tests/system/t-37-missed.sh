@@ -11,7 +11,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-miss.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 5
+plan 6
 R=$TMP/r
 
 # meta_num DIR KEY: a number from DIR/meta.json
@@ -45,4 +45,5 @@ ok $(grep -q "sampler missed $missed of $grid intervals" "$TMP/err" &&
 "$PB" report "$R" >"$TMP/report" 2>&1
 ok $(grep -q "$missed intervals missed by the sampler" "$TMP/report"; echo $?) \
 	"report shows the count"
+ok_no_leftovers
 done_testing

@@ -30,7 +30,7 @@ MAP=$K/System.map
 
 TMP=$(mktemp -d /tmp/pb-insn.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 13
+plan 14
 
 # boot OUT LOOPS [PLUGIN_ARGS]: one guest run; qemu's exit status
 boot() {
@@ -121,4 +121,5 @@ else
 		echo "ok $T_N # SKIP the vanilla kernel has no System.map of its own (build --rebuild)"
 	done
 fi
+ok_no_leftovers
 done_testing

@@ -17,7 +17,7 @@ command -v gcc >/dev/null || skip_all "gcc missing: the selftests are built on t
 
 TMP=$(mktemp -d /tmp/pb-st.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 5
+plan 6
 
 # Shared with t-60/t-70 (same cache). Not only when missing: a vanilla built
 # before CONFIG_OVERLAY_FS was in the fragment has another key, and up to date
@@ -53,4 +53,5 @@ ok $(grep -q "^# ok [0-9]* test_kmem_basic$" "$T"; echo $?) \
 for t in $(sed -n 's/^# not ok [0-9]* \([a-z_0-9]*\)$/\1/p' "$T"); do
 	diag "not ok on vanilla: $t; it printed: $(why "$t")"
 done
+ok_no_leftovers
 done_testing
