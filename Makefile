@@ -124,13 +124,13 @@ $(STATREAD): bench/statread.c | deps
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(filter-out -MMD -MP,$(PB_CFLAGS)) $(CFLAGS) -o $@ $<
 
-$(PLUGIN): bench/qemu-plugin/pb-insn.c bench/insn-marker.h | $(BUILD)/.deps-ok
+$(PLUGIN): bench/qemu-plugin/pb-insn.c bench/insn-marker.h | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE $(CFLAGS) -shared -fPIC \
 		-fvisibility=hidden -o $@ $< -lpthread
 
-$(INSN_GUEST): tests/helpers/insn-guest.c bench/insn-marker.h | $(BUILD)/.deps-ok
+$(INSN_GUEST): tests/helpers/insn-guest.c bench/insn-marker.h | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) -std=gnu11 -Wall $(CFLAGS) -static -Ibench -o $@ $<
@@ -188,12 +188,12 @@ $(BUILD)/bench/insn-run.o: PB_CFLAGS += -DPB_PLUGIN_PATH='"$(CURDIR)/$(PLUGIN)"'
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
 
 # Fuzzing and sanitizers (issue 15): the rules are below the test target.
-$(FUZZ_OBJ)/%.o: %.c | $(BUILD)/.deps-ok
+$(FUZZ_OBJ)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CLANG   $< (fuzz)")
 	$(Q)$(CLANG) $(PB_CFLAGS) $(CFLAGS) $(SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(SAN_OBJ)/%.o: %.c | $(BUILD)/.deps-ok
+$(SAN_OBJ)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CLANG   $< (sanitizers)")
 	$(Q)$(CLANG) $(PB_CFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
@@ -218,7 +218,7 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB)
 
 .PHONY: fuzz fuzz-build san-test clang-builds
 # the sanitizer unit tests and the harnesses, when clang and libFuzzer are installed
-clang-builds: $(BUILD)/.deps-ok
+clang-builds: deps
 	$(Q)if $(FUZZ_PROBE); then $(MAKE) --no-print-directory $(SAN_BINS) $(FUZZ_BINS); else \
 		echo "  SKIP    sanitizer and fuzz builds: no $(CLANG) with libFuzzer"; fi
 
