@@ -833,6 +833,7 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 	sort_rows(c);
 	c->perf_top = o->perf_top ? o->perf_top : COMPARE_PERF_TOP;
 	keep_top(c, "perf", c->perf_top, &c->perf_total);
+	keep_top(c, "insn-symbols", c->perf_top, &c->insn_sym_total);
 	for (i = 0; i < c->nrows; i++) {
 		struct cmp_row *r = &c->rows[i];
 

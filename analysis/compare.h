@@ -87,6 +87,7 @@ struct comparison {
 	size_t nreg, nimp, nsame, nnone;
 	size_t perf_top;	/* perf symbols kept (0: all) */
 	size_t perf_total;	/* perf symbols before keeping the top */
+	size_t insn_sym_total;	/* the same for the guest instruction counts */
 };
 
 struct compare_opts {

@@ -496,14 +496,16 @@ static int extract_drift(const struct run_summary *s, const char *dir, struct me
  * on this machine. A run whose window did not close (insn_counts "incomplete")
  * has no usable counts: an error, so compare refuses it.
  */
-#define INSN_TOP_SYMBOLS 20
+/* in percent of the window's kernel instructions: smaller symbols are not compared */
+#define INSN_MIN_SHARE 0.01
 
 static const struct tsv_field insn_fields[] = {
 	{ "row", TSV_TEXT }, { "kernel_insns", TSV_INT, 0, INT64_MAX }, { "user_insns", TSV_INT, 0, INT64_MAX },
 	{ NULL },
 };
 static const struct tsv_field insn_sym_fields[] = {
-	{ "symbol", TSV_TEXT }, { "insns", TSV_INT, 0, INT64_MAX }, { NULL },
+	{ "symbol", TSV_TEXT }, { "insns", TSV_INT, 0, INT64_MAX }, { "share_pct", TSV_NUM, 0, 100 },
+	{ NULL },
 };
 static const struct tsv_field insn_read_fields[] = {
 	{ "read", TSV_INT, 1, INT32_MAX }, { "kernel_insns", TSV_INT, 0, INT64_MAX, TSV_EMPTY }, { NULL },
@@ -572,7 +574,6 @@ static int extract_insn(const struct run_summary *s, const char *dir, struct met
 {
 	struct tsv t = { 0 };
 	double kern = 0, user = 0;
-	char key[192], label[64];
 	int c[3], ret;
 	size_t r;
 
@@ -594,20 +595,41 @@ static int extract_insn(const struct run_summary *s, const char *dir, struct met
 	    "kernel insns");
 	add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 1e6, false, user, "insn:user",
 	    "user insns");
+	return insn_reads(dir, out, err, errlen);
+}
+
+/*
+ * insn-symbols: the kernel instructions of every symbol with at least
+ * INSN_MIN_SHARE percent of the window; a symbol a run lacks counts 0 there (a
+ * new function in a patched kernel is a regression from 0). compare keeps the
+ * top ones by either side's count.
+ */
+static int extract_insn_syms(const struct run_summary *s, const char *dir,
+			     struct metric_set *out, char *err, size_t errlen)
+{
+	struct tsv t = { 0 };
+	char key[192];
+	int c[3], ret;
+	size_t r;
+
 	ret = load_checked(dir, "insn-symbols.tsv", insn_sym_fields, &t, c, err, errlen);
 	if (ret)
-		return ret == -ENOENT ? 0 : ret;
-	/* the file is sorted, most first: its top rows are the top symbols */
-	for (r = 0; r < t.nrows && r < INSN_TOP_SYMBOLS; r++) {
+		return ret;
+	for (r = 0; r < t.nrows; r++) {
 		const char *sym = tsv_get(&t, r, c[0]);
+		struct metric m = {
+			.key = key, .group = "insn-symbols", .label = (char *)sym,
+			.unit = MU_COUNT, .better = MB_LOWER, .thr_rel = 0.03, .thr_abs = 1e4,
+			.absent_zero = true,
+		};
 
+		if (tsv_get_num(&t, r, c[2]) < INSN_MIN_SHARE)
+			continue;
 		snprintf(key, sizeof(key), "insn:sym:%s", sym);
-		snprintf(label, sizeof(label), "%.22s", sym);
-		add(out, "instructions", MU_COUNT, MB_LOWER, 0.03, 1e4, false,
-		    tsv_get_num(&t, r, c[1]), key, label);
+		metric_set_add(out, &m, tsv_get_num(&t, r, c[1]));
 	}
 	tsv_release(&t);
-	return insn_reads(dir, out, err, errlen);
+	return 0;
 }
 
 /*
@@ -1084,6 +1106,13 @@ static const struct metric_source src_insn = {
 	.extract = extract_insn,
 };
 
+static const struct metric_source src_insn_syms = {
+	.name = "insn-symbols",
+	.title = "Guest kernel instructions per symbol (TCG plugin)",
+	.file = "insn-symbols.tsv",
+	.extract = extract_insn_syms,
+};
+
 static const struct metric_source src_readlat = {
 	.name = "readlat",
 	.title = "memory.stat read latency per tree level (us)",
@@ -1139,7 +1168,7 @@ static const struct metric_source src_selftest = {
  * into metrics; a run without the file gets no rows from it.
  */
 const struct metric_source *const metric_sources[] = {
-	&src_insn, &src_drift, &src_readlat, &src_wall, &src_cpu, &src_cputotal, &src_perf, &src_rss,
+	&src_insn, &src_insn_syms, &src_drift, &src_readlat, &src_wall, &src_cpu, &src_cputotal, &src_perf, &src_rss,
 	&src_selftest, NULL,
 };
 
