@@ -1038,6 +1038,7 @@ double tap_diag_value(const struct tap_test *t, const char *key)
 void tap_doc_print_failures(FILE *f, const struct tap_doc *doc, const char *label)
 {
 	size_t i, j;
+	char *head;
 
 	for (i = 0; i < doc->n; i++) {
 		const struct tap_test *t = &doc->t[i];
@@ -1046,8 +1047,14 @@ void tap_doc_print_failures(FILE *f, const struct tap_doc *doc, const char *labe
 
 		if (t->status != TAP_NOT_OK)
 			continue;
-		fprintf(f, "%s: %s not ok%s%s\n", label, tap_test_row(t), t->directive ? " # " : "",
-			t->directive ? t->directive : "");
+		head = xasprintf("%s not ok%s%s", tap_test_row(t), t->directive ? " # " : "",
+				 t->directive ? t->directive : "");
+		/* within a 72-column report: the kernel on a line of its own when it must */
+		if (strlen(label) + 2 + strlen(head) <= 72)
+			fprintf(f, "%s: %s\n", label, head);
+		else
+			fprintf(f, "%s:\n  %.70s\n", label, head);
+		free(head);
 		for (j = 0; j < t->ndiag; j++)
 			fprintf(f, "    %.66s\n", t->diag[j]);
 		if (!t->ndiag && t->depth > 0)
@@ -1055,7 +1062,7 @@ void tap_doc_print_failures(FILE *f, const struct tap_doc *doc, const char *labe
 		cur = tap_diag_value(t, "memory.current");
 		sum = tap_diag_value(t, "slab + anon + file + kernel_stack");
 		if (!isnan(cur) && !isnan(sum))
-			fprintf(f, "    memory.current %s vs the stat items' sum %s: %s apart\n",
+			fprintf(f, "    memory.current %s, the stat items' sum %s (%s apart)\n",
 				fmt_size(b1, sizeof(b1), cur), fmt_size(b2, sizeof(b2), sum),
 				fmt_size(b3, sizeof(b3), fabs(cur - sum)));
 	}

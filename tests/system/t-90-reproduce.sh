@@ -88,6 +88,7 @@ ok $([ -s "$O/readcost.svg" ] && grep -q "<svg" "$O/report.html"; echo $?) \
 	"readcost.svg plotted and inlined in report.html"
 width=$(awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }' "$R")
 ok $([ "$width" -le 72 ] && echo 0 || echo 1) "REPORT.txt fits 72 columns ($width)"
+[ "$width" -le 72 ] || awk 'length($0) > 72 { print "# over 72: " $0 }' "$R" >&2
 [ -s "$R" ] && sed -n '/^Table 1/,/^Table 2/p;/^Verdicts/,$p' "$R" | sed 's/^/# /'
 ok_no_leftovers
 done_testing

@@ -152,7 +152,7 @@ static void test_failures(const struct strbuf *sb)
 	fclose(f);
 	tap_ok(strstr(buf, "vanilla: test_kmem_memcg_deletion not ok\n"
 			   "    memory.current = 4083712\n") &&
-	       strstr(buf, "    memory.current 3.9M vs the stat items' sum 3.3M: 652.2K apart\n"),
+	       strstr(buf, "    memory.current 3.9M, the stat items' sum 3.3M (652.2K apart)\n"),
 	       "memory.current against the sum of the stat items, 652.2K apart");
 	free(buf);
 	tap_doc_release(&d);
