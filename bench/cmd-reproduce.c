@@ -988,8 +988,8 @@ static void write_report(FILE *f, bool md, const struct repro_opts *ro, const ch
 			if (!strcmp(sd, "-") || !strcmp(sd, "skip") || !strcmp(a, "-"))
 				continue;
 			if (!strcmp(sd, "FAIL") != pb_drift)
-				fprintf(f, "DISAGREEMENT on %s:\n  test_kmem_memcg_deletion %s, "
-					"patchbench %s says %s\n", ki[i].name, sd, check,
+				fprintf(f, "DISAGREEMENT on %s:\n  test_kmem_memcg_deletion %s,\n"
+					"  patchbench %s says %s\n", ki[i].name, sd, check,
 					pb_drift ? "drift over the bound" : "within the bound");
 		}
 		for (t = 0; t < nrows; t++)
