@@ -462,17 +462,26 @@ void insn_syms_free(struct insn_sym *s, size_t n)
 	free(s);
 }
 
+/* A tsv_writer for @dir/@name; 0 or -errno. */
+static int open_in(struct tsv_writer *w, const char *dir, const char *name,
+		   const char *const *cols)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int ret = tsv_writer_open(w, path, cols);
+
+	free(path);
+	return ret;
+}
+
 static int write_ticks(const char *dir, const struct insn_raw *r)
 {
 	static const char *const cols[] = { "row", "t_ms", "vcpu", "kernel_insns", "user_insns",
 					    NULL };
-	char *path = xasprintf("%s/insn.tsv", dir);
 	struct tsv_writer w;
 	size_t i;
 	unsigned int c;
-	int ret = tsv_writer_open(&w, path, cols);
+	int ret = open_in(&w, dir, "insn.tsv", cols);
 
-	free(path);
 	if (ret)
 		return ret;
 	for (i = 0; i < r->nticks; i++) {
@@ -501,12 +510,10 @@ static int write_ticks(const char *dir, const struct insn_raw *r)
 static int write_symbols(const char *dir, const struct insn_sym *s, size_t n)
 {
 	static const char *const cols[] = { "symbol", "insns", "share_pct", NULL };
-	char *path = xasprintf("%s/insn-symbols.tsv", dir);
 	struct tsv_writer w;
 	size_t i;
-	int ret = tsv_writer_open(&w, path, cols);
+	int ret = open_in(&w, dir, "insn-symbols.tsv", cols);
 
-	free(path);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
@@ -521,12 +528,10 @@ static int write_symbols(const char *dir, const struct insn_sym *s, size_t n)
 static int write_reads(const char *dir, const struct insn_raw *r)
 {
 	static const char *const cols[] = { "read", "vcpu", "kernel_insns", "user_insns", NULL };
-	char *path = xasprintf("%s/insn-reads.tsv", dir);
 	struct tsv_writer w;
 	size_t i;
-	int ret = tsv_writer_open(&w, path, cols);
+	int ret = open_in(&w, dir, "insn-reads.tsv", cols);
 
-	free(path);
 	if (ret)
 		return ret;
 	for (i = 0; i < r->nreads; i++) {

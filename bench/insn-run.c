@@ -26,7 +26,7 @@
 /**
  * insn_plan_make - decide whether a vm run loads the instruction-count plugin
  * @p: filled; release with insn_plan_release()
- * @mode: "auto", "on" or "off"
+ * @mode: "auto" (also NULL), "on" or "off"
  * @accel: "tcg" or "kvm", as chosen
  * @k: the kernel to boot
  * @err: why "on" cannot be honoured
@@ -40,10 +40,11 @@ int insn_plan_make(struct insn_plan *p, const char *mode, const char *accel,
 		   const struct kernel_info *k, char *err, size_t errlen)
 {
 	const char *env = getenv("PATCHBENCH_PLUGIN");
-	bool on = !strcmp(mode, "on");
+	bool on = mode && !strcmp(mode, "on");
 
 	memset(p, 0, sizeof(*p));
-	if (!strcmp(mode, "off")) {
+	p->required = on;
+	if (mode && !strcmp(mode, "off")) {
 		p->why = xstrdup("--insn-count off");
 		return 0;
 	}

@@ -15,6 +15,7 @@ struct kernel_info;
 /* What one vm run does about instruction counts. insn_plan_release(). */
 struct insn_plan {
 	bool want;		/* load the plugin */
+	bool required;		/* --insn-count on: counts that are not complete fail the run */
 	char *plugin;		/* build/pb-insn.so */
 	char *map;		/* <kernel dir>/System.map */
 	char *why;		/* without counts: the reason, for meta.json's notes */

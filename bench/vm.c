@@ -453,10 +453,10 @@ static bool console_has(const char *path, const char *what)
 
 /*
  * After qemu: the instruction tables from the plugin's insn.raw, and meta.json's
- * insn_counts (with the reason in notes when there are none). With @required
+ * insn_counts (with the reason in notes when there are none). With @ip->required
  * (--insn-count on) counts that are not complete fail the run.
  */
-static int note_insn(const char *dir, struct insn_plan *ip, bool required)
+static int note_insn(const char *dir, struct insn_plan *ip)
 {
 	char *state = NULL, e[256];
 	struct meta m;
@@ -479,7 +479,7 @@ static int note_insn(const char *dir, struct insn_plan *ip, bool required)
 		free(m.notes);
 		m.notes = n;
 		pr_warn("instruction counts %s", state);
-		if (required && m.status && !strcmp(m.status, "complete")) {
+		if (ip->required && m.status && !strcmp(m.status, "complete")) {
 			free(m.status);
 			m.status = xstrdup("failed");
 			free(m.error);
@@ -577,8 +577,7 @@ int vm_run_main(struct run_opts *o)
 		goto out;
 	}
 	snprintf(label, sizeof(label), "vm-%s", accel);
-	if (insn_plan_make(&ip, o->insn_count ? o->insn_count : "auto", accel, &k, err,
-			   sizeof(err))) {
+	if (insn_plan_make(&ip, o->insn_count, accel, &k, err, sizeof(err))) {
 		pr_err("%s", err);
 		goto out;
 	}
@@ -675,7 +674,7 @@ int vm_run_main(struct run_opts *o)
 	argv = qemu_argv(o, qemu, accel, k.bzimage, dir, self, plugin);
 	err[0] = '\0';
 	end = qemu_run(o, argv, console, err, sizeof(err));
-	if (ip.want && end != VM_END_OK && strcmp(o->insn_count ? o->insn_count : "auto", "on") &&
+	if (ip.want && end != VM_END_OK && !ip.required &&
 	    console_has(console, "Could not load plugin")) {
 		/* --insn-count auto: the run goes on without counts, and says why */
 		char *tail = console_tail(console, 3);
@@ -713,7 +712,7 @@ int vm_run_main(struct run_opts *o)
 		free(tail);
 		code = 1;
 	}
-	if (note_insn(dir, &ip, !strcmp(o->insn_count ? o->insn_count : "auto", "on")))
+	if (note_insn(dir, &ip))
 		code = 1;
 	report_print_dir(dir, REPORT_TEXT, stdout);
 	pr_info("result: %s (%s)", dir, end == VM_END_OK ? (code ? "see status" : "complete") :
