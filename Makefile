@@ -14,11 +14,13 @@ CC      ?= gcc
 # CFLAGS is the user's (make CFLAGS=-O0 adds to the project's flags, it does not
 # replace them); what the build needs is in PB_CFLAGS and comes first.
 CFLAGS  ?= -O2 -g
-PB_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
+PB_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
 	   -D_GNU_SOURCE -DPATCHBENCH_VERSION='"$(VERSION)"' \
-	   -Ibench -Ibench/monitors -Ianalysis -Iworkloads -Itests -MMD -MP
+	   -Ilib -Ibench -Ibench/monitors -Ianalysis -Iworkloads -Itests -MMD -MP
 LDLIBS  += -lm
-# libtracefs + libtraceevent: the rss_stat monitor (tracing instance, raw buffers, formats)
+# libtracefs + libtraceevent: the rss_stat monitor (tracing instance, raw buffers, formats).
+# PB_CFLAGS and LDLIBS are recursive (=): pkg-config runs when a recipe needs them, after
+# the deps target installed the -dev packages, not when a fresh machine parses this file.
 TRACE_PKGS := libtracefs libtraceevent
 PB_CFLAGS += $(shell pkg-config --cflags $(TRACE_PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(TRACE_PKGS) 2>/dev/null) -lpthread
@@ -31,10 +33,13 @@ endif
 
 BUILD := build
 
-CORE_SRCS := bench/util.c bench/options.c bench/cgroup.c bench/memstat.c bench/sampler.c \
-	     bench/runner.c bench/resultdir.c bench/ksrc.c bench/sha256.c bench/vm.c bench/guest.c \
+# the base layer: no patchbench knowledge, used by every other folder (lib/)
+BASE_SRCS := lib/util.c lib/options.c lib/strbuf.c lib/sha256.c lib/json.c lib/tsv.c lib/stats.c lib/u64map.c \
+	     lib/resultdir.c
+CORE_SRCS := bench/cgroup.c bench/memstat.c bench/sampler.c \
+	     bench/runner.c bench/ksrc.c bench/vm.c bench/guest.c \
 	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c
-ANALYSIS_SRCS := analysis/json.c analysis/tsv.c analysis/stats.c analysis/drift.c analysis/metrics.c \
+ANALYSIS_SRCS := analysis/drift.c analysis/metrics.c \
 		 analysis/report.c
 WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \
 		 workloads/wl-kmem-churn.c workloads/wl-selftests.c \
@@ -46,7 +51,7 @@ ANALYSIS_SRCS += analysis/verdict.c analysis/compare.c analysis/report-text.c an
 		 analysis/report-json.c analysis/report-html.c analysis/plot.c analysis/dashboard.c
 CMD_SRCS += bench/cmd-compare.c bench/cmd-dashboard.c bench/aa-bench.c
 # perf profiles, system-wide counters and rss_stat (issue 4)
-ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c analysis/u64map.c \
+ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c \
 		 analysis/report-perf.c
 # guest instruction counts from the TCG plugin (issue 11)
 ANALYSIS_SRCS += analysis/insn.c
@@ -61,7 +66,7 @@ CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
 # the cover letter reproduction (issue 6)
 CMD_SRCS += bench/cmd-reproduce.c bench/reproduce-run.c
 
-LIB_SRCS := $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
+LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libpatchbench.a

@@ -229,9 +229,9 @@ ok $([ $rc -eq 0 ] && grep -q "^Top 3\|^Top 10 symbols" "$TMP/out" && echo 0 || 
 	"non-root perfdiff: an unreadable perf.data is not needed (rc $rc: $(head -c 120 "$TMP/err"))"
 chmod 700 "$TMP"
 # the project's flags survive a user's CFLAGS (item 11)
-make -s -n -B -C "$(dirname "$0")/../.." CFLAGS=-Oz BUILD="$TMP/b" "$TMP/b/analysis/tsv.o" \
+make -s -n -B -C "$(dirname "$0")/../.." CFLAGS=-Oz BUILD="$TMP/b" "$TMP/b/lib/tsv.o" \
 	>"$TMP/out" 2>&1
-ok $(grep -q -- "-Ianalysis.* -Oz " "$TMP/out" && echo 0 || echo 1) \
+ok $(grep -q -- "-Ilib.* -Oz " "$TMP/out" && echo 0 || echo 1) \
 	"make CFLAGS=-Oz keeps -I/-D/-std and adds -Oz"
 ok_no_leftovers
 done_testing

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-json.c - unit tests for analysis/json.c: exact writer output, round
+ * t-json.c - unit tests for lib/json.c: exact writer output, round
  * trips through the parser, error messages with positions, the depth limit
  * and the json_get helpers.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-meta.c - unit tests for bench/resultdir.c: meta.json round trips of
+ * t-meta.c - unit tests for lib/resultdir.c: meta.json round trips of
  * every field, its refusals, the atomic write, and resultdir_create's rules
  * about which directories it may replace, in a private mkdtemp directory.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-options.c - unit tests for bench/options.c: opt_parse on a small table
+ * t-options.c - unit tests for lib/options.c: opt_parse on a small table
  * with one option of each type, its error paths and messages (stderr is
  * captured into a temporary file), --help (stdout captured the same way),
  * the unknown-option callback, and opt_format/opt_release.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-resultdir.c - unit tests for bench/resultdir.c: the run owner records:
+ * t-resultdir.c - unit tests for lib/resultdir.c: the run owner records:
  * the /proc/<pid>/stat starttime parser (on a line captured from this
  * kernel and on command names with spaces and parentheses), the record's
  * format/parse round trip and rejections, and owner_alive() on this process,

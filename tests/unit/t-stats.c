@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-stats.c - unit tests for analysis/stats.c.
+ * t-stats.c - unit tests for lib/stats.c.
  *
  * Reference numbers are computed by hand from the formulas in the comments.
  * Student t quantiles come from printed tables (R's qt() gives the same to

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-tsv.c - unit tests for analysis/tsv.c: parsing in place, error messages,
+ * t-tsv.c - unit tests for lib/tsv.c: parsing in place, error messages,
  * and the writer's tmp-file/rename protocol and number formatting, through
  * a private directory under /tmp.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-util.c - unit tests for bench/util.c: the value parsers (sizes,
+ * t-util.c - unit tests for lib/util.c: the value parsers (sizes,
  * durations, integers) on good, bad and overflowing input, strv_split, the
  * human formats, and the file helpers (write_atomic, mkdir_p, remove_tree)
  * in a private mkdtemp directory.

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "strbuf.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NSEC_PER_SEC 1000000000LL
 #define NSEC_PER_MSEC 1000000LL
@@ -30,22 +32,6 @@ char *xstrndup(const char *s, size_t n);
 /* Returns a string the caller must free(). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* A growable byte buffer, always NUL-terminated. sb_init/sb_release. */
-struct strbuf {
-	char *buf;
-	size_t len;
-	size_t alloc;
-};
-#define STRBUF_INIT { NULL, 0, 0 }
-void sb_init(struct strbuf *sb);
-void sb_release(struct strbuf *sb);
-void sb_grow(struct strbuf *sb, size_t extra);
-void sb_add(struct strbuf *sb, const void *data, size_t len);
-void sb_adds(struct strbuf *sb, const char *s);
-void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_reset(struct strbuf *sb);
-/* Hands the buffer to the caller (who frees it) and reinitialises @sb. */
-char *sb_detach(struct strbuf *sb);
 
 /* Monotonic and wall clocks in nanoseconds. */
 int64_t now_ns(void);
