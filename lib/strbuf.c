@@ -4,7 +4,7 @@
  * reduced to what patchbench uses). Allocation failure dies (xrealloc).
  */
 #include "strbuf.h"
-#include "util.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "strbuf.h"
+#include "xalloc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NSEC_PER_SEC 1000000000LL
@@ -23,14 +24,6 @@ void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Set by -q: pr_info becomes silent. */
 extern bool pb_quiet;
 
-/* Allocation that dies on failure (out of memory is not a recoverable state here). */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-/* Returns a string the caller must free(). */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 
 /* Monotonic and wall clocks in nanoseconds. */
