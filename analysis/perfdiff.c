@@ -258,19 +258,48 @@ static void print_json(const struct perfdiff *d, const struct perfdiff_side *a,
 	sb_release(&sb);
 }
 
-void perfdiff_print(const struct perfdiff *d, const struct perfdiff_side *a,
-		    const struct perfdiff_side *b, size_t top, bool kernel_only,
-		    enum perfdiff_format fmt, FILE *out)
+/* What the writers of the table read. */
+struct perfdiff_data {
+	const struct perfdiff *d;
+	const struct perfdiff_side *a, *b;
+	size_t top;
+	bool kernel_only;
+};
+
+static int write_text(const void *data, FILE *out, char *err, size_t errlen)
 {
-	switch (fmt) {
-	case PERFDIFF_TSV:
-		print_tsv(d, top, out);
-		break;
-	case PERFDIFF_JSON:
-		print_json(d, a, b, top, kernel_only, out);
-		break;
-	default:
-		print_text(d, a, b, top, kernel_only, out);
-		break;
-	}
+	const struct perfdiff_data *p = data;
+
+	print_text(p->d, p->a, p->b, p->top, p->kernel_only, out);
+	return 0;
+}
+
+static int write_tsv(const void *data, FILE *out, char *err, size_t errlen)
+{
+	const struct perfdiff_data *p = data;
+
+	print_tsv(p->d, p->top, out);
+	return 0;
+}
+
+static int write_json(const void *data, FILE *out, char *err, size_t errlen)
+{
+	const struct perfdiff_data *p = data;
+
+	print_json(p->d, p->a, p->b, p->top, p->kernel_only, out);
+	return 0;
+}
+
+static const struct out_writer perfdiff_writers[] = {
+	{ FMT_TEXT, write_text }, { FMT_TSV, write_tsv }, { FMT_JSON, write_json }, { 0 },
+};
+
+int perfdiff_print(const struct perfdiff *d, const struct perfdiff_side *a,
+		   const struct perfdiff_side *b, size_t top, bool kernel_only,
+		   enum out_format fmt, FILE *out)
+{
+	struct perfdiff_data p = { d, a, b, top, kernel_only };
+	char err[64];
+
+	return out_format_write(perfdiff_writers, fmt, &p, out, err, sizeof(err));
 }

@@ -10,6 +10,7 @@
  * cannot be made (gnuplot missing, a run directory moved) is replaced by a
  * note saying why.
  */
+#include "report-compare.h"
 #include "compare.h"
 #include "plot.h"
 #include "tsv.h"

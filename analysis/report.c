@@ -180,22 +180,44 @@ static void print_json(struct run_summary *s, const char *dir, FILE *out)
 	sb_release(&sb);
 }
 
-int report_print_dir(const char *dir, enum report_format fmt, FILE *out)
+/* What the writers of the summary read. */
+struct report_data {
+	struct run_summary *s;
+	const char *dir;
+};
+
+static int write_text(const void *data, FILE *out, char *err, size_t errlen)
+{
+	const struct report_data *r = data;
+
+	print_text(r->s, r->dir, out);
+	return 0;
+}
+
+static int write_json(const void *data, FILE *out, char *err, size_t errlen)
+{
+	const struct report_data *r = data;
+
+	print_json(r->s, r->dir, out);
+	return 0;
+}
+
+static const struct out_writer report_writers[] = {
+	{ FMT_TEXT, write_text }, { FMT_JSON, write_json }, { 0 },
+};
+
+int report_print_dir(const char *dir, enum out_format fmt, FILE *out)
 {
 	struct run_summary s;
+	struct report_data r = { &s, dir };
 	char err[512];
 	int ret;
 
 	ret = run_summary_load(&s, dir, err, sizeof(err));
-	if (ret) {
+	if (!ret)
+		ret = out_format_write(report_writers, fmt, &r, out, err, sizeof(err));
+	if (ret)
 		pr_err("%s", err);
-		goto out;
-	}
-	if (fmt == REPORT_JSON)
-		print_json(&s, dir, out);
-	else
-		print_text(&s, dir, out);
-out:
 	run_summary_release(&s);
 	return ret;
 }

@@ -3,6 +3,7 @@
  * cmd-kernels.c - "patchbench kernels": the kernels built in the cache.
  */
 #include "builtin.h"
+#include "format.h"
 #include "json.h"
 #include "kbuild.h"
 #include "options.h"
@@ -16,13 +17,11 @@ struct kernels_opts {
 	char *cache, *format;
 };
 
-static const char *const formats[] = { "text", "json", NULL };
-
 static const struct option kernels_options[] = {
 	{ "cache", 0, OPT_STRING, offsetof(struct kernels_opts, cache), NULL, "DIR",
 	  "cache directory [$PATCHBENCH_CACHE or ~/.cache/patchbench]" },
 	{ "format", 'F', OPT_CHOICE, offsetof(struct kernels_opts, format), "text", "FMT",
-	  "output format", formats },
+	  "output format", out_formats_text_json },
 	{ NULL },
 };
 
@@ -105,6 +104,32 @@ static void print_json(const struct kernel_info *k, size_t n, FILE *out)
 	sb_release(&sb);
 }
 
+/* What the writers of the list read. */
+struct kernels_data {
+	const struct kernel_info *k;
+	size_t n;
+};
+
+static int write_text(const void *data, FILE *out, char *err, size_t errlen)
+{
+	const struct kernels_data *l = data;
+
+	print_text(l->k, l->n, out);
+	return 0;
+}
+
+static int write_json(const void *data, FILE *out, char *err, size_t errlen)
+{
+	const struct kernels_data *l = data;
+
+	print_json(l->k, l->n, out);
+	return 0;
+}
+
+static const struct out_writer kernels_writers[] = {
+	{ FMT_TEXT, write_text }, { FMT_JSON, write_json }, { 0 },
+};
+
 int cmd_kernels(int argc, char **argv)
 {
 	struct kernels_opts o = { NULL };
@@ -116,9 +141,10 @@ int cmd_kernels(int argc, char **argv)
 		.opts = kernels_options,
 	};
 	struct kernel_info *k = NULL;
+	struct kernels_data l;
 	size_t n = 0;
 	char err[1024];
-	int i, ret;
+	int i, fmt, ret;
 
 	i = opt_parse(&cmd, &o, argc, argv);
 	if (i == -2)
@@ -130,16 +156,24 @@ int cmd_kernels(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
+	fmt = out_format_parse(o.format, out_formats_text_json, err, sizeof(err));
+	if (fmt < 0) {
+		pr_err("%s", err);
+		ret = 2;
+		goto out;
+	}
 	ret = kernel_list(o.cache, &k, &n, err, sizeof(err));
 	if (ret) {
 		pr_err("cannot list kernels: %s", err);
 		ret = 2;
 		goto out;
 	}
-	if (!strcmp(o.format, "json"))
-		print_json(k, n, stdout);
-	else
-		print_text(k, n, stdout);
+	l.k = k;
+	l.n = n;
+	if (out_format_write(kernels_writers, fmt, &l, stdout, err, sizeof(err))) {
+		pr_err("%s", err);
+		ret = 2;
+	}
 	kernel_list_free(k, n);
 out:
 	opt_release(kernels_options, &o);

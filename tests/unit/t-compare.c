@@ -19,9 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmp-format.h"
 #include "compare.h"
 #include "json.h"
 #include "metrics.h"
+#include "report-compare.h"
 #include "resultdir.h"
 #include "verdict.h"
 #include "tap.h"
@@ -184,7 +186,7 @@ static int fixture_compare(struct comparison *c, const char *a, const char *b, b
 	return compare_dirs(c, a, b, &o, err, errlen);
 }
 
-static char *print_to_string(const struct comparison *c, enum cmp_format fmt)
+static char *print_to_string(const struct comparison *c, enum out_format fmt)
 {
 	char *buf = NULL, err[256];
 	size_t len = 0;
@@ -234,7 +236,7 @@ static void test_text_layout(void)
 		comparison_release(&c);
 		return;
 	}
-	t = print_to_string(&c, CMP_TEXT);
+	t = print_to_string(&c, FMT_TEXT);
 	tap_ok(widest_line(t) <= 72, "n=1 text report fits 72 columns (%zu)", widest_line(t));
 	tap_ok(strstr(t, "n=1/1, no significance") && !strstr(t, "regression ") &&
 	       c.nreg == 0 && c.nnone == c.nrows,
@@ -272,7 +274,7 @@ static void test_text_layout(void)
 				     "fit-in-one-line-at-all-and-goes-on' (A:r1) vs 'b' (B:r1)");
 		c.ndiffs = 1;
 		c.forced = true;
-		t = print_to_string(&c, CMP_TEXT);
+		t = print_to_string(&c, FMT_TEXT);
 		tap_ok(widest_line(t) <= 72, "3-vs-3 text with long labels and 1e12 values fits 72 "
 		       "columns (%zu)", widest_line(t));
 		tap_ok(strstr(t, "Inputs differ (compared anyway, --force)") != NULL,
