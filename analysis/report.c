@@ -32,8 +32,16 @@ static const char *nz(const char *s)
 	return s && *s ? s : "unknown";
 }
 
-static void print_text(struct run_summary *s, const char *dir, FILE *out)
+/* What the writers of the summary read. */
+struct report_data {
+	struct run_summary *s;
+	const char *dir;
+};
+
+static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct report_data *r = data;
+	struct run_summary *s = r->s;
 	const struct meta *m = &s->meta;
 	char a[32], b[32], c[32];
 	size_t i;
@@ -113,11 +121,14 @@ static void print_text(struct run_summary *s, const char *dir, FILE *out)
 				bd->state);
 		}
 	}
-	report_perf_text(dir, m->perf_event, out);
+	report_perf_text(r->dir, m->perf_event, out);
+	return 0;
 }
 
-static void print_json(struct run_summary *s, const char *dir, FILE *out)
+static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct report_data *r = data;
+	struct run_summary *s = r->s;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
 	size_t i;
@@ -174,36 +185,15 @@ static void print_json(struct run_summary *s, const char *dir, FILE *out)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
-	report_perf_json(dir, &w);
+	report_perf_json(r->dir, &w);
 	jw_obj_end(&w);
 	fprintf(out, "%s\n", sb.buf);
 	sb_release(&sb);
-}
-
-/* What the writers of the summary read. */
-struct report_data {
-	struct run_summary *s;
-	const char *dir;
-};
-
-static int write_text(const void *data, FILE *out, char *err, size_t errlen)
-{
-	const struct report_data *r = data;
-
-	print_text(r->s, r->dir, out);
-	return 0;
-}
-
-static int write_json(const void *data, FILE *out, char *err, size_t errlen)
-{
-	const struct report_data *r = data;
-
-	print_json(r->s, r->dir, out);
 	return 0;
 }
 
 static const struct out_writer report_writers[] = {
-	{ FMT_TEXT, write_text }, { FMT_JSON, write_json }, { 0 },
+	{ FMT_TEXT, print_text }, { FMT_JSON, print_json }, { 0 },
 };
 
 int report_print_dir(const char *dir, enum out_format fmt, FILE *out)

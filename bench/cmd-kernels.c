@@ -41,19 +41,27 @@ static const char *short_time(const char *iso, char *buf, size_t len)
 	return buf;
 }
 
+/* What the writers of the list read. */
+struct kernels_data {
+	const struct kernel_info *k;
+	size_t n;
+};
+
 /*
  * Two lines per kernel so that everything fits 72 columns: what it is on
  * the first, the hashes that identify it on the second.
  */
-static void print_text(const struct kernel_info *k, size_t n, FILE *out)
+static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct kernels_data *l = data;
+	const struct kernel_info *k = l->k;
+	size_t i, n = l->n;
 	int wname = 6, wrel = 7, wcfg = 6;
 	char size[32], dur[32], when[32];
-	size_t i;
 
 	if (!n) {
 		fprintf(out, "no kernels built (patchbench build --name NAME ...)\n");
-		return;
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		int l = (int)strlen(k[i].name), r = k[i].release ? (int)strlen(k[i].release) : 1;
@@ -83,10 +91,12 @@ static void print_text(const struct kernel_info *k, size_t n, FILE *out)
 			k[i].config_sha256 ? k[i].config_sha256 : "?", 72 - 51,
 			k[i].series ? base_name(k[i].series) : "none");
 	}
+	return 0;
 }
 
-static void print_json(const struct kernel_info *k, size_t n, FILE *out)
+static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct kernels_data *l = data;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
 	size_t i;
@@ -96,38 +106,17 @@ static void print_json(const struct kernel_info *k, size_t n, FILE *out)
 	jw_kint(&w, "schema", KERNEL_SCHEMA);
 	jw_key(&w, "kernels");
 	jw_arr_begin(&w);
-	for (i = 0; i < n; i++)
-		kernel_info_write_json(&k[i], &w);
+	for (i = 0; i < l->n; i++)
+		kernel_info_write_json(&l->k[i], &w);
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	fprintf(out, "%s\n", sb.buf);
 	sb_release(&sb);
-}
-
-/* What the writers of the list read. */
-struct kernels_data {
-	const struct kernel_info *k;
-	size_t n;
-};
-
-static int write_text(const void *data, FILE *out, char *err, size_t errlen)
-{
-	const struct kernels_data *l = data;
-
-	print_text(l->k, l->n, out);
-	return 0;
-}
-
-static int write_json(const void *data, FILE *out, char *err, size_t errlen)
-{
-	const struct kernels_data *l = data;
-
-	print_json(l->k, l->n, out);
 	return 0;
 }
 
 static const struct out_writer kernels_writers[] = {
-	{ FMT_TEXT, write_text }, { FMT_JSON, write_json }, { 0 },
+	{ FMT_TEXT, print_text }, { FMT_JSON, print_json }, { 0 },
 };
 
 int cmd_kernels(int argc, char **argv)

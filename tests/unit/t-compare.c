@@ -332,6 +332,68 @@ static void test_json_round_trip(void)
 	comparison_release(&d);
 }
 
+/* What @print writes of @c, as a string; the caller frees it. */
+static char *direct(const struct comparison *c, void (*print)(const struct comparison *, FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	print(c, f);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Method: compare the fixture runs and print them through compare_print()
+ * in each format, and through each formatter directly.
+ * Pass: text, md and json are the formatter's bytes (json with its final
+ * newline), html is a whole page, and a format compare has not (tsv) is
+ * -EINVAL with nothing written.
+ */
+static void test_dispatch(void)
+{
+	struct strbuf js = STRBUF_INIT;
+	struct comparison c;
+	char err[512] = "", *t, *want, *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (fixture_compare(&c, FIXTURES "/results/host-1", FIXTURES "/results/host-2", false,
+			    err, sizeof(err))) {
+		for (ret = 0; ret < 5; ret++)
+			tap_skip("fixture compare failed");
+		comparison_release(&c);
+		return;
+	}
+	t = print_to_string(&c, FMT_TEXT);
+	want = direct(&c, compare_print_text);
+	tap_ok(!strcmp(t, want), "text: compare_print_text()'s bytes");
+	free(t);
+	free(want);
+	t = print_to_string(&c, FMT_MD);
+	want = direct(&c, compare_print_md);
+	tap_ok(!strcmp(t, want) && t[0] == '#', "md: compare_print_md()'s bytes");
+	free(t);
+	free(want);
+	t = print_to_string(&c, FMT_JSON);
+	compare_to_json(&c, &js);
+	sb_adds(&js, "\n");
+	tap_ok(!strcmp(t, js.buf), "json: compare_to_json() and a newline");
+	free(t);
+	sb_release(&js);
+	t = print_to_string(&c, FMT_HTML);
+	tap_ok(!strncmp(t, "<!DOCTYPE html>", 15) && strstr(t, "</html>\n"), "html: a whole page");
+	free(t);
+	f = open_memstream(&buf, &len);
+	ret = compare_print(&c, FMT_TSV, f, err, sizeof(err));
+	fclose(f);
+	tap_ok(ret == -EINVAL && !len, "tsv: -EINVAL, nothing written (%s)", err);
+	free(buf);
+	comparison_release(&c);
+}
+
 /* Copy fixture run @from to @to with meta.json edited by @edit. */
 static void copy_run(const char *from, const char *to, void (*edit)(struct meta *))
 {
@@ -690,7 +752,7 @@ static void test_format_nonfinite(void)
 
 int main(void)
 {
-	tap_plan(58);
+	tap_plan(63);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -700,6 +762,7 @@ int main(void)
 	test_verdict();
 	test_text_layout();
 	test_json_round_trip();
+	test_dispatch();
 	test_mismatch();
 	test_monitor_sources();
 	test_selftest_tap();
