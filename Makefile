@@ -48,7 +48,9 @@ CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-repo
 	    bench/cmd-run.c bench/cmd-clean.c
 # compare, verdicts, report formats and plots (issue 5)
 ANALYSIS_SRCS += analysis/verdict.c analysis/compare.c analysis/report-text.c analysis/report-md.c \
-		 analysis/report-json.c analysis/report-html.c analysis/plot.c analysis/dashboard.c
+		 analysis/report-json.c analysis/report-html.c analysis/plot.c analysis/dashboard.c \
+		 analysis/cmp-format.c
+BASE_SRCS += lib/format.c
 CMD_SRCS += bench/cmd-compare.c bench/cmd-dashboard.c bench/aa-bench.c
 # perf profiles, system-wide counters and rss_stat (issue 4)
 ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c \

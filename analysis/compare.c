@@ -2,7 +2,8 @@
 /*
  * compare.c - resolve the two sides, load every run through metrics.c,
  * refuse mismatched inputs, and compute per metric the statistics and the
- * verdict. Printing is in report-{text,md,json,html}.c.
+ * verdict. Printing is not here: report-{text,md,json,html}.c read the
+ * result, cmp-format.c chooses among them.
  */
 #include "compare.h"
 #include "json.h"
@@ -29,19 +30,6 @@ int ci_method_parse(const char *s, enum ci_method *m)
 	if (i < 0)
 		return -EINVAL;
 	*m = (enum ci_method)i;
-	return 0;
-}
-
-int cmp_format_parse(const char *s, enum cmp_format *f)
-{
-	static const char *const names[] = {
-		[CMP_TEXT] = "text", [CMP_MD] = "md", [CMP_JSON] = "json", [CMP_HTML] = "html",
-	};
-	int i = name_index(names, ARRAY_SIZE(names), s);
-
-	if (i < 0)
-		return -EINVAL;
-	*f = (enum cmp_format)i;
 	return 0;
 }
 
@@ -976,27 +964,4 @@ char *compare_verdict_line(const struct comparison *c)
 	if (c->nnone)
 		sb_addf(&sb, ", %zu without verdict", c->nnone);
 	return sb_detach(&sb);
-}
-
-int compare_print(const struct comparison *c, enum cmp_format fmt, FILE *out, char *err,
-		  size_t errlen)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	switch (fmt) {
-	case CMP_TEXT:
-		compare_print_text(c, out);
-		break;
-	case CMP_MD:
-		compare_print_md(c, out);
-		break;
-	case CMP_JSON:
-		compare_to_json(c, &sb);
-		fprintf(out, "%s\n", sb.buf);
-		sb_release(&sb);
-		break;
-	case CMP_HTML:
-		return compare_print_html(c, out, err, errlen);
-	}
-	return 0;
 }

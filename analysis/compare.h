@@ -16,8 +16,8 @@
  * seed COMPARE_SEED, so the same inputs always give the same report) from
  * there on. Both can be forced ("--ci welch|bootstrap").
  *
- * Output: text (72 columns), md, json (COMPARE_SCHEMA, readable back with
- * compare_from_json()), html (one self-contained file with gnuplot SVG).
+ * Output is not this file's: the formatters (report-compare.h) read these
+ * types, and cmp-format.h picks one by --format.
  */
 #ifndef PB_COMPARE_H
 #define PB_COMPARE_H
@@ -25,7 +25,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "metrics.h"
 #include "resultdir.h"
@@ -150,30 +149,6 @@ const char *compare_target_desc(const struct cmp_side *s);
 char *compare_origin(const struct comparison *c);
 /* "vanilla 6.1.0 series none config 1a2b3c4d5e6f" for one side; caller frees. */
 char *compare_side_desc(const struct cmp_side *s);
-
-/* Where reports go. */
-enum cmp_format { CMP_TEXT, CMP_MD, CMP_JSON, CMP_HTML };
-int cmp_format_parse(const char *s, enum cmp_format *f);
-
-/*
- * compare_print - write @c in @fmt to @out. html runs gnuplot (plots are
- * left out, with a note, when it is missing). 0 or -errno with @err.
- */
-int compare_print(const struct comparison *c, enum cmp_format fmt, FILE *out, char *err,
-		  size_t errlen);
-
-/* The formats (report-text.c, report-md.c, report-json.c, report-html.c). */
-void compare_print_text(const struct comparison *c, FILE *out);
-void compare_print_md(const struct comparison *c, FILE *out);
-void compare_to_json(const struct comparison *c, struct strbuf *sb);
-int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t errlen);
-
-/*
- * compare_from_json - read back what compare_to_json() wrote, into @c
- * (release with comparison_release()). 0 or -EINVAL with @err.
- */
-int compare_from_json(struct comparison *c, const char *buf, size_t len, char *err,
-		      size_t errlen);
 
 /*
  * compare_verdict_line - "1 regression (current-vs-stat p99 +312%), 2

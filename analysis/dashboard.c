@@ -14,6 +14,7 @@
 #include "compare.h"
 #include "json.h"
 #include "plot.h"
+#include "report-compare.h"
 #include "sha256.h"
 #include "util.h"
 

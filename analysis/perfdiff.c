@@ -143,11 +143,21 @@ static void print_side(FILE *out, const char *name, const struct perfdiff_side *
 		s->n == 1 ? "" : "s", s->event, s->kernels);
 }
 
-static void print_text(const struct perfdiff *d, const struct perfdiff_side *a,
-		       const struct perfdiff_side *b, size_t top, bool kernel_only, FILE *out)
+/* What the writers of the table read. */
+struct perfdiff_data {
+	const struct perfdiff *d;
+	const struct perfdiff_side *a, *b;
+	size_t top;
+	bool kernel_only;
+};
+
+static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct perfdiff_data *p = data;
+	const struct perfdiff *d = p->d;
+	const struct perfdiff_side *a = p->a, *b = p->b;
 	bool sigma = d->na >= 2 && d->nb >= 2;
-	size_t i, n = top && top < d->n ? top : d->n;
+	size_t i, n = p->top && p->top < d->n ? p->top : d->n;
 
 	fprintf(out, "perfdiff: %s samples, perf record -a, overhead in %%\n",
 		strcmp(a->event, b->event) ? "MIXED" : a->event);
@@ -155,7 +165,8 @@ static void print_text(const struct perfdiff *d, const struct perfdiff_side *a,
 	print_side(out, "B", b);
 	if (strcmp(a->event, b->event))
 		fprintf(out, "  warning: A and B were sampled with different events\n");
-	fprintf(out, "\nTop %zu %s by |delta|:\n", n, kernel_only ? "kernel symbols" : "symbols");
+	fprintf(out, "\nTop %zu %s by |delta|:\n", n,
+		p->kernel_only ? "kernel symbols" : "symbols");
 	/* "±σ" is 4 bytes but 2 columns: the header is spelled out */
 	if (sigma)
 		fprintf(out, "  baseline     ±σ    delta     ±σ  symbol\n");
@@ -183,11 +194,14 @@ static void print_text(const struct perfdiff *d, const struct perfdiff_side *a,
 		"minus baseline; a symbol absent from a run counts 0.00 there.\n");
 	if (sigma)
 		fprintf(out, "±σ: standard deviation over the runs of that side.\n");
+	return 0;
 }
 
-static void print_tsv(const struct perfdiff *d, size_t top, FILE *out)
+static int print_tsv(const void *data, FILE *out, char *err, size_t errlen)
 {
-	size_t i, n = top && top < d->n ? top : d->n;
+	const struct perfdiff_data *p = data;
+	const struct perfdiff *d = p->d;
+	size_t i, n = p->top && p->top < d->n ? p->top : d->n;
 
 	fprintf(out, "kind\tdso\tsymbol\tbaseline_pct\tdelta_pct\tnew_pct\tsd_baseline_pct\t"
 		"sd_new_pct\truns_a\truns_b\tin_a\tin_b\n");
@@ -198,6 +212,7 @@ static void print_tsv(const struct perfdiff *d, size_t top, FILE *out)
 			r->kind, r->dso, r->symbol, r->base, r->delta, r->newv, r->sd_a, r->sd_b,
 			d->na, d->nb, r->in_a, r->in_b);
 	}
+	return 0;
 }
 
 static void jw_side(struct json_writer *w, const char *key, const struct perfdiff_side *s)
@@ -217,20 +232,21 @@ static void jw_side(struct json_writer *w, const char *key, const struct perfdif
 	jw_obj_end(w);
 }
 
-static void print_json(const struct perfdiff *d, const struct perfdiff_side *a,
-		       const struct perfdiff_side *b, size_t top, bool kernel_only, FILE *out)
+static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct perfdiff_data *p = data;
+	const struct perfdiff *d = p->d;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
-	size_t i, n = top && top < d->n ? top : d->n;
+	size_t i, n = p->top && p->top < d->n ? p->top : d->n;
 	char kind[2] = "?";
 
 	jw_init(&w, &sb);
 	jw_obj_begin(&w);
 	jw_kint(&w, "schema", 1);
-	jw_side(&w, "a", a);
-	jw_side(&w, "b", b);
-	jw_kbool(&w, "kernel_only", kernel_only);
+	jw_side(&w, "a", p->a);
+	jw_side(&w, "b", p->b);
+	jw_kbool(&w, "kernel_only", p->kernel_only);
 	jw_key(&w, "symbols");
 	jw_arr_begin(&w);
 	for (i = 0; i < n; i++) {
@@ -256,21 +272,19 @@ static void print_json(const struct perfdiff *d, const struct perfdiff_side *a,
 	jw_obj_end(&w);
 	fprintf(out, "%s\n", sb.buf);
 	sb_release(&sb);
+	return 0;
 }
 
-void perfdiff_print(const struct perfdiff *d, const struct perfdiff_side *a,
-		    const struct perfdiff_side *b, size_t top, bool kernel_only,
-		    enum perfdiff_format fmt, FILE *out)
+static const struct out_writer perfdiff_writers[] = {
+	{ FMT_TEXT, print_text }, { FMT_TSV, print_tsv }, { FMT_JSON, print_json }, { 0 },
+};
+
+int perfdiff_print(const struct perfdiff *d, const struct perfdiff_side *a,
+		   const struct perfdiff_side *b, size_t top, bool kernel_only,
+		   enum out_format fmt, FILE *out)
 {
-	switch (fmt) {
-	case PERFDIFF_TSV:
-		print_tsv(d, top, out);
-		break;
-	case PERFDIFF_JSON:
-		print_json(d, a, b, top, kernel_only, out);
-		break;
-	default:
-		print_text(d, a, b, top, kernel_only, out);
-		break;
-	}
+	struct perfdiff_data p = { d, a, b, top, kernel_only };
+	char err[64];
+
+	return out_format_write(perfdiff_writers, fmt, &p, out, err, sizeof(err));
 }

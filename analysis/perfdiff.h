@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "format.h"
 #include "perfsym.h"
 
 struct perfdiff_row {
@@ -49,15 +50,19 @@ struct perfdiff_side {
 	const char *kernels;	/* "6.1.0-vanilla" or "a, b" */
 };
 
-enum perfdiff_format { PERFDIFF_TEXT, PERFDIFF_TSV, PERFDIFF_JSON };
+/* The old names, for the callers in bench/ (issue 10: to be FMT_TEXT, FMT_TSV, FMT_JSON) */
+#define PERFDIFF_TEXT FMT_TEXT
+#define PERFDIFF_TSV FMT_TSV
+#define PERFDIFF_JSON FMT_JSON
 
 /*
  * perfdiff_print - the @top rows (all with 0) of @d. The text table fits
  * 72 columns and says which event, kernels and repeats the numbers came
- * from; a ±σ column per side appears when each side has 2+ runs.
+ * from; a ±σ column per side appears when each side has 2+ runs. @fmt is
+ * one of out_formats_text_tsv_json. Returns 0, or -EINVAL for another.
  */
-void perfdiff_print(const struct perfdiff *d, const struct perfdiff_side *a,
-		    const struct perfdiff_side *b, size_t top, bool kernel_only,
-		    enum perfdiff_format fmt, FILE *out);
+int perfdiff_print(const struct perfdiff *d, const struct perfdiff_side *a,
+		   const struct perfdiff_side *b, size_t top, bool kernel_only,
+		   enum out_format fmt, FILE *out);
 
 #endif

@@ -10,6 +10,7 @@
  * cannot be made (gnuplot missing, a run directory moved) is replaced by a
  * note saying why.
  */
+#include "report-compare.h"
 #include "compare.h"
 #include "plot.h"
 #include "tsv.h"
@@ -190,12 +191,23 @@ static void plot_perf(struct plot_page *h, const struct comparison *c)
 static const char *const rss_types[] = { "MM_FILEPAGES", "MM_ANONPAGES", "MM_SHMEMPAGES",
 					  "MM_SWAPENTS" };
 
+/* The columns of rss_stat.tsv read here, as mon-rss.c writes them. */
+static const struct tsv_field rss_event_fields[] = {
+	{ "t_ns", TSV_INT }, { "mm_id", TSV_INT, 0, UINT32_MAX }, { "type", TSV_TEXT },
+	{ "size_bytes", TSV_INT },
+	{ NULL },
+};
+enum { E_T, E_MM, E_TYPE, E_SIZE, E_N = ARRAY_SIZE(rss_event_fields) - 1 };
+
 /*
  * rss_stat.tsv of @dir as RSS by type over time: after every event the sum
  * over mms of each mm's latest size, one row per event (at most about 2000
  * rows: later events of a burst overwrite earlier ones). Written to @path.
+ * Returns 0, 1 when there is nothing to plot (no rss_stat.tsv, no event,
+ * @path not written), or -errno with @err for a file that is not what
+ * mon-rss.c writes (a bad cell, a missing column).
  */
-static int rss_series(const char *dir, const char *path)
+static int rss_series(const char *dir, const char *path, char *err, size_t errlen)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct u64map map = U64MAP_INIT;
@@ -203,32 +215,29 @@ static int rss_series(const char *dir, const char *path)
 	size_t nlast = 0, r, step;
 	double t_last = -1;
 	struct tsv t = { 0 };
-	char err[256], *p = xasprintf("%s/rss_stat.tsv", dir);
-	int ret = tsv_load(&t, p, err, sizeof(err));
-	int c_t, c_mm, c_type, c_size;
+	char *p = xasprintf("%s/rss_stat.tsv", dir);
+	int ret = tsv_load(&t, p, err, errlen), c[E_N];
 
 	free(p);
-	if (ret)
-		return ret;
-	c_t = tsv_col(&t, "t_ns");
-	c_mm = tsv_col(&t, "mm_id");
-	c_type = tsv_col(&t, "type");
-	c_size = tsv_col(&t, "size_bytes");
-	ret = -EINVAL;
-	if (c_t < 0 || c_mm < 0 || c_type < 0 || c_size < 0 || !t.nrows)
+	if (ret == -ENOENT)
+		return 1;
+	if (!ret)
+		ret = tsv_check(&t, rss_event_fields, c, err, errlen);
+	if (ret || !t.nrows) {
+		ret = ret ? ret : 1;
 		goto out;
+	}
 	step = t.nrows / 2000 + 1;
 	sb_adds(&out, "t_s\tfile_bytes\tanon_bytes\tshmem_bytes\tswap_bytes\n");
 	for (r = 0; r < t.nrows; r++) {
-		const char *type = tsv_get(&t, r, c_type);
-		int ti = name_index(rss_types, ARRAY_SIZE(rss_types), type);
-		uint64_t mm = strtoull(tsv_get(&t, r, c_mm), NULL, 10);
-		double ts = tsv_get_num(&t, r, c_t) / 1e9;
-		int64_t size = (int64_t)tsv_get_num(&t, r, c_size);
+		int ti = name_index(rss_types, ARRAY_SIZE(rss_types), tsv_get(&t, r, c[E_TYPE]));
+		uint64_t mm = (uint64_t)tsv_get_num(&t, r, c[E_MM]);
+		double ts = tsv_get_num(&t, r, c[E_T]) / 1e9;
+		int64_t size = (int64_t)tsv_get_num(&t, r, c[E_SIZE]);
 		uint32_t *slot;
 		bool found;
 
-		if (ti < 0 || isnan(ts))
+		if (ti < 0)
 			continue;
 		slot = u64map_slot(&map, (mm << 3) | (uint64_t)ti, &found);
 		if (!found) {
@@ -246,7 +255,8 @@ static int rss_series(const char *dir, const char *path)
 		sb_addf(&out, "%.6f\t%lld\t%lld\t%lld\t%lld\n", ts, (long long)sum[0],
 			(long long)sum[1], (long long)sum[2], (long long)sum[3]);
 	}
-	ret = write_atomic(path, out.buf, out.len);
+	/* like the other plots' inputs in the scratch directory: no file, no figure */
+	ret = write_atomic(path, out.buf, out.len) ? 1 : 0;
 out:
 	tsv_release(&t);
 	u64map_release(&map);
@@ -255,15 +265,24 @@ out:
 	return ret;
 }
 
-static void plot_rss(struct plot_page *h, const struct comparison *c)
+/* 0, or -errno with @err for an rss_stat.tsv of either side that cannot be read. */
+static int plot_rss(struct plot_page *h, const struct comparison *c, char *err, size_t errlen)
 {
 	char *fa, *fb;
+	int ret = 1, rb = 1;
 
 	if (!h->tmp)
-		return;
+		return 0;
 	fa = xasprintf("%s/rss-a.tsv", h->tmp);
 	fb = xasprintf("%s/rss-b.tsv", h->tmp);
-	if (c->a.n && c->b.n && !rss_series(c->a.runs[0], fa) && !rss_series(c->b.runs[0], fb)) {
+	if (c->a.n && c->b.n) {
+		ret = rss_series(c->a.runs[0], fa, err, errlen);
+		if (ret >= 0)
+			rb = rss_series(c->b.runs[0], fb, err, errlen);
+	}
+	if (rb < 0)
+		ret = rb;
+	if (!ret && !rb) {
 		const char *vars[] = { "file_a", fa, "file_b", fb, "label_a", c->a.label,
 				       "label_b", c->b.label, NULL };
 
@@ -273,6 +292,7 @@ static void plot_rss(struct plot_page *h, const struct comparison *c)
 	}
 	free(fa);
 	free(fb);
+	return ret < 0 ? ret : 0;
 }
 
 static void fmt_cell(struct plot_page *h, enum metric_unit u, double v, bool sign)
@@ -437,8 +457,9 @@ static void header(struct plot_page *h, const struct comparison *c)
  * @err: receives the reason on failure
  * @errlen: size of @err
  *
- * Return: 0, or -errno when @out cannot be written. Plots that cannot be
- * made are notes in the page, not errors.
+ * Return: 0, or -errno when @out cannot be written or a run's rss_stat.tsv
+ * is malformed (nothing is written then). Plots that cannot be made are
+ * notes in the page, not errors.
  */
 int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t errlen)
 {
@@ -457,7 +478,9 @@ int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t 
 	plot_drift(&h, c);
 	plot_readlat(&h, c);
 	plot_cpu(&h, c);
-	plot_rss(&h, c);
+	ret = plot_rss(&h, c, err, errlen);
+	if (ret)
+		goto out;
 	plot_perf(&h, c);
 	sb_adds(&h.sb, "</div>\n");
 	tables(&h, c);
@@ -467,6 +490,7 @@ int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t 
 		ret = -errno;
 		snprintf(err, errlen, "cannot write the html report: %s", strerror(errno));
 	}
+out:
 	plot_page_release(&h);
 	return ret;
 }

@@ -5,6 +5,7 @@
  * must read back to the same comparison: compare_to_json() of the result of
  * compare_from_json() is byte for byte the input.
  */
+#include "report-compare.h"
 #include "compare.h"
 #include "json.h"
 

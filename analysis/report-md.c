@@ -4,6 +4,7 @@
  * with every column (median and mean per side, the interval and its
  * method, the threshold) since width is no concern.
  */
+#include "report-compare.h"
 #include "compare.h"
 
 #include <math.h>

@@ -5,6 +5,7 @@
  * first line of a metric, means and the 95% interval of the difference on
  * the second.
  */
+#include "report-compare.h"
 #include "compare.h"
 #include "report.h"
 

@@ -32,8 +32,16 @@ static const char *nz(const char *s)
 	return s && *s ? s : "unknown";
 }
 
-static void print_text(struct run_summary *s, const char *dir, FILE *out)
+/* What the writers of the summary read. */
+struct report_data {
+	struct run_summary *s;
+	const char *dir;
+};
+
+static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct report_data *r = data;
+	struct run_summary *s = r->s;
 	const struct meta *m = &s->meta;
 	char a[32], b[32], c[32];
 	size_t i;
@@ -113,11 +121,14 @@ static void print_text(struct run_summary *s, const char *dir, FILE *out)
 				bd->state);
 		}
 	}
-	report_perf_text(dir, m->perf_event, out);
+	report_perf_text(r->dir, m->perf_event, out);
+	return 0;
 }
 
-static void print_json(struct run_summary *s, const char *dir, FILE *out)
+static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct report_data *r = data;
+	struct run_summary *s = r->s;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
 	size_t i;
@@ -174,28 +185,29 @@ static void print_json(struct run_summary *s, const char *dir, FILE *out)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
-	report_perf_json(dir, &w);
+	report_perf_json(r->dir, &w);
 	jw_obj_end(&w);
 	fprintf(out, "%s\n", sb.buf);
 	sb_release(&sb);
+	return 0;
 }
 
-int report_print_dir(const char *dir, enum report_format fmt, FILE *out)
+static const struct out_writer report_writers[] = {
+	{ FMT_TEXT, print_text }, { FMT_JSON, print_json }, { 0 },
+};
+
+int report_print_dir(const char *dir, enum out_format fmt, FILE *out)
 {
 	struct run_summary s;
+	struct report_data r = { &s, dir };
 	char err[512];
 	int ret;
 
 	ret = run_summary_load(&s, dir, err, sizeof(err));
-	if (ret) {
+	if (!ret)
+		ret = out_format_write(report_writers, fmt, &r, out, err, sizeof(err));
+	if (ret)
 		pr_err("%s", err);
-		goto out;
-	}
-	if (fmt == REPORT_JSON)
-		print_json(&s, dir, out);
-	else
-		print_text(&s, dir, out);
-out:
 	run_summary_release(&s);
 	return ret;
 }

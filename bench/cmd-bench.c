@@ -11,6 +11,7 @@
 #include "builtin.h"
 #include "cgroup.h"
 #include "json.h"
+#include "format.h"
 #include "options.h"
 #include "runner.h"
 #include "sampler.h"
@@ -40,8 +41,6 @@ struct bench_opts {
 	char *format;
 };
 
-static const char *const formats[] = { "text", "json", NULL };
-
 #define O(f) offsetof(struct bench_opts, f)
 static const struct option bench_options[] = {
 	{ "samples", 'n', OPT_INT, O(samples), "200", "N",
@@ -58,7 +57,8 @@ static const struct option bench_options[] = {
 	  "aa: runs per side of each A/A comparison", NULL, 1, 500 },
 	{ "aa-comparisons", 0, OPT_INT, O(aa_comparisons), "20", "N",
 	  "aa: A/A comparisons drawn from the runs", NULL, 1, 100000 },
-	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "output format", formats },
+	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "output format",
+	  out_formats_text_json },
 	{ NULL },
 };
 #undef O
@@ -1019,7 +1019,7 @@ int cmd_bench(int argc, char **argv)
 	}
 
 	install_signals();
-	out.json = !strcmp(o.format, "json");
+	out.json = out_format_parse(o.format, out_formats_text_json, NULL, 0) == FMT_JSON;
 	if (out.json) {
 		jw_init(&out.w, &sb);
 		jw_obj_begin(&out.w);

@@ -5,6 +5,7 @@
  * input (including sides that are not the same experiment).
  */
 #include "builtin.h"
+#include "cmp-format.h"
 #include "compare.h"
 #include "options.h"
 #include "util.h"
@@ -25,7 +26,6 @@ struct compare_cli {
 	int perf_top;
 };
 
-static const char *const formats[] = { "text", "md", "json", "html", NULL };
 static const char *const ci_choices[] = { "auto", "welch", "bootstrap", NULL };
 
 #define O(f) offsetof(struct compare_cli, f)
@@ -34,7 +34,7 @@ static const struct option compare_options[] = {
 	  "A/A directory (ab of one kernel vs itself or noop, or a directory of runs): raise "
 	  "each threshold to the difference seen there" },
 	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "report format (text fits 72 columns)",
-	  formats },
+	  out_formats_text_md_json_html },
 	{ "output", 'o', OPT_STRING, O(out), NULL, "FILE", "write the report to FILE [stdout]" },
 	{ "force", 'f', OPT_BOOL, O(force), NULL, NULL,
 	  "compare sides that differ in workload, tree, target or perf event (listed on top)" },
@@ -63,7 +63,7 @@ static void compare_help(void)
  * Write through "<file>.tmp" renamed into place: a reader never sees half
  * a report. Returns 0 or -errno with @err.
  */
-static int write_report(const struct comparison *c, enum cmp_format fmt, const char *file,
+static int write_report(const struct comparison *c, enum out_format fmt, const char *file,
 			char *err, size_t errlen)
 {
 	char *tmp;
@@ -115,7 +115,7 @@ int cmd_compare(int argc, char **argv)
 	};
 	struct compare_opts co;
 	struct comparison c;
-	enum cmp_format fmt = CMP_TEXT;
+	int fmt;
 	char err[1024] = "", **pos = xcalloc(argc + 1, sizeof(*pos));
 	int npos, ret, code = 2;
 	size_t k;
@@ -133,7 +133,11 @@ int cmd_compare(int argc, char **argv)
 		pr_err("compare takes two sides or one A/B directory (usage: %s)", cmd.usage);
 		goto out;
 	}
-	cmp_format_parse(o.format, &fmt);
+	fmt = out_format_parse(o.format, out_formats_text_md_json_html, err, sizeof(err));
+	if (fmt < 0) {
+		pr_err("%s", err);
+		goto out;
+	}
 	memset(&co, 0, sizeof(co));
 	co.noise = o.noise;
 	co.force = o.force;

@@ -3,6 +3,7 @@
  * cmd-kernels.c - "patchbench kernels": the kernels built in the cache.
  */
 #include "builtin.h"
+#include "format.h"
 #include "json.h"
 #include "kbuild.h"
 #include "options.h"
@@ -16,13 +17,11 @@ struct kernels_opts {
 	char *cache, *format;
 };
 
-static const char *const formats[] = { "text", "json", NULL };
-
 static const struct option kernels_options[] = {
 	{ "cache", 0, OPT_STRING, offsetof(struct kernels_opts, cache), NULL, "DIR",
 	  "cache directory [$PATCHBENCH_CACHE or ~/.cache/patchbench]" },
 	{ "format", 'F', OPT_CHOICE, offsetof(struct kernels_opts, format), "text", "FMT",
-	  "output format", formats },
+	  "output format", out_formats_text_json },
 	{ NULL },
 };
 
@@ -42,19 +41,27 @@ static const char *short_time(const char *iso, char *buf, size_t len)
 	return buf;
 }
 
+/* What the writers of the list read. */
+struct kernels_data {
+	const struct kernel_info *k;
+	size_t n;
+};
+
 /*
  * Two lines per kernel so that everything fits 72 columns: what it is on
  * the first, the hashes that identify it on the second.
  */
-static void print_text(const struct kernel_info *k, size_t n, FILE *out)
+static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct kernels_data *l = data;
+	const struct kernel_info *k = l->k;
+	size_t i, n = l->n;
 	int wname = 6, wrel = 7, wcfg = 6;
 	char size[32], dur[32], when[32];
-	size_t i;
 
 	if (!n) {
 		fprintf(out, "no kernels built (patchbench build --name NAME ...)\n");
-		return;
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		int l = (int)strlen(k[i].name), r = k[i].release ? (int)strlen(k[i].release) : 1;
@@ -84,10 +91,12 @@ static void print_text(const struct kernel_info *k, size_t n, FILE *out)
 			k[i].config_sha256 ? k[i].config_sha256 : "?", 72 - 51,
 			k[i].series ? base_name(k[i].series) : "none");
 	}
+	return 0;
 }
 
-static void print_json(const struct kernel_info *k, size_t n, FILE *out)
+static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 {
+	const struct kernels_data *l = data;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
 	size_t i;
@@ -97,13 +106,18 @@ static void print_json(const struct kernel_info *k, size_t n, FILE *out)
 	jw_kint(&w, "schema", KERNEL_SCHEMA);
 	jw_key(&w, "kernels");
 	jw_arr_begin(&w);
-	for (i = 0; i < n; i++)
-		kernel_info_write_json(&k[i], &w);
+	for (i = 0; i < l->n; i++)
+		kernel_info_write_json(&l->k[i], &w);
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	fprintf(out, "%s\n", sb.buf);
 	sb_release(&sb);
+	return 0;
 }
+
+static const struct out_writer kernels_writers[] = {
+	{ FMT_TEXT, print_text }, { FMT_JSON, print_json }, { 0 },
+};
 
 int cmd_kernels(int argc, char **argv)
 {
@@ -116,9 +130,10 @@ int cmd_kernels(int argc, char **argv)
 		.opts = kernels_options,
 	};
 	struct kernel_info *k = NULL;
+	struct kernels_data l;
 	size_t n = 0;
 	char err[1024];
-	int i, ret;
+	int i, fmt, ret;
 
 	i = opt_parse(&cmd, &o, argc, argv);
 	if (i == -2)
@@ -130,16 +145,24 @@ int cmd_kernels(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
+	fmt = out_format_parse(o.format, out_formats_text_json, err, sizeof(err));
+	if (fmt < 0) {
+		pr_err("%s", err);
+		ret = 2;
+		goto out;
+	}
 	ret = kernel_list(o.cache, &k, &n, err, sizeof(err));
 	if (ret) {
 		pr_err("cannot list kernels: %s", err);
 		ret = 2;
 		goto out;
 	}
-	if (!strcmp(o.format, "json"))
-		print_json(k, n, stdout);
-	else
-		print_text(k, n, stdout);
+	l.k = k;
+	l.n = n;
+	if (out_format_write(kernels_writers, fmt, &l, stdout, err, sizeof(err))) {
+		pr_err("%s", err);
+		ret = 2;
+	}
 	kernel_list_free(k, n);
 out:
 	opt_release(kernels_options, &o);

@@ -5,6 +5,7 @@
  * repeats.
  */
 #include "builtin.h"
+#include "format.h"
 #include "options.h"
 #include "perf.h"
 #include "perfdiff.h"
@@ -25,15 +26,13 @@ struct perfdiff_opts {
 	char *format;
 };
 
-static const char *const formats[] = { "text", "tsv", "json", NULL };
-
 static const struct option perfdiff_options[] = {
 	{ "top", 'n', OPT_INT, offsetof(struct perfdiff_opts, top), "10", "N",
 	  "symbols to show, largest |delta| first (0: all)", NULL, 0, 1000000 },
 	{ "kernel-only", 'k', OPT_BOOL, offsetof(struct perfdiff_opts, kernel_only), NULL, NULL,
 	  "only kernel ([k]) symbols" },
 	{ "format", 'F', OPT_CHOICE, offsetof(struct perfdiff_opts, format), "text", "FMT",
-	  "output format", formats },
+	  "output format", out_formats_text_tsv_json },
 	{ NULL },
 };
 
@@ -219,8 +218,8 @@ int cmd_perfdiff(int argc, char **argv)
 	};
 	struct side a, b;
 	struct perfdiff d;
-	enum perfdiff_format fmt;
-	int i, ret = 2;
+	char err[256];
+	int i, fmt, ret = 2;
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
@@ -233,14 +232,17 @@ int cmd_perfdiff(int argc, char **argv)
 		pr_err("perfdiff needs two result directories (usage: %s)", cmd.usage);
 		goto out;
 	}
+	fmt = out_format_parse(o.format, out_formats_text_tsv_json, err, sizeof(err));
+	if (fmt < 0) {
+		pr_err("%s", err);
+		goto out;
+	}
 	if (load_side(&a, argv[i]) || load_side(&b, argv[i + 1]))
 		goto out;
-	fmt = !strcmp(o.format, "tsv") ? PERFDIFF_TSV :
-	      !strcmp(o.format, "json") ? PERFDIFF_JSON : PERFDIFF_TEXT;
 	perfdiff_compute(a.runs, a.info.n, b.runs, b.info.n, o.kernel_only, &d);
-	perfdiff_print(&d, &a.info, &b.info, (size_t)o.top, o.kernel_only, fmt, stdout);
+	if (!perfdiff_print(&d, &a.info, &b.info, (size_t)o.top, o.kernel_only, fmt, stdout))
+		ret = 0;
 	perfdiff_release(&d);
-	ret = 0;
 out:
 	side_release(&a);
 	side_release(&b);

@@ -3,22 +3,20 @@
  * cmd-report.c - "patchbench report DIR": the summary of a result directory.
  */
 #include "builtin.h"
+#include "format.h"
 #include "options.h"
 #include "report.h"
 #include "util.h"
 
 #include <stddef.h>
-#include <string.h>
 
 struct report_opts {
 	char *format;
 };
 
-static const char *const formats[] = { "text", "json", NULL };
-
 static const struct option report_options[] = {
 	{ "format", 'F', OPT_CHOICE, offsetof(struct report_opts, format), "text", "FMT",
-	  "output format", formats },
+	  "output format", out_formats_text_json },
 	{ NULL },
 };
 
@@ -32,7 +30,8 @@ int cmd_report(int argc, char **argv)
 			   "memory.stat read latency per level, builder wall and CPU time.",
 		.opts = report_options,
 	};
-	int i, ret = 0;
+	char err[256];
+	int i, fmt, ret = 0;
 
 	i = opt_parse(&cmd, &o, argc, argv);
 	if (i == -2)
@@ -44,9 +43,13 @@ int cmd_report(int argc, char **argv)
 		opt_release(report_options, &o);
 		return 2;
 	}
-	for (; i < argc; i++) {
-		if (report_print_dir(argv[i], strcmp(o.format, "json") ? REPORT_TEXT : REPORT_JSON,
-				     stdout))
+	fmt = out_format_parse(o.format, out_formats_text_json, err, sizeof(err));
+	if (fmt < 0) {
+		pr_err("%s", err);
+		ret = 2;
+	}
+	for (; i < argc && fmt >= 0; i++) {
+		if (report_print_dir(argv[i], fmt, stdout))
 			ret = 2;
 		if (i + 1 < argc)
 			printf("\n");

@@ -104,8 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	metric_set_release(&ms);
 	run_summary_release(&s);
-	report_print_dir(dir, REPORT_TEXT, fuzz_devnull());
-	report_print_dir(dir, REPORT_JSON, fuzz_devnull());
+	report_print_dir(dir, FMT_TEXT, fuzz_devnull());
+	report_print_dir(dir, FMT_JSON, fuzz_devnull());
 
 	/* put the fixture back */
 	if (have[r][f])

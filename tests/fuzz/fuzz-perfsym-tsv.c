@@ -12,7 +12,7 @@ static struct perfsym_list base;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum perfdiff_format fmts[] = { PERFDIFF_TEXT, PERFDIFF_TSV, PERFDIFF_JSON };
+	static const enum out_format fmts[] = { FMT_TEXT, FMT_TSV, FMT_JSON };
 	char *path = xasprintf("%s/perf-symbols.tsv", fuzz_tmpdir()), *dirs[] = { path };
 	struct perfdiff_side a = { "A", dirs, 1, "cpu-clock", "a" };
 	struct perfdiff_side b = { "B", dirs, 1, "cpu-clock", "b" };

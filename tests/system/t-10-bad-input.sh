@@ -6,7 +6,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-bad.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 111
+plan 114
 
 # expect_usage DESCRIPTION ARGS...: exit 2, one line on stderr naming the problem, nothing created.
 expect_usage() {
@@ -156,6 +156,12 @@ expect_bad "cputotal cpus abc ('abc CPUs')" "field 'cpus': 'abc' is not an integ
 fx r perf-1
 set_cell "$TMP/r/rss_stat-summary.tsv" peak_bytes nan
 expect_bad "rss_stat peak nan ('nanB')" "field 'peak_bytes': 'nan'" "$PB" report "$TMP/r"
+fx r perf-1
+printf 't_ns\tpid\tcomm\tmm_id\tcurr\ttype\tsize_bytes\n1000\t5\tsh\t77\t1\tMM_ANONPAGES\tabc\n' \
+	>"$TMP/r/rss_stat.tsv"
+expect_bad "rss_stat.tsv size abc in the html plot (read as 0)" \
+	"r/rss_stat.tsv': line 2: field 'size_bytes': 'abc' is not an integer" \
+	"$PB" compare -F html -o "$TMP/r.html" "$FX/perf-1" "$TMP/r"
 fx r perf-1
 head -1 "$FX/perf-1/perf-symbols.tsv" >"$TMP/r/perf-symbols.tsv"
 expect_bad "header-only perf-symbols.tsv" "no symbols" "$PB" perfdiff "$FX/perf-1" "$TMP/r"

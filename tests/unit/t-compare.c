@@ -19,9 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmp-format.h"
 #include "compare.h"
 #include "json.h"
 #include "metrics.h"
+#include "report-compare.h"
 #include "resultdir.h"
 #include "verdict.h"
 #include "tap.h"
@@ -184,7 +186,7 @@ static int fixture_compare(struct comparison *c, const char *a, const char *b, b
 	return compare_dirs(c, a, b, &o, err, errlen);
 }
 
-static char *print_to_string(const struct comparison *c, enum cmp_format fmt)
+static char *print_to_string(const struct comparison *c, enum out_format fmt)
 {
 	char *buf = NULL, err[256];
 	size_t len = 0;
@@ -234,7 +236,7 @@ static void test_text_layout(void)
 		comparison_release(&c);
 		return;
 	}
-	t = print_to_string(&c, CMP_TEXT);
+	t = print_to_string(&c, FMT_TEXT);
 	tap_ok(widest_line(t) <= 72, "n=1 text report fits 72 columns (%zu)", widest_line(t));
 	tap_ok(strstr(t, "n=1/1, no significance") && !strstr(t, "regression ") &&
 	       c.nreg == 0 && c.nnone == c.nrows,
@@ -272,7 +274,7 @@ static void test_text_layout(void)
 				     "fit-in-one-line-at-all-and-goes-on' (A:r1) vs 'b' (B:r1)");
 		c.ndiffs = 1;
 		c.forced = true;
-		t = print_to_string(&c, CMP_TEXT);
+		t = print_to_string(&c, FMT_TEXT);
 		tap_ok(widest_line(t) <= 72, "3-vs-3 text with long labels and 1e12 values fits 72 "
 		       "columns (%zu)", widest_line(t));
 		tap_ok(strstr(t, "Inputs differ (compared anyway, --force)") != NULL,
@@ -328,6 +330,68 @@ static void test_json_round_trip(void)
 	ret = compare_from_json(&d, "{\"schema\": 1}", 13, err, sizeof(err));
 	tap_ok(ret == -EINVAL, "a JSON without \"kind\" is refused (%s)", err);
 	comparison_release(&d);
+}
+
+/* What @print writes of @c, as a string; the caller frees it. */
+static char *direct(const struct comparison *c, void (*print)(const struct comparison *, FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	print(c, f);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Method: compare the fixture runs and print them through compare_print()
+ * in each format, and through each formatter directly.
+ * Pass: text, md and json are the formatter's bytes (json with its final
+ * newline), html is a whole page, and a format compare has not (tsv) is
+ * -EINVAL with nothing written.
+ */
+static void test_dispatch(void)
+{
+	struct strbuf js = STRBUF_INIT;
+	struct comparison c;
+	char err[512] = "", *t, *want, *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (fixture_compare(&c, FIXTURES "/results/host-1", FIXTURES "/results/host-2", false,
+			    err, sizeof(err))) {
+		for (ret = 0; ret < 5; ret++)
+			tap_skip("fixture compare failed");
+		comparison_release(&c);
+		return;
+	}
+	t = print_to_string(&c, FMT_TEXT);
+	want = direct(&c, compare_print_text);
+	tap_ok(!strcmp(t, want), "text: compare_print_text()'s bytes");
+	free(t);
+	free(want);
+	t = print_to_string(&c, FMT_MD);
+	want = direct(&c, compare_print_md);
+	tap_ok(!strcmp(t, want) && t[0] == '#', "md: compare_print_md()'s bytes");
+	free(t);
+	free(want);
+	t = print_to_string(&c, FMT_JSON);
+	compare_to_json(&c, &js);
+	sb_adds(&js, "\n");
+	tap_ok(!strcmp(t, js.buf), "json: compare_to_json() and a newline");
+	free(t);
+	sb_release(&js);
+	t = print_to_string(&c, FMT_HTML);
+	tap_ok(!strncmp(t, "<!DOCTYPE html>", 15) && strstr(t, "</html>\n"), "html: a whole page");
+	free(t);
+	f = open_memstream(&buf, &len);
+	ret = compare_print(&c, FMT_TSV, f, err, sizeof(err));
+	fclose(f);
+	tap_ok(ret == -EINVAL && !len, "tsv: -EINVAL, nothing written (%s)", err);
+	free(buf);
+	comparison_release(&c);
 }
 
 /* Copy fixture run @from to @to with meta.json edited by @edit. */
@@ -688,7 +752,7 @@ static void test_format_nonfinite(void)
 
 int main(void)
 {
-	tap_plan(58);
+	tap_plan(63);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -698,6 +762,7 @@ int main(void)
 	test_verdict();
 	test_text_layout();
 	test_json_round_trip();
+	test_dispatch();
 	test_mismatch();
 	test_monitor_sources();
 	test_selftest_tap();
