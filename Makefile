@@ -64,7 +64,7 @@ CORE_SRCS += bench/kbuild.c
 CORE_SRCS += bench/insn-run.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
 # the cover letter reproduction (issue 6)
-CMD_SRCS += bench/cmd-reproduce.c bench/reproduce-run.c
+CMD_SRCS += bench/cmd-reproduce.c
 
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -25,7 +25,7 @@
 #include "perfsym.h"
 #include "plot.h"
 #include "resultdir.h"
-#include "reproduce.h"
+#include "runner.h"
 #include "stats.h"
 #include "tsv.h"
 #include "util.h"
@@ -150,6 +150,21 @@ static int counts_check(const char *list)
 	return ret;
 }
 
+/* "patchbench run" with the NULL-terminated @argv (argv[0] "run"); its exit code. */
+static int run_argv(char **argv)
+{
+	struct run_opts o;
+	int ret;
+
+	ret = run_opts_parse(&o, (int)strv_len(argv), argv);
+	if (!ret)
+		ret = run_main(&o);
+	else
+		ret = ret == -2 ? 0 : 2;
+	run_opts_release(&o);
+	return ret;
+}
+
 /* One "patchbench run --target vm" in this process. 0, or the run's exit code. */
 static int vm_run(const struct repro_opts *ro, const char *kernel, const char *out,
 		  const char *workloads, bool perf, bool use_duration)
@@ -204,7 +219,7 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 	sb.buf[sb.len - 1] = '\0';
 	argv = strv_split(sb.buf, '\n');
 	pr_info("reproduce: run %s: %s -> %s", kernel, workloads, out);
-	ret = reproduce_run_argv(argv);
+	ret = run_argv(argv);
 	strv_free(argv);
 	sb_release(&sb);
 	return ret;
