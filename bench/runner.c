@@ -14,6 +14,7 @@
 #include "insn-marker.h"
 #include "tsv.h"
 #include "sampler.h"
+#include "target.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -839,7 +840,8 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int run_main(struct run_opts *o)
+/* The host target: the run on the running kernel, in this process. */
+static int host_run(const struct target *t, struct run_opts *o, const char *why)
 {
 	struct run run, *r = &run;
 	char err[512];
@@ -854,8 +856,6 @@ int run_main(struct run_opts *o)
 	pb_quiet = o->quiet;
 
 	/* Everything that can be wrong with the input is found before anything is created. */
-	if (!strcmp(o->target, "vm"))
-		return vm_run_main(o);
 	if (geteuid() != 0) {
 		pr_err("patchbench run needs root (it creates cgroups and reads tracefs)");
 		return 2;
@@ -1054,3 +1054,9 @@ out_free:
 	strv_free(selected);
 	return code;
 }
+
+const struct target target_host = {
+	.name = "host",
+	.option = "host",
+	.run = host_run,
+};

@@ -57,8 +57,9 @@ int run_exec_argv(void *arg);
 char *run_path(const struct run *r, const char *name);
 
 /*
- * run_main - the whole of "patchbench run": validate, create, run, sample,
- * clean up, write the result directory, print the summary.
+ * run_main - the whole of "patchbench run" on the target @o asks for
+ * (target.c): validate, create, run, sample, clean up, write the result
+ * directory, print the summary.
  * Returns the exit code: 0 complete, 1 failed or interrupted, 2 bad input.
  */
 int run_main(struct run_opts *o);
@@ -76,8 +77,6 @@ int run_main(struct run_opts *o);
  */
 int run_clean(const char *cache, bool dry_run, FILE *out);
 
-/* vm.c: "patchbench run --target vm". Same exit codes as run_main(). */
-int vm_run_main(struct run_opts *o);
 /* guest.c: patchbench as the guest's init (PID 1). Never returns. */
 void guest_init_main(void);
 

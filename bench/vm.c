@@ -20,6 +20,7 @@
 #include "report.h"
 #include "resultdir.h"
 #include "runner.h"
+#include "target.h"
 #include "util.h"
 #include "workload.h"
 
@@ -65,44 +66,34 @@ static bool cpu_has_virt(void)
 }
 
 /*
- * vm_accel_detect - choose "kvm" or "tcg" for @want (auto|kvm|tcg).
  * KVM needs /dev/kvm that creates a VM *and* a CPU with vmx/svm: a nested
- * /dev/kvm without them exists but cannot run a stock kernel. @why gets the
- * reason for the choice. 0, or -ENODEV when kvm was asked for and cannot work.
+ * /dev/kvm without them exists but cannot run a stock kernel. @why says
+ * why it can, or why not.
  */
-int vm_accel_detect(const char *want, char *chosen, size_t len, char *why, size_t whylen)
+static bool kvm_usable(char *why, size_t whylen)
 {
 	int fd, vmfd;
 	bool virt = cpu_has_virt();
 
-	if (!strcmp(want, "tcg")) {
-		snprintf(chosen, len, "tcg");
-		snprintf(why, whylen, "TCG asked for");
-		return 0;
-	}
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(why, whylen, "no usable /dev/kvm (%s)", strerror(errno));
-	} else if (ioctl(fd, KVM_GET_API_VERSION, 0) != 12 ||
-		   (vmfd = ioctl(fd, KVM_CREATE_VM, 0)) < 0) {
+		return false;
+	}
+	if (ioctl(fd, KVM_GET_API_VERSION, 0) != 12 || (vmfd = ioctl(fd, KVM_CREATE_VM, 0)) < 0) {
 		snprintf(why, whylen, "/dev/kvm cannot create a VM");
 		close(fd);
-		fd = -1;
-	} else {
-		close(vmfd);
-		close(fd);
-		if (virt) {
-			snprintf(chosen, len, "kvm");
-			snprintf(why, whylen, "/dev/kvm works and the CPU has vmx/svm");
-			return 0;
-		}
-		snprintf(why, whylen, "/dev/kvm exists but the CPU has no vmx/svm flag "
-			 "(a nested device that cannot run a stock kernel)");
+		return false;
 	}
-	if (!strcmp(want, "kvm"))
-		return -ENODEV;
-	snprintf(chosen, len, "tcg");
-	return 0;
+	close(vmfd);
+	close(fd);
+	if (virt) {
+		snprintf(why, whylen, "/dev/kvm works and the CPU has vmx/svm");
+		return true;
+	}
+	snprintf(why, whylen, "/dev/kvm exists but the CPU has no vmx/svm flag "
+		 "(a nested device that cannot run a stock kernel)");
+	return false;
 }
 
 enum vm_end { VM_END_OK, VM_END_BOOT_FAILED, VM_END_PANIC, VM_END_TIMEOUT, VM_END_INTERRUPTED,
@@ -469,11 +460,56 @@ static void write_host_meta(const char *dir, const struct run_opts *o,
 	meta_release(&m);
 }
 
-int vm_run_main(struct run_opts *o)
+/*
+ * What every vm run needs and bad input can spoil: --kernel, the workloads,
+ * the kernel built, qemu. Sets *@cache, @k and *@qemu (the caller's, also
+ * on failure). 0, or -EINVAL after an error message.
+ */
+static int vm_inputs(const struct run_opts *o, char **cache, struct kernel_info *k, char **qemu)
+{
+	char err[1024];
+
+	*cache = NULL;
+	*qemu = NULL;
+	memset(k, 0, sizeof(*k));
+	if (!o->kernel) {
+		pr_err("--target vm needs --kernel NAME (see 'patchbench kernels')");
+		return -EINVAL;
+	}
+	if (wl_check_list(o->workload))
+		return -EINVAL;
+	*cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
+	if (kernel_load(*cache, o->kernel, k, err, sizeof(err))) {
+		pr_err("%s", err);
+		return -EINVAL;
+	}
+	*qemu = pb_which("qemu-system-x86_64");
+	if (!*qemu) {
+		pr_err("qemu-system-x86_64 not found (install qemu-system-x86: make deps)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The vm targets' prepare: the input is checked before KVM or TCG is chosen. */
+static int vm_prepare(const struct run_opts *o)
+{
+	struct kernel_info k;
+	char *cache, *qemu;
+	int ret = vm_inputs(o, &cache, &k, &qemu);
+
+	kernel_info_release(&k);
+	free(cache);
+	free(qemu);
+	return ret;
+}
+
+static int vm_run(const struct target *t, struct run_opts *o, const char *why)
 {
 	struct kernel_info k;
 	struct insn_plan ip = { 0 };
-	char err[1024], accel[16], why[256], label[32];
+	const char *accel = t->accel, *label = t->name;
+	char err[1024];
 	char *cache = NULL, *dir = NULL, *id = NULL, *qemu = NULL, *self = NULL;
 	char *console = NULL, *plugin = NULL;
 	char **argv = NULL;
@@ -483,30 +519,10 @@ int vm_run_main(struct run_opts *o)
 	int64_t wall_start;
 	int ret, code = 2;
 
-	memset(&k, 0, sizeof(k));
 	pb_quiet = o->quiet;
 	/* Bad input first: nothing is created before these pass. */
-	if (!o->kernel) {
-		pr_err("--target vm needs --kernel NAME (see 'patchbench kernels')");
-		return 2;
-	}
-	if (wl_check_list(o->workload))
-		return 2;
-	cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
-	if (kernel_load(cache, o->kernel, &k, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (vm_inputs(o, &cache, &k, &qemu))
 		goto out;
-	}
-	qemu = pb_which("qemu-system-x86_64");
-	if (!qemu) {
-		pr_err("qemu-system-x86_64 not found (install qemu-system-x86: make deps)");
-		goto out;
-	}
-	if (vm_accel_detect(o->accel, accel, sizeof(accel), why, sizeof(why))) {
-		pr_err("--accel kvm: %s", why);
-		goto out;
-	}
-	snprintf(label, sizeof(label), "vm-%s", accel);
 	if (insn_plan_make(&ip, o->insn_count, accel, &k, err, sizeof(err))) {
 		pr_err("%s", err);
 		goto out;
@@ -630,3 +646,21 @@ out:
 	free(cache);
 	return code;
 }
+
+const struct target target_vm_kvm = {
+	.name = "vm-kvm",
+	.option = "vm",
+	.accel = "kvm",
+	.prepare = vm_prepare,
+	.usable = kvm_usable,
+	.run = vm_run,
+};
+
+const struct target target_vm_tcg = {
+	.name = "vm-tcg",
+	.option = "vm",
+	.accel = "tcg",
+	.asked = "TCG asked for",
+	.prepare = vm_prepare,
+	.run = vm_run,
+};
