@@ -478,7 +478,8 @@ int run_opts_guest_read(struct run_opts *o, const char *dir)
 		pr_err("cannot read the run's options from the result share: %s", strerror(-ret));
 		ret = -1;
 	} else
-		ret = run_opts_guest_parse(o, args.buf ? args.buf : empty, info.buf ? info.buf : empty);
+		ret = run_opts_guest_parse(o, args.buf ? args.buf : empty,
+					   info.buf ? info.buf : empty);
 	sb_release(&args);
 	sb_release(&info);
 	return ret;

@@ -34,7 +34,7 @@ struct run {
 	int64_t wall_start, wall_end;
 	struct wl_inst *inst;
 	size_t ninst;
-	void *mon_priv[RUN_MAX_MONITORS];	/* per monitor, index as in monitors[]; NULL = off */
+	void *mon_priv[RUN_MAX_MONITORS];	/* per monitor, as in monitors[]; NULL = off */
 	struct strbuf notes;	/* why optional monitors are off, for meta.json */
 	enum run_status status;
 	char *error;		/* why the run failed, for meta.json */

@@ -558,7 +558,7 @@ static int vm_run(const struct target *t, struct run_opts *o, const char *why)
 		k.key ? k.key : "?", k.series ? k.series : "none",
 		k.config_sha256 ? k.config_sha256 : "?", accel, why);
 
-	/* What the guest runs: the same options, minus the VM's own, plus what the workloads prepared. */
+	/* What the guest runs: the same options, minus the VM's own, plus what workloads prepared. */
 	run_opts_copy(&g, o);
 	free(g.source);
 	g.source = NULL;	/* a guest gets the source a workload prepared, if any */
