@@ -36,7 +36,7 @@ BUILD := build
 # the base layer: no patchbench knowledge, used by every other folder (lib/)
 BASE_SRCS := lib/xalloc.c lib/strbuf.c lib/util.c lib/options.c lib/sha256.c lib/json.c lib/tsv.c lib/stats.c lib/u64map.c \
 	     lib/resultdir.c
-CORE_SRCS := bench/cgroup.c bench/memstat.c bench/sampler.c \
+CORE_SRCS := bench/cgroup.c bench/memstat.c bench/sampler.c bench/run-opts.c bench/target.c \
 	     bench/runner.c bench/ksrc.c bench/vm.c bench/guest.c \
 	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c
 ANALYSIS_SRCS := analysis/drift.c analysis/metrics.c \
@@ -66,7 +66,7 @@ CORE_SRCS += bench/kbuild.c
 CORE_SRCS += bench/insn-run.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
 # the cover letter reproduction (issue 6)
-CMD_SRCS += bench/cmd-reproduce.c bench/reproduce-run.c
+CMD_SRCS += bench/cmd-reproduce.c
 
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

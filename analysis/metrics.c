@@ -209,7 +209,7 @@ static void load_cpu(struct run_summary *s, const struct tsv *t, const int *c)
 		const char *cg = tsv_get(t, r, c[C_CG]), *ph = tsv_get(t, r, c[C_PHASE]);
 		bool start = !strcmp(ph, "start");
 		double *sum[3];
-		struct cg_cpu *x = NULL;
+		struct cpu_sum *x = NULL;
 
 		if (!start && strcmp(ph, "end"))
 			continue;
@@ -234,7 +234,7 @@ static void load_cpu(struct run_summary *s, const struct tsv *t, const int *c)
 	}
 }
 
-static const struct cg_cpu *find_cpu(const struct run_summary *s, const char *cg)
+static const struct cpu_sum *find_cpu(const struct run_summary *s, const char *cg)
 {
 	size_t k;
 
@@ -263,7 +263,7 @@ static int load_workloads(struct run_summary *s, const char *dir, char *err, siz
 		return ret == -ENOENT ? 0 : ret;
 	for (r = 0; r < w.nrows; r++) {
 		const char *cg = tsv_get(&w, r, wc[W_CG]);
-		const struct cg_cpu *cpu = find_cpu(s, cg);
+		const struct cpu_sum *cpu = find_cpu(s, cg);
 		struct wl_sum *b;
 
 		s->wl = xrealloc(s->wl, (s->nwl + 1) * sizeof(*s->wl));
@@ -703,7 +703,7 @@ static int extract_cpu(const struct run_summary *s, const char *dir, struct metr
 	size_t i;
 
 	for (i = 0; i < s->ncpu; i++) {
-		const struct cg_cpu *c = &s->cpu[i];
+		const struct cpu_sum *c = &s->cpu[i];
 		const char *name = metrics_last_part(c->cgroup);
 		bool top = !strchr(c->cgroup, '/'), leaf = false;
 		size_t k;

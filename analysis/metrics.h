@@ -49,7 +49,7 @@ struct wl_sum {
 };
 
 /* CPU time of one cgroup of cpu.tsv over the run (end - start). */
-struct cg_cpu {
+struct cpu_sum {
 	char *cgroup;
 	double usage_us, user_us, sys_us;
 };
@@ -61,7 +61,7 @@ struct run_summary {
 	struct level_sum levels[METRICS_MAX_LEVELS];
 	struct wl_sum *wl;
 	size_t nwl;
-	struct cg_cpu *cpu;
+	struct cpu_sum *cpu;
 	size_t ncpu;
 	bool have_drift, have_lat;
 };

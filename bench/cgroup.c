@@ -216,7 +216,7 @@ void cg_tree_init(struct cg_tree *t, const struct cg_layout *l, const char *run_
 		t->run_cpu = xasprintf("%s/%s", l->cpu_self, run_name);
 }
 
-int cg_tree_add(struct cg_tree *t, int parent, const char *name, enum cg_role role)
+int cg_tree_add(struct cg_tree *t, int parent, const char *name, int role)
 {
 	struct cg_node *n;
 	int i;

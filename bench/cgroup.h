@@ -36,14 +36,19 @@ void cg_layout_release(struct cg_layout *l);
 /* "v1" or "v2" */
 const char *cg_version_name(enum cg_version v);
 
-enum cg_role { CG_INNER, CG_BUILDER, CG_IDLE, CG_CHURN, CG_SELFTEST, CG_READCOST, CG_PROBE };
+/*
+ * A node's role: CG_INNER for one that only holds other nodes; a leaf's
+ * role (CG_LEAF and up) is what the tree's builder gives it. The runner
+ * gives the cgroups of the i-th workload of its table CG_LEAF + i.
+ */
+enum { CG_INNER = 0, CG_LEAF = 1 };
 
 struct cg_node {
 	char *name;		/* "build-a" */
-	char *rel;		/* path below the run directory: "kernelbuild/one/build-a" */
+	char *rel;		/* path below the run directory: "<top>/one/build-a" */
 	int parent;		/* index into cg_tree.nodes, -1 for the top */
-	int level;		/* 1 for the top node ("kernelbuild"), +1 per level down */
-	enum cg_role role;
+	int level;		/* 1 for the top node, +1 per level down */
+	int role;		/* CG_INNER or a leaf's */
 	char *mem_path;		/* absolute directory in the memory hierarchy */
 	char *cpu_path;		/* absolute directory for CPU time; NULL if no cpuacct */
 	int nr_subtree;		/* cgroups in the subtree, including this one */
@@ -67,7 +72,7 @@ struct cg_tree {
 
 void cg_tree_init(struct cg_tree *t, const struct cg_layout *l, const char *run_name);
 /* Add a node below @parent (-1 for the top). Returns its index. */
-int cg_tree_add(struct cg_tree *t, int parent, const char *name, enum cg_role role);
+int cg_tree_add(struct cg_tree *t, int parent, const char *name, int role);
 /* Index of the node with relative path @rel, or -1. */
 int cg_tree_find(const struct cg_tree *t, const char *rel);
 /*

@@ -221,7 +221,7 @@ int cmd_ab(int argc, char **argv)
 	memset(&kb, 0, sizeof(kb));
 	/* Split argv: ab's own options here, everything else is for "run". */
 	ab_argv = xcalloc(argc + 1, sizeof(*ab_argv));
-	run_argv = xcalloc(argc + 4, sizeof(*run_argv));
+	run_argv = xcalloc(argc + 1, sizeof(*run_argv));
 	ab_argv[0] = argv[0];
 	run_argv[run_argc++] = "run";
 	for (i = 1; i < argc; i++) {
@@ -243,7 +243,6 @@ int cmd_ab(int argc, char **argv)
 			no_perf = true;
 		run_argv[run_argc++] = argv[i];
 	}
-	run_argv[run_argc++] = "--target=vm";
 	ret = opt_parse(&cmd, &ao, ab_argc, ab_argv);
 	if (ret < 0) {
 		code = ret == -2 ? 0 : 2;
@@ -267,6 +266,8 @@ int cmd_ab(int argc, char **argv)
 		pr_err("ab chooses --out and --kernel itself (use --ab-out, --base, --patched)");
 		goto out_argv;
 	}
+	free(ro.target);
+	ro.target = xstrdup("vm");
 	/* bad input is found before any kernel is built or directory made */
 	if (wl_check_list(ro.workload))
 		goto out_argv;
@@ -329,7 +330,7 @@ int cmd_ab(int argc, char **argv)
 			ro.out = xstrdup(runs[nruns]);
 			free(ro.kernel);
 			ro.kernel = xstrdup(k->name);
-			rc = vm_run_main(&ro);
+			rc = run_main(&ro);
 			nruns++;
 			write_ab_json(dir, &ao, &ka, &kb, runs, sides, nruns, "running");
 			/* an interrupted run (its own SIGINT handling) ends the series too */

@@ -187,23 +187,24 @@ struct sbench {
 };
 
 static const char *const chain[] = { "kernelbuild", "one", "two", "three", "four" };
+#define SB_HOLDER (CG_LEAF + 1)	/* the idle-* leaves, where the memory holders run */
 
 /* The first 5 cgroups are the chain, the rest leaves of its deepest node. */
 static void build_tree(struct cg_tree *t, int n)
 {
 	char name[32];
 	int parent = -1, i, leaf;
-	enum cg_role role;
+	int role;
 
 	for (i = 0; i < n && i < (int)ARRAY_SIZE(chain); i++)
 		parent = cg_tree_add(t, parent, chain[i], CG_INNER);
 	for (leaf = 0; i < n; i++, leaf++) {
 		if (leaf < 2) {
 			snprintf(name, sizeof(name), "build-%c", 'a' + leaf);
-			role = CG_BUILDER;
+			role = CG_LEAF;
 		} else {
 			snprintf(name, sizeof(name), "idle-%d", leaf - 1);
-			role = CG_IDLE;
+			role = SB_HOLDER;
 		}
 		cg_tree_add(t, parent, name, role);
 	}
@@ -248,7 +249,7 @@ static int start_holders(struct sbench *b, char *err, size_t errlen)
 	for (i = 0; i < t->n; i++) {
 		pid_t pid;
 
-		if (t->nodes[i].role != CG_IDLE)
+		if (t->nodes[i].role != SB_HOLDER)
 			continue;
 		pid = cg_spawn(t, &t->nodes[i], -1, hold_memory, &arg);
 		if (pid < 0) {

@@ -9,11 +9,6 @@
 
 #include <stdio.h>
 
-static const char *const role_names[] = {
-	[CG_INNER] = "inner", [CG_BUILDER] = "build-*", [CG_IDLE] = "idle-*", [CG_CHURN] = "churn",
-	[CG_SELFTEST] = "root/*", [CG_READCOST] = "readcost", [CG_PROBE] = "probe",
-};
-
 int cmd_list(int argc, char **argv)
 {
 	static const struct option none[] = { { NULL } };
@@ -39,7 +34,7 @@ int cmd_list(int argc, char **argv)
 	}
 	printf("workloads:\n");
 	for (w = workloads; *w; w++)
-		printf("  %-12s %-8s %s\n", (*w)->name, role_names[(*w)->role], (*w)->summary);
+		printf("  %-12s %-8s %s\n", (*w)->name, (*w)->cgroups, (*w)->summary);
 	for (w = workloads; *w; w++) {
 		if (!(*w)->params || (*w)->params[0].type == OPT_END)
 			continue;

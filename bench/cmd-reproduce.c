@@ -13,7 +13,7 @@
  * reproduction continues where it stopped when given the same -o.
  *
  * Everything runs in this process: the builds through kbuild_run(), the
- * runs through vm_run_main(), the analysis through compare_dirs(),
+ * runs through run_main(), the analysis through compare_dirs(),
  * perfdiff_compute() and the drift rows of drift.tsv.
  */
 #include "builtin.h"
@@ -25,7 +25,8 @@
 #include "perfsym.h"
 #include "plot.h"
 #include "resultdir.h"
-#include "reproduce.h"
+#include "runner.h"
+#include "workload.h"
 #include "stats.h"
 #include "tsv.h"
 #include "util.h"
@@ -89,7 +90,8 @@ static const struct option repro_options[] = {
 	{ "workloads", 'w', OPT_STRING, offsetof(struct repro_opts, workloads), "idle,kernelbuild,stat-probe",
 	  "LIST", "workloads of the overhead runs (reduced: idle,stat-probe)", NULL, 0, 0 },
 	{ "duration", 'd', OPT_DURATION, offsetof(struct repro_opts, duration), NULL, "TIME",
-	  "length of each overhead run (default: until the builders finish)", NULL, 0, 0 },
+	  "length of each overhead run (default: until the builders finish)", NULL,
+	  NSEC_PER_SEC, 7 * 24 * 3600 * NSEC_PER_SEC },
 	{ "no-selftests", 0, OPT_BOOL, offsetof(struct repro_opts, no_selftests), NULL, NULL,
 	  "leave out table 1 (the kernel's cgroup selftests)", NULL, 0, 0 },
 	{ "no-readcost", 0, OPT_BOOL, offsetof(struct repro_opts, no_readcost), NULL, NULL,
@@ -150,12 +152,37 @@ static int counts_check(const char *list)
 	return ret;
 }
 
+/* Replace the string *@field by a copy of @value. */
+static void set_str(char **field, const char *value)
+{
+	free(*field);
+	*field = value ? xstrdup(value) : NULL;
+}
+
+/* The extra run options of --run-args on top of @o. 0, -1 (printed) or -2 (--help). */
+static int apply_run_args(struct run_opts *o, const char *run_args)
+{
+	char **v = strv_split(run_args, ' '), **argv;
+	size_t i, n = 0;
+	int ret;
+
+	argv = xcalloc(strv_len(v) + 2, sizeof(*argv));
+	argv[n++] = "run";
+	for (i = 0; v[i]; i++)
+		if (*v[i])
+			argv[n++] = v[i];
+	ret = run_opts_apply(o, (int)n, argv);
+	free(argv);
+	strv_free(v);
+	return ret;
+}
+
 /* One "patchbench run --target vm" in this process. 0, or the run's exit code. */
 static int vm_run(const struct repro_opts *ro, const char *kernel, const char *out,
 		  const char *workloads, bool perf, bool use_duration)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char **argv;
+	struct run_opts o;
+	bool kb = wl_in_list(&wl_kernelbuild, workloads);
 	int ret;
 
 	if (run_complete(out)) {
@@ -165,48 +192,45 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 	}
 	if (ro->report_only)
 		return 1;	/* nothing is run: the caller warns, the report says what is missing */
-	sb_addf(&sb, "run\n--target=vm\n--kernel=%s\n--out=%s\n--force\n--workload=%s\n",
-		kernel, out, workloads);
-	if (perf)
-		sb_adds(&sb, "--perf\n");
+	run_opts_init(&o);
+	set_str(&o.target, "vm");
+	set_str(&o.kernel, kernel);
+	set_str(&o.out, out);
+	o.force = true;
+	set_str(&o.workload, workloads);
+	o.perf = perf;
 	if (ro->source)
-		sb_addf(&sb, "--source=%s\n", ro->source);
+		set_str(&o.source, ro->source);
 	if (ro->cache)
-		sb_addf(&sb, "--cache=%s\n", ro->cache);
-	sb_addf(&sb, "--scale=%s\n", ro->scale);
+		set_str(&o.cache, ro->cache);
+	set_str(&o.scale, ro->scale);
 	/* table 3 also looks at the samples after the build */
-	if (strstr(workloads, "kernelbuild"))
-		sb_adds(&sb, "--settle=10s\n");
+	if (kb)
+		o.settle = 10 * NSEC_PER_SEC;
 	/* smoke under TCG: one object per builder keeps 8 runs near 2 min each */
-	if (strstr(workloads, "kernelbuild") && !strcmp(ro->scale, "smoke") &&
+	if (kb && !strcmp(ro->scale, "smoke") &&
 	    !(ro->run_args && strstr(ro->run_args, "--kernelbuild-targets")))
-		sb_addf(&sb, "--kernelbuild-targets=%s\n", REPRO_SMOKE_TARGETS);
+		run_opts_set_wl_str(&o, &wl_kernelbuild, "targets", REPRO_SMOKE_TARGETS);
 	if (use_duration && ro->duration)
-		sb_addf(&sb, "--duration=%lldms\n", (long long)(ro->duration / 1000000));
-	if (strstr(workloads, "selftests"))
-		sb_addf(&sb, "--selftests-tests=%s\n", ro->selftests);
-	if (strstr(workloads, "readcost"))
+		o.duration = ro->duration / NSEC_PER_MSEC * NSEC_PER_MSEC;
+	if (wl_in_list(&wl_selftests, workloads))
+		run_opts_set_wl_str(&o, &wl_selftests, "tests", ro->selftests);
+	if (wl_in_list(&wl_readcost, workloads)) {
+		run_opts_set_wl_str(&o, &wl_readcost, "counts", ro->readcost_counts);
 		/* the sampler's reads of the root flush: keep them out of the dirty reads */
-		sb_addf(&sb, "--readcost-counts=%s\n--interval=10s\n", ro->readcost_counts);
-	if (strstr(workloads, "kmem-churn"))
-		sb_adds(&sb, "--kmem-churn-children=20\n");
-	if (!strstr(workloads, "kernelbuild"))
-		sb_adds(&sb, "--idle=2\n");
-	if (use_duration && ro->run_args) {
-		char **v = strv_split(ro->run_args, ' ');
-		size_t i;
-
-		for (i = 0; v[i]; i++)
-			if (*v[i])
-				sb_addf(&sb, "%s\n", v[i]);
-		strv_free(v);
+		o.interval = 10 * NSEC_PER_SEC;
 	}
-	sb.buf[sb.len - 1] = '\0';
-	argv = strv_split(sb.buf, '\n');
+	if (wl_in_list(&wl_kmem_churn, workloads))
+		*(int *)wl_param(&wl_kmem_churn, run_opts_wl(&o, &wl_kmem_churn), "children") = 20;
+	if (!kb)
+		o.idle = 2;
 	pr_info("reproduce: run %s: %s -> %s", kernel, workloads, out);
-	ret = reproduce_run_argv(argv);
-	strv_free(argv);
-	sb_release(&sb);
+	ret = use_duration && ro->run_args ? apply_run_args(&o, ro->run_args) : 0;
+	if (ret)
+		ret = ret == -2 ? 0 : 2;	/* --help among them: printed */
+	else
+		ret = run_main(&o);
+	run_opts_release(&o);
 	return ret;
 }
 

@@ -138,42 +138,10 @@ out:
 	return ret;
 }
 
-/* key=value lines of guest.info into the run options. */
-static void apply_info(struct run_opts *o, char *buf)
-{
-	char *line, *save = NULL;
-
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '=');
-		char **field = NULL;
-
-		if (!eq || !eq[1])
-			continue;
-		*eq = '\0';
-		if (!strcmp(line, "target"))
-			field = &o->target_label;
-		else if (!strcmp(line, "kernel"))
-			field = &o->kernel_name;
-		else if (!strcmp(line, "series"))
-			field = &o->series;
-		else if (!strcmp(line, "config_hash"))
-			field = &o->config_hash;
-		else if (!strcmp(line, "notes"))
-			field = &o->notes;
-		if (field) {
-			free(*field);
-			*field = xstrdup(eq + 1);
-		}
-	}
-}
-
 void guest_init_main(void)
 {
-	struct strbuf args = STRBUF_INIT, info = STRBUF_INIT;
 	struct run_opts o;
 	struct utsname u;
-	char **argv, *p;
-	size_t n = 0;
 	int ret, code = 2;
 
 	mnt("proc", "/proc", "proc", 0, NULL);
@@ -205,21 +173,8 @@ void guest_init_main(void)
 	if (chdir(GUEST_TMP) < 0)
 		pr_warn("cannot chdir to %s: %s", GUEST_TMP, strerror(errno));
 
-	ret = read_file(GUEST_SHARE_DIR "/" GUEST_ARGS_FILE, &args);
-	if (!ret)
-		ret = read_file(GUEST_SHARE_DIR "/" GUEST_INFO_FILE, &info);
-	if (ret) {
-		pr_err("cannot read the run's options from the result share: %s", strerror(-ret));
-		goto out;
-	}
-	argv = xcalloc(args.len / 2 + 3, sizeof(*argv));
-	argv[n++] = "run";
-	for (p = strtok(args.buf, "\n"); p; p = strtok(NULL, "\n"))
-		argv[n++] = p;
-	argv[n] = NULL;
-	ret = run_opts_parse(&o, (int)n, argv);
+	ret = run_opts_guest_read(&o, GUEST_SHARE_DIR);
 	if (!ret) {
-		apply_info(&o, info.buf);
 		free(o.out);
 		o.out = xstrdup(GUEST_SHARE_DIR);
 		o.out_exists = true;
@@ -228,11 +183,7 @@ void guest_init_main(void)
 		code = run_main(&o);
 	}
 	run_opts_release(&o);
-	free(argv);
-out:
 	printf("%s status=%d\n", GUEST_MARK_FINISHED, code);
 	fflush(stdout);
-	sb_release(&args);
-	sb_release(&info);
 	power_off();
 }

@@ -14,6 +14,7 @@
 #include "insn-marker.h"
 #include "tsv.h"
 #include "sampler.h"
+#include "target.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -94,55 +95,6 @@ static enum scale parse_scale(const char *s)
 	return SCALE_SMOKE;
 }
 
-static const char *const depth_names[] = {
-	"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-};
-
-/*
- * The cover-letter tree: kernelbuild/one/.../four/{build-a, build-b,
- * idle-1..idle-9}, with --depth inner levels, plus "churn" for kmem-churn.
- */
-static void build_tree(struct run *r, bool churn)
-{
-	const struct run_opts *o = r->o;
-	char name[32];
-	int parent, i;
-
-	parent = cg_tree_add(&r->tree, -1, "kernelbuild", CG_INNER);
-	for (i = 0; i < o->depth; i++) {
-		if (i < (int)ARRAY_SIZE(depth_names))
-			snprintf(name, sizeof(name), "%s", depth_names[i]);
-		else
-			snprintf(name, sizeof(name), "level-%d", i + 1);
-		parent = cg_tree_add(&r->tree, parent, name, CG_INNER);
-	}
-	for (i = 0; i < o->builders; i++) {
-		if (i < 26)
-			snprintf(name, sizeof(name), "build-%c", 'a' + i);
-		else
-			snprintf(name, sizeof(name), "build-%d", i + 1);
-		cg_tree_add(&r->tree, parent, name, CG_BUILDER);
-	}
-	for (i = 0; i < o->idle; i++) {
-		snprintf(name, sizeof(name), "idle-%d", i + 1);
-		cg_tree_add(&r->tree, parent, name, CG_IDLE);
-	}
-	if (churn)
-		cg_tree_add(&r->tree, parent, "churn", CG_CHURN);
-	{
-		/* the selftests harness: one node, the tests make their own cgroups */
-		char **v = strv_split(r->o->workload, ',');
-
-		if (name_index((const char *const *)v, strv_len(v), "selftests") >= 0)
-			cg_tree_add(&r->tree, parent, "selftests", CG_SELFTEST);
-		if (name_index((const char *const *)v, strv_len(v), "readcost") >= 0)
-			cg_tree_add(&r->tree, parent, "readcost", CG_READCOST);
-		if (name_index((const char *const *)v, strv_len(v), "stat-probe") >= 0)
-			cg_tree_add(&r->tree, parent, "probe", CG_PROBE);
-		strv_free(v);
-	}
-}
-
 static uint64_t mem_total(void)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -157,7 +109,6 @@ static uint64_t mem_total(void)
 
 static void fill_meta(const struct run *r, struct meta *m)
 {
-	const struct workload *const *w;
 	struct utsname u;
 	char buf[64];
 
@@ -178,14 +129,7 @@ static void fill_meta(const struct run *r, struct meta *m)
 	m->cpus = (int)r->cpus;
 	m->page_size = (int)r->page_size;
 	m->mem_total = mem_total();
-	m->workloads = xstrdup(r->o->workload);
-	m->scale = xstrdup(r->o->scale);
-	m->depth = r->o->depth;
-	m->builders = r->o->builders;
-	m->idle = r->o->idle;
-	m->jobs = r->o->jobs;
-	m->batch = r->o->batch;
-	m->interval_ns = r->o->interval;
+	run_opts_to_meta(r->o, m);
 	m->perf_event = xstrdup("none");
 	m->start = xstrdup(iso8601(buf, sizeof(buf), r->wall_start));
 	if (r->wall_end) {
@@ -202,20 +146,7 @@ static void fill_meta(const struct run *r, struct meta *m)
 	for (size_t i = 0; i < r->ninst; i++)
 		if (r->inst[i].state == WL_FAILED && !m->failed_log)
 			m->failed_log = xstrdup(r->inst[i].log);
-	/* every workload's parameters, as "<workload>-<param>" */
-	for (w = workloads; *w; w++) {
-		const struct option *op;
-		void *p = r->o->wl_params[w - workloads];
-
-		for (op = (*w)->params; op && op->type != OPT_END; op++) {
-			char *k = xasprintf("%s-%s", (*w)->name, op->name);
-			char *v = opt_format(op, p);
-
-			meta_add_param(m, k, v);
-			free(k);
-			free(v);
-		}
-	}
+	run_opts_params_to_meta(r->o, m);
 }
 
 /*
@@ -305,7 +236,7 @@ static void inst_exited(struct run *r, struct wl_inst *wi, int status)
 	if (st == WL_RUNNING)
 		return;
 	wi->end_ns = now_ns();
-	if (st == WL_DONE && wi->wl->role == CG_CHURN)
+	if (st == WL_DONE && wi->wl->deletes_children)
 		monitors_event(r, MON_CHILDREN_DELETED, wi->node);
 	if (st == WL_FAILED && !r->error) {
 		r->error = xasprintf("workload %s in '%s' failed with exit code %d (see %s/%s)",
@@ -450,7 +381,7 @@ static void add_instances(struct run *r, const struct workload *wl, void *params
 	for (i = 0; i < r->tree.n; i++) {
 		struct wl_inst *wi;
 
-		if (r->tree.nodes[i].role != wl->role)
+		if (r->tree.nodes[i].role != wl_role(wl))
 			continue;
 		r->inst = xrealloc(r->inst, (r->ninst + 1) * sizeof(*r->inst));
 		wi = &r->inst[r->ninst++];
@@ -710,16 +641,11 @@ static int recover_samples(const char *dir, struct meta *m, unsigned long *sampl
 	struct run_opts o;
 	struct run run, *r = &run;
 	char err[256];
-	bool churn;
 	int ret;
 
-	memset(&o, 0, sizeof(o));
+	run_opts_init(&o);
+	run_opts_from_meta(&o, m);
 	memset(r, 0, sizeof(*r));
-	o.workload = m->workloads ? m->workloads : "";
-	o.depth = m->depth;
-	o.builders = m->builders;
-	o.idle = m->idle;
-	o.batch = m->batch;
 	r->o = &o;
 	r->dir = (char *)dir;
 	r->cpus = m->cpus > 0 ? (unsigned)m->cpus : 1;
@@ -727,13 +653,14 @@ static int recover_samples(const char *dir, struct meta *m, unsigned long *sampl
 	ret = cg_layout_detect(&r->layout, m->cgroup_version ? m->cgroup_version : "auto", err,
 			       sizeof(err));
 	if (ret)
-		return ret;
-	churn = strstr(o.workload, "kmem-churn") != NULL;
+		goto out;
 	cg_tree_init(&r->tree, &r->layout, "recover");
-	build_tree(r, churn);
+	wl_tree_build(&r->tree, &o);
 	ret = sampler_recover(r, samples);
 	cg_tree_release(&r->tree);
 	cg_layout_release(&r->layout);
+out:
+	run_opts_release(&o);
 	return ret;
 }
 
@@ -913,12 +840,12 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int run_main(struct run_opts *o)
+/* The host target: the run on the running kernel, in this process. */
+static int host_run(const struct target *t, struct run_opts *o, const char *why)
 {
 	struct run run, *r = &run;
 	char err[512];
 	char **selected = NULL;
-	bool churn = false;
 	size_t i;
 	int ret, code = 2;
 	long ps;
@@ -929,8 +856,6 @@ int run_main(struct run_opts *o)
 	pb_quiet = o->quiet;
 
 	/* Everything that can be wrong with the input is found before anything is created. */
-	if (!strcmp(o->target, "vm"))
-		return vm_run_main(o);
 	if (geteuid() != 0) {
 		pr_err("patchbench run needs root (it creates cgroups and reads tracefs)");
 		return 2;
@@ -943,10 +868,9 @@ int run_main(struct run_opts *o)
 			pr_err("unknown workload '%s' (see 'patchbench list')", selected[i]);
 			goto out_free;
 		}
-		if (wl->role == CG_CHURN)
-			churn = true;
-		if (wl->role == CG_BUILDER && o->builders == 0) {
-			pr_err("workload '%s' needs builders, but --builders is 0", wl->name);
+		if (wl->needs_nodes && !run_opts_int(o, wl->nodes)) {
+			pr_err("workload '%s' needs %s, but --%s is 0", wl->name, wl->nodes,
+			       wl->nodes);
 			goto out_free;
 		}
 	}
@@ -968,7 +892,7 @@ int run_main(struct run_opts *o)
 	r->dir = o->out ? xstrdup(o->out) : xasprintf("results/%s", r->id);
 	for (i = 0; selected[i]; i++) {
 		const struct workload *wl = wl_find(selected[i]);
-		void *p = o->wl_params[wl_index(wl)];
+		void *p = run_opts_wl(o, wl);
 
 		if (wl->check && wl->check(r, p, err, sizeof(err))) {
 			pr_err("%s", err);
@@ -997,7 +921,7 @@ int run_main(struct run_opts *o)
 	for (i = 0; selected[i]; i++) {
 		const struct workload *wl = wl_find(selected[i]);
 
-		if (wl->prepare && wl->prepare(r, o->wl_params[wl_index(wl)])) {
+		if (wl->prepare && wl->prepare(r, run_opts_wl(o, wl))) {
 			r->error = xasprintf("preparing workload %s failed", wl->name);
 			goto out_failed_early;
 		}
@@ -1029,11 +953,11 @@ int run_main(struct run_opts *o)
 		free(logs);
 	}
 
-	build_tree(r, churn);
+	wl_tree_build(&r->tree, o);
 	for (i = 0; selected[i]; i++) {
 		const struct workload *wl = wl_find(selected[i]);
 
-		add_instances(r, wl, o->wl_params[wl_index(wl)]);
+		add_instances(r, wl, run_opts_wl(o, wl));
 	}
 	if (cg_tree_create(&r->tree, err, sizeof(err))) {
 		r->error = xstrdup(err);
@@ -1130,3 +1054,9 @@ out_free:
 	strv_free(selected);
 	return code;
 }
+
+const struct target target_host = {
+	.name = "host",
+	.option = "host",
+	.run = host_run,
+};

@@ -8,41 +8,12 @@
 #include <stdio.h>
 
 #include "cgroup.h"
+#include "run-opts.h"
 #include "util.h"
 #include "workload.h"
 
-/* Options of "patchbench run" (table in cmd-run.c). */
-struct run_opts {
-	char *target;		/* host */
-	char *cgroup;		/* auto | v1 | v2 */
-	char *workload;		/* comma-separated workload names */
-	char *scale;		/* smoke | small | full */
-	char *out;		/* result directory; NULL = results/<run-id> */
-	char *source;		/* kernel source dir or tarball */
-	char *cache;		/* cache directory; NULL = default */
-	int depth, builders, idle, jobs, batch;
-	int64_t interval, duration, settle;
-	bool force, quiet;
-	bool perf;		/* --perf: perf record -a over the measured window */
-	char *perf_keep;	/* --perf-keep yes|no: keep perf.data */
-	int perf_freq;		/* --perf-freq HZ */
-	char *trace;		/* --trace LIST: tracepoint monitors, e.g. "rss_stat" */
-	/* --target vm */
-	char *kernel;		/* built kernel name */
-	char *accel;		/* auto | kvm | tcg */
-	char *insn_count;	/* auto | on | off: guest instructions, TCG plugin */
-	int vm_cpus;
-	uint64_t vm_mem;
-	int64_t boot_timeout, run_timeout;
-	char *append;		/* extra kernel command line */
-	char *workdir;		/* scratch directory; NULL = <cache>/work */
-	/* Set by the VM target for the run inside the guest, not options: */
-	char *target_label;	/* "vm-tcg" / "vm-kvm"; NULL = "host" */
-	char *kernel_name, *series, *config_hash;
-	char *notes;		/* for meta.json "notes" */
-	bool out_exists;	/* --out is the guest's share: use it as it is */
-	void *wl_params[8];	/* per workload, index as in workloads[] */
-};
+/* Room for the monitors of monitors[] (asserted there). */
+#define RUN_MAX_MONITORS 8
 
 enum run_status { RUN_RUNNING, RUN_COMPLETE, RUN_FAILED, RUN_INTERRUPTED, RUN_KILLED };
 const char *run_status_name(enum run_status s);
@@ -63,7 +34,7 @@ struct run {
 	int64_t wall_start, wall_end;
 	struct wl_inst *inst;
 	size_t ninst;
-	void *mon_priv[8];	/* per monitor, index as in monitors[]; NULL = off */
+	void *mon_priv[RUN_MAX_MONITORS];	/* per monitor, as in monitors[]; NULL = off */
 	struct strbuf notes;	/* why optional monitors are off, for meta.json */
 	enum run_status status;
 	char *error;		/* why the run failed, for meta.json */
@@ -86,8 +57,9 @@ int run_exec_argv(void *arg);
 char *run_path(const struct run *r, const char *name);
 
 /*
- * run_main - the whole of "patchbench run": validate, create, run, sample,
- * clean up, write the result directory, print the summary.
+ * run_main - the whole of "patchbench run" on the target @o asks for
+ * (target.c): validate, create, run, sample, clean up, write the result
+ * directory, print the summary.
  * Returns the exit code: 0 complete, 1 failed or interrupted, 2 bad input.
  */
 int run_main(struct run_opts *o);
@@ -105,13 +77,6 @@ int run_main(struct run_opts *o);
  */
 int run_clean(const char *cache, bool dry_run, FILE *out);
 
-/* cmd-run.c: parse "run" options into @o (0, -1 usage error, -2 --help). */
-int run_opts_parse(struct run_opts *o, int argc, char **argv);
-void run_opts_release(struct run_opts *o);
-/* Every option of @o that matters inside a guest, one "--name=value" per line. */
-void run_opts_to_args(const struct run_opts *o, struct strbuf *sb);
-/* vm.c: "patchbench run --target vm". Same exit codes as run_main(). */
-int vm_run_main(struct run_opts *o);
 /* guest.c: patchbench as the guest's init (PID 1). Never returns. */
 void guest_init_main(void);
 

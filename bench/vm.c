@@ -5,9 +5,10 @@
  * directory shared writable, and run the very same "run" code path inside,
  * with patchbench itself as the guest's init (guest.c).
  *
- * The host side prepares what is slow under emulation (the kernel source
- * unpacked, a configured and "make prepare"d object directory for the
- * smoke kernelbuild), starts qemu, follows the console for the guest's
+ * The host side has the workloads prepare what is slow under emulation
+ * (their vm_prepare hooks: sources unpacked, objects configured, binaries
+ * built), hands the guest its run (run_opts_guest_write), starts qemu,
+ * follows the console for the guest's
  * progress lines, and enforces the watchdogs: no "guest started" marker
  * within --boot-timeout is boot-failed, a kernel panic is panic (or
  * boot-failed before the marker), a run longer than --run-timeout is
@@ -16,11 +17,10 @@
 #include "guest.h"
 #include "insn-run.h"
 #include "kbuild.h"
-#include "ksrc.h"
 #include "report.h"
 #include "resultdir.h"
 #include "runner.h"
-#include "sha256.h"
+#include "target.h"
 #include "util.h"
 #include "workload.h"
 
@@ -37,9 +37,6 @@
 
 #define KVM_GET_API_VERSION 0xAE00
 #define KVM_CREATE_VM 0xAE01
-
-/* The smoke kernelbuild inside a TCG guest: a few real objects per builder. */
-#define VM_SMOKE_TARGETS "mm/vmscan.o,mm/filemap.o"
 
 static volatile sig_atomic_t vm_stop;
 
@@ -69,108 +66,34 @@ static bool cpu_has_virt(void)
 }
 
 /*
- * vm_accel_detect - choose "kvm" or "tcg" for @want (auto|kvm|tcg).
  * KVM needs /dev/kvm that creates a VM *and* a CPU with vmx/svm: a nested
- * /dev/kvm without them exists but cannot run a stock kernel. @why gets the
- * reason for the choice. 0, or -ENODEV when kvm was asked for and cannot work.
+ * /dev/kvm without them exists but cannot run a stock kernel. @why says
+ * why it can, or why not.
  */
-int vm_accel_detect(const char *want, char *chosen, size_t len, char *why, size_t whylen)
+static bool kvm_usable(char *why, size_t whylen)
 {
 	int fd, vmfd;
 	bool virt = cpu_has_virt();
 
-	if (!strcmp(want, "tcg")) {
-		snprintf(chosen, len, "tcg");
-		snprintf(why, whylen, "TCG asked for");
-		return 0;
-	}
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(why, whylen, "no usable /dev/kvm (%s)", strerror(errno));
-	} else if (ioctl(fd, KVM_GET_API_VERSION, 0) != 12 ||
-		   (vmfd = ioctl(fd, KVM_CREATE_VM, 0)) < 0) {
+		return false;
+	}
+	if (ioctl(fd, KVM_GET_API_VERSION, 0) != 12 || (vmfd = ioctl(fd, KVM_CREATE_VM, 0)) < 0) {
 		snprintf(why, whylen, "/dev/kvm cannot create a VM");
 		close(fd);
-		fd = -1;
-	} else {
-		close(vmfd);
-		close(fd);
-		if (virt) {
-			snprintf(chosen, len, "kvm");
-			snprintf(why, whylen, "/dev/kvm works and the CPU has vmx/svm");
-			return 0;
-		}
-		snprintf(why, whylen, "/dev/kvm exists but the CPU has no vmx/svm flag "
-			 "(a nested device that cannot run a stock kernel)");
+		return false;
 	}
-	if (!strcmp(want, "kvm"))
-		return -ENODEV;
-	snprintf(chosen, len, "tcg");
-	return 0;
-}
-
-/*
- * A tinyconfig object directory with "make prepare" done, so the guest
- * compiles objects only. Cached per source tree; built atomically.
- */
-static int prepare_objdir(const char *cache, const char *srcdir, char **out, char *err,
-			  size_t errlen)
-{
-	struct sha256 s;
-	char hex[65], d[32];
-	char *dir, *tmp, *log;
-	int64_t t;
-	int ret = 0;
-
-	sha256_init(&s);
-	sha256_update(&s, srcdir, strlen(srcdir));
-	sha256_update(&s, "\0tinyconfig+prepare", 19);
-	sha256_final_hex(&s, hex);
-	hex[16] = '\0';
-	dir = xasprintf("%s/prepared/%s", cache, hex);
-	if (is_dir(dir)) {
-		*out = dir;
-		return 0;
+	close(vmfd);
+	close(fd);
+	if (virt) {
+		snprintf(why, whylen, "/dev/kvm works and the CPU has vmx/svm");
+		return true;
 	}
-	tmp = xasprintf("%s.tmp%d", dir, (int)getpid());
-	log = xasprintf("%s.log", tmp);
-	ret = mkdir_p(tmp, 0755);
-	if (ret) {
-		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(-ret));
-		goto out;
-	}
-	pr_info("preparing a tinyconfig object directory for the guest's builders (once)");
-	t = now_ns();
-	{
-		char *o = xasprintf("O=%s", tmp);
-		char *a1[] = { "make", "-C", (char *)srcdir, o, "tinyconfig", NULL };
-		char *a2[] = { "make", "-C", (char *)srcdir, o, "-j2", "prepare", NULL };
-
-		ret = run_logged(a1, log);
-		if (!ret)
-			ret = run_logged(a2, log);
-		free(o);
-	}
-	if (ret) {
-		snprintf(err, errlen, "make tinyconfig prepare failed (see '%s')", log);
-		goto out;
-	}
-	if (rename(tmp, dir) < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot rename '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	unlink(log);
-	pr_info("prepared in %s", fmt_duration(d, sizeof(d), now_ns() - t));
-	*out = dir;
-	dir = NULL;
-out:
-	if (ret)
-		remove_tree(tmp);
-	free(tmp);
-	free(log);
-	free(dir);
-	return ret;
+	snprintf(why, whylen, "/dev/kvm exists but the CPU has no vmx/svm flag "
+		 "(a nested device that cannot run a stock kernel)");
+	return false;
 }
 
 enum vm_end { VM_END_OK, VM_END_BOOT_FAILED, VM_END_PANIC, VM_END_TIMEOUT, VM_END_INTERRUPTED,
@@ -426,21 +349,26 @@ static char *self_exe(void)
 	return xstrdup(buf);
 }
 
-/* Is any of the selected workloads kernelbuild? */
-static bool wants_kernelbuild(const char *list)
+/*
+ * Every selected workload's host-side preparation for the guest @g (with
+ * @g NULL: only the checks of @o's input). 0, or -errno with @err.
+ */
+static int vm_prepare_workloads(const struct run_opts *o, struct run_opts *g, const char *cache,
+				char *err, size_t errlen)
 {
-	char **v = strv_split(list, ',');
-	bool yes = false;
-	size_t i;
+	const struct workload *const *w;
+	int ret;
 
-	for (i = 0; v[i]; i++)
-		if (!strcmp(v[i], "kernelbuild"))
-			yes = true;
-	strv_free(v);
-	return yes;
+	for (w = workloads; *w; w++) {
+		if (!(*w)->vm_prepare || !wl_in_list(*w, o->workload))
+			continue;
+		ret = (*w)->vm_prepare(o, g, cache, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
-/* Host-side meta.json when the guest could not write a final one. */
 /* Whether the console log @path holds @what (qemu's own messages go there too). */
 static bool console_has(const char *path, const char *what)
 {
@@ -511,15 +439,8 @@ static void write_host_meta(const char *dir, const struct run_opts *o,
 		m.kernel_release = k->release ? xstrdup(k->release) : NULL;
 		m.series = k->series ? xstrdup(k->series) : NULL;
 		m.config_hash = k->config_sha256 ? xstrdup(k->config_sha256) : NULL;
-		m.workloads = xstrdup(o->workload);
-		m.scale = xstrdup(o->scale);
+		run_opts_to_meta(o, &m);
 		m.cpus = o->vm_cpus;
-		m.depth = o->depth;
-		m.builders = o->builders;
-		m.idle = o->idle;
-		m.jobs = o->jobs;
-		m.batch = o->batch;
-		m.interval_ns = o->interval;
 		m.mem_total = o->vm_mem;
 		m.start = xstrdup(iso8601(buf, sizeof(buf), wall_start));
 		m.perf_event = xstrdup("none");
@@ -539,49 +460,74 @@ static void write_host_meta(const char *dir, const struct run_opts *o,
 	meta_release(&m);
 }
 
-int vm_run_main(struct run_opts *o)
+/*
+ * What every vm run needs and bad input can spoil: --kernel, the workloads,
+ * the kernel built, qemu. Sets *@cache, @k and *@qemu (the caller's, also
+ * on failure). 0, or -EINVAL after an error message.
+ */
+static int vm_inputs(const struct run_opts *o, char **cache, struct kernel_info *k, char **qemu)
+{
+	char err[1024];
+
+	*cache = NULL;
+	*qemu = NULL;
+	memset(k, 0, sizeof(*k));
+	if (!o->kernel) {
+		pr_err("--target vm needs --kernel NAME (see 'patchbench kernels')");
+		return -EINVAL;
+	}
+	if (wl_check_list(o->workload))
+		return -EINVAL;
+	*cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
+	if (kernel_load(*cache, o->kernel, k, err, sizeof(err))) {
+		pr_err("%s", err);
+		return -EINVAL;
+	}
+	*qemu = pb_which("qemu-system-x86_64");
+	if (!*qemu) {
+		pr_err("qemu-system-x86_64 not found (install qemu-system-x86: make deps)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The vm targets' prepare: the input is checked before KVM or TCG is chosen. */
+static int vm_prepare(const struct run_opts *o)
+{
+	struct kernel_info k;
+	char *cache, *qemu;
+	int ret = vm_inputs(o, &cache, &k, &qemu);
+
+	kernel_info_release(&k);
+	free(cache);
+	free(qemu);
+	return ret;
+}
+
+static int vm_run(const struct target *t, struct run_opts *o, const char *why)
 {
 	struct kernel_info k;
 	struct insn_plan ip = { 0 };
-	char err[1024], accel[16], why[256], label[32];
-	char *cache = NULL, *dir = NULL, *id = NULL, *qemu = NULL, *self = NULL, *srcdir = NULL;
-	char *prepared = NULL, *console = NULL, *path, *plugin = NULL;
+	const char *accel = t->accel, *label = t->name;
+	char err[1024];
+	char *cache = NULL, *dir = NULL, *id = NULL, *qemu = NULL, *self = NULL;
+	char *console = NULL, *plugin = NULL;
 	char **argv = NULL;
-	struct strbuf args = STRBUF_INIT, info = STRBUF_INIT;
+	struct run_opts g = { 0 };
 	struct sigaction sa;
 	enum vm_end end;
 	int64_t wall_start;
 	int ret, code = 2;
 
-	memset(&k, 0, sizeof(k));
 	pb_quiet = o->quiet;
 	/* Bad input first: nothing is created before these pass. */
-	if (!o->kernel) {
-		pr_err("--target vm needs --kernel NAME (see 'patchbench kernels')");
-		return 2;
-	}
-	if (wl_check_list(o->workload))
-		return 2;
-	cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
-	if (kernel_load(cache, o->kernel, &k, err, sizeof(err))) {
-		pr_err("%s", err);
+	if (vm_inputs(o, &cache, &k, &qemu))
 		goto out;
-	}
-	qemu = pb_which("qemu-system-x86_64");
-	if (!qemu) {
-		pr_err("qemu-system-x86_64 not found (install qemu-system-x86: make deps)");
-		goto out;
-	}
-	if (vm_accel_detect(o->accel, accel, sizeof(accel), why, sizeof(why))) {
-		pr_err("--accel kvm: %s", why);
-		goto out;
-	}
-	snprintf(label, sizeof(label), "vm-%s", accel);
 	if (insn_plan_make(&ip, o->insn_count, accel, &k, err, sizeof(err))) {
 		pr_err("%s", err);
 		goto out;
 	}
-	if (wants_kernelbuild(o->workload) && ksrc_check(o->source, err, sizeof(err))) {
+	if (vm_prepare_workloads(o, NULL, cache, err, sizeof(err))) {
 		pr_err("%s", err);
 		goto out;
 	}
@@ -612,58 +558,26 @@ int vm_run_main(struct run_opts *o)
 		k.key ? k.key : "?", k.series ? k.series : "none",
 		k.config_sha256 ? k.config_sha256 : "?", accel, why);
 
-	/* What the guest runs: the same options, minus the VM's own. */
-	run_opts_to_args(o, &args);
-	if (wants_kernelbuild(o->workload)) {
-		const struct workload *kb = wl_find("kernelbuild");
-		char *targets = NULL;
-		const struct option *op;
-
-		ret = ksrc_prepare(o->source, cache, &srcdir, err, sizeof(err));
-		if (!ret && !strcmp(o->scale, "smoke"))
-			ret = prepare_objdir(cache, srcdir, &prepared, err, sizeof(err));
-		if (ret) {
-			write_host_meta(dir, o, &k, label, id, "failed", err, why, wall_start);
-			pr_err("%s", err);
-			goto out;
-		}
-		sb_addf(&args, "--source=%s\n", srcdir);
-		if (prepared)
-			sb_addf(&args, "--kernelbuild-prepared=%s\n", prepared);
-		for (op = kb->params; op->type != OPT_END; op++)
-			if (!strcmp(op->name, "targets"))
-				targets = *(char **)((char *)o->wl_params[wl_index(kb)] + op->offset);
-		if (!targets && prepared)
-			sb_addf(&args, "--kernelbuild-targets=%s\n", VM_SMOKE_TARGETS);
+	/* What the guest runs: the same options, minus the VM's own, plus what workloads prepared. */
+	run_opts_copy(&g, o);
+	free(g.source);
+	g.source = NULL;	/* a guest gets the source a workload prepared, if any */
+	ret = vm_prepare_workloads(o, &g, cache, err, sizeof(err));
+	if (ret) {
+		write_host_meta(dir, o, &k, label, id, "failed", err, why, wall_start);
+		pr_err("%s", err);
+		goto out;
 	}
-	if (strstr(o->workload, "selftests")) {
-		/* the cgroup selftests of the same source, built here, static, run there */
-		const struct workload *st = wl_find("selftests");
-		char *stdir = NULL;
-
-		ret = srcdir ? 0 : ksrc_prepare(o->source, cache, &srcdir, err, sizeof(err));
-		if (!ret && !*(char **)((char *)o->wl_params[wl_index(st)] + st->params[0].offset))
-			ret = selftests_build(srcdir, cache, &stdir, err, sizeof(err));
-		if (ret) {
-			write_host_meta(dir, o, &k, label, id, "failed", err, why, wall_start);
-			pr_err("%s", err);
-			goto out;
-		}
-		if (stdir)
-			sb_addf(&args, "--selftests-dir=%s\n", stdir);
-		free(stdir);
-	}
-	sb_addf(&args, "--cache=%s\n--workdir=%s\n", cache, GUEST_WORK);
-	path = xasprintf("%s/%s", dir, GUEST_ARGS_FILE);
-	ret = write_atomic(path, args.buf, args.len);
-	free(path);
-	sb_addf(&info, "target=%s\nkernel=%s\nseries=%s\nconfig_hash=%s\nnotes=accel %s: %s\n",
-		label, k.name, k.series ? k.series : "", k.config_sha256 ? k.config_sha256 : "",
-		accel, why);
-	path = xasprintf("%s/%s", dir, GUEST_INFO_FILE);
-	if (!ret)
-		ret = write_atomic(path, info.buf, info.len);
-	free(path);
+	free(g.cache);
+	g.cache = xstrdup(cache);
+	free(g.workdir);
+	g.workdir = xstrdup(GUEST_WORK);
+	g.target_label = xstrdup(label);
+	g.kernel_name = xstrdup(k.name);
+	g.series = k.series ? xstrdup(k.series) : NULL;
+	g.config_hash = k.config_sha256 ? xstrdup(k.config_sha256) : NULL;
+	g.notes = xasprintf("accel %s: %s", accel, why);
+	ret = run_opts_guest_write(&g, dir);
 	if (ret) {
 		pr_err("cannot write the guest's arguments into '%s': %s", dir, strerror(-ret));
 		goto out;
@@ -723,11 +637,8 @@ out:
 	kernel_info_release(&k);
 	insn_plan_release(&ip);
 	free(plugin);
-	sb_release(&args);
-	sb_release(&info);
+	run_opts_release(&g);
 	free(console);
-	free(prepared);
-	free(srcdir);
 	free(self);
 	free(qemu);
 	free(id);
@@ -735,3 +646,21 @@ out:
 	free(cache);
 	return code;
 }
+
+const struct target target_vm_kvm = {
+	.name = "vm-kvm",
+	.option = "vm",
+	.accel = "kvm",
+	.prepare = vm_prepare,
+	.usable = kvm_usable,
+	.run = vm_run,
+};
+
+const struct target target_vm_tcg = {
+	.name = "vm-tcg",
+	.option = "vm",
+	.accel = "tcg",
+	.asked = "TCG asked for",
+	.prepare = vm_prepare,
+	.run = vm_run,
+};

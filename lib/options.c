@@ -168,7 +168,7 @@ static int parse_options(const struct opt_cmd *cmd, void *base, int argc, char *
 {
 	int i;
 
-	if (opt_defaults(cmd->opts, base))
+	if (!cmd->keep && opt_defaults(cmd->opts, base))
 		return -1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *eq, *value;

@@ -30,6 +30,7 @@ struct option {
 	const char *help;
 	const char *const *choices;	/* OPT_CHOICE: NULL-terminated */
 	long long min, max;		/* OPT_INT/OPT_SIZE/OPT_DURATION bounds, if max > min */
+	unsigned tags;			/* bits for the table's owner; options.c ignores them */
 };
 
 /*
@@ -47,6 +48,7 @@ struct opt_cmd {
 	opt_unknown_fn unknown;		/* optional */
 	void *unknown_ctx;
 	void (*extra_help)(void);	/* optional, printed after the options */
+	bool keep;			/* parse onto @base as it is: no defaults first */
 };
 
 /* Apply every default of @opts to @base. 0, or -EINVAL for a bad default. */

@@ -115,10 +115,18 @@ static void idle_cleanup(struct wl_inst *wi)
 	wi->priv = NULL;
 }
 
+static void idle_node_name(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "idle-%d", i + 1);
+}
+
 const struct workload wl_idle = {
 	.name = "idle",
 	.summary = "idle siblings: fault in anon and file memory, then sleep until the run ends",
-	.role = CG_IDLE,
+	.nodes = "idle",
+	.node_name = idle_node_name,
+	.frame = 2,
+	.cgroups = "idle-*",
 	.background = true,
 	.params = idle_params,
 	.params_size = sizeof(struct idle_params),

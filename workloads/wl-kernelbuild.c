@@ -15,6 +15,7 @@
  */
 #include "ksrc.h"
 #include "runner.h"
+#include "sha256.h"
 #include "workload.h"
 #include "util.h"
 
@@ -44,6 +45,9 @@ static const struct option kb_params[] = {
 	{ NULL },
 };
 
+/* The smoke kernelbuild inside a TCG guest: a few real objects per builder. */
+#define VM_SMOKE_TARGETS "mm/vmscan.o,mm/filemap.o"
+
 /* The source tree every builder of this run uses, set by prepare. */
 static char *kb_src;
 
@@ -70,6 +74,103 @@ static int kb_prepare(struct run *r, void *params)
 	ret = ksrc_prepare(r->o->source, r->cache, &kb_src, err, sizeof(err));
 	if (ret)
 		pr_err("%s", err);
+	return ret;
+}
+
+/*
+ * A tinyconfig object directory with "make prepare" done, so the guest
+ * compiles objects only. Cached per source tree; built atomically.
+ */
+static int prepare_objdir(const char *cache, const char *srcdir, char **out, char *err,
+			  size_t errlen)
+{
+	struct sha256 s;
+	char hex[65], d[32];
+	char *dir, *tmp, *log;
+	int64_t t;
+	int ret = 0;
+
+	sha256_init(&s);
+	sha256_update(&s, srcdir, strlen(srcdir));
+	sha256_update(&s, "\0tinyconfig+prepare", 19);
+	sha256_final_hex(&s, hex);
+	hex[16] = '\0';
+	dir = xasprintf("%s/prepared/%s", cache, hex);
+	if (is_dir(dir)) {
+		*out = dir;
+		return 0;
+	}
+	tmp = xasprintf("%s.tmp%d", dir, (int)getpid());
+	log = xasprintf("%s.log", tmp);
+	ret = mkdir_p(tmp, 0755);
+	if (ret) {
+		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(-ret));
+		goto out;
+	}
+	pr_info("preparing a tinyconfig object directory for the guest's builders (once)");
+	t = now_ns();
+	{
+		char *o = xasprintf("O=%s", tmp);
+		char *a1[] = { "make", "-C", (char *)srcdir, o, "tinyconfig", NULL };
+		char *a2[] = { "make", "-C", (char *)srcdir, o, "-j2", "prepare", NULL };
+
+		ret = run_logged(a1, log);
+		if (!ret)
+			ret = run_logged(a2, log);
+		free(o);
+	}
+	if (ret) {
+		snprintf(err, errlen, "make tinyconfig prepare failed (see '%s')", log);
+		goto out;
+	}
+	if (rename(tmp, dir) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot rename '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	unlink(log);
+	pr_info("prepared in %s", fmt_duration(d, sizeof(d), now_ns() - t));
+	*out = dir;
+	dir = NULL;
+out:
+	if (ret)
+		remove_tree(tmp);
+	free(tmp);
+	free(log);
+	free(dir);
+	return ret;
+}
+
+/*
+ * --target vm: the source unpacked on the host, and at smoke scale a
+ * prepared tinyconfig object directory, so that the guest compiles objects
+ * only (a few of them, unless --kernelbuild-targets says which).
+ */
+static int kb_vm_prepare(const struct run_opts *host, struct run_opts *guest, const char *cache,
+			 char *err, size_t errlen)
+{
+	const struct kb_params *p = run_opts_wl(host, &wl_kernelbuild);
+	char *srcdir = NULL, *prepared = NULL;
+	int ret;
+
+	if (!guest)
+		return ksrc_check(host->source, err, errlen);
+	ret = ksrc_prepare(host->source, cache, &srcdir, err, errlen);
+	if (!ret && !strcmp(host->scale, "smoke"))
+		ret = prepare_objdir(cache, srcdir, &prepared, err, errlen);
+	if (ret)
+		goto out;
+	free(guest->source);
+	guest->source = srcdir;
+	srcdir = NULL;
+	if (prepared) {
+		run_opts_set_wl_str(guest, &wl_kernelbuild, "prepared", prepared);
+		if (!p->targets)
+			run_opts_set_wl_str(guest, &wl_kernelbuild, "targets", VM_SMOKE_TARGETS);
+	}
+out:
+	free(srcdir);
+	free(prepared);
 	return ret;
 }
 
@@ -203,10 +304,23 @@ static void kb_cleanup(struct wl_inst *wi)
 	wi->priv = NULL;
 }
 
+/* build-a .. build-z, then build-27 ... */
+static void kb_node_name(int i, char *buf, size_t len)
+{
+	if (i < 26)
+		snprintf(buf, len, "build-%c", 'a' + i);
+	else
+		snprintf(buf, len, "build-%d", i + 1);
+}
+
 const struct workload wl_kernelbuild = {
 	.name = "kernelbuild",
 	.summary = "a real Linux kernel build (make -jN O=dir) in each builder cgroup",
-	.role = CG_BUILDER,
+	.nodes = "builders",
+	.node_name = kb_node_name,
+	.frame = 1,
+	.needs_nodes = true,
+	.cgroups = "build-*",
 	.params = kb_params,
 	.params_size = sizeof(struct kb_params),
 	.check = kb_check,
@@ -215,4 +329,5 @@ const struct workload wl_kernelbuild = {
 	.exited = kb_exited,
 	.progress = kb_progress,
 	.cleanup = kb_cleanup,
+	.vm_prepare = kb_vm_prepare,
 };

@@ -170,7 +170,9 @@ static void churn_cleanup(struct wl_inst *wi)
 const struct workload wl_kmem_churn = {
 	.name = "kmem-churn",
 	.summary = "create N child cgroups that allocate dentries and kernel stacks, then delete them",
-	.role = CG_CHURN,
+	.node = "churn",
+	.cgroups = "churn",
+	.deletes_children = true,
 	.params = churn_params,
 	.params_size = sizeof(struct churn_params),
 	.start = churn_start,

@@ -897,7 +897,8 @@ static void readcost_cleanup(struct wl_inst *wi)
 const struct workload wl_readcost = {
 	.name = "readcost",
 	.summary = "memory.stat read cost vs N idle or dying child cgroups (in-process, hyperfine)",
-	.role = CG_READCOST,
+	.node = "readcost",
+	.cgroups = "readcost",
 	.params = readcost_params,
 	.params_size = sizeof(struct readcost_params),
 	.check = readcost_check,

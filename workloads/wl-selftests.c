@@ -29,6 +29,7 @@
  */
 #include "workload.h"
 #include "guest.h"
+#include "ksrc.h"
 #include "runner.h"
 #include "sha256.h"
 #include "util.h"
@@ -112,7 +113,8 @@ static int run_argv_wait(char *const argv[], const char *log)
  * with other selftests gets other binaries. An existing complete
  * directory is used as it is. Returns 0 or -errno.
  */
-int selftests_build(const char *srcdir, const char *cache, char **dirp, char *err, size_t errlen)
+static int selftests_build(const char *srcdir, const char *cache, char **dirp, char *err,
+			   size_t errlen)
 {
 	char *base = xasprintf("%s/tools/testing/selftests/cgroup", srcdir);
 	char *dir = NULL, *tmp = NULL, *log = NULL, *path, hex[65], fhex[65];
@@ -399,6 +401,26 @@ static int selftests_main(void *p)
 	return ret;
 }
 
+/* --target vm: the selftests of the same source, built here, static, run there. */
+static int selftests_vm_prepare(const struct run_opts *host, struct run_opts *guest,
+				const char *cache, char *err, size_t errlen)
+{
+	const struct selftests_params *p = run_opts_wl(host, &wl_selftests);
+	char *srcdir = NULL, *dir = NULL;
+	int ret;
+
+	if (!guest)
+		return 0;
+	ret = ksrc_prepare(host->source, cache, &srcdir, err, errlen);
+	if (!ret && !p->dir)
+		ret = selftests_build(srcdir, cache, &dir, err, errlen);
+	if (!ret && dir)
+		run_opts_set_wl_str(guest, &wl_selftests, "dir", dir);
+	free(dir);
+	free(srcdir);
+	return ret;
+}
+
 static int selftests_start(struct wl_inst *wi)
 {
 	const struct selftests_params *p = wi->params;
@@ -449,7 +471,8 @@ static void selftests_cleanup(struct wl_inst *wi)
 const struct workload wl_selftests = {
 	.name = "selftests",
 	.summary = "the kernel's cgroup selftests (test_kmem, test_memcontrol) as TAP; guest only",
-	.role = CG_SELFTEST,
+	.node = "selftests",
+	.cgroups = "root/*",
 	.background = false,
 	.params = selftests_params,
 	.params_size = sizeof(struct selftests_params),
@@ -457,4 +480,5 @@ const struct workload wl_selftests = {
 	.start = selftests_start,
 	.exited = selftests_exited,
 	.cleanup = selftests_cleanup,
+	.vm_prepare = selftests_vm_prepare,
 };

@@ -212,7 +212,8 @@ static void probe_cleanup(struct wl_inst *wi)
 const struct workload wl_stat_probe = {
 	.name = "stat-probe",
 	.summary = "fault in N anon pages in a quiet cgroup and check memory.stat shows them at once",
-	.role = CG_PROBE,
+	.node = "probe",
+	.cgroups = "probe",
 	.background = true,
 	.params = probe_params,
 	.params_size = sizeof(struct probe_params),

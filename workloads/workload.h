@@ -11,6 +11,7 @@
 #include "options.h"
 
 struct run;
+struct run_opts;
 
 enum wl_state { WL_PENDING, WL_RUNNING, WL_DONE, WL_FAILED, WL_STOPPED };
 
@@ -32,14 +33,26 @@ struct wl_inst {
 };
 
 /*
- * A workload (stress-ng style registration). Instances run in the cgroups
- * of @role; a workload with @background runs until the run ends and is then
- * killed, the others are waited for.
+ * A workload (stress-ng style registration). It describes its own cgroups:
+ * one instance runs in each. A workload with @background runs until the
+ * run ends and is then killed, the others are waited for.
  */
 struct workload {
 	const char *name;
 	const char *summary;
-	enum cg_role role;
+	/*
+	 * Its cgroups, below the innermost inner level of the tree: one named
+	 * @node; or as many as the int run option @nodes ("builders") says,
+	 * the i-th (from 0) named by @node_name.
+	 */
+	const char *node;
+	const char *nodes;
+	void (*node_name)(int i, char *buf, size_t len);
+	/* > 0: its cgroups are in every run's tree, run or not, in this order */
+	int frame;
+	bool needs_nodes;	/* to run it with none of its cgroups is bad input */
+	const char *cgroups;	/* its cgroups as 'patchbench list' shows them: "build-*" */
+	bool deletes_children;	/* when done, it has deleted the cgroups it made below its own */
 	bool background;
 	const struct option *params;	/* offsets into a struct of @params_size */
 	size_t params_size;
@@ -58,6 +71,15 @@ struct workload {
 	void (*progress)(struct wl_inst *wi, char *buf, size_t len);
 	/* Remove what start created outside the cgroups (build dirs). Optional. */
 	void (*cleanup)(struct wl_inst *wi);
+	/*
+	 * Host-side preparation before a guest boots (--target vm), for what
+	 * is slow or impossible inside it: @host is the run as asked, @guest
+	 * the run the guest is handed (set its options and parameters), @cache
+	 * the cache directory. With @guest NULL only check @host's input, make
+	 * nothing. Optional. 0, or -errno with @err.
+	 */
+	int (*vm_prepare)(const struct run_opts *host, struct run_opts *guest, const char *cache,
+			  char *err, size_t errlen);
 };
 
 /* NULL-terminated table of every workload, in workloads.c. */
@@ -65,6 +87,24 @@ extern const struct workload *const workloads[];
 const struct workload *wl_find(const char *name);
 /* Position of @wl in workloads[], or -1. */
 int wl_index(const struct workload *wl);
+/* Is @wl one of the comma-separated workload names of @list? */
+bool wl_in_list(const struct workload *wl, const char *list);
+/* The role of @wl's cgroups in a run's tree (see wl_tree_build()). */
+int wl_role(const struct workload *wl);
+/*
+ * wl_tree_build - the run's cgroup tree into @t: the cover letter's top
+ * node with --depth inner levels below it, below the innermost one the
+ * cgroups of the frame workloads (in every run: the builders, the idle
+ * siblings), then those of each other workload of @o that runs, in table
+ * order. A workload's cgroups get wl_role() as their role.
+ */
+void wl_tree_build(struct cg_tree *t, const struct run_opts *o);
+/*
+ * wl_param - the field of parameter @name of @wl in its parameter struct
+ * @params (an int *, char ** ... as the table's type says), or NULL if @wl
+ * has no such parameter.
+ */
+void *wl_param(const struct workload *wl, void *params, const char *name);
 /* Every name of the comma-separated @list is a workload? 0, or -EINVAL after a one-line error. */
 int wl_check_list(const char *list);
 
@@ -74,12 +114,5 @@ extern const struct workload wl_kmem_churn;
 extern const struct workload wl_selftests;
 extern const struct workload wl_readcost;
 extern const struct workload wl_stat_probe;
-
-/*
- * selftests_build - build the cgroup selftests of the source tree @srcdir
- * statically into <@cache>/selftests/<hash>/ (wl-selftests.c); *@dirp is the
- * caller's. 0 or -errno, @err says why.
- */
-int selftests_build(const char *srcdir, const char *cache, char **dirp, char *err, size_t errlen);
 
 #endif

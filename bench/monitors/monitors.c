@@ -5,6 +5,7 @@
  * declare it in monitor.h, add it here and to MONITOR_SRCS in the Makefile.
  */
 #include "monitor.h"
+#include "runner.h"
 
 #include <stddef.h>
 
@@ -16,3 +17,5 @@ const struct monitor *const monitors[] = {
 	&mon_rss,
 	NULL,
 };
+_Static_assert(ARRAY_SIZE(monitors) - 1 <= RUN_MAX_MONITORS,
+	       "struct run has no room for every monitor");
