@@ -10,7 +10,8 @@
 #include "kbuild.h"
 #include "options.h"
 #include "resultdir.h"
-#include "runner.h"
+#include "run-opts.h"
+#include "target.h"
 #include "util.h"
 #include "workload.h"
 

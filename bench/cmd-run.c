@@ -4,7 +4,8 @@
  * (run-opts.c), the run (run_main), its exit code.
  */
 #include "builtin.h"
-#include "runner.h"
+#include "run-opts.h"
+#include "target.h"
 
 int cmd_run(int argc, char **argv)
 {

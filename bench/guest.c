@@ -9,7 +9,8 @@
  * every path ends in reboot(RB_POWER_OFF).
  */
 #include "guest.h"
-#include "runner.h"
+#include "run-opts.h"
+#include "target.h"
 #include "util.h"
 
 #include <errno.h>

@@ -12,8 +12,6 @@
 #define GUEST_MARK_FINISHED "patchbench-guest: finished"
 #define GUEST_SHARE_TAG "results"	/* 9p mount tag of the result directory */
 #define GUEST_SHARE_DIR "/run/patchbench/results"
-#define GUEST_ARGS_FILE "guest-args"	/* "run" options, one "--name=value" per line */
-#define GUEST_INFO_FILE "guest.info"	/* key=value: target, kernel, series, config_hash, notes */
 #define GUEST_TMP "/run/tmp"		/* TMPDIR: /tmp is the host's, read-only */
 #define GUEST_HOME "/run/home"
 #define GUEST_WORK "/run/patchbench/work"	/* --workdir: build directories */
@@ -37,5 +35,8 @@
  * then be in a namespace of its own with the old root: harmless).
  */
 int guest_local_root(char *err, size_t errlen);
+
+/* patchbench as the guest's init (PID 1): mount, run guest-args, power off. Never returns. */
+void guest_init_main(void);
 
 #endif

@@ -4,6 +4,7 @@
  * management patches. One binary, one sorted table of commands (perf/git style).
  */
 #include "builtin.h"
+#include "guest.h"
 #include "runner.h"
 #include "util.h"
 

@@ -5,7 +5,6 @@
  * through which the VM target hands a run to the guest.
  */
 #include "run-opts.h"
-#include "guest.h"
 #include "options.h"
 #include "resultdir.h"
 #include "workload.h"

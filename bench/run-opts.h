@@ -24,6 +24,10 @@ extern const struct option run_options[];
 /* Room for the workloads of workloads[] (asserted there). */
 #define RUN_MAX_WORKLOADS 8
 
+/* The files of the guest hand-over, in the share (run_opts_guest_write/read). */
+#define GUEST_ARGS_FILE "guest-args"	/* "run" options, one "--name=value" per line */
+#define GUEST_INFO_FILE "guest.info"	/* key=value: target, kernel, series, config_hash, notes */
+
 /* Options of "patchbench run". */
 struct run_opts {
 	char *target;		/* host | vm */

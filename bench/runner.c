@@ -39,28 +39,6 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-const char *run_status_name(enum run_status s)
-{
-	switch (s) {
-	case RUN_RUNNING:
-		return "running";
-	case RUN_COMPLETE:
-		return "complete";
-	case RUN_FAILED:
-		return "failed";
-	case RUN_INTERRUPTED:
-		return "interrupted";
-	case RUN_KILLED:
-		return "killed";
-	}
-	return "?";
-}
-
-char *run_path(const struct run *r, const char *name)
-{
-	return xasprintf("%s/%s", r->dir, name);
-}
-
 int run_exec_argv(void *arg)
 {
 	char **argv = arg;

@@ -21,7 +21,7 @@
 #include "drift.h"
 #include "insn-marker.h"
 #include "memstat.h"
-#include "runner.h"
+#include "run.h"
 #include "tsv.h"
 #include "util.h"
 

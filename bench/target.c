@@ -8,7 +8,6 @@
  */
 #include "target.h"
 #include "run-opts.h"
-#include "runner.h"
 #include "util.h"
 
 #include <string.h>

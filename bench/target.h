@@ -43,5 +43,12 @@ extern const struct target target_vm_tcg;	/* vm.c */
  * error message (bad input).
  */
 const struct target *target_select(const struct run_opts *o, char *why, size_t whylen);
+/*
+ * run_main - the whole of "patchbench run" on the entry of targets[] that @o
+ * asks for: validate, create, run, sample, clean up, write the result
+ * directory, print the summary.
+ * Returns the exit code: 0 complete, 1 failed or interrupted, 2 bad input.
+ */
+int run_main(struct run_opts *o);
 
 #endif

@@ -5,7 +5,7 @@
  * The end is read in .stop, before the cgroups are removed.
  */
 #include "monitor.h"
-#include "runner.h"
+#include "run.h"
 #include "tsv.h"
 #include "util.h"
 

@@ -13,7 +13,7 @@
  */
 #include "monitor.h"
 #include "perf.h"
-#include "runner.h"
+#include "run.h"
 #include "tsv.h"
 #include "util.h"
 

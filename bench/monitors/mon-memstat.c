@@ -4,7 +4,7 @@
  * (memstat.tsv, readlat.tsv, drift.tsv). The work is in sampler.c.
  */
 #include "monitor.h"
-#include "runner.h"
+#include "run.h"
 #include "sampler.h"
 #include "util.h"
 

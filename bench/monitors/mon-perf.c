@@ -16,7 +16,7 @@
 #include "perf.h"
 #include "perfsym.h"
 #include "resultdir.h"
-#include "runner.h"
+#include "run.h"
 #include "util.h"
 
 #include <errno.h>

@@ -23,7 +23,7 @@
 #include "monitor.h"
 #include "resultdir.h"
 #include "rss.h"
-#include "runner.h"
+#include "run.h"
 #include "tsv.h"
 #include "u64map.h"
 #include "util.h"

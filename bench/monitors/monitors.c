@@ -5,7 +5,7 @@
  * declare it in monitor.h, add it here and to MONITOR_SRCS in the Makefile.
  */
 #include "monitor.h"
-#include "runner.h"
+#include "run.h"
 
 #include <stddef.h>
 
