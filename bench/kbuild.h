@@ -113,6 +113,14 @@ void kernel_list_free(struct kernel_info *list, size_t n);
  */
 void kernel_info_write_json(const struct kernel_info *k, struct json_writer *w);
 
+/**
+ * kernel_info_json - @k as the text of a kernel.json file
+ * @k: kernel
+ *
+ * Return: kernel_info_write_json()'s object and a newline; the caller frees it.
+ */
+char *kernel_info_json(const struct kernel_info *k);
+
 /*
  * What to build. Only @name is required:
  *	@source		kernel tree or tarball (NULL: KSRC_DEFAULT_TARBALL)

@@ -546,6 +546,23 @@ int parse_duration(const char *s, int64_t *ns_out)
 	return -EINVAL;
 }
 
+bool line_next(const char **p, const char *end, const char **s, size_t *len)
+{
+	const char *eol;
+
+	if (*p >= end)
+		return false;
+	eol = memchr(*p, '\n', end - *p);
+	if (!eol)
+		eol = end;
+	*s = *p;
+	*len = eol - *p;
+	if (*len && (*s)[*len - 1] == '\r')
+		(*len)--;
+	*p = eol < end ? eol + 1 : end;
+	return true;
+}
+
 char **strv_split(const char *s, char sep)
 {
 	size_t n = 1, i = 0;

@@ -89,6 +89,12 @@ int parse_i64(const char *s, int64_t *out);
 int parse_size(const char *s, uint64_t *out);
 int parse_duration(const char *s, int64_t *ns_out);
 
+/*
+ * line_next - the next line of [*@p, @end) without its '\n' (and '\r') in
+ * @s and @len, advancing *@p past it. Returns false at the end.
+ */
+bool line_next(const char **p, const char *end, const char **s, size_t *len);
+
 /* Split "a,b,c" into a NULL-terminated array; free with strv_free(). */
 char **strv_split(const char *s, char sep);
 void strv_free(char **v);
