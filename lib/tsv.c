@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "util.h"
 
 static size_t line_of(const char *buf, const char *at)
@@ -442,12 +443,7 @@ int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, cha
 
 static void tsv_writer_release(struct tsv_writer *w)
 {
-	free(w->path);
-	free(w->tmp_path);
 	free(w->vbuf);
-	w->f = NULL;
-	w->path = NULL;
-	w->tmp_path = NULL;
 	w->vbuf = NULL;
 	w->ncols = 0;
 	w->col = 0;
@@ -457,14 +453,14 @@ static void tsv_writer_release(struct tsv_writer *w)
 /* Starts the next field: false if the row is already full (field dropped). */
 static inline bool tsv_field(struct tsv_writer *w)
 {
-	if (!w->f)
+	if (!w->af.f)
 		return false;
 	if (w->col >= w->ncols) {
 		w->row_bad = true;
 		return false;
 	}
 	if (w->col)
-		putc_unlocked('\t', w->f);
+		putc_unlocked('\t', w->af.f);
 	w->col++;
 	return true;
 }
@@ -486,7 +482,7 @@ static inline bool tsv_field(struct tsv_writer *w)
 int tsv_writer_open(struct tsv_writer *w, const char *path, const char *const *cols)
 {
 	size_t i;
-	int fd, ret;
+	int ret;
 
 	memset(w, 0, sizeof(*w));
 	if (!cols || !cols[0])
@@ -496,22 +492,12 @@ int tsv_writer_open(struct tsv_writer *w, const char *path, const char *const *c
 			return -EINVAL;
 
 	w->ncols = i;
-	w->path = xstrdup(path);
-	w->tmp_path = xasprintf("%s.tmp", path);
-	fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
+	ret = afile_open(&w->af, path);
+	if (ret)
 		goto out_free;
-	}
-	w->f = fdopen(fd, "w");
-	if (!w->f) {
-		ret = -errno;
-		close(fd);
-		goto out_unlink;
-	}
 	/* glibc ignores the size argument unless we supply the buffer */
 	w->vbuf = xmalloc(TSV_WRITER_BUFSZ);
-	setvbuf(w->f, w->vbuf, _IOFBF, TSV_WRITER_BUFSZ);
+	setvbuf(w->af.f, w->vbuf, _IOFBF, TSV_WRITER_BUFSZ);
 
 	for (i = 0; cols[i]; i++)
 		tsv_put_str(w, cols[i]);
@@ -522,9 +508,7 @@ int tsv_writer_open(struct tsv_writer *w, const char *path, const char *const *c
 	return 0;
 
 out_close:
-	fclose(w->f);
-out_unlink:
-	unlink(w->tmp_path);
+	afile_abort(&w->af);
 out_free:
 	tsv_writer_release(w);
 	return ret;
@@ -543,10 +527,10 @@ void tsv_put_str(struct tsv_writer *w, const char *s)
 	for (;;) {
 		size_t n = strcspn(s, "\t\n\r");
 
-		fwrite_unlocked(s, 1, n, w->f);
+		fwrite_unlocked(s, 1, n, w->af.f);
 		if (!s[n])
 			break;
-		putc_unlocked(' ', w->f);
+		putc_unlocked(' ', w->af.f);
 		s += n + 1;
 	}
 }
@@ -582,7 +566,7 @@ void tsv_put_i64(struct tsv_writer *w, int64_t v)
 		n++;
 		end[-(ptrdiff_t)n] = '-';
 	}
-	fwrite_unlocked(end - n, 1, n, w->f);
+	fwrite_unlocked(end - n, 1, n, w->af.f);
 }
 
 /**
@@ -599,7 +583,7 @@ void tsv_put_u64(struct tsv_writer *w, uint64_t v)
 	if (!tsv_field(w))
 		return;
 	n = u64_digits(end, v);
-	fwrite_unlocked(end - n, 1, n, w->f);
+	fwrite_unlocked(end - n, 1, n, w->af.f);
 }
 
 /**
@@ -618,14 +602,14 @@ void tsv_put_double(struct tsv_writer *w, double v, int decimals)
 	if (!tsv_field(w))
 		return;
 	if (isnan(v)) {
-		fwrite_unlocked("nan", 1, 3, w->f);
+		fwrite_unlocked("nan", 1, 3, w->af.f);
 		return;
 	}
 	if (isinf(v)) {
 		if (v < 0)
-			fwrite_unlocked("-inf", 1, 4, w->f);
+			fwrite_unlocked("-inf", 1, 4, w->af.f);
 		else
-			fwrite_unlocked("inf", 1, 3, w->f);
+			fwrite_unlocked("inf", 1, 3, w->af.f);
 		return;
 	}
 	if (decimals < 0)
@@ -634,7 +618,7 @@ void tsv_put_double(struct tsv_writer *w, double v, int decimals)
 		decimals = 30;
 	n = snprintf(buf, sizeof(buf), "%.*f", decimals, v);
 	if (n > 0 && (size_t)n < sizeof(buf))
-		fwrite_unlocked(buf, 1, n, w->f);
+		fwrite_unlocked(buf, 1, n, w->af.f);
 }
 
 /**
@@ -646,7 +630,7 @@ void tsv_put_double(struct tsv_writer *w, double v, int decimals)
  */
 void tsv_end_row(struct tsv_writer *w)
 {
-	if (!w->f)
+	if (!w->af.f)
 		return;
 	if (w->col < w->ncols) {
 		w->row_bad = true;
@@ -655,7 +639,7 @@ void tsv_end_row(struct tsv_writer *w)
 	}
 	if (w->row_bad)
 		w->bad_rows++;
-	putc_unlocked('\n', w->f);
+	putc_unlocked('\n', w->af.f);
 	w->col = 0;
 	w->row_bad = false;
 }
@@ -673,34 +657,13 @@ void tsv_end_row(struct tsv_writer *w)
  */
 int tsv_writer_flush(struct tsv_writer *w)
 {
-	if (!w->f)
+	if (!w->af.f)
 		return -EBADF;
-	if (fflush(w->f))
+	if (fflush(w->af.f))
 		return -errno;
-	if (ferror(w->f))
+	if (ferror(w->af.f))
 		return -EIO;
 	return 0;
-}
-
-/* Makes a rename in @path's directory durable; best effort. */
-static void fsync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (!slash)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xstrndup(path, slash - path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
 }
 
 /**
@@ -717,25 +680,14 @@ static void fsync_parent(const char *path)
  */
 int tsv_writer_commit(struct tsv_writer *w)
 {
-	int ret = 0;
+	int ret;
 
-	if (!w->f)
+	if (!w->af.f)
 		return -EBADF;
 	if (w->col)
 		tsv_end_row(w);
-	if (fflush(w->f))
-		ret = -errno;
-	else if (ferror(w->f))
-		ret = -EIO;
-	else if (fsync(fileno(w->f)) < 0)
-		ret = -errno;
-	if (fclose(w->f) && !ret)
-		ret = -errno;
-	w->f = NULL;
-	if (!ret && rename(w->tmp_path, w->path) < 0)
-		ret = -errno;
-	if (!ret)
-		fsync_parent(w->path);
+	w->af.keep_tmp = true;
+	ret = afile_commit(&w->af);
 	tsv_writer_release(w);
 	return ret;
 }
@@ -749,9 +701,6 @@ int tsv_writer_commit(struct tsv_writer *w)
  */
 void tsv_writer_abort(struct tsv_writer *w)
 {
-	if (w->f)
-		fclose(w->f);
-	if (w->tmp_path)
-		unlink(w->tmp_path);
+	afile_abort(&w->af);
 	tsv_writer_release(w);
 }

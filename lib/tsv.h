@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "afile.h"
+
 /*
  * A parsed file. @cols[c] and @rows[r][c] are NUL-terminated strings that
  * point into @buf; @path is the file tsv_load() read (NULL after
@@ -71,9 +73,7 @@ int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, cha
  * (a programming error the caller may want to report).
  */
 struct tsv_writer {
-	FILE *f;
-	char *path;
-	char *tmp_path;
+	struct afile af;	/* "<path>.tmp" until the commit */
 	char *vbuf;		/* stdio buffer, TSV_WRITER_BUFSZ bytes */
 	size_t ncols;
 	size_t col;		/* fields written so far in the current row */

@@ -3,6 +3,7 @@
  * util.c - small helpers shared by every part of patchbench: messages,
  * allocation, clocks, file I/O and value parsers.
  */
+#include "afile.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -264,39 +265,17 @@ int write_file_str(const char *path, const char *s)
 
 int write_atomic(const char *path, const void *buf, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	const char *p = buf;
-	int fd, ret = 0;
+	struct afile af;
+	int ret = afile_open(&af, path);
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
-		goto out_free;
-	}
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			goto out_close;
-		}
-		p += n;
-		len -= n;
-	}
-	if (fsync(fd) < 0)
-		ret = -errno;
-out_close:
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
 	if (ret)
-		unlink(tmp);
-out_free:
-	free(tmp);
-	return ret;
+		return ret;
+	ret = afile_write(&af, buf, len);
+	if (ret) {
+		afile_abort(&af);
+		return ret;
+	}
+	return afile_commit(&af);
 }
 
 int mkdir_p(const char *path, mode_t mode)

@@ -61,7 +61,8 @@ int write_file_str(const char *path, const char *s);
 
 /*
  * write_atomic - write @len bytes to "@path.tmp", fsync, rename to @path.
- * A crash never leaves a half-written @path. Returns 0 or -errno.
+ * A crash never leaves a half-written @path (see afile.h for a writer that
+ * streams). Returns 0 or -errno.
  */
 int write_atomic(const char *path, const void *buf, size_t len);
 /* mkdir -p; 0 or -errno. */

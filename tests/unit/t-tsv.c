@@ -366,7 +366,7 @@ static void test_writer(void)
 	if (!tap_ok(got && !strcmp(got, want), "file content is byte-exact"))
 		tap_diag("got:\n%s", got ? got : "(null)");
 	free(got);
-	tap_ok(w.bad_rows == 0 && !w.f && !w.path && !w.tmp_path, "commit releases the writer");
+	tap_ok(w.bad_rows == 0 && !w.af.f && !w.af.path && !w.af.tmp, "commit releases the writer");
 
 	ret = tsv_load(&t, path, err, sizeof(err));
 	tap_ok(!ret && t.nrows == 7 && t.ncols == 4, "the written file loads back");
@@ -444,13 +444,13 @@ static void test_writer_abort(void)
 	tsv_writer_flush(&w);
 	tap_ok(!ret && path_exists(tmp), "temp file exists before abort");
 	tsv_writer_abort(&w);
-	tap_ok(!path_exists(tmp) && !path_exists(path) && !w.f, "abort removes the temp file");
+	tap_ok(!path_exists(tmp) && !path_exists(path) && !w.af.f, "abort removes the temp file");
 	tsv_writer_abort(&w);
 
 	tap_ok(tsv_writer_open(&w, path, tab) == -EINVAL &&
 	       tsv_writer_open(&w, path, none) == -EINVAL && !path_exists(tmp),
 	       "column names with tabs, or no columns: -EINVAL, nothing created");
-	tap_ok(tsv_writer_open(&w, nodir, cols) == -ENOENT && !w.f && !w.path,
+	tap_ok(tsv_writer_open(&w, nodir, cols) == -ENOENT && !w.af.f && !w.af.path,
 	       "open in a missing directory: -ENOENT, writer zeroed");
 
 	/* writes past the stdio buffer must all arrive */
