@@ -35,7 +35,7 @@ BUILD := build
 
 # the base layer: no patchbench knowledge, used by every other folder (lib/)
 BASE_SRCS := lib/util.c lib/options.c lib/strbuf.c lib/sha256.c lib/json.c lib/tsv.c lib/stats.c lib/u64map.c \
-	     lib/resultdir.c lib/afile.c
+	     lib/resultdir.c lib/afile.c lib/spawn.c
 CORE_SRCS := bench/cgroup.c bench/memstat.c bench/sampler.c \
 	     bench/runner.c bench/ksrc.c bench/vm.c bench/guest.c \
 	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c

@@ -21,6 +21,7 @@
 #include "kseries.h"
 #include "ksrc.h"
 #include "sha256.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -31,9 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -144,13 +143,30 @@ static void log_last_line(int fd, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-static void kb_child_env(const char *basedir)
+/* While a step runs: stop when we are told to, show a status line now and then. */
+struct kb_wait {
+	struct kb *b;
+	const char *phase;
+	int64_t start, next;
+};
+
+static int kb_poll(struct child *c, void *data)
 {
-	clear_make_env();
-	/* patch's messages are parsed; make's are shown */
-	setenv("LC_ALL", "C", 1);
-	if (basedir)
-		setenv("CCACHE_BASEDIR", basedir, 1);
+	struct kb_wait *w = data;
+	int64_t now;
+
+	(void)c;
+	if (kb_signal)
+		return -EINTR;
+	now = now_ns();
+	if (w->phase && now >= w->next) {
+		char last[200];
+
+		log_last_line(w->b->logfd, last, sizeof(last));
+		kb_line(w->b, true, w->phase, now - w->start, "%s", last);
+		w->next = now + KB_STATUS_EVERY;
+	}
+	return 0;
 }
 
 /*
@@ -161,76 +177,35 @@ static void kb_child_env(const char *basedir)
  */
 static int kb_exec(struct kb *b, char *const argv[], const char *cwd, const char *phase)
 {
-	int64_t start = now_ns(), next = start + KB_STATUS_EVERY;
-	struct timespec ts = { 0, 100 * NSEC_PER_MSEC };
-	int status, i;
-	pid_t pid;
+	struct kb_wait w = { .b = b, .phase = phase, .start = now_ns() };
+	/* patch's messages are parsed; make's are shown */
+	char *basedir = b->root ? xasprintf("CCACHE_BASEDIR=%s", b->root) : NULL;
+	const char *env[] = { "LC_ALL=C", basedir, NULL };
+	struct child c = CHILD_INIT;
+	int i, ret;
 
+	w.next = w.start + KB_STATUS_EVERY;
 	dprintf(b->logfd, "patchbench: $%s%s%s", cwd ? " cd " : "", cwd ? cwd : "",
 		cwd ? " &&" : "");
 	for (i = 0; argv[i]; i++)
 		dprintf(b->logfd, " %s", argv[i]);
 	dprintf(b->logfd, "\n");
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		sigset_t none;
-
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		for (i = 0; i < (int)ARRAY_SIZE(kb_signals); i++)
-			signal(kb_signals[i], SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (nul >= 0)
-			dup2(nul, 0);
-		dup2(b->logfd, 1);
-		dup2(b->logfd, 2);
-		if (cwd && chdir(cwd) < 0) {
-			dprintf(2, "patchbench: cannot enter '%s': %s\n", cwd, strerror(errno));
-			_exit(127);
-		}
-		kb_child_env(b->root);
-		execvp(argv[0], argv);
-		dprintf(2, "patchbench: cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		int64_t now;
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (kb_signal) {
-			int64_t deadline = now_ns() + 10 * NSEC_PER_SEC;
-
-			kill(-pid, SIGTERM);
-			while (waitpid(pid, &status, WNOHANG) == 0) {
-				if (now_ns() > deadline)
-					kill(-pid, SIGKILL);
-				nanosleep(&ts, NULL);
-			}
-			kill(-pid, SIGKILL);	/* whatever the leader left behind */
-			return -EINTR;
-		}
-		now = now_ns();
-		if (phase && now >= next) {
-			char last[200];
-
-			log_last_line(b->logfd, last, sizeof(last));
-			kb_line(b, true, phase, now - start, "%s", last);
-			next = now + KB_STATUS_EVERY;
-		}
-		nanosleep(&ts, NULL);
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	c.argv = argv;
+	c.dir = cwd;
+	c.env = env;
+	c.clear_make_env = true;
+	c.in = CHILD_NULL;
+	c.out = c.err = CHILD_FD;
+	c.out_fd = c.err_fd = b->logfd;
+	c.kill_group = true;
+	c.pdeathsig = SIGTERM;
+	c.exec_err = "patchbench: ";
+	c.kill_grace_ns = 10 * NSEC_PER_SEC;
+	c.poll = kb_poll;
+	c.poll_data = &w;
+	ret = child_run(&c);
+	free(basedir);
+	return ret;
 }
 
 /* Print the last @lines lines of the log to stderr. */

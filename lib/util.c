@@ -4,6 +4,7 @@
  * allocation, clocks, file I/O and value parsers.
  */
 #include "afile.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -16,7 +17,6 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -702,27 +702,15 @@ void child_pdeathsig(pid_t parent, int sig)
 
 int run_logged(char *const argv[], const char *log)
 {
-	pid_t pid, self = getpid();
-	int status;
+	struct child c = CHILD_INIT;
+	int ret;
 
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		child_pdeathsig(self, SIGTERM);
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		clear_make_env();
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+	c.argv = argv;
+	c.out = CHILD_FILE;
+	c.out_path = log;
+	c.err = CHILD_TO_STDOUT;
+	c.clear_make_env = true;
+	c.pdeathsig = SIGTERM;
+	ret = child_run(&c);
+	return ret > 0 ? -EIO : ret;
 }

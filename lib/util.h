@@ -127,8 +127,8 @@ void clear_make_env(void);
 void child_pdeathsig(pid_t parent, int sig);
 /*
  * run_logged - run @argv (PATH lookup) with stdout and stderr appended to
- * @log, the make environment cleared, and wait. 0 if it exited 0, -EIO if
- * it failed, -errno if it could not start.
+ * @log, the make environment cleared, and wait (a child_run(), spawn.h).
+ * 0 if it exited 0, -EIO if it failed, -errno if it could not start.
  */
 int run_logged(char *const argv[], const char *log);
 
