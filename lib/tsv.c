@@ -439,6 +439,109 @@ int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, cha
 	return ret;
 }
 
+/* The tsv_check() view of @b: what its cells must be. */
+static void bind_field(const struct tsv_bind *b, struct tsv_field *f)
+{
+	f->name = b->col;
+	f->min = b->min;
+	f->max = b->max;
+	f->flags = b->flags & (TSV_OPTIONAL | TSV_EMPTY);
+	switch (b->kind) {
+	case TSV_STR:
+		f->type = TSV_TEXT;
+		break;
+	case TSV_I64:
+		f->type = TSV_INT;
+		break;
+	case TSV_U64:
+		f->type = TSV_INT;
+		if (f->max <= f->min) {
+			f->min = 0;
+			f->max = INT64_MAX;
+		}
+		break;
+	case TSV_DBL:
+		f->type = b->flags & TSV_INTEGER ? TSV_INT : TSV_NUM;
+		break;
+	}
+}
+
+/* Store cell @s (checked) into the member @b names in @row. */
+static void bind_store(const struct tsv_bind *b, const char *s, void *row)
+{
+	char *m = (char *)row + b->offset;
+	int64_t i = 0;
+	uint64_t u = 0;
+	double d;
+
+	switch (b->kind) {
+	case TSV_STR:
+		*(const char **)m = s;
+		break;
+	case TSV_I64:
+		if (*s)
+			parse_i64(s, &i);
+		memcpy(m, &i, sizeof(i));
+		break;
+	case TSV_U64:
+		if (*s)
+			parse_u64(s, &u);
+		memcpy(m, &u, sizeof(u));
+		break;
+	case TSV_DBL:
+		d = *s ? strtod(s, NULL) : NAN;
+		memcpy(m, &d, sizeof(d));
+		break;
+	}
+}
+
+/**
+ * tsv_bind_rows - check a file's columns by name and copy every row into structs
+ * @t: parsed file; the TSV_STR members point into it, so it must outlive the rows
+ * @binds: the columns the caller reads, ended by a { NULL } entry
+ * @row_size: size of the caller's row struct
+ * @rows: a pointer to the caller's row pointer (struct x **); receives
+ *	  @t->nrows zero-initialised structs, filled in, which the caller frees
+ *	  (NULL on failure)
+ * @idx: receives the column index of each bind, -1 for a missing optional
+ *	 one; may be NULL
+ * @err: on failure, tsv_check()'s message: the file and the missing column,
+ *	 or the line, the field and the bad cell
+ * @errlen: size of @err
+ *
+ * Return: 0, or -EINVAL.
+ */
+int tsv_bind_rows(const struct tsv *t, const struct tsv_bind *binds, size_t row_size,
+		  void *rows, int *idx, char *err, size_t errlen)
+{
+	struct tsv_field *fields;
+	int *col, ret;
+	size_t n, i, r;
+	char *v = NULL;
+
+	for (n = 0; binds[n].col; n++)
+		;
+	fields = xcalloc(n + 1, sizeof(*fields));
+	col = xcalloc(n + 1, sizeof(*col));
+	for (i = 0; i < n; i++)
+		bind_field(&binds[i], &fields[i]);
+	ret = tsv_check(t, fields, col, err, errlen);
+	if (!ret) {
+		v = xcalloc(t->nrows ? t->nrows : 1, row_size);
+		for (r = 0; r < t->nrows; r++)
+			for (i = 0; i < n; i++)
+				if (binds[i].offset != TSV_NOWHERE)
+					bind_store(&binds[i], tsv_get(t, r, col[i]),
+						   v + r * row_size);
+	}
+	if (idx)
+		memcpy(idx, col, n * sizeof(*col));
+	*(void **)rows = v;
+	free(col);
+	free(fields);
+	return ret;
+}
+
 /* ---- writer ---------------------------------------------------------- */
 
 static void tsv_writer_release(struct tsv_writer *w)
