@@ -9,12 +9,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,7 +74,7 @@ static void child_env(const struct child *c)
 /* In the child: never returns. */
 static void __attribute__((noreturn)) child_main(struct child *c, pid_t parent, const int fds[3])
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE };
 	const char *file = c->exe ? c->exe : c->argv ? c->argv[0] : NULL;
 	size_t i;
 
@@ -92,11 +95,7 @@ static void __attribute__((noreturn)) child_main(struct child *c, pid_t parent, 
 		_exit(127);
 	}
 	child_env(c);
-	if (c->fn)
-		_exit(c->fn(c->fn_arg));
-	if (!file)
-		_exit(127);
-	{
+	if (!c->fn || c->default_signals) {
 		sigset_t none;
 
 		for (i = 0; i < ARRAY_SIZE(sigs); i++)
@@ -104,6 +103,12 @@ static void __attribute__((noreturn)) child_main(struct child *c, pid_t parent, 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 	}
+	if (c->setup && c->setup(c, c->setup_data))
+		_exit(127);
+	if (c->fn)
+		_exit(c->fn(c->fn_arg));
+	if (!file)
+		_exit(127);
 	if (strchr(file, '/'))
 		execv(file, c->argv);
 	else
@@ -150,6 +155,33 @@ static int child_out_fd(enum child_io io, int given, const char *path, bool trun
 	}
 }
 
+/*
+ * fork(), or clone3() into @c->cgroup_fd, falling back to fork() where the
+ * kernel lacks it. The pid, 0 in the child, or -1 with errno.
+ */
+static pid_t child_fork(struct child *c)
+{
+#ifdef CLONE_INTO_CGROUP
+	if (c->cgroup_fd >= 0) {
+		struct clone_args args;
+		pid_t pid;
+
+		memset(&args, 0, sizeof(args));
+		args.flags = CLONE_INTO_CGROUP;
+		args.exit_signal = SIGCHLD;
+		args.cgroup = (uint64_t)c->cgroup_fd;
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid >= 0) {
+			c->in_cgroup = true;
+			return pid;
+		}
+		if (errno != ENOSYS && errno != E2BIG)
+			return -1;
+	}
+#endif
+	return fork();
+}
+
 int child_start(struct child *c)
 {
 	int fds[3] = { -1, -1, -1 }, null = -1, ret = 0;
@@ -159,6 +191,7 @@ int child_start(struct child *c)
 	c->pid = 0;
 	c->status = 0;
 	c->exited = false;
+	c->in_cgroup = false;
 	c->out_pipe = c->err_pipe = -1;
 	if (c->in == CHILD_NULL || c->out == CHILD_NULL || c->err == CHILD_NULL) {
 		null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -178,7 +211,7 @@ int child_start(struct child *c)
 		goto out;
 	fflush(NULL);
 	c->started_ns = now_ns();
-	c->pid = fork();
+	c->pid = child_fork(c);
 	if (c->pid < 0) {
 		ret = -errno;
 		c->pid = 0;

@@ -59,6 +59,12 @@ struct child {
 	int pdeathsig;		/* signal the child gets when we die; 0: none */
 	const char *exec_err;	/* prefix of the child's "cannot run 'x': why" on
 				 * stderr, e.g. "patchbench: "; NULL: silent */
+	bool default_signals;	/* a @fn child, too, starts with default signals */
+	int cgroup_fd;		/* >= 0: start in this cgroup v2 directory
+				 * (clone3 CLONE_INTO_CGROUP); see @in_cgroup */
+	/* in the child, last before @fn or the exec; non-zero: exit 127 */
+	int (*setup)(struct child *c, void *data);
+	void *setup_data;
 
 	/* while child_finish() waits */
 	int64_t timeout_ns;	/* 0: none; then the child is stopped, -ETIMEDOUT */
@@ -72,13 +78,16 @@ struct child {
 	pid_t pid;		/* once started; kept after child_finish() for child_kill() */
 	int status;		/* wait status once it exited */
 	bool exited;		/* reaped */
+	bool in_cgroup;		/* started in @cgroup_fd (else the kernel has no
+				 * clone3 for it: @setup can move the child) */
 
 	/* private */
 	int out_pipe, err_pipe;
 	int64_t started_ns;
 };
 
-#define CHILD_INIT { .in_fd = -1, .out_fd = -1, .err_fd = -1, .out_pipe = -1, .err_pipe = -1 }
+#define CHILD_INIT { .in_fd = -1, .out_fd = -1, .err_fd = -1, .cgroup_fd = -1, .out_pipe = -1, \
+		     .err_pipe = -1 }
 
 /**
  * child_init - reset @c to CHILD_INIT
@@ -90,13 +99,14 @@ void child_init(struct child *c);
  * child_start - fork and start the child @c describes
  * @c: what to run; must stay valid until child_finish()
  *
- * stdio is flushed first. In the child, an exec (not a @fn) starts with
- * SIGINT, SIGTERM, SIGHUP and SIGPIPE at their defaults and no signal
- * blocked. With @kill_group the child leads a new process group (set on
- * both sides of the fork, so it holds before child_start() returns).
+ * stdio is flushed first. In the child, an exec (a @fn with
+ * @default_signals) starts with SIGINT, SIGTERM, SIGHUP, SIGCHLD and SIGPIPE
+ * at their defaults and no signal blocked. With @kill_group the child leads
+ * a new process group (set on both sides of the fork, so it holds before
+ * child_start() returns).
  *
- * Return: 0, or -errno (the fork failed, or a CHILD_FILE cannot be
- * opened; then nothing was started).
+ * Return: 0, or -errno (the fork or clone3 failed, or a CHILD_FILE cannot
+ * be opened; then nothing was started).
  */
 int child_start(struct child *c);
 

@@ -7,6 +7,7 @@
  * that ignores SIGTERM is SIGKILLed after the grace period.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,11 +280,118 @@ static void test_poll(void)
 	       "child_poll: running, then exited; finish gives its code");
 }
 
+static int raise_term(void *arg)
+{
+	(void)arg;
+	raise(SIGTERM);
+	return 0;
+}
+
+static int setup_say(struct child *c, void *data)
+{
+	(void)c;
+	printf("%s", (const char *)data);
+	fflush(stdout);
+	return !strcmp(data, "fail\n");
+}
+
+/*
+ * Method: SIGTERM ignored here; an exec child and a fn child raise it, the
+ * fn child once with default_signals. Then a setup hook that prints, and
+ * one that fails. Pass: 143, 0, 143; the hook's output before the exec's;
+ * 127 without the exec.
+ */
+static void test_signals_setup(void)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct child c = CHILD_INIT;
+	int ret;
+
+	signal(SIGTERM, SIG_IGN);
+	ret = sh(&c, "kill -TERM $$; exit 0");
+	tap_ok(ret == 143, "an exec child starts with SIGTERM at its default (%d)", ret);
+	child_init(&c);
+	c.fn = raise_term;
+	ret = child_run(&c);
+	tap_ok(ret == 0, "a fn child keeps our dispositions (%d)", ret);
+	child_init(&c);
+	c.fn = raise_term;
+	c.default_signals = true;
+	ret = child_run(&c);
+	tap_ok(ret == 143, "unless default_signals (%d)", ret);
+	signal(SIGTERM, SIG_DFL);
+	child_init(&c);
+	c.setup = setup_say;
+	c.setup_data = "setup\n";
+	c.out = CHILD_CAPTURE;
+	c.out_sb = &out;
+	ret = sh(&c, "echo exec");
+	tap_ok(!ret && out.buf && !strcmp(out.buf, "setup\nexec\n"),
+	       "the setup hook runs in the child, before the exec");
+	sb_reset(&out);
+	child_init(&c);
+	c.setup = setup_say;
+	c.setup_data = "fail\n";
+	c.out = CHILD_CAPTURE;
+	c.out_sb = &out;
+	ret = sh(&c, "echo exec");
+	tap_ok(ret == 127 && out.buf && !strcmp(out.buf, "fail\n"),
+	       "a failing setup hook: exit 127, no exec (%d)", ret);
+	sb_release(&out);
+}
+
+/* The mount point of cgroup v2, or NULL. Caller frees. */
+static char *cgroup2_mount(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *found = NULL, *line, *save = NULL;
+
+	if (read_file("/proc/mounts", &sb))
+		return NULL;
+	for (line = strtok_r(sb.buf, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char dev[256], dir[4096], type[64];
+
+		if (sscanf(line, "%255s %4095s %63s", dev, dir, type) == 3 &&
+		    !strcmp(type, "cgroup2"))
+			found = xstrdup(dir);
+	}
+	sb_release(&sb);
+	return found;
+}
+
+/*
+ * Method: clone3 into the root of the cgroup v2 mount (SKIP without one,
+ * or without root). Pass: in_cgroup, and the child's /proc/self/cgroup
+ * says "0::/".
+ */
+static void test_cgroup(void)
+{
+	char *mnt = geteuid() ? NULL : cgroup2_mount();
+	struct strbuf out = STRBUF_INIT;
+	struct child c = CHILD_INIT;
+	int ret;
+
+	if (!mnt) {
+		tap_skip("no cgroup v2 mount, or not root: clone3 into a cgroup untested");
+		return;
+	}
+	c.cgroup_fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c.out = CHILD_CAPTURE;
+	c.out_sb = &out;
+	ret = sh(&c, "grep '^0::' /proc/self/cgroup");
+	tap_ok(!ret && out.buf && !strcmp(out.buf, "0::/\n") && c.in_cgroup,
+	       "clone3 starts the child in the cgroup (%d)", ret);
+	close(c.cgroup_fd);
+	sb_release(&out);
+	free(mnt);
+}
+
 int main(void)
 {
 	int ret;
 
-	tap_plan(21);
+	tap_plan(27);
 	if (!mkdtemp(tmpdir)) {
 		tap_diag("mkdtemp failed");
 		return 1;
@@ -295,6 +403,8 @@ int main(void)
 	test_timeout_group();
 	test_stop();
 	test_poll();
+	test_signals_setup();
+	test_cgroup();
 	ret = tap_done();
 	remove_tree(tmpdir);
 	return ret;
