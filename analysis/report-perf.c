@@ -153,7 +153,8 @@ static void cputotal_text(const char *dir, FILE *out)
 			snprintf(item, sizeof(item), "%s %s", c[r].event, st);
 		else
 			snprintf(item, sizeof(item), "%s %s%s%s", c[r].event, c[r].value,
-				 strcmp(unit, "count") ? " " : "", strcmp(unit, "count") ? unit : "");
+				 strcmp(unit, "count") ? " " : "",
+				 strcmp(unit, "count") ? unit : "");
 		if (sb.len && sb.len + strlen(item) + 2 > 70) {
 			fprintf(out, "  %s\n", sb.buf);
 			sb_reset(&sb);
