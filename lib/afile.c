@@ -76,6 +76,7 @@ static void fsync_parent(const char *path)
 
 int afile_commit(struct afile *af)
 {
+	bool renaming = false;
 	int ret = 0;
 
 	if (!af->f)
@@ -89,13 +90,16 @@ int afile_commit(struct afile *af)
 	if (fclose(af->f) && !ret)
 		ret = -errno;
 	af->f = NULL;
-	if (!ret && rename(af->tmp, af->path) < 0)
+	if (!ret && rename(af->tmp, af->path) < 0) {
 		ret = -errno;
+		renaming = true;
+	}
 	if (!ret)
 		fsync_parent(af->path);
 	else if (!af->keep_tmp)
 		unlink(af->tmp);
 	afile_release(af);
+	af->failed_rename = renaming;
 	return ret;
 }
 

@@ -27,6 +27,8 @@ struct afile {
 	char *tmp;		/* "<path>.tmp", where the data goes until the commit */
 	FILE *f;		/* open on @tmp; NULL once committed or aborted */
 	bool keep_tmp;		/* a failed commit leaves @tmp behind (for salvage) */
+	bool failed_rename;	/* after a failed commit: the data was written, the
+				 * rename failed (for a message that says which) */
 };
 
 /**
@@ -58,8 +60,9 @@ int afile_write(struct afile *af, const void *buf, size_t len);
  * the temp file to the final name, then syncs the directory (best effort).
  *
  * Return: 0, -EBADF if @af is not open, -EIO for an earlier write error,
- * or -errno. On failure the final name is untouched and the temp file is
- * removed (kept if @af->keep_tmp was set).
+ * or -errno. On failure the final name is untouched, the temp file is
+ * removed (kept if @af->keep_tmp was set) and @af->failed_rename tells a
+ * failed rename from a failed write.
  */
 int afile_commit(struct afile *af);
 

@@ -41,7 +41,7 @@ static void test_commit(void)
 	ret = afile_write(&af, "two\n", 4);
 	tap_ok(!ret && !path_exists(path), "nothing at <path> while writing");
 	ret = afile_commit(&af);
-	tap_ok(!ret && !path_exists(tmp) && file_is(path, "one two\n"),
+	tap_ok(!ret && !path_exists(tmp) && file_is(path, "one two\n") && !af.failed_rename,
 	       "commit renames the temp file into place (%d)", ret);
 	tap_ok(!af.f && !af.path && !af.tmp, "commit releases the struct");
 	tap_ok(afile_commit(&af) == -EBADF && afile_write(&af, "x", 1) == -EBADF,
@@ -88,8 +88,9 @@ static void test_failures(void)
 	ret = afile_open(&af, path);
 	fputs("data", af.f);
 	ret = ret ?: afile_commit(&af);
-	tap_ok(ret < 0 && !path_exists(tmp) && is_dir(path) && path_exists(inner),
-	       "a failed rename: -errno (%d), temp file removed, target untouched", ret);
+	tap_ok(ret < 0 && !path_exists(tmp) && is_dir(path) && path_exists(inner) &&
+	       af.failed_rename, "a failed rename: -errno (%d), temp file removed, target "
+	       "untouched, failed_rename set", ret);
 	ret = afile_open(&af, path);
 	af.keep_tmp = true;
 	fputs("data", af.f);
