@@ -17,6 +17,11 @@
  * The tree key hashes the source id and the series; the key hashes
  * source id, series, base config and fragment. Object directories are kept,
  * so a rebuild is an incremental make.
+ *
+ * One job a file: kparse.c (the pure parsers: names, series files, configs,
+ * patch's output), kcache.c (kernel.json and the list of built kernels),
+ * kseries.c (the kernels/ directory, a --series and configs resolved to
+ * files; kseries.h) and kbuild.c (one build).
  */
 #ifndef PB_KBUILD_H
 #define PB_KBUILD_H
