@@ -46,19 +46,10 @@ char *plot_script(const char *name)
 
 bool plot_have_gnuplot(void)
 {
-	const char *path = getenv("PATH");
-	char **dirs, **d;
-	bool found = false;
+	char *p = pb_which("gnuplot");
 
-	dirs = strv_split(path && *path ? path : "/usr/bin:/bin", ':');
-	for (d = dirs; *d && !found; d++) {
-		char *p = xasprintf("%s/gnuplot", **d ? *d : ".");
-
-		found = access(p, X_OK) == 0;
-		free(p);
-	}
-	strv_free(dirs);
-	return found;
+	free(p);
+	return p != NULL;
 }
 
 /* 'value' as a gnuplot single-quoted string: a quote is written twice. */

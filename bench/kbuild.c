@@ -278,19 +278,10 @@ static int copy_file(const char *from, const char *to)
 
 static bool have_ccache(void)
 {
-	const char *path = getenv("PATH");
-	char **dirs = strv_split(path && *path ? path : "/usr/bin:/bin", ':');
-	bool found = false;
-	size_t i;
+	char *p = pb_which("ccache");
 
-	for (i = 0; dirs[i] && !found; i++) {
-		char *p = xasprintf("%s/ccache", *dirs[i] ? dirs[i] : ".");
-
-		found = access(p, X_OK) == 0;
-		free(p);
-	}
-	strv_free(dirs);
-	return found;
+	free(p);
+	return p != NULL;
 }
 
 static void kb_release(struct kb *b)

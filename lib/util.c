@@ -138,13 +138,19 @@ int64_t wall_ns(void)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-int read_fd_all(int fd, struct strbuf *sb)
+/* Append what @fd holds until EOF: read(2), or pread(2) from where @sb ends. */
+static int read_until_eof(int fd, struct strbuf *sb, bool positional)
 {
+	size_t start = sb->len;
+
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
 		sb_grow(sb, 4096);
-		n = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
+		room = sb->alloc - sb->len - 1;
+		n = positional ? pread(fd, sb->buf + sb->len, room, sb->len - start) :
+				 read(fd, sb->buf + sb->len, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -158,25 +164,18 @@ int read_fd_all(int fd, struct strbuf *sb)
 	return 0;
 }
 
+int read_fd_all(int fd, struct strbuf *sb)
+{
+	return read_until_eof(fd, sb, false);
+}
+
 ssize_t pread_all(int fd, struct strbuf *sb)
 {
-	sb_reset(sb);
-	for (;;) {
-		ssize_t n;
+	int ret;
 
-		sb_grow(sb, 4096);
-		n = pread(fd, sb->buf + sb->len, sb->alloc - sb->len - 1, sb->len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		sb->len += n;
-	}
-	sb->buf[sb->len] = '\0';
-	return sb->len;
+	sb_reset(sb);
+	ret = read_until_eof(fd, sb, true);
+	return ret ? ret : (ssize_t)sb->len;
 }
 
 int read_file(const char *path, struct strbuf *sb)
