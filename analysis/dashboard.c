@@ -11,6 +11,7 @@
  * key is written last, so an interrupted update recomputes that A/B next time.
  */
 #include "dashboard.h"
+#include "afile.h"
 #include "compare.h"
 #include "json.h"
 #include "plot.h"
@@ -222,9 +223,9 @@ out:
 static int recompute(const struct dash *d, struct entry *e, char *err, size_t errlen)
 {
 	struct compare_opts o = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO };
-	char *dir = xasprintf("%s/%s", d->out, e->name), *html = NULL, *tmp = NULL, cerr[1024];
+	char *dir = xasprintf("%s/%s", d->out, e->name), *html = NULL, cerr[1024];
 	struct strbuf sb = STRBUF_INIT;
-	FILE *f;
+	struct afile af;
 	int ret;
 
 	/* the entry is ours to replace, unless something else took its name */
@@ -255,18 +256,16 @@ static int recompute(const struct dash *d, struct entry *e, char *err, size_t er
 	}
 	e->have_cmp = true;
 	html = xasprintf("%s/report.html", dir);
-	tmp = xasprintf("%s.tmp", html);
-	f = fopen(tmp, "w");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
+	ret = afile_open(&af, html);
+	if (ret) {
+		snprintf(err, errlen, "cannot create '%s.tmp': %s", html, strerror(-ret));
 		goto out;
 	}
-	ret = compare_print_html(&e->c, f, err, errlen);
-	if (fclose(f) && !ret)
-		ret = -EIO;
-	if (!ret && rename(tmp, html))
-		ret = -errno;
+	ret = compare_print_html(&e->c, af.f, err, errlen);
+	if (ret)
+		afile_abort(&af);
+	else
+		ret = afile_commit(&af);
 	if (ret) {
 		snprintf(err, errlen, "cannot write '%s'", html);
 		goto out;
@@ -282,7 +281,6 @@ key:
 out:
 	sb_release(&sb);
 	free(html);
-	free(tmp);
 	free(dir);
 	return ret;
 }

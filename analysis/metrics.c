@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,79 +62,126 @@ static int load(const char *dir, const char *file, struct tsv *t, char *err, siz
  * pid/mm_id a row that is not per process.
  */
 #define GE0 0, INT64_MAX
-static const struct tsv_field drift_fields[] = {
-	{ "check", TSV_TEXT }, { "cgroup", TSV_TEXT }, { "key", TSV_TEXT },
-	{ "abs_err_bytes", TSV_INT, GE0 }, { "bound_bytes", TSV_INT, GE0 },
-	{ "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
-	{ "expected_bytes", TSV_INT, .flags = TSV_OPTIONAL },
-	{ "observed_bytes", TSV_INT, .flags = TSV_OPTIONAL },
-	{ "rel_err", TSV_NUM, GE0, TSV_OPTIONAL },
-	{ "window_bytes", TSV_INT, GE0, TSV_OPTIONAL },
+#define AT(type, m) TSV_##type, offsetof(ROW, m)
+#define NOWHERE(type) TSV_##type, TSV_NOWHERE
+#define INTEGER TSV_INTEGER
+
+struct drift_row {
+	const char *check, *cgroup, *key;
+	double err, bound;
+};
+#define ROW struct drift_row
+static const struct tsv_bind drift_binds[] = {
+	{ "check", AT(STR, check) }, { "cgroup", AT(STR, cgroup) }, { "key", AT(STR, key) },
+	{ "abs_err_bytes", AT(DBL, err), GE0, INTEGER },
+	{ "bound_bytes", AT(DBL, bound), GE0, INTEGER },
+	{ "t_ms", NOWHERE(I64), GE0, TSV_OPTIONAL },
+	{ "expected_bytes", NOWHERE(I64), .flags = TSV_OPTIONAL },
+	{ "observed_bytes", NOWHERE(I64), .flags = TSV_OPTIONAL },
+	{ "rel_err", NOWHERE(DBL), GE0, TSV_OPTIONAL },
+	{ "window_bytes", NOWHERE(I64), GE0, TSV_OPTIONAL },
 	{ NULL },
 };
-enum { D_CHECK, D_CG, D_KEY, D_ERR, D_BOUND, D_N = ARRAY_SIZE(drift_fields) - 1 };
+#undef ROW
 
-static const struct tsv_field readlat_fields[] = {
-	{ "file", TSV_TEXT }, { "level", TSV_INT, 0, INT_MAX }, { "latency_ns", TSV_INT, GE0 },
-	{ "cgroup", TSV_TEXT, .flags = TSV_OPTIONAL }, { "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
-	{ "bytes", TSV_INT, GE0, TSV_OPTIONAL },
+struct readlat_row {
+	const char *file, *cgroup;
+	double level, latency, read;
+};
+#define ROW struct readlat_row
+static const struct tsv_bind readlat_binds[] = {
+	{ "file", AT(STR, file) }, { "level", AT(DBL, level), 0, INT_MAX, INTEGER },
+	{ "latency_ns", AT(DBL, latency), GE0, INTEGER },
+	{ "cgroup", AT(STR, cgroup), .flags = TSV_OPTIONAL },
+	{ "t_ms", NOWHERE(I64), GE0, TSV_OPTIONAL },
+	{ "bytes", NOWHERE(I64), GE0, TSV_OPTIONAL },
 	/* the memory.stat reads, numbered: the join key of insn-reads.tsv */
-	{ "read", TSV_INT, GE0, TSV_OPTIONAL },
+	{ "read", AT(DBL, read), GE0, TSV_OPTIONAL | INTEGER },
 	{ NULL },
 };
-enum { L_FILE, L_LEVEL, L_LAT, L_CG, L_T, L_BYTES, L_READ,
-       L_N = ARRAY_SIZE(readlat_fields) - 1 };
+#undef ROW
+enum { L_READ = 6, L_N = ARRAY_SIZE(readlat_binds) - 1 };
 
-static const struct tsv_field cpu_fields[] = {
-	{ "cgroup", TSV_TEXT }, { "phase", TSV_TEXT }, { "usage_usec", TSV_INT, GE0 },
-	{ "user_usec", TSV_INT, GE0 }, { "system_usec", TSV_INT, GE0 },
-	{ "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
+struct cpu_row {
+	const char *cgroup, *phase;
+	double usec[3];		/* usage, user, system */
+};
+#define ROW struct cpu_row
+static const struct tsv_bind cpu_binds[] = {
+	{ "cgroup", AT(STR, cgroup) }, { "phase", AT(STR, phase) },
+	{ "usage_usec", AT(DBL, usec[0]), GE0, INTEGER },
+	{ "user_usec", AT(DBL, usec[1]), GE0, INTEGER },
+	{ "system_usec", AT(DBL, usec[2]), GE0, INTEGER },
+	{ "t_ms", NOWHERE(I64), GE0, TSV_OPTIONAL },
 	{ NULL },
 };
-enum { C_CG, C_PHASE, C_USAGE, C_USER, C_SYS, C_N = ARRAY_SIZE(cpu_fields) - 1 };
+#undef ROW
 
-static const struct tsv_field workload_fields[] = {
-	{ "workload", TSV_TEXT }, { "cgroup", TSV_TEXT }, { "wall_ms", TSV_INT, -1, INT64_MAX },
-	{ "exit", TSV_INT, INT_MIN, INT_MAX }, { "state", TSV_TEXT },
-	{ "pid", TSV_INT, -1, INT_MAX, TSV_OPTIONAL },
-	{ "start_ms", TSV_INT, -1, INT64_MAX, TSV_OPTIONAL },
-	{ "end_ms", TSV_INT, -1, INT64_MAX, TSV_OPTIONAL },
+struct workload_row {
+	const char *workload, *cgroup, *state;
+	double wall_ms;
+	int64_t exit;
+};
+#define ROW struct workload_row
+static const struct tsv_bind workload_binds[] = {
+	{ "workload", AT(STR, workload) }, { "cgroup", AT(STR, cgroup) },
+	{ "wall_ms", AT(DBL, wall_ms), -1, INT64_MAX, INTEGER },
+	{ "exit", AT(I64, exit), INT_MIN, INT_MAX }, { "state", AT(STR, state) },
+	{ "pid", NOWHERE(I64), -1, INT_MAX, TSV_OPTIONAL },
+	{ "start_ms", NOWHERE(I64), -1, INT64_MAX, TSV_OPTIONAL },
+	{ "end_ms", NOWHERE(I64), -1, INT64_MAX, TSV_OPTIONAL },
 	{ NULL },
 };
-enum { W_WL, W_CG, W_WALL, W_EXIT, W_STATE, W_N = ARRAY_SIZE(workload_fields) - 1 };
+#undef ROW
 
-static const struct tsv_field cputotal_fields[] = {
-	{ "event", TSV_TEXT }, { "value", TSV_NUM, GE0, TSV_EMPTY },
-	{ "unit", TSV_TEXT, .flags = TSV_OPTIONAL }, { "status", TSV_TEXT, .flags = TSV_OPTIONAL },
-	{ "cpus", TSV_INT, 1, INT_MAX, TSV_OPTIONAL },
-	{ "window_ms", TSV_NUM, GE0, TSV_OPTIONAL },
-	{ "running_pct", TSV_NUM, 0, 100, TSV_OPTIONAL },
+struct cputotal_row {
+	const char *event, *unit, *status;
+	double value;
+};
+#define ROW struct cputotal_row
+static const struct tsv_bind cputotal_binds[] = {
+	{ "event", AT(STR, event) }, { "value", AT(DBL, value), GE0, TSV_EMPTY },
+	{ "unit", AT(STR, unit), .flags = TSV_OPTIONAL },
+	{ "status", AT(STR, status), .flags = TSV_OPTIONAL },
+	{ "cpus", NOWHERE(I64), 1, INT_MAX, TSV_OPTIONAL },
+	{ "window_ms", NOWHERE(DBL), GE0, TSV_OPTIONAL },
+	{ "running_pct", NOWHERE(DBL), 0, 100, TSV_OPTIONAL },
 	{ NULL },
 };
-enum { T_EV, T_VAL, T_UNIT, T_ST, T_N = ARRAY_SIZE(cputotal_fields) - 1 };
+#undef ROW
+enum { T_ST = 3, T_N = ARRAY_SIZE(cputotal_binds) - 1 };
 
-static const struct tsv_field rss_fields[] = {
-	{ "scope", TSV_TEXT }, { "type", TSV_TEXT }, { "events", TSV_INT, GE0 },
-	{ "peak_bytes", TSV_INT },
-	{ "final_bytes", TSV_INT, .flags = TSV_OPTIONAL },
-	{ "pid", TSV_INT, -1, INT_MAX, TSV_OPTIONAL | TSV_EMPTY },
-	{ "mm_id", TSV_INT, GE0, TSV_OPTIONAL | TSV_EMPTY },
+struct rss_row {
+	const char *scope, *type;
+	double events, peak;
+};
+#define ROW struct rss_row
+static const struct tsv_bind rss_binds[] = {
+	{ "scope", AT(STR, scope) }, { "type", AT(STR, type) },
+	{ "events", AT(DBL, events), GE0, INTEGER },
+	{ "peak_bytes", AT(DBL, peak), .flags = INTEGER },
+	{ "final_bytes", NOWHERE(I64), .flags = TSV_OPTIONAL },
+	{ "pid", NOWHERE(I64), -1, INT_MAX, TSV_OPTIONAL | TSV_EMPTY },
+	{ "mm_id", NOWHERE(I64), GE0, TSV_OPTIONAL | TSV_EMPTY },
 	{ NULL },
 };
-enum { R_SCOPE, R_TYPE, R_EV, R_PEAK, R_N = ARRAY_SIZE(rss_fields) - 1 };
+#undef ROW
 #undef GE0
 
 /*
- * Load <dir>/<file> and check it against @fields; -ENOENT (no error text)
- * for a missing optional file.
+ * Load <dir>/<file> into @t and its rows, bound and checked by @binds, into
+ * *@rows (the caller frees them, then releases @t); -ENOENT (no error text)
+ * for a missing optional file. @col: as tsv_bind_rows(), may be NULL.
  */
-static int load_checked(const char *dir, const char *file, const struct tsv_field *fields,
-			struct tsv *t, int *col, char *err, size_t errlen)
+static int load_bound(const char *dir, const char *file, const struct tsv_bind *binds,
+		      size_t row_size, struct tsv *t, void *rows, int *col, char *err,
+		      size_t errlen)
 {
 	int ret = load(dir, file, t, err, errlen);
 
+	*(void **)rows = NULL;
 	if (!ret) {
-		ret = tsv_check(t, fields, col, err, errlen);
+		ret = tsv_bind_rows(t, binds, row_size, rows, col, err, errlen);
 		if (ret)
 			tsv_release(t);
 	}
@@ -145,16 +193,17 @@ static int load_drift(struct run_summary *s, const char *dir, const char *file, 
 		      size_t errlen)
 {
 	struct tsv t = { 0 };
-	int c[D_N], ret;
+	struct drift_row *d;
 	size_t r;
+	int ret;
 
-	ret = load_checked(dir, file, drift_fields, &t, c, err, errlen);
+	ret = load_bound(dir, file, drift_binds, sizeof(*d), &t, &d, NULL, err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
 	s->have_drift = true;
 	for (r = 0; r < t.nrows; r++) {
-		struct check_sum *cs = get_check(s, tsv_get(&t, r, c[D_CHECK]));
-		double e = tsv_get_num(&t, r, c[D_ERR]), b = tsv_get_num(&t, r, c[D_BOUND]);
+		struct check_sum *cs = get_check(s, d[r].check);
+		double e = d[r].err, b = d[r].bound;
 
 		if (!cs)
 			continue;
@@ -166,47 +215,49 @@ static int load_drift(struct run_summary *s, const char *dir, const char *file, 
 		if (e >= cs->max_err) {
 			cs->max_err = e;
 			free(cs->max_where);
-			cs->max_where = xasprintf("%s %s",
-						  metrics_last_part(tsv_get(&t, r, c[D_CG])),
-						  tsv_get(&t, r, c[D_KEY]));
+			cs->max_where = xasprintf("%s %s", metrics_last_part(d[r].cgroup),
+						  d[r].key);
 		}
 	}
+	free(d);
 	tsv_release(&t);
 	return 0;
 }
 
 static int load_latency(struct run_summary *s, const char *dir, char *err, size_t errlen)
 {
+	struct readlat_row *l;
 	struct tsv t = { 0 };
-	int c[L_N], ret;
 	size_t r;
+	int ret;
 
-	ret = load_checked(dir, "readlat.tsv", readlat_fields, &t, c, err, errlen);
+	ret = load_bound(dir, "readlat.tsv", readlat_binds, sizeof(*l), &t, &l, NULL, err,
+			 errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
 	s->have_lat = true;
 	for (r = 0; r < t.nrows; r++) {
-		double lv = tsv_get_num(&t, r, c[L_LEVEL]);
-		struct level_sum *l;
+		struct level_sum *ls;
 
-		if (strcmp(tsv_get(&t, r, c[L_FILE]), "memory.stat") || lv >= METRICS_MAX_LEVELS)
+		if (strcmp(l[r].file, "memory.stat") || l[r].level >= METRICS_MAX_LEVELS)
 			continue;
-		l = &s->levels[(int)lv];
-		dvec_push(&l->lat, tsv_get_num(&t, r, c[L_LAT]));
-		if (!l->example)
-			l->example = xstrdup(tsv_get(&t, r, c[L_CG]));
+		ls = &s->levels[(int)l[r].level];
+		dvec_push(&ls->lat, l[r].latency);
+		if (!ls->example)
+			ls->example = xstrdup(l[r].cgroup);
 	}
+	free(l);
 	tsv_release(&t);
 	return 0;
 }
 
 /* cpu.tsv: end - start per cgroup, in the file's order. */
-static void load_cpu(struct run_summary *s, const struct tsv *t, const int *c)
+static void load_cpu(struct run_summary *s, const struct cpu_row *rows, size_t n)
 {
 	size_t r, k;
 
-	for (r = 0; r < t->nrows; r++) {
-		const char *cg = tsv_get(t, r, c[C_CG]), *ph = tsv_get(t, r, c[C_PHASE]);
+	for (r = 0; r < n; r++) {
+		const char *cg = rows[r].cgroup, *ph = rows[r].phase;
 		bool start = !strcmp(ph, "start");
 		double *sum[3];
 		struct cpu_sum *x = NULL;
@@ -227,7 +278,7 @@ static void load_cpu(struct run_summary *s, const struct tsv *t, const int *c)
 		sum[2] = &x->sys_us;
 		/* an end row may come first in a hand-made file: keep sums right */
 		for (k = 0; k < 3; k++) {
-			double v = tsv_get_num(t, r, c[C_USAGE + k]);
+			double v = rows[r].usec[k];
 
 			*sum[k] = (isnan(*sum[k]) ? 0 : *sum[k]) + (start ? -v : v);
 		}
@@ -248,35 +299,40 @@ static const struct cpu_sum *find_cpu(const struct run_summary *s, const char *c
 static int load_workloads(struct run_summary *s, const char *dir, char *err, size_t errlen)
 {
 	struct tsv w = { 0 }, c = { 0 };
-	int cc[C_N], wc[W_N], ret;
+	struct workload_row *wr;
+	struct cpu_row *cr;
 	size_t r;
+	int ret;
 
-	ret = load_checked(dir, "cpu.tsv", cpu_fields, &c, cc, err, errlen);
+	ret = load_bound(dir, "cpu.tsv", cpu_binds, sizeof(*cr), &c, &cr, NULL, err, errlen);
 	if (!ret) {
-		load_cpu(s, &c, cc);
+		load_cpu(s, cr, c.nrows);
+		free(cr);
 		tsv_release(&c);
 	}
 	if (ret && ret != -ENOENT)
 		return ret;
-	ret = load_checked(dir, "workloads.tsv", workload_fields, &w, wc, err, errlen);
+	ret = load_bound(dir, "workloads.tsv", workload_binds, sizeof(*wr), &w, &wr, NULL, err,
+			 errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
 	for (r = 0; r < w.nrows; r++) {
-		const char *cg = tsv_get(&w, r, wc[W_CG]);
+		const char *cg = wr[r].cgroup;
 		const struct cpu_sum *cpu = find_cpu(s, cg);
 		struct wl_sum *b;
 
 		s->wl = xrealloc(s->wl, (s->nwl + 1) * sizeof(*s->wl));
 		b = &s->wl[s->nwl++];
 		memset(b, 0, sizeof(*b));
-		b->workload = xstrdup(tsv_get(&w, r, wc[W_WL]));
+		b->workload = xstrdup(wr[r].workload);
 		b->cgroup = xstrdup(cg);
-		b->wall_ms = tsv_get_num(&w, r, wc[W_WALL]);
-		b->exit = (int)tsv_get_num(&w, r, wc[W_EXIT]);
-		b->state = xstrdup(tsv_get(&w, r, wc[W_STATE]));
+		b->wall_ms = wr[r].wall_ms;
+		b->exit = (int)wr[r].exit;
+		b->state = xstrdup(wr[r].state);
 		b->cpu_us = cpu ? cpu->usage_us : NAN;
 		b->sys_us = cpu ? cpu->sys_us : NAN;
 	}
+	free(wr);
 	tsv_release(&w);
 	return 0;
 }
@@ -289,22 +345,28 @@ static int check_perf_files(const char *dir, char *err, size_t errlen)
 {
 	static const struct {
 		const char *file;
-		const struct tsv_field *fields;
+		const struct tsv_bind *binds;
+		size_t row_size;
 	} files[] = {
-		{ "cputotal.tsv", cputotal_fields }, { "rss_stat-summary.tsv", rss_fields },
+		{ "cputotal.tsv", cputotal_binds, sizeof(struct cputotal_row) },
+		{ "rss_stat-summary.tsv", rss_binds, sizeof(struct rss_row) },
 	};
 	char *path = xasprintf("%s/perf-symbols.tsv", dir);
 	struct perfsym_list l;
 	struct tsv t;
-	int c[(int)T_N > (int)R_N ? (int)T_N : (int)R_N], ret = 0;
+	void *rows;
+	int ret = 0;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(files) && !ret; i++) {
-		ret = load_checked(dir, files[i].file, files[i].fields, &t, c, err, errlen);
-		if (!ret)
+		ret = load_bound(dir, files[i].file, files[i].binds, files[i].row_size, &t, &rows,
+				 NULL, err, errlen);
+		if (!ret) {
+			free(rows);
 			tsv_release(&t);
-		else if (ret == -ENOENT)
+		} else if (ret == -ENOENT) {
 			ret = 0;
+		}
 	}
 	perfsym_list_init(&l);
 	if (!ret && path_exists(path))
@@ -499,50 +561,83 @@ static int extract_drift(const struct run_summary *s, const char *dir, struct me
 /* in percent of the window's kernel instructions: smaller symbols are not compared */
 #define INSN_MIN_SHARE 0.01
 
-static const struct tsv_field insn_fields[] = {
-	{ "row", TSV_TEXT }, { "kernel_insns", TSV_INT, 0, INT64_MAX }, { "user_insns", TSV_INT, 0, INT64_MAX },
+struct insn_row {
+	const char *row;
+	double kernel, user;
+};
+#define ROW struct insn_row
+static const struct tsv_bind insn_binds[] = {
+	{ "row", AT(STR, row) }, { "kernel_insns", AT(DBL, kernel), 0, INT64_MAX, INTEGER },
+	{ "user_insns", AT(DBL, user), 0, INT64_MAX, INTEGER },
 	{ NULL },
 };
-static const struct tsv_field insn_sym_fields[] = {
-	{ "symbol", TSV_TEXT }, { "insns", TSV_INT, 0, INT64_MAX }, { "share_pct", TSV_NUM, 0, 100 },
+#undef ROW
+
+struct insn_sym_row {
+	const char *symbol;
+	double insns, share;
+};
+#define ROW struct insn_sym_row
+static const struct tsv_bind insn_sym_binds[] = {
+	{ "symbol", AT(STR, symbol) }, { "insns", AT(DBL, insns), 0, INT64_MAX, INTEGER },
+	{ "share_pct", AT(DBL, share), 0, 100 },
 	{ NULL },
 };
-static const struct tsv_field insn_read_fields[] = {
-	{ "read", TSV_INT, 1, INT32_MAX }, { "kernel_insns", TSV_INT, 0, INT64_MAX, TSV_EMPTY }, { NULL },
+#undef ROW
+
+struct insn_read_row {
+	double read, kernel;
 };
+#define ROW struct insn_read_row
+static const struct tsv_bind insn_read_binds[] = {
+	{ "read", AT(DBL, read), 1, INT32_MAX, INTEGER },
+	{ "kernel_insns", AT(DBL, kernel), 0, INT64_MAX, TSV_EMPTY | INTEGER },
+	{ NULL },
+};
+#undef ROW
+#undef AT
+#undef NOWHERE
+#undef INTEGER
 
 /* Kernel instructions per memory.stat read, by the level readlat.tsv gives each read. */
 static int insn_reads(const char *dir, struct metric_set *out, char *err, size_t errlen)
 {
 	struct tsv lt = { 0 }, rt = { 0 };
-	int lc[L_N], rc[2], ret, *level = NULL;
+	struct readlat_row *lr = NULL;
+	struct insn_read_row *rr;
+	int lc[L_N], ret, *level = NULL;
 	struct { double *v; size_t n; } per[METRICS_MAX_LEVELS] = { { 0 } };
 	size_t r, nlevel = 0, i;
 	char key[64], label[64];
 
-	ret = load_checked(dir, "insn-reads.tsv", insn_read_fields, &rt, rc, err, errlen);
+	ret = load_bound(dir, "insn-reads.tsv", insn_read_binds, sizeof(*rr), &rt, &rr, NULL,
+			 err, errlen);
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
-	ret = load_checked(dir, "readlat.tsv", readlat_fields, &lt, lc, err, errlen);
+	ret = load_bound(dir, "readlat.tsv", readlat_binds, sizeof(*lr), &lt, &lr, lc, err,
+			 errlen);
 	if (ret || lc[L_READ] < 0) {
+		free(lr);
+		free(rr);
+		tsv_release(&lt);
 		tsv_release(&rt);
 		return ret == -ENOENT ? 0 : ret;
 	}
 	for (r = 0; r < lt.nrows; r++) {
-		size_t seq = (size_t)tsv_get_num(&lt, r, lc[L_READ]);
+		size_t seq = (size_t)lr[r].read;
 
-		if (!seq || strcmp(tsv_get(&lt, r, lc[L_FILE]), "memory.stat"))
+		if (!seq || strcmp(lr[r].file, "memory.stat"))
 			continue;
 		if (seq >= nlevel) {
 			level = xrealloc(level, (seq + 1) * sizeof(*level));
 			for (; nlevel <= seq; nlevel++)
 				level[nlevel] = -1;
 		}
-		level[seq] = (int)tsv_get_num(&lt, r, lc[L_LEVEL]);
+		level[seq] = (int)lr[r].level;
 	}
 	for (r = 0; r < rt.nrows; r++) {
-		size_t seq = (size_t)tsv_get_num(&rt, r, rc[0]);
-		double v = tsv_get_num(&rt, r, rc[1]);
+		size_t seq = (size_t)rr[r].read;
+		double v = rr[r].kernel;
 		int l = seq < nlevel ? level[seq] : -1;
 
 		if (isnan(v) || l < 0 || l >= METRICS_MAX_LEVELS)
@@ -564,6 +659,8 @@ static int insn_reads(const char *dir, struct metric_set *out, char *err, size_t
 		free(per[i].v);
 	}
 	free(level);
+	free(lr);
+	free(rr);
 	tsv_release(&lt);
 	tsv_release(&rt);
 	return 0;
@@ -572,24 +669,27 @@ static int insn_reads(const char *dir, struct metric_set *out, char *err, size_t
 static int extract_insn(const struct run_summary *s, const char *dir, struct metric_set *out,
 			char *err, size_t errlen)
 {
+	struct insn_row *rows;
 	struct tsv t = { 0 };
 	double kern = 0, user = 0;
-	int c[3], ret;
 	size_t r;
+	int ret;
 
 	if (s->meta.insn_counts && strcmp(s->meta.insn_counts, "complete")) {
 		snprintf(err, errlen, "'%s': instruction counts %s", dir, s->meta.insn_counts);
 		return -EINVAL;
 	}
-	ret = load_checked(dir, "insn.tsv", insn_fields, &t, c, err, errlen);
+	ret = load_bound(dir, "insn.tsv", insn_binds, sizeof(*rows), &t, &rows, NULL, err,
+			 errlen);
 	if (ret)
 		return ret;
 	for (r = 0; r < t.nrows; r++) {
-		if (strcmp(tsv_get(&t, r, c[0]), "window"))
+		if (strcmp(rows[r].row, "window"))
 			continue;
-		kern += tsv_get_num(&t, r, c[1]);
-		user += tsv_get_num(&t, r, c[2]);
+		kern += rows[r].kernel;
+		user += rows[r].user;
 	}
+	free(rows);
 	tsv_release(&t);
 	add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 1e6, true, kern, "insn:kernel",
 	    "kernel insns");
@@ -607,27 +707,30 @@ static int extract_insn(const struct run_summary *s, const char *dir, struct met
 static int extract_insn_syms(const struct run_summary *s, const char *dir,
 			     struct metric_set *out, char *err, size_t errlen)
 {
+	struct insn_sym_row *rows;
 	struct tsv t = { 0 };
 	char key[192];
-	int c[3], ret;
 	size_t r;
+	int ret;
 
-	ret = load_checked(dir, "insn-symbols.tsv", insn_sym_fields, &t, c, err, errlen);
+	ret = load_bound(dir, "insn-symbols.tsv", insn_sym_binds, sizeof(*rows), &t, &rows,
+			 NULL, err, errlen);
 	if (ret)
 		return ret;
 	for (r = 0; r < t.nrows; r++) {
-		const char *sym = tsv_get(&t, r, c[0]);
+		const char *sym = rows[r].symbol;
 		struct metric m = {
 			.key = key, .group = "insn-symbols", .label = (char *)sym,
 			.unit = MU_COUNT, .better = MB_LOWER, .thr_rel = 0.03, .thr_abs = 1e4,
 			.absent_zero = true,
 		};
 
-		if (tsv_get_num(&t, r, c[2]) < INSN_MIN_SHARE)
+		if (rows[r].share < INSN_MIN_SHARE)
 			continue;
 		snprintf(key, sizeof(key), "insn:sym:%s", sym);
-		metric_set_add(out, &m, tsv_get_num(&t, r, c[1]));
+		metric_set_add(out, &m, rows[r].insns);
 	}
+	free(rows);
 	tsv_release(&t);
 	return 0;
 }
@@ -734,23 +837,22 @@ static int extract_cpu(const struct run_summary *s, const char *dir, struct metr
 static int extract_cputotal(const struct run_summary *s, const char *dir,
 			    struct metric_set *out, char *err, size_t errlen)
 {
+	struct cputotal_row *rows;
 	struct tsv t = { 0 };
-	int c_ev, c_val, c_unit, c_st, ret;
+	int c[T_N], ret;
 	char key[160];
 	size_t r;
 
-	ret = load(dir, "cputotal.tsv", &t, err, errlen);
+	/* checked by run_summary_load() already */
+	ret = load_bound(dir, "cputotal.tsv", cputotal_binds, sizeof(*rows), &t, &rows, c, err,
+			 errlen);
 	if (ret)
 		return ret;
-	c_ev = tsv_col(&t, "event");
-	c_val = tsv_col(&t, "value");
-	c_unit = tsv_col(&t, "unit");
-	c_st = tsv_col(&t, "status");
-	for (r = 0; c_ev >= 0 && c_val >= 0 && r < t.nrows; r++) {
-		const char *ev = tsv_get(&t, r, c_ev);
-		bool ms = !strcmp(tsv_get(&t, r, c_unit), "msec");
+	for (r = 0; r < t.nrows; r++) {
+		const char *ev = rows[r].event;
+		bool ms = !strcmp(rows[r].unit, "msec");
 		bool info = !strcmp(ev, "cpu-migrations") || !strcmp(ev, "proc-stat:idle");
-		double v = tsv_get_num(&t, r, c_val);
+		double v = rows[r].value;
 		struct metric m = {
 			.key = key, .group = "cputotal", .label = (char *)ev,
 			.unit = ms ? MU_S : MU_COUNT, .better = info ? MB_NONE : MB_LOWER,
@@ -758,11 +860,12 @@ static int extract_cputotal(const struct run_summary *s, const char *dir,
 			.thr_abs = ms ? 0.1 : 100, .trend = !strcmp(ev, "task-clock"),
 		};
 
-		if (c_st >= 0 && strcmp(tsv_get(&t, r, c_st), "ok"))
+		if (c[T_ST] >= 0 && strcmp(rows[r].status, "ok"))
 			continue;
 		snprintf(key, sizeof(key), "cputotal:%s", ev);
 		metric_set_add(out, &m, ms ? v / 1e3 : v);
 	}
+	free(rows);
 	tsv_release(&t);
 	return 0;
 }
@@ -820,21 +923,20 @@ static int extract_perf(const struct run_summary *s, const char *dir, struct met
 static int extract_rss(const struct run_summary *s, const char *dir, struct metric_set *out,
 		       char *err, size_t errlen)
 {
+	struct rss_row *rows;
 	struct tsv t = { 0 };
-	int c_scope, c_type, c_ev, c_peak, ret;
 	char key[160], label[160];
 	size_t r;
+	int ret;
 
-	ret = load(dir, "rss_stat-summary.tsv", &t, err, errlen);
+	/* checked by run_summary_load() already */
+	ret = load_bound(dir, "rss_stat-summary.tsv", rss_binds, sizeof(*rows), &t, &rows, NULL,
+			 err, errlen);
 	if (ret)
 		return ret;
-	c_scope = tsv_col(&t, "scope");
-	c_type = tsv_col(&t, "type");
-	c_ev = tsv_col(&t, "events");
-	c_peak = tsv_col(&t, "peak_bytes");
-	for (r = 0; c_scope >= 0 && c_ev >= 0 && r < t.nrows; r++) {
-		const char *scope = tsv_get(&t, r, c_scope), *type = tsv_get(&t, r, c_type);
-		double ev = tsv_get_num(&t, r, c_ev);
+	for (r = 0; r < t.nrows; r++) {
+		const char *scope = rows[r].scope, *type = rows[r].type;
+		double ev = rows[r].events;
 
 		if (!strcmp(scope, "lost")) {
 			add(out, "rss_stat", MU_COUNT, MB_NONE, 0, 0, false, ev, "rss_stat:lost",
@@ -846,11 +948,12 @@ static int extract_rss(const struct run_summary *s, const char *dir, struct metr
 		snprintf(key, sizeof(key), "rss_stat:%s:peak", type);
 		snprintf(label, sizeof(label), "%s peak", type);
 		add(out, "rss_stat", MU_BYTES, MB_LOWER, 0.10, 1 << 20, !strcmp(scope, "total"),
-		    tsv_get_num(&t, r, c_peak), key, label);
+		    rows[r].peak, key, label);
 		snprintf(key, sizeof(key), "rss_stat:%s:events", type);
 		snprintf(label, sizeof(label), "%s events", type);
 		add(out, "rss_stat", MU_COUNT, MB_NONE, 0, 0, false, ev, key, label);
 	}
+	free(rows);
 	tsv_release(&t);
 	return 0;
 }

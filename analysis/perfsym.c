@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -311,14 +312,22 @@ int perfsym_write_tsv(const struct perfsym_list *l, const char *path)
 
 int perfsym_load_tsv(struct perfsym_list *l, const char *path, char *err, size_t errlen)
 {
+	struct row {
+		const char *kind, *dso, *symbol;
+		double pct;
+		uint64_t period, samples;
+	} *rows = NULL;
 	/* as perfsym_write_tsv() writes them */
-	static const struct tsv_field fields[] = {
-		{ "overhead_pct", TSV_NUM, 0, 100 }, { "kind", TSV_TEXT }, { "dso", TSV_TEXT },
-		{ "symbol", TSV_TEXT }, { "period", TSV_INT, 0, INT64_MAX, TSV_OPTIONAL },
-		{ "samples", TSV_INT, 0, INT64_MAX, TSV_OPTIONAL },
+	static const struct tsv_bind binds[] = {
+		{ "overhead_pct", TSV_DBL, offsetof(struct row, pct), 0, 100 },
+		{ "kind", TSV_STR, offsetof(struct row, kind) },
+		{ "dso", TSV_STR, offsetof(struct row, dso) },
+		{ "symbol", TSV_STR, offsetof(struct row, symbol) },
+		{ "period", TSV_U64, offsetof(struct row, period), 0, INT64_MAX, TSV_OPTIONAL },
+		{ "samples", TSV_U64, offsetof(struct row, samples), 0, INT64_MAX, TSV_OPTIONAL },
 		{ NULL },
 	};
-	enum { C_PCT, C_KIND, C_DSO, C_SYM, C_PER, C_SMP, C_N = ARRAY_SIZE(fields) - 1 };
+	enum { C_PER = 4, C_SMP, C_N = ARRAY_SIZE(binds) - 1 };
 	struct tsv t = { 0 };
 	int c[C_N];
 	size_t r;
@@ -326,23 +335,23 @@ int perfsym_load_tsv(struct perfsym_list *l, const char *path, char *err, size_t
 
 	if (ret)
 		return ret;
-	ret = tsv_check(&t, fields, c, err, errlen);
+	ret = tsv_bind_rows(&t, binds, sizeof(*rows), &rows, c, err, errlen);
 	if (!ret && !t.nrows) {
 		/* perf report of a profile without samples: nothing to compare */
 		snprintf(err, errlen, "'%s': no symbols (a header without rows)", path);
 		ret = -EINVAL;
 	}
 	for (r = 0; !ret && r < t.nrows; r++) {
-		const char *k = tsv_get(&t, r, c[C_KIND]);
-		struct perfsym *s = perfsym_add(l, k[0] ? k[0] : '?', tsv_get(&t, r, c[C_DSO]),
-						tsv_get(&t, r, c[C_SYM]));
+		const char *k = rows[r].kind;
+		struct perfsym *s = perfsym_add(l, k[0] ? k[0] : '?', rows[r].dso, rows[r].symbol);
 
-		s->overhead_pct = tsv_get_num(&t, r, c[C_PCT]);
+		s->overhead_pct = rows[r].pct;
 		if (c[C_PER] >= 0)
-			s->period = strtoull(tsv_get(&t, r, c[C_PER]), NULL, 10);
+			s->period = rows[r].period;
 		if (c[C_SMP] >= 0)
-			s->samples = strtoull(tsv_get(&t, r, c[C_SMP]), NULL, 10);
+			s->samples = rows[r].samples;
 	}
+	free(rows);
 	tsv_release(&t);
 	return ret;
 }

@@ -3,12 +3,11 @@
  * plot.c - gnuplot as a child process, and its SVG made fit for inlining.
  */
 #include "plot.h"
+#include "spawn.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef PB_PLOTS_DIR
@@ -47,19 +46,10 @@ char *plot_script(const char *name)
 
 bool plot_have_gnuplot(void)
 {
-	const char *path = getenv("PATH");
-	char **dirs, **d;
-	bool found = false;
+	char *p = pb_which("gnuplot");
 
-	dirs = strv_split(path && *path ? path : "/usr/bin:/bin", ':');
-	for (d = dirs; *d && !found; d++) {
-		char *p = xasprintf("%s/gnuplot", **d ? *d : ".");
-
-		found = access(p, X_OK) == 0;
-		free(p);
-	}
-	strv_free(dirs);
-	return found;
+	free(p);
+	return p != NULL;
 }
 
 /* 'value' as a gnuplot single-quoted string: a quote is written twice. */
@@ -80,8 +70,9 @@ int plot_run(const char *name, const char *const *vars, const char *svg, char *e
 {
 	struct strbuf e = STRBUF_INIT, out = STRBUF_INIT;
 	char *script = plot_script(name);
-	int pfd[2] = { -1, -1 }, status, ret = 0;
-	pid_t pid;
+	char *argv[] = { "gnuplot", "-e", NULL, NULL, NULL };
+	struct child c = CHILD_INIT;
+	int status, ret = 0;
 
 	if (!script) {
 		snprintf(err, errlen, "plot script '%s' not found (set PATCHBENCH_PLOTS)", name);
@@ -94,39 +85,27 @@ int plot_run(const char *name, const char *const *vars, const char *svg, char *e
 	}
 	sb_adds(&e, "out=");
 	gp_quote(&e, svg);
-	if (pipe2(pfd, O_CLOEXEC)) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+	argv[2] = e.buf;
+	argv[3] = script;
+	c.argv = argv;
+	c.in = c.out = CHILD_NULL;
+	c.err = CHILD_CAPTURE;
+	c.err_sb = &out;
+	ret = child_start(&c);
+	if (ret) {
+		snprintf(err, errlen, "cannot fork: %s", strerror(-ret));
 		goto out;
 	}
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot fork: %s", strerror(errno));
-		goto out;
-	}
-	if (!pid) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(pfd[1], 2);
-		execlp("gnuplot", "gnuplot", "-e", e.buf, script, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	pfd[1] = -1;
-	read_fd_all(pfd[0], &out);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) || !path_exists(svg)) {
+	status = child_finish(&c);
+	ret = 0;
+	if (status || !path_exists(svg)) {
 		char *last;
 
 		while (out.len && out.buf[out.len - 1] == '\n')
 			out.buf[--out.len] = 0;
 		last = out.len ? strrchr(out.buf, '\n') : NULL;
 		snprintf(err, errlen, "gnuplot %s failed%s%s", name,
-			 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not installed?)" : "",
+			 status == 127 ? " (not installed?)" : "",
 			 out.len ? ": " : "");
 		if (out.len)
 			snprintf(err + strlen(err), errlen - strlen(err), "%s",
@@ -134,10 +113,6 @@ int plot_run(const char *name, const char *const *vars, const char *svg, char *e
 		ret = -EIO;
 	}
 out:
-	if (pfd[0] >= 0)
-		close(pfd[0]);
-	if (pfd[1] >= 0)
-		close(pfd[1]);
 	sb_release(&e);
 	sb_release(&out);
 	free(script);

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,38 +75,85 @@ static void perf_text(const char *dir, const char *event, FILE *out)
 	perfsym_list_release(&l);
 }
 
-static const char *cell(const struct tsv *t, size_t r, const char *col)
+/*
+ * The cells the perf sections show, bound loosely: run_summary_load() has
+ * checked these files already, and what is shown is their text.
+ */
+struct cputotal_cells {
+	const char *event, *value, *unit, *status, *cpus;
+	double num, window_ms;
+};
+#define ROW struct cputotal_cells
+#define CELL(col, m) { col, TSV_STR, offsetof(ROW, m), .flags = TSV_OPTIONAL }
+#define NUM(col, m) { col, TSV_DBL, offsetof(ROW, m), .flags = TSV_OPTIONAL | TSV_EMPTY }
+static const struct tsv_bind cputotal_binds[] = {
+	CELL("event", event), CELL("value", value), NUM("value", num), CELL("unit", unit),
+	CELL("status", status), CELL("cpus", cpus), NUM("window_ms", window_ms),
+	{ NULL },
+};
+#undef ROW
+enum { CT_EVENT, CT_VALUE, CT_N = ARRAY_SIZE(cputotal_binds) - 1 };
+
+struct rss_cells {
+	const char *scope, *type, *pid, *comm;
+	double events, peak, final;
+};
+#define ROW struct rss_cells
+static const struct tsv_bind rss_binds[] = {
+	CELL("scope", scope), CELL("type", type), NUM("events", events),
+	NUM("peak_bytes", peak), NUM("final_bytes", final), CELL("pid", pid),
+	CELL("comm", comm),
+	{ NULL },
+};
+#undef ROW
+#undef CELL
+#undef NUM
+enum { RS_N = 5 };
+
+/* Load <dir>/<file> bound by @binds into *@rows (the caller frees it, then releases @t). */
+static int load_cells(const char *dir, const char *file, const struct tsv_bind *binds,
+		      size_t row_size, struct tsv *t, void *rows, int *col)
 {
-	return tsv_get(t, r, tsv_col(t, col));
+	char err[512];
+	int ret = load_opt(dir, file, t);
+
+	*(void **)rows = NULL;
+	if (ret)
+		return ret;
+	ret = tsv_bind_rows(t, binds, row_size, rows, col, err, sizeof(err));
+	if (ret) {
+		pr_err("%s", err);
+		tsv_release(t);
+	}
+	return ret;
 }
 
 static void cputotal_text(const char *dir, FILE *out)
 {
+	struct cputotal_cells *c;
 	struct tsv t = { 0 };
 	struct strbuf sb = STRBUF_INIT;
+	int col[CT_N];
 	char d[32];
 	double win;
 	size_t r;
 
-	if (load_opt(dir, "cputotal.tsv", &t))
+	if (load_cells(dir, "cputotal.tsv", cputotal_binds, sizeof(*c), &t, &c, col))
 		return;
-	if (!t.nrows || tsv_col(&t, "event") < 0 || tsv_col(&t, "value") < 0) {
-		tsv_release(&t);
-		return;
-	}
-	win = tsv_get_num(&t, 0, tsv_col(&t, "window_ms"));
+	if (!t.nrows || col[CT_EVENT] < 0 || col[CT_VALUE] < 0)
+		goto out;
+	win = c[0].window_ms;
 	fprintf(out, "\nSystem-wide counters over the measured window (%s, %s CPUs)\n",
-		fmt_duration(d, sizeof(d), isnan(win) ? 0 : (int64_t)(win * 1e6)),
-		cell(&t, 0, "cpus"));
+		fmt_duration(d, sizeof(d), isnan(win) ? 0 : (int64_t)(win * 1e6)), c[0].cpus);
 	for (r = 0; r < t.nrows; r++) {
-		const char *st = cell(&t, r, "status"), *unit = cell(&t, r, "unit");
+		const char *st = c[r].status, *unit = c[r].unit;
 		char item[96];
 
 		if (st && *st && strcmp(st, "ok"))
-			snprintf(item, sizeof(item), "%s %s", cell(&t, r, "event"), st);
+			snprintf(item, sizeof(item), "%s %s", c[r].event, st);
 		else
-			snprintf(item, sizeof(item), "%s %s%s%s", cell(&t, r, "event"),
-				 cell(&t, r, "value"), strcmp(unit, "count") ? " " : "",
+			snprintf(item, sizeof(item), "%s %s%s%s", c[r].event, c[r].value,
+				 strcmp(unit, "count") ? " " : "",
 				 strcmp(unit, "count") ? unit : "");
 		if (sb.len && sb.len + strlen(item) + 2 > 70) {
 			fprintf(out, "  %s\n", sb.buf);
@@ -116,6 +164,8 @@ static void cputotal_text(const char *dir, FILE *out)
 	if (sb.len)
 		fprintf(out, "  %s\n", sb.buf);
 	sb_release(&sb);
+out:
+	free(c);
 	tsv_release(&t);
 }
 
@@ -133,33 +183,28 @@ static int cmp_peak(const void *a, const void *b)
 
 static void rss_text(const char *dir, FILE *out)
 {
+	struct rss_cells *c;
 	struct tsv t = { 0 };
 	struct proc_peak *pp = NULL;
 	size_t r, np = 0;
 	double lost = 0, total = 0;
 	char a[32], b[32];
-	int c_scope, c_type, c_ev, c_peak, c_final;
+	int col[RS_N + 2];
 
-	if (load_opt(dir, "rss_stat-summary.tsv", &t))
+	if (load_cells(dir, "rss_stat-summary.tsv", rss_binds, sizeof(*c), &t, &c, col))
 		return;
-	c_scope = tsv_col(&t, "scope");
-	c_type = tsv_col(&t, "type");
-	c_ev = tsv_col(&t, "events");
-	c_peak = tsv_col(&t, "peak_bytes");
-	c_final = tsv_col(&t, "final_bytes");
-	if (c_scope < 0 || c_type < 0 || c_ev < 0 || c_peak < 0 || c_final < 0) {
+	for (r = 0; r < RS_N && col[r] >= 0; r++)
+		;
+	if (r < RS_N) {
 		pr_err("'%s/rss_stat-summary.tsv': missing column scope, type, events, "
 		       "peak_bytes or final_bytes", dir);
-		tsv_release(&t);
-		return;
+		goto out;
 	}
 	for (r = 0; r < t.nrows; r++) {
-		const char *sc = tsv_get(&t, r, c_scope);
-
-		if (!strcmp(sc, "lost"))
-			lost = tsv_get_num(&t, r, c_ev);
-		else if (!strcmp(sc, "total"))
-			total = tsv_get_num(&t, r, c_ev);
+		if (!strcmp(c[r].scope, "lost"))
+			lost = c[r].events;
+		else if (!strcmp(c[r].scope, "total"))
+			total = c[r].events;
 	}
 	fprintf(out, "\nkmem:rss_stat of the workload processes (%.0f events, %.0f lost)\n",
 		total, lost);
@@ -168,22 +213,19 @@ static void rss_text(const char *dir, FILE *out)
 			lost);
 	fprintf(out, "  %-22s %9s %9s %9s\n", "type", "events", "peak", "final");
 	for (r = 0; r < t.nrows; r++) {
-		const char *sc = tsv_get(&t, r, c_scope);
+		const char *sc = c[r].scope;
 
 		if (strcmp(sc, "type") && strcmp(sc, "total"))
 			continue;
 		fprintf(out, "  %-22s %9.0f %9s %9s\n",
-			strcmp(sc, "total") ? tsv_get(&t, r, c_type) : "rss (file+anon+shmem)",
-			tsv_get_num(&t, r, c_ev), fmt_size(a, sizeof(a), tsv_get_num(&t, r, c_peak)),
-			fmt_size(b, sizeof(b), tsv_get_num(&t, r, c_final)));
+			strcmp(sc, "total") ? c[r].type : "rss (file+anon+shmem)", c[r].events,
+			fmt_size(a, sizeof(a), c[r].peak), fmt_size(b, sizeof(b), c[r].final));
 	}
 	for (r = 0; r < t.nrows; r++) {
-		if (strcmp(tsv_get(&t, r, c_scope), "process") ||
-		    strcmp(tsv_get(&t, r, c_type), "rss"))
+		if (strcmp(c[r].scope, "process") || strcmp(c[r].type, "rss"))
 			continue;
 		pp = xrealloc(pp, (np + 1) * sizeof(*pp));
-		pp[np++] = (struct proc_peak){ cell(&t, r, "pid"), cell(&t, r, "comm"),
-					       tsv_get_num(&t, r, c_peak) };
+		pp[np++] = (struct proc_peak){ c[r].pid, c[r].comm, c[r].peak };
 	}
 	if (np) {
 		qsort(pp, np, sizeof(*pp), cmp_peak);
@@ -194,6 +236,8 @@ static void rss_text(const char *dir, FILE *out)
 		fprintf(out, "\n");
 	}
 	free(pp);
+out:
+	free(c);
 	tsv_release(&t);
 }
 
@@ -206,7 +250,9 @@ void report_perf_text(const char *dir, const char *event, FILE *out)
 
 void report_perf_json(const char *dir, struct json_writer *w)
 {
+	struct cputotal_cells *ct;
 	struct perfsym_list l;
+	struct rss_cells *rs;
 	struct tsv t = { 0 };
 	size_t i, r, shown = 0;
 	char kind[2] = "?";
@@ -227,40 +273,42 @@ void report_perf_json(const char *dir, struct json_writer *w)
 		jw_arr_end(w);
 		perfsym_list_release(&l);
 	}
-	if (!load_opt(dir, "cputotal.tsv", &t)) {
+	if (!load_cells(dir, "cputotal.tsv", cputotal_binds, sizeof(*ct), &t, &ct, NULL)) {
 		jw_key(w, "cpu_totals");
 		jw_arr_begin(w);
 		for (r = 0; r < t.nrows; r++) {
-			double v = tsv_get_num(&t, r, tsv_col(&t, "value"));
+			double v = ct[r].num;
 
 			jw_obj_begin(w);
-			jw_kstr(w, "event", cell(&t, r, "event"));
+			jw_kstr(w, "event", ct[r].event);
 			if (isnan(v))
 				jw_key(w, "value"), jw_null(w);
 			else
 				jw_kdouble(w, "value", v);
-			jw_kstr(w, "unit", cell(&t, r, "unit"));
-			jw_kstr(w, "status", cell(&t, r, "status"));
+			jw_kstr(w, "unit", ct[r].unit);
+			jw_kstr(w, "status", ct[r].status);
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
+		free(ct);
 		tsv_release(&t);
 	}
-	if (!load_opt(dir, "rss_stat-summary.tsv", &t)) {
+	if (!load_cells(dir, "rss_stat-summary.tsv", rss_binds, sizeof(*rs), &t, &rs, NULL)) {
 		jw_key(w, "rss_stat");
 		jw_arr_begin(w);
 		for (r = 0; r < t.nrows; r++) {
-			if (!strcmp(cell(&t, r, "scope"), "process"))
+			if (!strcmp(rs[r].scope, "process"))
 				continue;
 			jw_obj_begin(w);
-			jw_kstr(w, "scope", cell(&t, r, "scope"));
-			jw_kstr(w, "type", cell(&t, r, "type"));
-			jw_kdouble(w, "events", tsv_get_num(&t, r, tsv_col(&t, "events")));
-			jw_kdouble(w, "peak_bytes", tsv_get_num(&t, r, tsv_col(&t, "peak_bytes")));
-			jw_kdouble(w, "final_bytes", tsv_get_num(&t, r, tsv_col(&t, "final_bytes")));
+			jw_kstr(w, "scope", rs[r].scope);
+			jw_kstr(w, "type", rs[r].type);
+			jw_kdouble(w, "events", rs[r].events);
+			jw_kdouble(w, "peak_bytes", rs[r].peak);
+			jw_kdouble(w, "final_bytes", rs[r].final);
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
+		free(rs);
 		tsv_release(&t);
 	}
 }

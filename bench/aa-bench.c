@@ -12,13 +12,12 @@
 #include "aa-bench.h"
 #include "compare.h"
 #include "json.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define AA_SEED 0x6161ULL	/* "aa" */
@@ -33,29 +32,21 @@ static const char *const run_args[] = {
 static int one_run(const char *dir)
 {
 	const char *argv[ARRAY_SIZE(run_args) + 3];
-	int status, fd;
-	pid_t pid;
+	struct child c = CHILD_INIT;
 	size_t i;
+	int ret;
 
 	argv[0] = "patchbench";
 	for (i = 0; i < ARRAY_SIZE(run_args); i++)
 		argv[i + 1] = run_args[i];
 	argv[i + 1] = dir;
 	argv[i + 2] = NULL;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		fd = open("/dev/null", O_RDWR);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv("/proc/self/exe", (char **)argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+	c.argv = (char **)argv;
+	c.exe = "/proc/self/exe";
+	c.out = CHILD_NULL;
+	c.err = CHILD_TO_STDOUT;
+	ret = child_run(&c);
+	return ret > 0 ? -EIO : ret;
 }
 
 static uint64_t splitmix64(uint64_t *s)

@@ -5,6 +5,7 @@
  * directory below this process's cgroup.
  */
 #include "cgroup.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <dirent.h>

@@ -18,24 +18,21 @@
  * fresh object directory of an already-built source cheap.
  */
 #include "kbuild.h"
-#include "json.h"
+#include "kseries.h"
 #include "ksrc.h"
 #include "sha256.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,879 +40,11 @@
 #define KB_TAIL_LINES 20
 #define KB_WIDTH 72
 
-/* ---- pure parsers ------------------------------------------------------ */
-
-bool kbuild_name_ok(const char *name)
-{
-	size_t n = name ? strlen(name) : 0, i;
-
-	if (!n || n > 64 || name[0] == '.')
-		return false;
-	if (n >= 4 && !strcmp(name + n - 4, ".tmp"))
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
-			return false;
-	return true;
-}
-
-/* The next line of [*p, end) without its '\n' (and '\r'); false at the end. */
-static bool next_line(const char **p, const char *end, const char **s, size_t *len)
-{
-	const char *eol;
-
-	if (*p >= end)
-		return false;
-	eol = memchr(*p, '\n', end - *p);
-	if (!eol)
-		eol = end;
-	*s = *p;
-	*len = eol - *p;
-	if (*len && (*s)[*len - 1] == '\r')
-		(*len)--;
-	*p = eol < end ? eol + 1 : end;
-	return true;
-}
-
-static bool starts(const char *s, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return len >= n && !memcmp(s, prefix, n);
-}
-
-int kseries_parse(const char *buf, size_t len, char ***names_out, char *err, size_t errlen)
-{
-	const char *p = buf, *end = buf + len, *s;
-	char **names = xcalloc(1, sizeof(*names));
-	size_t n = 0, l;
-	unsigned lineno = 0;
-	int ret = 0;
-
-	while (next_line(&p, end, &s, &l)) {
-		const char *e = s + l, *t, *u;
-		char *name;
-		size_t i;
-
-		lineno++;
-		while (s < e && isspace((unsigned char)*s))
-			s++;
-		if (s == e || *s == '#')
-			continue;
-		for (t = s; t < e && !isspace((unsigned char)*t); t++)
-			;
-		name = xstrndup(s, t - s);
-		/* what may follow the name: "-p1" and/or a comment */
-		while (t < e && isspace((unsigned char)*t))
-			t++;
-		if (t < e && *t == '-') {
-			for (u = t; u < e && !isspace((unsigned char)*u); u++)
-				;
-			if (u - t != 3 || memcmp(t, "-p1", 3)) {
-				snprintf(err, errlen, "line %u: '%.*s': only -p1 patches are "
-					 "supported", lineno, (int)(u - t), t);
-				ret = -EINVAL;
-			}
-			for (t = u; t < e && isspace((unsigned char)*t); t++)
-				;
-		}
-		if (!ret && t < e && *t != '#') {
-			snprintf(err, errlen, "line %u: unexpected '%.*s' after the patch name",
-				 lineno, (int)(e - t), t);
-			ret = -EINVAL;
-		}
-		if (!ret && (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))) {
-			snprintf(err, errlen, "line %u: '%s': a patch name is a file in the "
-				 "series directory (no '/')", lineno, name);
-			ret = -EINVAL;
-		}
-		for (i = 0; !ret && i < n; i++) {
-			if (!strcmp(names[i], name)) {
-				snprintf(err, errlen, "line %u: '%s' is listed twice", lineno,
-					 name);
-				ret = -EINVAL;
-			}
-		}
-		if (ret) {
-			free(name);
-			break;
-		}
-		names = xrealloc(names, (n + 2) * sizeof(*names));
-		names[n++] = name;
-		names[n] = NULL;
-	}
-	if (!ret && !n) {
-		snprintf(err, errlen, "the series lists no patches");
-		ret = -EINVAL;
-	}
-	if (ret) {
-		strv_free(names);
-		return ret;
-	}
-	*names_out = names;
-	return (int)n;
-}
-
-/* One setting of a config file: CONFIG_<name>=<val>, or "is not set" (val NULL). */
-struct kc_entry {
-	const char *name;
-	size_t namelen;
-	const char *val;
-	size_t vallen;
-};
-
-/* Parse one line; false if it is no setting. */
-static bool kc_line(const char *s, size_t len, struct kc_entry *e)
-{
-	const char *eq;
-
-	while (len && isspace((unsigned char)s[len - 1]))
-		len--;
-	if (starts(s, len, "CONFIG_")) {
-		eq = memchr(s, '=', len);
-		if (!eq || eq == s + 7)
-			return false;
-		e->name = s;
-		e->namelen = eq - s;
-		e->val = eq + 1;
-		e->vallen = s + len - eq - 1;
-		return true;
-	}
-	if (starts(s, len, "# CONFIG_") && len > 13 && !memcmp(s + len - 11, " is not set", 11)) {
-		e->name = s + 2;
-		e->namelen = len - 2 - 11;
-		e->val = NULL;
-		e->vallen = 0;
-		return e->namelen > 7 && !memchr(e->name, ' ', e->namelen);
-	}
-	return false;
-}
-
-static size_t kc_parse(const char *buf, size_t len, struct kc_entry **out)
-{
-	const char *p = buf, *end = buf + len, *s;
-	struct kc_entry *v = NULL;
-	size_t n = 0, alloc = 0, l;
-
-	while (next_line(&p, end, &s, &l)) {
-		struct kc_entry e;
-
-		if (!kc_line(s, l, &e))
-			continue;
-		if (n == alloc) {
-			alloc = alloc ? 2 * alloc : 256;
-			v = xrealloc(v, alloc * sizeof(*v));
-		}
-		v[n++] = e;
-	}
-	*out = v;
-	return n;
-}
-
-static int kc_cmp(const void *a, const void *b)
-{
-	const struct kc_entry *x = a, *y = b;
-	size_t n = x->namelen < y->namelen ? x->namelen : y->namelen;
-	int c = memcmp(x->name, y->name, n);
-
-	return c ? c : (x->namelen > y->namelen) - (x->namelen < y->namelen);
-}
-
-unsigned kconfig_check(const char *frag, size_t fraglen, const char *cfg, size_t cfglen,
-		       struct strbuf *missing, unsigned *checked)
-{
-	struct kc_entry *want, *have;
-	size_t nwant = kc_parse(frag, fraglen, &want), nhave = kc_parse(cfg, cfglen, &have);
-	unsigned miss = 0, count = 0;
-	size_t i, j;
-
-	if (nhave)
-		qsort(have, nhave, sizeof(*have), kc_cmp);
-	for (i = 0; i < nwant; i++) {
-		const struct kc_entry *w = &want[i], *h;
-		bool later = false, ok;
-
-		/* a later line of the fragment overrides this one, as in merge_config.sh */
-		for (j = i + 1; j < nwant && !later; j++)
-			later = !kc_cmp(w, &want[j]);
-		if (later)
-			continue;
-		count++;
-		h = nhave ? bsearch(w, have, nhave, sizeof(*have), kc_cmp) : NULL;
-		if (w->val)
-			ok = h && h->val && h->vallen == w->vallen &&
-			     !memcmp(h->val, w->val, w->vallen);
-		else
-			ok = !h || !h->val;
-		if (ok)
-			continue;
-		if (miss++)
-			sb_adds(missing, ", ");
-		if (w->val)
-			sb_addf(missing, "%.*s=%.*s", (int)w->namelen, w->name, (int)w->vallen,
-				w->val);
-		else
-			sb_addf(missing, "%.*s not set", (int)w->namelen, w->name);
-		if (!h)
-			sb_adds(missing, " (got: absent)");
-		else if (!h->val)
-			sb_adds(missing, " (got: not set)");
-		else
-			sb_addf(missing, " (got: =%.*s)", (int)h->vallen, h->val);
-	}
-	free(want);
-	free(have);
-	if (checked)
-		*checked = count;
-	return miss;
-}
-
-/* The file a "+++ b/path" or "--- a/path" line names, with -p1 applied. */
-static char *diff_path(const char *s, size_t len)
-{
-	const char *e, *slash;
-
-	s += 4;
-	len -= 4;
-	e = memchr(s, '\t', len);
-	if (e)
-		len = e - s;
-	while (len && isspace((unsigned char)s[len - 1]))
-		len--;
-	if (len == 9 && !memcmp(s, "/dev/null", 9))
-		return NULL;
-	slash = memchr(s, '/', len);
-	if (slash) {
-		len -= slash + 1 - s;
-		s = slash + 1;
-	}
-	return xstrndup(s, len);
-}
-
-/* "@@ -a[,b] +c[,d] @@": the old and new line counts; false if malformed. */
-static bool hunk_counts(const char *s, size_t len, long *old, long *new)
-{
-	char *buf = xstrndup(s, len), *p;
-	bool ok = false;
-
-	p = strchr(buf, '-');
-	if (!p)
-		goto out;
-	strtol(p + 1, &p, 10);
-	*old = *p == ',' ? strtol(p + 1, &p, 10) : 1;
-	p = strchr(p, '+');
-	if (!p)
-		goto out;
-	strtol(p + 1, &p, 10);
-	*new = *p == ',' ? strtol(p + 1, &p, 10) : 1;
-	ok = *old >= 0 && *new >= 0;
-out:
-	free(buf);
-	return ok;
-}
-
-char *kpatch_hunk_header(const char *buf, size_t len, const char *file, unsigned n)
-{
-	const char *p = buf, *end = buf + len, *s;
-	char *minus = NULL, *cur = NULL, *found = NULL;
-	unsigned hunk = 0;
-	size_t l;
-
-	while (!found && next_line(&p, end, &s, &l)) {
-		long old, new;
-
-		if (starts(s, l, "--- ")) {
-			free(minus);
-			minus = diff_path(s, l);
-		} else if (starts(s, l, "+++ ")) {
-			free(cur);
-			cur = diff_path(s, l);
-			if (!cur && minus)
-				cur = xstrdup(minus);	/* a deletion */
-			hunk = 0;
-		} else if (starts(s, l, "@@ ") && hunk_counts(s, l, &old, &new)) {
-			if (cur && !strcmp(cur, file) && ++hunk == n) {
-				found = xstrndup(s, l);
-				break;
-			}
-			/* skip the hunk body, so "+++ "/"--- " lines in it are not headers */
-			while ((old > 0 || new > 0) && next_line(&p, end, &s, &l)) {
-				if (l && *s == '\\')
-					continue;
-				if (!l || *s == ' ') {
-					old--;
-					new--;
-				} else if (*s == '-') {
-					old--;
-				} else if (*s == '+') {
-					new--;
-				} else {
-					break;
-				}
-			}
-		}
-	}
-	free(minus);
-	free(cur);
-	return found;
-}
-
-/* Strip the quotes patch puts around odd file names. */
-static char *unquote(const char *s, size_t len)
-{
-	if (len >= 2 && (s[0] == '\'' || s[0] == '"') && s[len - 1] == s[0])
-		return xstrndup(s + 1, len - 2);
-	return xstrndup(s, len);
-}
-
-/* @s[0..@len) as a string in @buf, for sscanf */
-static const char *line_copy(char *buf, size_t size, const char *s, size_t len)
-{
-	snprintf(buf, size, "%.*s", (int)len, s);
-	return buf;
-}
-
-char *kpatch_failure(const char *out, size_t outlen, const char *patch, size_t patchlen)
-{
-	const char *p = out, *end = out + outlen, *s, *last = NULL;
-	struct strbuf sb = STRBUF_INIT;
-	char *cur = NULL, *missing_file = NULL, line[128];
-	bool no_file = false;
-	size_t l, lastlen = 0;
-
-#define ADD(...) do { if (sb.len) sb_adds(&sb, "; "); sb_addf(&sb, __VA_ARGS__); } while (0)
-	while (next_line(&p, end, &s, &l)) {
-		unsigned hunk;
-		int at;
-
-		if (l) {
-			last = s;
-			lastlen = l;
-		}
-		if (starts(s, l, "patching file ") || starts(s, l, "checking file ")) {
-			free(cur);
-			cur = unquote(s + 14, l - 14);
-		} else if (starts(s, l, "Hunk #") && memmem(s, l, " FAILED at ", 11) &&
-			   sscanf(line_copy(line, sizeof(line), s, l), "Hunk #%u FAILED at %d", &hunk,
-				  &at) == 2) {
-			char *hdr = NULL;
-
-			if (patch && cur)
-				hdr = kpatch_hunk_header(patch, patchlen, cur, hunk);
-			ADD("%s: Hunk #%u FAILED at %d", cur ? cur : "?", hunk, at);
-			if (hdr)
-				sb_addf(&sb, " (%s)", hdr);
-			free(hdr);
-		} else if (starts(s, l, "Reversed (or previously applied) patch detected")) {
-			ADD("%s: already applied (or reversed)", cur ? cur : "?");
-		} else if (starts(s, l, "can't find file to patch")) {
-			no_file = true;
-			free(missing_file);
-			missing_file = NULL;
-		} else if (no_file && (starts(s, l, "|+++ ") || starts(s, l, "|--- "))) {
-			char *f = diff_path(s + 1, l - 1);
-
-			if (f && (!missing_file || s[1] == '+')) {
-				free(missing_file);
-				missing_file = f;
-			} else {
-				free(f);
-			}
-		} else if (no_file && starts(s, l, "No file to patch")) {
-			if (missing_file)
-				ADD("%s: no such file to patch", missing_file);
-			else
-				ADD("a file to patch was not found");
-			no_file = false;
-		} else if (starts(s, l, "The next patch would ") || starts(s, l, "patch: **** ") ||
-			   (starts(s, l, "File ") && memmem(s, l, " is not a regular file", 22))) {
-			size_t k = starts(s, l, "patch: **** ") ? 12 : 0;
-
-			ADD("%.*s", (int)(l - k), s + k);
-		}
-	}
-#undef ADD
-	if (!sb.len && last)
-		sb_addf(&sb, "%.*s", (int)lastlen, last);
-	else if (!sb.len)
-		sb_adds(&sb, "patch failed");
-	free(cur);
-	free(missing_file);
-	return sb_detach(&sb);
-}
-
-/* ---- kernel.json --------------------------------------------------------- */
-
-/* The string fields of kernel.json, in the order they are written. */
-static const struct {
-	const char *key;
-	size_t offset;
-} kernel_strs[] = {
-#define F(key, field) { key, offsetof(struct kernel_info, field) }
-	F("name", name), F("key", key), F("source", source), F("source_id", source_id),
-	F("series", series), F("series_sha256", series_sha256), F("config", config),
-	F("config_sha256", config_sha256), F("fragment", fragment),
-	F("kernel_release", release), F("built_at", built_at), F("tree", tree),
-	F("objdir", objdir), F("dir", dir), F("bzimage", bzimage),
-#undef F
-};
-
-#define KSTR(k, i) (*(char **)((char *)(k) + kernel_strs[i].offset))
-
-void kernel_info_release(struct kernel_info *k)
-{
-	size_t i;
-
-	if (!k)
-		return;
-	for (i = 0; i < ARRAY_SIZE(kernel_strs); i++)
-		free(KSTR(k, i));
-	memset(k, 0, sizeof(*k));
-}
-
-void kernel_info_write_json(const struct kernel_info *k, struct json_writer *w)
-{
-	size_t i;
-
-	jw_obj_begin(w);
-	jw_kint(w, "schema", KERNEL_SCHEMA);
-	for (i = 0; i < ARRAY_SIZE(kernel_strs); i++) {
-		const char *s = KSTR(k, i);
-
-		/* dir and bzimage are where the file is, not what it says */
-		if (!s && (!strcmp(kernel_strs[i].key, "dir") ||
-			   !strcmp(kernel_strs[i].key, "bzimage")))
-			continue;
-		jw_key(w, kernel_strs[i].key);
-		if (s)
-			jw_str(w, s);
-		else
-			jw_null(w);
-	}
-	jw_kint(w, "patches", k->patches);
-	jw_kdouble(w, "build_seconds", k->build_seconds);
-	jw_kuint(w, "bzimage_bytes", k->bzimage_bytes);
-	jw_obj_end(w);
-}
-
-static char *kernel_json(const struct kernel_info *k)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct json_writer w;
-
-	jw_init(&w, &sb);
-	kernel_info_write_json(k, &w);
-	sb_adds(&sb, "\n");
-	return sb_detach(&sb);
-}
-
-static char *cache_or_default(const char *cache)
-{
-	return cache ? xstrdup(cache) : pb_cache_dir();
-}
-
-int kernel_load(const char *cache, const char *name, struct kernel_info *k, char *err,
-		size_t errlen)
-{
-	char *c = cache_or_default(cache), *path = NULL, jerr[256];
-	const char *bad = NULL;
-	const struct json *bs;
-	struct strbuf sb = STRBUF_INIT;
-	struct json *j = NULL;
-	int64_t schema = 0, patches = 0;
-	size_t i;
-	int ret = 0;
-
-	memset(k, 0, sizeof(*k));
-	if (!kbuild_name_ok(name)) {
-		snprintf(err, errlen, "bad kernel name '%s' (letters, digits, '.', '_', '-')",
-			 name ? name : "");
-		ret = -EINVAL;
-		goto out;
-	}
-	path = xasprintf("%s/kernels/%s/kernel.json", c, name);
-	ret = read_regular_file(path, 16 << 20, &sb, err, errlen);
-	if (ret == -ENOENT) {
-		snprintf(err, errlen, "kernel '%s' is not built (patchbench build --name %s ...)",
-			 name, name);
-		goto out;
-	}
-	if (ret)
-		goto out;
-	j = json_parse(sb.buf, sb.len, jerr, sizeof(jerr));
-	if (!j || j->type != JSON_OBJECT) {
-		snprintf(err, errlen, "cannot parse '%s': %s", path, j ? "not an object" : jerr);
-		ret = -EINVAL;
-		goto out;
-	}
-	if (json_get_i64(j, "schema", &schema) || schema != KERNEL_SCHEMA ||
-	    !json_get_str(j, "key") || !json_get_str(j, "name")) {
-		snprintf(err, errlen, "'%s' is not a schema %d kernel.json", path, KERNEL_SCHEMA);
-		ret = -EINVAL;
-		goto out;
-	}
-	for (i = 0; i < ARRAY_SIZE(kernel_strs) && !bad; i++) {
-		const struct json *v = json_get(j, kernel_strs[i].key);
-
-		if (v && v->type == JSON_STRING)
-			KSTR(k, i) = xstrdup(v->str);
-		else if (v && v->type != JSON_NULL)
-			bad = kernel_strs[i].key;
-	}
-	/* a field of the wrong type is a damaged file, not a field left out */
-	if (!bad && json_get(j, "patches") &&
-	    (json_get_i64(j, "patches", &patches) || patches < 0 || patches > UINT_MAX))
-		bad = "patches";
-	if (!bad && json_get(j, "bzimage_bytes") &&
-	    json_get_u64(j, "bzimage_bytes", &k->bzimage_bytes))
-		bad = "bzimage_bytes";
-	bs = json_get(j, "build_seconds");
-	if (!bad && bs && bs->type != JSON_NUMBER && bs->type != JSON_NULL)
-		bad = "build_seconds";
-	if (bad) {
-		snprintf(err, errlen, "'%s': field '%s' has the wrong type", path, bad);
-		ret = -EINVAL;
-		goto out;
-	}
-	/* where it is now, whatever the file says */
-	free(k->dir);
-	k->dir = xasprintf("%s/kernels/%s", c, name);
-	free(k->bzimage);
-	k->patches = (unsigned)patches;
-	k->build_seconds = json_get_num(j, "build_seconds", 0);
-	k->bzimage = xasprintf("%s/bzImage", k->dir);
-	if (!path_exists(k->bzimage)) {
-		snprintf(err, errlen, "kernel '%s' has no bzImage in '%s' (patchbench build "
-			 "--name %s --rebuild ...)", name, k->dir, name);
-		ret = -ENOENT;
-	}
-out:
-	if (ret)
-		kernel_info_release(k);
-	json_free(j);
-	sb_release(&sb);
-	free(path);
-	free(c);
-	return ret;
-}
-
-static int kernel_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct kernel_info *)a)->name, ((const struct kernel_info *)b)->name);
-}
-
-int kernel_list(const char *cache, struct kernel_info **list, size_t *n, char *err,
-		size_t errlen)
-{
-	char *c = cache_or_default(cache), *dir = xasprintf("%s/kernels", c);
-	struct kernel_info *v = NULL;
-	struct dirent *de;
-	size_t cnt = 0;
-	DIR *d;
-	int ret = 0;
-
-	d = opendir(dir);
-	if (!d) {
-		ret = errno == ENOENT ? 0 : -errno;
-		if (ret)
-			snprintf(err, errlen, "cannot open '%s': %s", dir, strerror(errno));
-		goto out;
-	}
-	while ((de = readdir(d))) {
-		struct kernel_info k;
-		int r;
-
-		if (!kbuild_name_ok(de->d_name))
-			continue;
-		r = kernel_load(c, de->d_name, &k, err, errlen);
-		/* not built (yet) or its bzImage gone: not a kernel; a bad kernel.json: an error */
-		if (r == -ENOENT)
-			continue;
-		if (r) {
-			ret = r;
-			break;
-		}
-		v = xrealloc(v, (cnt + 1) * sizeof(*v));
-		v[cnt++] = k;
-	}
-	closedir(d);
-	if (ret) {
-		kernel_list_free(v, cnt);
-		v = NULL;
-		cnt = 0;
-	} else if (cnt) {
-		qsort(v, cnt, sizeof(*v), kernel_cmp);
-	}
-out:
-	*list = v;
-	*n = cnt;
-	free(dir);
-	free(c);
-	return ret;
-}
-
-void kernel_list_free(struct kernel_info *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; list && i < n; i++)
-		kernel_info_release(&list[i]);
-	free(list);
-}
-
-/* ---- what to build: kernels dir, series, config ------------------------ */
-
-char *kbuild_kernels_dir(const char *opt)
-{
-	const char *env = getenv("PATCHBENCH_KERNELS");
-	char *exe, *dir = NULL, *slash;
-
-	if (opt && *opt)
-		dir = xstrdup(opt);
-	else if (env && *env)
-		dir = xstrdup(env);
-	else if ((exe = realpath("/proc/self/exe", NULL))) {
-		slash = strrchr(exe, '/');
-		*slash = '\0';
-		dir = xasprintf("%s/../kernels", exe);
-		free(exe);
-	}
-	if (dir && is_dir(dir)) {
-		char *real = realpath(dir, NULL);
-
-		free(dir);
-		return real;
-	}
-	free(dir);
-	errno = ENOENT;
-	return NULL;
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-char **kbuild_series_names(const char *kernels_dir)
-{
-	char *dir = kernels_dir ? xasprintf("%s/series", kernels_dir) : NULL;
-	char **v = xcalloc(2, sizeof(*v));
-	size_t n = 0;
-	struct dirent *de;
-	DIR *d = dir ? opendir(dir) : NULL;
-
-	while (d && (de = readdir(d))) {
-		char *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		f = xasprintf("%s/%s/series", dir, de->d_name);
-		if (path_exists(f)) {
-			v = xrealloc(v, (n + 3) * sizeof(*v));
-			v[n++] = xstrdup(de->d_name);
-		}
-		free(f);
-	}
-	if (d)
-		closedir(d);
-	v[n++] = xstrdup("vanilla");
-	v[n] = NULL;
-	qsort(v, n, sizeof(*v), str_cmp);
-	free(dir);
-	return v;
-}
-
-/* A resolved --series: nothing (vanilla), a series directory, or one patch file. */
-struct kb_series {
-	char *label;		/* kernel.json "series": NULL, a name or an absolute path */
-	char *file;		/* the series file, or the single patch / mbox */
-	char **patches;		/* absolute paths, NULL-terminated */
-	unsigned n;
-};
-
-static void kb_series_release(struct kb_series *s)
-{
-	free(s->label);
-	free(s->file);
-	strv_free(s->patches);
-	memset(s, 0, sizeof(*s));
-}
-
-static int series_unknown(const char *spec, const char *kdir, char *err, size_t errlen)
-{
-	char **names;
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	if (!kdir) {
-		snprintf(err, errlen, "unknown series '%s': no kernels/ directory found "
-			 "(--kernels-dir or $PATCHBENCH_KERNELS)", spec);
-		return -ENOENT;
-	}
-	names = kbuild_series_names(kdir);
-	for (i = 0; names[i]; i++)
-		sb_addf(&sb, "%s%s", i ? ", " : "", names[i]);
-	snprintf(err, errlen, "unknown series '%s' (available: %s; or a directory with a "
-		 "'series' file, or a patch file)", spec, sb.buf);
-	sb_release(&sb);
-	strv_free(names);
-	return -ENOENT;
-}
-
-static int series_from_dir(const char *dir, struct kb_series *s, char *err, size_t errlen)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char **names = NULL, perr[256];
-	int ret, i;
-
-	s->file = xasprintf("%s/series", dir);
-	ret = read_file(s->file, &sb);
-	if (ret) {
-		snprintf(err, errlen, "series directory '%s' has no readable 'series' file: %s",
-			 dir, strerror(-ret));
-		ret = ret == -ENOENT ? -ENOENT : -EINVAL;
-		goto out;
-	}
-	ret = kseries_parse(sb.buf, sb.len, &names, perr, sizeof(perr));
-	if (ret < 0) {
-		snprintf(err, errlen, "'%s': %s", s->file, perr);
-		goto out;
-	}
-	s->n = (unsigned)ret;
-	s->patches = xcalloc(s->n + 1, sizeof(char *));
-	ret = 0;
-	for (i = 0; names[i]; i++) {
-		struct stat st;
-
-		s->patches[i] = xasprintf("%s/%s", dir, names[i]);
-		if (stat(s->patches[i], &st) < 0 || !S_ISREG(st.st_mode)) {
-			snprintf(err, errlen, "'%s' lists '%s', which is not a file in '%s'",
-				 s->file, names[i], dir);
-			ret = -ENOENT;
-			goto out;
-		}
-	}
-out:
-	strv_free(names);
-	sb_release(&sb);
-	return ret;
-}
-
-static int series_resolve(const char *spec, const char *kdir, struct kb_series *s, char *err,
-			  size_t errlen)
-{
-	char *path = NULL, *real = NULL;
-	struct strbuf sb = STRBUF_INIT;
-	int ret = 0;
-
-	memset(s, 0, sizeof(*s));
-	if (!spec || !*spec || !strcmp(spec, "vanilla"))
-		return 0;
-	/* a bare name is a shipped series; a path is a directory or a patch file */
-	if (!strchr(spec, '/') && kdir) {
-		path = xasprintf("%s/series/%s", kdir, spec);
-		if (is_dir(path)) {
-			s->label = xstrdup(spec);
-			ret = series_from_dir(path, s, err, errlen);
-			goto out;
-		}
-	}
-	if (!strchr(spec, '/') && !path_exists(spec)) {
-		ret = series_unknown(spec, kdir, err, errlen);
-		goto out;
-	}
-	real = realpath(spec, NULL);
-	if (!real) {
-		snprintf(err, errlen, "series '%s' not found: %s", spec, strerror(errno));
-		ret = -ENOENT;
-		goto out;
-	}
-	s->label = xstrdup(real);
-	if (is_dir(real)) {
-		ret = series_from_dir(real, s, err, errlen);
-		goto out;
-	}
-	ret = read_file(real, &sb);
-	if (ret) {
-		snprintf(err, errlen, "cannot read patch '%s': %s", real, strerror(-ret));
-		ret = -EINVAL;
-		goto out;
-	}
-	if (strncmp(sb.buf, "+++ ", 4) && !strstr(sb.buf, "\n+++ ")) {
-		snprintf(err, errlen, "'%s' is neither a series directory nor a patch (no diff "
-			 "in it)", real);
-		ret = -EINVAL;
-		goto out;
-	}
-	s->file = xstrdup(real);
-	s->n = 1;
-	s->patches = xcalloc(2, sizeof(char *));
-	s->patches[0] = xstrdup(real);
-out:
-	if (ret)
-		kb_series_release(s);
-	sb_release(&sb);
-	free(path);
-	free(real);
-	return ret;
-}
-
-/* The series hash: the series file, then every patch, in order. */
-static int series_hash(const struct kb_series *s, char hex[65])
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct sha256 h;
-	unsigned i;
-	int ret;
-
-	sha256_init(&h);
-	ret = read_file(s->file, &sb);
-	if (ret)
-		goto out;
-	sha256_update(&h, sb.buf, sb.len);
-	for (i = 0; s->patches[i] && strcmp(s->patches[i], s->file); i++) {
-		ret = read_file(s->patches[i], &sb);
-		if (ret)
-			goto out;
-		sha256_update(&h, sb.buf, sb.len);
-	}
-	sha256_final_hex(&h, hex);
-out:
-	sb_release(&sb);
-	return ret;
-}
-
-/* Does @path hold a kernel config (at least one setting)? 0 or -errno with @err. */
-static int config_file_check(const char *what, const char *path, char *err, size_t errlen)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct strbuf none = STRBUF_INIT;
-	unsigned n = 0;
-	int ret = read_file(path, &sb);
-
-	if (ret) {
-		snprintf(err, errlen, "bad %s '%s': %s%s", what, path, strerror(-ret),
-			 !strcmp(what, "--config") ? " (use smoke, full or a .config file)" : "");
-		goto out;
-	}
-	kconfig_check(sb.buf, sb.len, "", 0, &none, &n);
-	if (!n) {
-		snprintf(err, errlen, "bad %s '%s': no CONFIG_ settings in it", what, path);
-		ret = -EINVAL;
-	}
-out:
-	sb_release(&none);
-	sb_release(&sb);
-	return ret ? (ret == -ENOENT ? -ENOENT : -EINVAL) : 0;
-}
-
-/* ---- one build ----------------------------------------------------------- */
-
 struct kb {
 	const struct kbuild_opts *o;
 	char *cache, *kdir, *fragment, *config, *srcdir, *tree, *objdir;
 	char *root;		/* CCACHE_BASEDIR: the cache, or a series tree's root */
-	struct kb_series series;
+	struct kseries series;
 	char *log;
 	int logfd, lockfd;
 	int jobs;
@@ -1014,13 +143,30 @@ static void log_last_line(int fd, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-static void kb_child_env(const char *basedir)
+/* While a step runs: stop when we are told to, show a status line now and then. */
+struct kb_wait {
+	struct kb *b;
+	const char *phase;
+	int64_t start, next;
+};
+
+static int kb_poll(struct child *c, void *data)
 {
-	clear_make_env();
-	/* patch's messages are parsed; make's are shown */
-	setenv("LC_ALL", "C", 1);
-	if (basedir)
-		setenv("CCACHE_BASEDIR", basedir, 1);
+	struct kb_wait *w = data;
+	int64_t now;
+
+	(void)c;
+	if (kb_signal)
+		return -EINTR;
+	now = now_ns();
+	if (w->phase && now >= w->next) {
+		char last[200];
+
+		log_last_line(w->b->logfd, last, sizeof(last));
+		kb_line(w->b, true, w->phase, now - w->start, "%s", last);
+		w->next = now + KB_STATUS_EVERY;
+	}
+	return 0;
 }
 
 /*
@@ -1031,76 +177,35 @@ static void kb_child_env(const char *basedir)
  */
 static int kb_exec(struct kb *b, char *const argv[], const char *cwd, const char *phase)
 {
-	int64_t start = now_ns(), next = start + KB_STATUS_EVERY;
-	struct timespec ts = { 0, 100 * NSEC_PER_MSEC };
-	int status, i;
-	pid_t pid;
+	struct kb_wait w = { .b = b, .phase = phase, .start = now_ns() };
+	/* patch's messages are parsed; make's are shown */
+	char *basedir = b->root ? xasprintf("CCACHE_BASEDIR=%s", b->root) : NULL;
+	const char *env[] = { "LC_ALL=C", basedir, NULL };
+	struct child c = CHILD_INIT;
+	int i, ret;
 
+	w.next = w.start + KB_STATUS_EVERY;
 	dprintf(b->logfd, "patchbench: $%s%s%s", cwd ? " cd " : "", cwd ? cwd : "",
 		cwd ? " &&" : "");
 	for (i = 0; argv[i]; i++)
 		dprintf(b->logfd, " %s", argv[i]);
 	dprintf(b->logfd, "\n");
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		sigset_t none;
-
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		for (i = 0; i < (int)ARRAY_SIZE(kb_signals); i++)
-			signal(kb_signals[i], SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (nul >= 0)
-			dup2(nul, 0);
-		dup2(b->logfd, 1);
-		dup2(b->logfd, 2);
-		if (cwd && chdir(cwd) < 0) {
-			dprintf(2, "patchbench: cannot enter '%s': %s\n", cwd, strerror(errno));
-			_exit(127);
-		}
-		kb_child_env(b->root);
-		execvp(argv[0], argv);
-		dprintf(2, "patchbench: cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		int64_t now;
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (kb_signal) {
-			int64_t deadline = now_ns() + 10 * NSEC_PER_SEC;
-
-			kill(-pid, SIGTERM);
-			while (waitpid(pid, &status, WNOHANG) == 0) {
-				if (now_ns() > deadline)
-					kill(-pid, SIGKILL);
-				nanosleep(&ts, NULL);
-			}
-			kill(-pid, SIGKILL);	/* whatever the leader left behind */
-			return -EINTR;
-		}
-		now = now_ns();
-		if (phase && now >= next) {
-			char last[200];
-
-			log_last_line(b->logfd, last, sizeof(last));
-			kb_line(b, true, phase, now - start, "%s", last);
-			next = now + KB_STATUS_EVERY;
-		}
-		nanosleep(&ts, NULL);
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	c.argv = argv;
+	c.dir = cwd;
+	c.env = env;
+	c.clear_make_env = true;
+	c.in = CHILD_NULL;
+	c.out = c.err = CHILD_FD;
+	c.out_fd = c.err_fd = b->logfd;
+	c.kill_group = true;
+	c.pdeathsig = SIGTERM;
+	c.exec_err = "patchbench: ";
+	c.kill_grace_ns = 10 * NSEC_PER_SEC;
+	c.poll = kb_poll;
+	c.poll_data = &w;
+	ret = child_run(&c);
+	free(basedir);
+	return ret;
 }
 
 /* Print the last @lines lines of the log to stderr. */
@@ -1146,7 +251,7 @@ static void log_first_error(const char *log, char *buf, size_t len)
 	for (i = 0; i < ARRAY_SIZE(marks) && !best; i++) {
 		p = sb.buf;
 		end = sb.buf + sb.len;
-		while (next_line(&p, end, &s, &l)) {
+		while (line_next(&p, end, &s, &l)) {
 			if (memmem(s, l, marks[i], strlen(marks[i]))) {
 				best = s;
 				bestlen = l;
@@ -1173,19 +278,10 @@ static int copy_file(const char *from, const char *to)
 
 static bool have_ccache(void)
 {
-	const char *path = getenv("PATH");
-	char **dirs = strv_split(path && *path ? path : "/usr/bin:/bin", ':');
-	bool found = false;
-	size_t i;
+	char *p = pb_which("ccache");
 
-	for (i = 0; dirs[i] && !found; i++) {
-		char *p = xasprintf("%s/ccache", *dirs[i] ? dirs[i] : ".");
-
-		found = access(p, X_OK) == 0;
-		free(p);
-	}
-	strv_free(dirs);
-	return found;
+	free(p);
+	return p != NULL;
 }
 
 static void kb_release(struct kb *b)
@@ -1198,7 +294,7 @@ static void kb_release(struct kb *b)
 		close(b->lockfd);
 	for (i = 0; b->signals_set && i < ARRAY_SIZE(kb_signals); i++)
 		sigaction(kb_signals[i], &b->old[i], NULL);
-	kb_series_release(&b->series);
+	kseries_release(&b->series);
 	kernel_info_release(&b->k);
 	free(b->cache);
 	free(b->kdir);
@@ -1226,14 +322,14 @@ static int kb_resolve(struct kb *b, const struct kbuild_opts *o, char *err, size
 			 o->name ? o->name : "");
 		return -EINVAL;
 	}
-	b->cache = cache_or_default(o->cache);
+	b->cache = o->cache ? xstrdup(o->cache) : pb_cache_dir();
 	b->kdir = kbuild_kernels_dir(o->kernels_dir);
 	if (o->kernels_dir && !b->kdir) {
 		snprintf(err, errlen, "kernels directory '%s' not found", o->kernels_dir);
 		return -ENOENT;
 	}
 	if (strcmp(cfg, "smoke") && strcmp(cfg, "full")) {
-		ret = config_file_check("--config", cfg, err, errlen);
+		ret = kconfig_file_check("--config", cfg, err, errlen);
 		if (ret)
 			return ret;
 		b->config = realpath(cfg, NULL);
@@ -1249,11 +345,11 @@ static int kb_resolve(struct kb *b, const struct kbuild_opts *o, char *err, size
 			 "(--fragment, --kernels-dir or $PATCHBENCH_KERNELS)");
 		return -ENOENT;
 	}
-	ret = config_file_check("config fragment", b->fragment ? b->fragment : o->fragment,
+	ret = kconfig_file_check("config fragment", b->fragment ? b->fragment : o->fragment,
 				err, errlen);
 	if (ret)
 		return ret;
-	ret = series_resolve(o->series, b->kdir, &b->series, err, errlen);
+	ret = kseries_resolve(o->series, b->kdir, &b->series, err, errlen);
 	if (ret)
 		return ret;
 	ret = ksrc_check(o->source, err, errlen);
@@ -1315,7 +411,7 @@ static int kb_key(struct kb *b, char *err, size_t errlen)
 		return ret;
 	}
 	if (b->series.n) {
-		ret = series_hash(&b->series, hex);
+		ret = kseries_hash(&b->series, hex);
 		if (ret) {
 			snprintf(err, errlen, "cannot read series '%s': %s", b->series.label,
 				 strerror(-ret));
@@ -1716,7 +812,7 @@ static int kb_install(struct kb *b, char *err, size_t errlen)
 	}
 	free(b->log);
 	b->log = xstrdup(to);
-	json = kernel_json(&b->k);
+	json = kernel_info_json(&b->k);
 	free(to);
 	to = xasprintf("%s/kernel.json", tmp);
 	ret = write_atomic(to, json, strlen(json));

@@ -6,6 +6,7 @@
  */
 #include "ksrc.h"
 #include "sha256.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 int ksrc_is_tree(const char *dir)

@@ -8,16 +8,14 @@
  * the few things we need.
  */
 #include "perf.h"
+#include "spawn.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/perf_event.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 char *perf_find(void)
@@ -97,81 +95,20 @@ int perf_pick_event(const char **event, char *err, size_t errlen)
 
 int perf_capture(char *const argv[], struct strbuf *out, struct strbuf *errout, int *status)
 {
-	int po[2], pe[2];
-	struct pollfd fds[2];
-	pid_t pid, self = getpid();
-	int ret = 0, open_fds = 2;
+	struct child c = CHILD_INIT;
+	int ret;
 
-	if (pipe2(po, O_CLOEXEC))
-		return -errno;
-	if (pipe2(pe, O_CLOEXEC)) {
-		ret = -errno;
-		close(po[0]);
-		close(po[1]);
-		return ret;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		close(po[0]);
-		close(po[1]);
-		close(pe[0]);
-		close(pe[1]);
-		return ret;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-
-		child_pdeathsig(self, SIGTERM);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		signal(SIGPIPE, SIG_DFL);
-		execv(argv[0], argv);
-		fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(po[1]);
-	close(pe[1]);
-	fds[0].fd = po[0];
-	fds[1].fd = pe[0];
-	fds[0].events = fds[1].events = POLLIN;
-	while (open_fds) {
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			struct strbuf *sb = i ? errout : out;
-			char buf[65536];
-			ssize_t n;
-
-			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(fds[i].fd, buf, sizeof(buf));
-			if (n > 0) {
-				if (sb)
-					sb_add(sb, buf, (size_t)n);
-			} else if (n == 0 || errno != EINTR) {
-				close(fds[i].fd);
-				fds[i].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	for (int i = 0; i < 2; i++)
-		if (fds[i].fd >= 0)
-			close(fds[i].fd);
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			ret = -errno;
-			break;
-		}
-	}
-	return ret;
+	c.argv = argv;
+	c.exe = argv[0];
+	c.in = CHILD_NULL;
+	c.out = c.err = CHILD_CAPTURE;
+	c.out_sb = out;
+	c.err_sb = errout;
+	c.pdeathsig = SIGTERM;
+	c.exec_err = "";
+	ret = child_run(&c);
+	*status = c.status;
+	return ret < 0 ? ret : 0;
 }
 
 bool perf_has_zstd(const char *perf)

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "perf.h"
 #include "rss.h"
+#include "spawn.h"
 #include "stats.h"
 #include "util.h"
 
@@ -75,42 +76,51 @@ static void drop_instance(struct tracefs_instance *inst)
 	tracefs_instance_free(inst);
 }
 
+/* In the child: wait for the go byte (the tracing is set up), then run the workload. */
+static int workload_main(void *arg)
+{
+	int *go = arg;
+	char c;
+
+	close(go[1]);
+	if (read(go[0], &c, 1) != 1)
+		return 1;
+	execl("/bin/sh", "sh", "-c", WORKLOAD, (char *)NULL);
+	return 127;
+}
+
 /* Run the workload traced by both instances; 0 or -errno with @err. */
 static int record(struct tracefs_instance *a, struct tracefs_instance *b, char *err,
 		  size_t errlen)
 {
-	int go[2], status;
+	struct child ch = CHILD_INIT;
+	int go[2], ret;
 	char pid[16], c = 0;
-	pid_t p;
 
 	if (pipe(go))
 		return -errno;
-	fflush(NULL);
-	p = fork();
-	if (p < 0)
-		return -errno;
-	if (p == 0) {
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		execl("/bin/sh", "sh", "-c", WORKLOAD, (char *)NULL);
-		_exit(127);
-	}
+	ch.fn = workload_main;
+	ch.fn_arg = go;
+	ret = child_start(&ch);
 	close(go[0]);
-	snprintf(pid, sizeof(pid), "%d", (int)p);
+	if (ret) {
+		close(go[1]);
+		return ret;
+	}
+	snprintf(pid, sizeof(pid), "%d", (int)ch.pid);
 	if (tracefs_instance_file_write(a, "set_event_pid", pid) < 0 ||
 	    tracefs_instance_file_write(b, "set_event_pid", pid) < 0 ||
 	    tracefs_event_enable(a, "kmem", "rss_stat") || tracefs_event_enable(b, "kmem", "rss_stat")) {
 		snprintf(err, errlen, "cannot set up kmem:rss_stat in the bench instances");
-		kill(p, SIGKILL);
+		child_kill(&ch, SIGKILL);
 		close(go[1]);
-		waitpid(p, NULL, 0);
+		child_finish(&ch);
 		return -EIO;
 	}
 	if (write(go[1], &c, 1) != 1)
-		kill(p, SIGKILL);
+		child_kill(&ch, SIGKILL);
 	close(go[1]);
-	waitpid(p, &status, 0);
+	child_finish(&ch);
 	tracefs_trace_off(a);
 	tracefs_trace_off(b);
 	return 0;

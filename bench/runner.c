@@ -15,6 +15,7 @@
 #include "tsv.h"
 #include "sampler.h"
 #include "target.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -1011,7 +1012,7 @@ out_finish:
 		pr_err("%s", r->error);
 	}
 	if (r->samples)
-		report_print_dir(r->dir, REPORT_TEXT, stdout);
+		report_print_dir(r->dir, FMT_TEXT, stdout);
 	monitors_free(r);
 	sb_release(&r->notes);
 	pr_info("result: %s (%s)", r->dir, run_status_name(r->status));

@@ -21,6 +21,7 @@
 #include "resultdir.h"
 #include "runner.h"
 #include "target.h"
+#include "spawn.h"
 #include "util.h"
 #include "workload.h"
 
@@ -628,7 +629,7 @@ static int vm_run(const struct target *t, struct run_opts *o, const char *why)
 	}
 	if (note_insn(dir, &ip))
 		code = 1;
-	report_print_dir(dir, REPORT_TEXT, stdout);
+	report_print_dir(dir, FMT_TEXT, stdout);
 	pr_info("result: %s (%s)", dir, end == VM_END_OK ? (code ? "see status" : "complete") :
 		vm_end_status[end]);
 out:

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "util.h"
 
 static size_t line_of(const char *buf, const char *at)
@@ -438,16 +439,114 @@ int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, cha
 	return ret;
 }
 
+/* The tsv_check() view of @b: what its cells must be. */
+static void bind_field(const struct tsv_bind *b, struct tsv_field *f)
+{
+	f->name = b->col;
+	f->min = b->min;
+	f->max = b->max;
+	f->flags = b->flags & (TSV_OPTIONAL | TSV_EMPTY);
+	switch (b->kind) {
+	case TSV_STR:
+		f->type = TSV_TEXT;
+		break;
+	case TSV_I64:
+		f->type = TSV_INT;
+		break;
+	case TSV_U64:
+		f->type = TSV_INT;
+		if (f->max <= f->min) {
+			f->min = 0;
+			f->max = INT64_MAX;
+		}
+		break;
+	case TSV_DBL:
+		f->type = b->flags & TSV_INTEGER ? TSV_INT : TSV_NUM;
+		break;
+	}
+}
+
+/* Store cell @s (checked) into the member @b names in @row. */
+static void bind_store(const struct tsv_bind *b, const char *s, void *row)
+{
+	char *m = (char *)row + b->offset;
+	int64_t i = 0;
+	uint64_t u = 0;
+	double d;
+
+	switch (b->kind) {
+	case TSV_STR:
+		*(const char **)m = s;
+		break;
+	case TSV_I64:
+		if (*s)
+			parse_i64(s, &i);
+		memcpy(m, &i, sizeof(i));
+		break;
+	case TSV_U64:
+		if (*s)
+			parse_u64(s, &u);
+		memcpy(m, &u, sizeof(u));
+		break;
+	case TSV_DBL:
+		d = *s ? strtod(s, NULL) : NAN;
+		memcpy(m, &d, sizeof(d));
+		break;
+	}
+}
+
+/**
+ * tsv_bind_rows - check a file's columns by name and copy every row into structs
+ * @t: parsed file; the TSV_STR members point into it, so it must outlive the rows
+ * @binds: the columns the caller reads, ended by a { NULL } entry
+ * @row_size: size of the caller's row struct
+ * @rows: a pointer to the caller's row pointer (struct x **); receives
+ *	  @t->nrows zero-initialised structs, filled in, which the caller frees
+ *	  (NULL on failure)
+ * @idx: receives the column index of each bind, -1 for a missing optional
+ *	 one; may be NULL
+ * @err: on failure, tsv_check()'s message: the file and the missing column,
+ *	 or the line, the field and the bad cell
+ * @errlen: size of @err
+ *
+ * Return: 0, or -EINVAL.
+ */
+int tsv_bind_rows(const struct tsv *t, const struct tsv_bind *binds, size_t row_size,
+		  void *rows, int *idx, char *err, size_t errlen)
+{
+	struct tsv_field *fields;
+	int *col, ret;
+	size_t n, i, r;
+	char *v = NULL;
+
+	for (n = 0; binds[n].col; n++)
+		;
+	fields = xcalloc(n + 1, sizeof(*fields));
+	col = xcalloc(n + 1, sizeof(*col));
+	for (i = 0; i < n; i++)
+		bind_field(&binds[i], &fields[i]);
+	ret = tsv_check(t, fields, col, err, errlen);
+	if (!ret) {
+		v = xcalloc(t->nrows ? t->nrows : 1, row_size);
+		for (r = 0; r < t->nrows; r++)
+			for (i = 0; i < n; i++)
+				if (binds[i].offset != TSV_NOWHERE)
+					bind_store(&binds[i], tsv_get(t, r, col[i]),
+						   v + r * row_size);
+	}
+	if (idx)
+		memcpy(idx, col, n * sizeof(*col));
+	*(void **)rows = v;
+	free(col);
+	free(fields);
+	return ret;
+}
+
 /* ---- writer ---------------------------------------------------------- */
 
 static void tsv_writer_release(struct tsv_writer *w)
 {
-	free(w->path);
-	free(w->tmp_path);
 	free(w->vbuf);
-	w->f = NULL;
-	w->path = NULL;
-	w->tmp_path = NULL;
 	w->vbuf = NULL;
 	w->ncols = 0;
 	w->col = 0;
@@ -457,14 +556,14 @@ static void tsv_writer_release(struct tsv_writer *w)
 /* Starts the next field: false if the row is already full (field dropped). */
 static inline bool tsv_field(struct tsv_writer *w)
 {
-	if (!w->f)
+	if (!w->af.f)
 		return false;
 	if (w->col >= w->ncols) {
 		w->row_bad = true;
 		return false;
 	}
 	if (w->col)
-		putc_unlocked('\t', w->f);
+		putc_unlocked('\t', w->af.f);
 	w->col++;
 	return true;
 }
@@ -486,7 +585,7 @@ static inline bool tsv_field(struct tsv_writer *w)
 int tsv_writer_open(struct tsv_writer *w, const char *path, const char *const *cols)
 {
 	size_t i;
-	int fd, ret;
+	int ret;
 
 	memset(w, 0, sizeof(*w));
 	if (!cols || !cols[0])
@@ -496,22 +595,12 @@ int tsv_writer_open(struct tsv_writer *w, const char *path, const char *const *c
 			return -EINVAL;
 
 	w->ncols = i;
-	w->path = xstrdup(path);
-	w->tmp_path = xasprintf("%s.tmp", path);
-	fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
+	ret = afile_open(&w->af, path);
+	if (ret)
 		goto out_free;
-	}
-	w->f = fdopen(fd, "w");
-	if (!w->f) {
-		ret = -errno;
-		close(fd);
-		goto out_unlink;
-	}
 	/* glibc ignores the size argument unless we supply the buffer */
 	w->vbuf = xmalloc(TSV_WRITER_BUFSZ);
-	setvbuf(w->f, w->vbuf, _IOFBF, TSV_WRITER_BUFSZ);
+	setvbuf(w->af.f, w->vbuf, _IOFBF, TSV_WRITER_BUFSZ);
 
 	for (i = 0; cols[i]; i++)
 		tsv_put_str(w, cols[i]);
@@ -522,9 +611,7 @@ int tsv_writer_open(struct tsv_writer *w, const char *path, const char *const *c
 	return 0;
 
 out_close:
-	fclose(w->f);
-out_unlink:
-	unlink(w->tmp_path);
+	afile_abort(&w->af);
 out_free:
 	tsv_writer_release(w);
 	return ret;
@@ -543,10 +630,10 @@ void tsv_put_str(struct tsv_writer *w, const char *s)
 	for (;;) {
 		size_t n = strcspn(s, "\t\n\r");
 
-		fwrite_unlocked(s, 1, n, w->f);
+		fwrite_unlocked(s, 1, n, w->af.f);
 		if (!s[n])
 			break;
-		putc_unlocked(' ', w->f);
+		putc_unlocked(' ', w->af.f);
 		s += n + 1;
 	}
 }
@@ -582,7 +669,7 @@ void tsv_put_i64(struct tsv_writer *w, int64_t v)
 		n++;
 		end[-(ptrdiff_t)n] = '-';
 	}
-	fwrite_unlocked(end - n, 1, n, w->f);
+	fwrite_unlocked(end - n, 1, n, w->af.f);
 }
 
 /**
@@ -599,7 +686,7 @@ void tsv_put_u64(struct tsv_writer *w, uint64_t v)
 	if (!tsv_field(w))
 		return;
 	n = u64_digits(end, v);
-	fwrite_unlocked(end - n, 1, n, w->f);
+	fwrite_unlocked(end - n, 1, n, w->af.f);
 }
 
 /**
@@ -618,14 +705,14 @@ void tsv_put_double(struct tsv_writer *w, double v, int decimals)
 	if (!tsv_field(w))
 		return;
 	if (isnan(v)) {
-		fwrite_unlocked("nan", 1, 3, w->f);
+		fwrite_unlocked("nan", 1, 3, w->af.f);
 		return;
 	}
 	if (isinf(v)) {
 		if (v < 0)
-			fwrite_unlocked("-inf", 1, 4, w->f);
+			fwrite_unlocked("-inf", 1, 4, w->af.f);
 		else
-			fwrite_unlocked("inf", 1, 3, w->f);
+			fwrite_unlocked("inf", 1, 3, w->af.f);
 		return;
 	}
 	if (decimals < 0)
@@ -634,7 +721,7 @@ void tsv_put_double(struct tsv_writer *w, double v, int decimals)
 		decimals = 30;
 	n = snprintf(buf, sizeof(buf), "%.*f", decimals, v);
 	if (n > 0 && (size_t)n < sizeof(buf))
-		fwrite_unlocked(buf, 1, n, w->f);
+		fwrite_unlocked(buf, 1, n, w->af.f);
 }
 
 /**
@@ -646,7 +733,7 @@ void tsv_put_double(struct tsv_writer *w, double v, int decimals)
  */
 void tsv_end_row(struct tsv_writer *w)
 {
-	if (!w->f)
+	if (!w->af.f)
 		return;
 	if (w->col < w->ncols) {
 		w->row_bad = true;
@@ -655,7 +742,7 @@ void tsv_end_row(struct tsv_writer *w)
 	}
 	if (w->row_bad)
 		w->bad_rows++;
-	putc_unlocked('\n', w->f);
+	putc_unlocked('\n', w->af.f);
 	w->col = 0;
 	w->row_bad = false;
 }
@@ -673,34 +760,13 @@ void tsv_end_row(struct tsv_writer *w)
  */
 int tsv_writer_flush(struct tsv_writer *w)
 {
-	if (!w->f)
+	if (!w->af.f)
 		return -EBADF;
-	if (fflush(w->f))
+	if (fflush(w->af.f))
 		return -errno;
-	if (ferror(w->f))
+	if (ferror(w->af.f))
 		return -EIO;
 	return 0;
-}
-
-/* Makes a rename in @path's directory durable; best effort. */
-static void fsync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (!slash)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xstrndup(path, slash - path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
 }
 
 /**
@@ -717,25 +783,14 @@ static void fsync_parent(const char *path)
  */
 int tsv_writer_commit(struct tsv_writer *w)
 {
-	int ret = 0;
+	int ret;
 
-	if (!w->f)
+	if (!w->af.f)
 		return -EBADF;
 	if (w->col)
 		tsv_end_row(w);
-	if (fflush(w->f))
-		ret = -errno;
-	else if (ferror(w->f))
-		ret = -EIO;
-	else if (fsync(fileno(w->f)) < 0)
-		ret = -errno;
-	if (fclose(w->f) && !ret)
-		ret = -errno;
-	w->f = NULL;
-	if (!ret && rename(w->tmp_path, w->path) < 0)
-		ret = -errno;
-	if (!ret)
-		fsync_parent(w->path);
+	w->af.keep_tmp = true;
+	ret = afile_commit(&w->af);
 	tsv_writer_release(w);
 	return ret;
 }
@@ -749,9 +804,6 @@ int tsv_writer_commit(struct tsv_writer *w)
  */
 void tsv_writer_abort(struct tsv_writer *w)
 {
-	if (w->f)
-		fclose(w->f);
-	if (w->tmp_path)
-		unlink(w->tmp_path);
+	afile_abort(&w->af);
 	tsv_writer_release(w);
 }

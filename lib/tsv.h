@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "afile.h"
+
 /*
  * A parsed file. @cols[c] and @rows[r][c] are NUL-terminated strings that
  * point into @buf; @path is the file tsv_load() read (NULL after
@@ -58,6 +60,28 @@ struct tsv_field {
 int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, char *err,
 	      size_t errlen);
 
+/*
+ * A column a reader binds to a member of its row struct, for
+ * tsv_bind_rows(): where it goes (@offset, TSV_NOWHERE to only check it) and
+ * as what. The cell is checked as tsv_check() checks it: TSV_STR as text,
+ * TSV_I64 and TSV_U64 as integers (TSV_U64 within [0, INT64_MAX] unless
+ * bounded), TSV_DBL as a finite number, or as an integer with TSV_INTEGER;
+ * within [@min, @max] when @max > @min. A missing optional column or an
+ * empty cell (TSV_EMPTY) is stored as "", 0 or NaN.
+ */
+enum tsv_kind { TSV_STR, TSV_I64, TSV_U64, TSV_DBL };
+#define TSV_INTEGER	4u	/* TSV_DBL: the cell must be an integer */
+#define TSV_NOWHERE	((size_t)-1)
+struct tsv_bind {
+	const char *col;
+	enum tsv_kind kind;
+	size_t offset;		/* const char * / int64_t / uint64_t / double member */
+	int64_t min, max;
+	unsigned flags;		/* TSV_OPTIONAL, TSV_EMPTY, TSV_INTEGER */
+};
+int tsv_bind_rows(const struct tsv *t, const struct tsv_bind *binds, size_t row_size,
+		  void *rows, int *idx, char *err, size_t errlen);
+
 /* stdio buffer size of a tsv_writer: a 1 Hz sampler fills it in minutes */
 #define TSV_WRITER_BUFSZ (256 * 1024)
 
@@ -71,9 +95,7 @@ int tsv_check(const struct tsv *t, const struct tsv_field *fields, int *idx, cha
  * (a programming error the caller may want to report).
  */
 struct tsv_writer {
-	FILE *f;
-	char *path;
-	char *tmp_path;
+	struct afile af;	/* "<path>.tmp" until the commit */
 	char *vbuf;		/* stdio buffer, TSV_WRITER_BUFSZ bytes */
 	size_t ncols;
 	size_t col;		/* fields written so far in the current row */

@@ -3,6 +3,7 @@
  * util.c - small helpers shared by every part of patchbench: messages,
  * allocation, clocks, file I/O and value parsers.
  */
+#include "afile.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -15,7 +16,6 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,13 +73,19 @@ int64_t wall_ns(void)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-int read_fd_all(int fd, struct strbuf *sb)
+/* Append what @fd holds until EOF: read(2), or pread(2) from where @sb ends. */
+static int read_until_eof(int fd, struct strbuf *sb, bool positional)
 {
+	size_t start = sb->len;
+
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
 		sb_grow(sb, 4096);
-		n = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
+		room = sb->alloc - sb->len - 1;
+		n = positional ? pread(fd, sb->buf + sb->len, room, sb->len - start) :
+				 read(fd, sb->buf + sb->len, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -93,25 +99,18 @@ int read_fd_all(int fd, struct strbuf *sb)
 	return 0;
 }
 
+int read_fd_all(int fd, struct strbuf *sb)
+{
+	return read_until_eof(fd, sb, false);
+}
+
 ssize_t pread_all(int fd, struct strbuf *sb)
 {
-	sb_reset(sb);
-	for (;;) {
-		ssize_t n;
+	int ret;
 
-		sb_grow(sb, 4096);
-		n = pread(fd, sb->buf + sb->len, sb->alloc - sb->len - 1, sb->len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		sb->len += n;
-	}
-	sb->buf[sb->len] = '\0';
-	return sb->len;
+	sb_reset(sb);
+	ret = read_until_eof(fd, sb, true);
+	return ret ? ret : (ssize_t)sb->len;
 }
 
 int read_file(const char *path, struct strbuf *sb)
@@ -200,39 +199,17 @@ int write_file_str(const char *path, const char *s)
 
 int write_atomic(const char *path, const void *buf, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	const char *p = buf;
-	int fd, ret = 0;
+	struct afile af;
+	int ret = afile_open(&af, path);
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
-		goto out_free;
-	}
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			goto out_close;
-		}
-		p += n;
-		len -= n;
-	}
-	if (fsync(fd) < 0)
-		ret = -errno;
-out_close:
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
 	if (ret)
-		unlink(tmp);
-out_free:
-	free(tmp);
-	return ret;
+		return ret;
+	ret = afile_write(&af, buf, len);
+	if (ret) {
+		afile_abort(&af);
+		return ret;
+	}
+	return afile_commit(&af);
 }
 
 int mkdir_p(const char *path, mode_t mode)
@@ -482,6 +459,23 @@ int parse_duration(const char *s, int64_t *ns_out)
 	return -EINVAL;
 }
 
+bool line_next(const char **p, const char *end, const char **s, size_t *len)
+{
+	const char *eol;
+
+	if (*p >= end)
+		return false;
+	eol = memchr(*p, '\n', end - *p);
+	if (!eol)
+		eol = end;
+	*s = *p;
+	*len = eol - *p;
+	if (*len && (*s)[*len - 1] == '\r')
+		(*len)--;
+	*p = eol < end ? eol + 1 : end;
+	return true;
+}
+
 char **strv_split(const char *s, char sep)
 {
 	size_t n = 1, i = 0;
@@ -620,49 +614,4 @@ char *pb_which(const char *name)
 	}
 	strv_free(dirs);
 	return found;
-}
-
-void clear_make_env(void)
-{
-	static const char *const vars[] = { "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES",
-					    "GNUMAKEFLAGS", "KCONFIG_CONFIG", "KBUILD_OUTPUT" };
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(vars); i++)
-		unsetenv(vars[i]);
-}
-
-void child_pdeathsig(pid_t parent, int sig)
-{
-	prctl(PR_SET_PDEATHSIG, sig);
-	/* the parent died before the prctl: nobody would send the signal */
-	if (getppid() != parent)
-		_exit(128 + sig);
-}
-
-int run_logged(char *const argv[], const char *log)
-{
-	pid_t pid, self = getpid();
-	int status;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		child_pdeathsig(self, SIGTERM);
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		clear_make_env();
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
 }

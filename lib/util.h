@@ -54,7 +54,8 @@ int write_file_str(const char *path, const char *s);
 
 /*
  * write_atomic - write @len bytes to "@path.tmp", fsync, rename to @path.
- * A crash never leaves a half-written @path. Returns 0 or -errno.
+ * A crash never leaves a half-written @path (see afile.h for a writer that
+ * streams). Returns 0 or -errno.
  */
 int write_atomic(const char *path, const void *buf, size_t len);
 /* mkdir -p; 0 or -errno. */
@@ -82,6 +83,12 @@ int parse_i64(const char *s, int64_t *out);
 int parse_size(const char *s, uint64_t *out);
 int parse_duration(const char *s, int64_t *ns_out);
 
+/*
+ * line_next - the next line of [*@p, @end) without its '\n' (and '\r') in
+ * @s and @len, advancing *@p past it. Returns false at the end.
+ */
+bool line_next(const char **p, const char *end, const char **s, size_t *len);
+
 /* Split "a,b,c" into a NULL-terminated array; free with strv_free(). */
 char **strv_split(const char *s, char sep);
 void strv_free(char **v);
@@ -101,23 +108,6 @@ char *pb_run_id(void);
 
 /* The path of executable @name in $PATH, or NULL. Caller frees. */
 char *pb_which(const char *name);
-/*
- * A make started from patchbench must not join the jobserver of a make
- * that started patchbench ("make test"): call in the child before exec.
- */
-void clear_make_env(void);
-/*
- * child_pdeathsig - in a freshly forked child of @parent: get @sig when
- * the forking thread dies; exits at once if @parent is already gone.
- */
-void child_pdeathsig(pid_t parent, int sig);
-/*
- * run_logged - run @argv (PATH lookup) with stdout and stderr appended to
- * @log, the make environment cleared, and wait. 0 if it exited 0, -EIO if
- * it failed, -errno if it could not start.
- */
-int run_logged(char *const argv[], const char *log);
-
 /* Format @ns as a short human string ("1.2s", "340ms", "12.5us") into @buf. */
 const char *fmt_duration(char *buf, size_t len, int64_t ns);
 /* Format bytes as "12.3M" etc. */

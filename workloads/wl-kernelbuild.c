@@ -17,6 +17,7 @@
 #include "runner.h"
 #include "sha256.h"
 #include "workload.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>

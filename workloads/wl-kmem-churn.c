@@ -17,6 +17,7 @@
  */
 #include "workload.h"
 #include "runner.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>

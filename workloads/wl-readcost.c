@@ -42,6 +42,7 @@
 #include "runner.h"
 #include "json.h"
 #include "stats.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <dirent.h>

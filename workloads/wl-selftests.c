@@ -32,6 +32,7 @@
 #include "ksrc.h"
 #include "runner.h"
 #include "sha256.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>

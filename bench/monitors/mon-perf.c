@@ -17,6 +17,7 @@
 #include "perfsym.h"
 #include "resultdir.h"
 #include "run.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
@@ -39,7 +40,7 @@ struct perf_mon {
 	const char *event;	/* "cycles" | "cpu-clock" */
 	char *data;		/* <dir>/perf.data */
 	bool zstd;
-	pid_t pid;		/* perf record, 0 if not running */
+	struct child rec;	/* perf record; rec.pid 0 if not running */
 	bool started, stopped;
 	struct strbuf notes;	/* what went wrong, for meta.json */
 };
@@ -93,39 +94,27 @@ static void record(struct run *r, struct perf_mon *p)
 	char *log = run_path(r, "logs/perf-record.log");
 	char *argv[] = { p->perf, "record", "-a", "-e", (char *)p->event, "-F", freq, "-N",
 			 "-o", p->data, p->zstd ? "-z" : NULL, NULL };
-	pid_t pid, self;
-	int fd;
+	int fd, ret;
 
 	snprintf(freq, sizeof(freq), "%d", r->o->perf_freq);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	fflush(NULL);
-	self = getpid();
-	pid = fork();
-	if (pid < 0) {
-		note(p, "cannot fork perf record: %s", strerror(errno));
+	child_init(&p->rec);
+	p->rec.argv = argv;
+	p->rec.exe = argv[0];
+	p->rec.in = CHILD_NULL;
+	p->rec.out = p->rec.err = fd >= 0 ? CHILD_FD : CHILD_INHERIT;
+	p->rec.out_fd = p->rec.err_fd = fd;
+	p->rec.kill_group = true;
+	/* a SIGKILLed patchbench must not leave perf record -a running */
+	p->rec.pdeathsig = SIGTERM;
+	p->rec.exec_err = "";
+	ret = child_start(&p->rec);
+	p->rec.argv = NULL;	/* on this stack */
+	p->rec.exe = NULL;
+	if (ret) {
+		note(p, "cannot fork perf record: %s", strerror(-ret));
 		goto out;
 	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		/* a SIGKILLed patchbench must not leave perf record -a running */
-		child_pdeathsig(self, SIGTERM);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	p->pid = pid;
 	p->started = true;
 out:
 	if (fd >= 0)
@@ -137,34 +126,34 @@ out:
 static void stop_record(struct perf_mon *p)
 {
 	int64_t deadline = now_ns() + PERF_STOP_TIMEOUT;
-	int status = 0;
-	pid_t w;
+	int status, w;
 
-	if (!p->pid || p->stopped)
+	if (!p->rec.pid || p->stopped)
 		return;
 	p->stopped = true;
-	kill(p->pid, SIGINT);
+	kill(p->rec.pid, SIGINT);
 	for (;;) {
-		w = waitpid(p->pid, &status, WNOHANG);
-		if (w == p->pid || (w < 0 && errno != EINTR))
+		w = child_poll(&p->rec);
+		if (w)
 			break;
 		if (now_ns() > deadline) {
 			note(p, "perf record did not exit %llds after SIGINT: killed",
 			     (long long)(PERF_STOP_TIMEOUT / NSEC_PER_SEC));
-			kill(p->pid, SIGKILL);
-			waitpid(p->pid, &status, 0);
+			kill(p->rec.pid, SIGKILL);
+			w = child_finish(&p->rec) < 0 ? -ECHILD : 1;
 			break;
 		}
 		usleep(20000);
 	}
-	if (w < 0 && errno == ECHILD)
+	status = p->rec.status;
+	if (w == -ECHILD)
 		note(p, "perf record exited early (see logs/perf-record.log)");
 	else if (WIFEXITED(status) && WEXITSTATUS(status))
 		note(p, "perf record exited with status %d (see logs/perf-record.log)",
 		     WEXITSTATUS(status));
 	else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGINT)
 		note(p, "perf record was killed by signal %d", WTERMSIG(status));
-	p->pid = 0;
+	p->rec.pid = 0;
 }
 
 static void perf_event(struct run *r, void *priv, enum mon_event ev, int node)
@@ -243,9 +232,9 @@ static void perf_free(void *priv)
 {
 	struct perf_mon *p = priv;
 
-	if (p->pid > 0) {
-		kill(p->pid, SIGKILL);
-		waitpid(p->pid, NULL, 0);
+	if (p->rec.pid > 0 && !p->rec.exited) {
+		kill(p->rec.pid, SIGKILL);
+		child_finish(&p->rec);
 	}
 	free(p->perf);
 	free(p->data);

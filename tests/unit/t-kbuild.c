@@ -102,6 +102,47 @@ static void test_series(void)
 	strv_free(names);
 }
 
+/*
+ * Method: 20000 names, the last one repeating name 7; a 20000-line fragment
+ * setting each option twice, the second time to what the .config has.
+ * Pass: the repeat is found on its line; only the later lines count.
+ */
+static void test_large(void)
+{
+	struct strbuf text = STRBUF_INIT, frag = STRBUF_INIT, cfg = STRBUF_INIT;
+	struct strbuf miss = STRBUF_INIT;
+	char **names = NULL, err[256] = "";
+	unsigned checked = 0, m;
+	int i, n;
+
+	for (i = 0; i < 20000; i++)
+		sb_addf(&text, "p%d.patch\n", i);
+	n = kseries_parse(text.buf, text.len, &names, err, sizeof(err));
+	tap_ok(n == 20000 && !strcmp(names[19999], "p19999.patch"),
+	       "series: 20000 distinct names (got %d: %s)", n, err);
+	strv_free(names);
+	names = NULL;
+	sb_adds(&text, "p7.patch\n");
+	n = kseries_parse(text.buf, text.len, &names, err, sizeof(err));
+	tap_ok(n == -EINVAL && !strcmp(err, "line 20001: 'p7.patch' is listed twice"),
+	       "series: a repeat after 20000 names (%s)", err);
+	for (i = 0; i < 10000; i++)
+		sb_addf(&frag, "CONFIG_O%d=n\n", i);
+	for (i = 0; i < 10000; i++) {
+		sb_addf(&frag, "CONFIG_O%d=%s\n", i, i == 4242 ? "m" : "y");
+		sb_addf(&cfg, "CONFIG_O%d=y\n", i);
+	}
+	m = kconfig_check(frag.buf, frag.len, cfg.buf, cfg.len, &miss, &checked);
+	tap_ok(m == 1 && checked == 10000 && miss.buf &&
+	       !strcmp(miss.buf, "CONFIG_O4242=m (got: =y)"),
+	       "kconfig: 20000 lines, the later of each pair counts (%u of %u: %s)", m, checked,
+	       miss.buf ? miss.buf : "");
+	sb_release(&text);
+	sb_release(&frag);
+	sb_release(&cfg);
+	sb_release(&miss);
+}
+
 /* Method: small fragment vs small .config. Pass: exactly the 4 misses, in order. */
 static void test_kconfig_small(void)
 {
@@ -349,7 +390,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(47);
+	tap_plan(50);
 	if (!mkdtemp(tmpdir)) {
 		tap_diag("mkdtemp failed");
 		return 1;
@@ -357,6 +398,7 @@ int main(void)
 	test_names();
 	test_series();
 	test_kconfig_small();
+	test_large();
 	test_kconfig_real();
 	test_patch_failure();
 	test_kernel_json();

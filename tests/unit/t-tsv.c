@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -282,6 +283,76 @@ static void test_strict(void)
 }
 
 /*
+ * Method: tsv_bind_rows on a file whose columns are in another order than
+ * the binds, with every kind, a check-only column, a missing optional one
+ * and empty cells; then on a bad cell and a missing column.
+ * Pass: every member as written ("", 0, NaN where nothing is); the same
+ * errors as tsv_check, no rows then.
+ */
+static void test_bind(void)
+{
+	static const char text[] = "u\tname\td\ti\tskip\n18446744073\tx y\t2.5\t-7\t1\n"
+				   "0\t\t\t3\tz\n";
+	struct row {
+		const char *name, *none;
+		double d, i_as_d, none_d;
+		int64_t i;
+		uint64_t u;
+	} *rows = NULL, *bad_rows = (struct row *)1;
+	static const struct tsv_bind binds[] = {
+		{ "name", TSV_STR, offsetof(struct row, name) },
+		{ "d", TSV_DBL, offsetof(struct row, d), 0, 10, TSV_EMPTY },
+		{ "i", TSV_I64, offsetof(struct row, i), -10, 10 },
+		{ "i", TSV_DBL, offsetof(struct row, i_as_d), .flags = TSV_INTEGER },
+		{ "u", TSV_U64, offsetof(struct row, u) },
+		{ "skip", TSV_STR, TSV_NOWHERE },
+		{ "gone", TSV_STR, offsetof(struct row, none), .flags = TSV_OPTIONAL },
+		{ "gone", TSV_DBL, offsetof(struct row, none_d), .flags = TSV_OPTIONAL },
+		{ NULL },
+	}, tight[] = {
+		{ "i", TSV_I64, offsetof(struct row, i), 0, 10 }, { NULL },
+	}, frac[] = {
+		{ "d", TSV_DBL, offsetof(struct row, d), .flags = TSV_INTEGER | TSV_EMPTY },
+		{ NULL },
+	}, missing[] = {
+		{ "name", TSV_STR, offsetof(struct row, name) },
+		{ "nope", TSV_U64, offsetof(struct row, u) }, { NULL },
+	};
+	char *path = xasprintf("%s/bind.tsv", tmpdir), err[512], *want;
+	struct tsv t;
+	int idx[8];
+
+	write_atomic(path, text, strlen(text));
+	tap_ok(!tsv_load(&t, path, err, sizeof(err)), "bind.tsv loads");
+	tap_ok(!tsv_bind_rows(&t, binds, sizeof(*rows), &rows, idx, err, sizeof(err)) && rows &&
+	       idx[0] == 1 && idx[4] == 0 && idx[6] == -1, "tsv_bind_rows binds by name (%s)",
+	       err);
+	tap_ok(rows && !strcmp(rows[0].name, "x y") && rows[0].d == 2.5 && rows[0].i == -7 &&
+	       rows[0].i_as_d == -7.0 && rows[0].u == 18446744073ULL,
+	       "row 1: text, double, integer, integer as double, unsigned");
+	tap_ok(rows && !strcmp(rows[1].name, "") && isnan(rows[1].d) && rows[1].i == 3 &&
+	       rows[1].u == 0, "row 2: an empty text and an empty TSV_EMPTY number (NaN)");
+	tap_ok(rows && !strcmp(rows[0].none, "") && isnan(rows[0].none_d) &&
+	       !strcmp(rows[1].none, ""), "a missing optional column: \"\" and NaN");
+	free(rows);
+	want = xasprintf("'%s': line 2: field 'i': '-7' is out of range", path);
+	tap_ok(tsv_bind_rows(&t, tight, sizeof(*rows), &bad_rows, NULL, err, sizeof(err)) ==
+	       -EINVAL && !bad_rows && !strcmp(err, want), "a bad cell: tsv_check's error (%s)",
+	       err);
+	free(want);
+	want = xasprintf("'%s': line 2: field 'd': '2.5' is not an integer", path);
+	tap_ok(tsv_bind_rows(&t, frac, sizeof(*rows), &rows, NULL, err, sizeof(err)) == -EINVAL &&
+	       !rows && !strcmp(err, want), "TSV_INTEGER refuses a fraction (%s)", err);
+	free(want);
+	want = xasprintf("'%s': missing column 'nope'", path);
+	tap_ok(tsv_bind_rows(&t, missing, sizeof(*rows), &rows, NULL, err, sizeof(err)) ==
+	       -EINVAL && !rows && !strcmp(err, want), "a missing column (%s)", err);
+	free(want);
+	tsv_release(&t);
+	free(path);
+}
+
+/*
  * Method: write a file with every field type and awkward values, checking
  * the filesystem at each step of the tmp/rename protocol.
  * Pass: header on disk right after open, rows on disk after flush, final
@@ -366,7 +437,7 @@ static void test_writer(void)
 	if (!tap_ok(got && !strcmp(got, want), "file content is byte-exact"))
 		tap_diag("got:\n%s", got ? got : "(null)");
 	free(got);
-	tap_ok(w.bad_rows == 0 && !w.f && !w.path && !w.tmp_path, "commit releases the writer");
+	tap_ok(w.bad_rows == 0 && !w.af.f && !w.af.path && !w.af.tmp, "commit releases the writer");
 
 	ret = tsv_load(&t, path, err, sizeof(err));
 	tap_ok(!ret && t.nrows == 7 && t.ncols == 4, "the written file loads back");
@@ -444,13 +515,13 @@ static void test_writer_abort(void)
 	tsv_writer_flush(&w);
 	tap_ok(!ret && path_exists(tmp), "temp file exists before abort");
 	tsv_writer_abort(&w);
-	tap_ok(!path_exists(tmp) && !path_exists(path) && !w.f, "abort removes the temp file");
+	tap_ok(!path_exists(tmp) && !path_exists(path) && !w.af.f, "abort removes the temp file");
 	tsv_writer_abort(&w);
 
 	tap_ok(tsv_writer_open(&w, path, tab) == -EINVAL &&
 	       tsv_writer_open(&w, path, none) == -EINVAL && !path_exists(tmp),
 	       "column names with tabs, or no columns: -EINVAL, nothing created");
-	tap_ok(tsv_writer_open(&w, nodir, cols) == -ENOENT && !w.f && !w.path,
+	tap_ok(tsv_writer_open(&w, nodir, cols) == -ENOENT && !w.af.f && !w.af.path,
 	       "open in a missing directory: -ENOENT, writer zeroed");
 
 	/* writes past the stdio buffer must all arrive */
@@ -482,12 +553,13 @@ int main(void)
 		printf("1..0 # SKIP cannot create a temp dir\n");
 		return 0;
 	}
-	tap_plan(31 + 1 + 4 + 10);
+	tap_plan(31 + 1 + 4 + 10 + 8);
 	test_parse();
 	test_parse_errors();
 	test_load();
 	test_load_hostile();
 	test_strict();
+	test_bind();
 	test_writer();
 	test_writer_bad_rows();
 	test_writer_abort();
