@@ -35,7 +35,7 @@ BUILD := build
 
 # the base layer: no patchbench knowledge, used by every other folder (lib/)
 BASE_SRCS := lib/util.c lib/options.c lib/strbuf.c lib/sha256.c lib/json.c lib/tsv.c lib/stats.c lib/u64map.c \
-	     lib/resultdir.c
+	     lib/resultdir.c lib/wrap.c
 CORE_SRCS := bench/cgroup.c bench/memstat.c bench/sampler.c \
 	     bench/runner.c bench/ksrc.c bench/vm.c bench/guest.c \
 	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c
@@ -56,7 +56,7 @@ ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c \
 # guest instruction counts from the TCG plugin (issue 11)
 ANALYSIS_SRCS += analysis/insn.c
 CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
-	     bench/monitors/mon-cputotal.c bench/rss-bench.c
+	     bench/monitors/mon-cputotal.c bench/rss-bench.c bench/sampler-bench.c
 CMD_SRCS += bench/cmd-perfdiff.c
 # kernel builds: patchbench build and kernels (issue 3)
 CORE_SRCS += bench/kbuild.c

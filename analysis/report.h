@@ -2,6 +2,8 @@
 #ifndef PB_REPORT_H
 #define PB_REPORT_H
 
+#include "wrap.h"
+
 #include <stdio.h>
 
 enum report_format { REPORT_TEXT, REPORT_JSON };
@@ -14,12 +16,5 @@ enum report_format { REPORT_TEXT, REPORT_JSON };
  * the file that is missing or malformed.
  */
 int report_print_dir(const char *dir, enum report_format fmt, FILE *out);
-
-/*
- * text_wrap - print @text after @lead, folded at spaces to @width columns;
- * continuation lines start with @indent spaces, a word longer than a line is
- * cut. For reports meant to be pasted into email (report-text.c).
- */
-void text_wrap(FILE *out, const char *lead, int indent, const char *text, int width);
 
 #endif
