@@ -2,7 +2,7 @@
 #ifndef PB_REPORT_H
 #define PB_REPORT_H
 
-#include "wrap.h"
+#include "wrap.h"		/* text_wrap(), for every text format */
 
 #include <stdio.h>
 

@@ -51,7 +51,6 @@ static double round3(double v)
 	return round(v * 1000.0) / 1000.0;
 }
 
-
 /*
  * Method: build a small tree (kernelbuild/one/two/three/four/{build-a,
  * build-b, idle-1..}) below the own memory cgroup, with a process holding
