@@ -35,7 +35,7 @@ BUILD := build
 
 # the base layer: no patchbench knowledge, used by every other folder (lib/)
 BASE_SRCS := lib/xalloc.c lib/strbuf.c lib/util.c lib/options.c lib/sha256.c lib/json.c lib/tsv.c lib/stats.c lib/u64map.c \
-	     lib/resultdir.c lib/afile.c lib/spawn.c
+	     lib/resultdir.c lib/afile.c lib/spawn.c lib/wrap.c
 CORE_SRCS := bench/run.c bench/cgroup.c bench/memstat.c bench/sampler.c bench/run-opts.c bench/target.c \
 	     bench/runner.c bench/ksrc.c bench/vm.c bench/guest.c \
 	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c
@@ -58,13 +58,15 @@ ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c \
 # guest instruction counts from the TCG plugin (issue 11)
 ANALYSIS_SRCS += analysis/insn.c
 CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
-	     bench/monitors/mon-cputotal.c bench/rss-bench.c
+	     bench/monitors/mon-cputotal.c bench/rss-bench.c bench/sampler-bench.c
 CMD_SRCS += bench/cmd-perfdiff.c
 # kernel builds: patchbench build and kernels (issue 3)
 CORE_SRCS += bench/kbuild.c bench/kparse.c bench/kcache.c bench/kseries.c
 # guest instruction counts in vm runs (issue 11)
 CORE_SRCS += bench/insn-run.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
+# the cover letter reproduction's tables, verdicts and reports (issue 10)
+ANALYSIS_SRCS += analysis/repro.c analysis/repro-report.c
 # the cover letter reproduction (issue 6)
 CMD_SRCS += bench/cmd-reproduce.c
 

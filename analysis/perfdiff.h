@@ -50,11 +50,6 @@ struct perfdiff_side {
 	const char *kernels;	/* "6.1.0-vanilla" or "a, b" */
 };
 
-/* The old names, for the callers in bench/ (issue 10: to be FMT_TEXT, FMT_TSV, FMT_JSON) */
-#define PERFDIFF_TEXT FMT_TEXT
-#define PERFDIFF_TSV FMT_TSV
-#define PERFDIFF_JSON FMT_JSON
-
 /*
  * perfdiff_print - the @top rows (all with 0) of @d. The text table fits
  * 72 columns and says which event, kernels and repeats the numbers came

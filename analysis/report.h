@@ -2,13 +2,11 @@
 #ifndef PB_REPORT_H
 #define PB_REPORT_H
 
+#include "wrap.h"		/* text_wrap(), for every text format */
+
 #include <stdio.h>
 
 #include "format.h"
-
-/* The old names, for the callers in bench/ (issue 10: to be FMT_TEXT, FMT_JSON) */
-#define REPORT_TEXT FMT_TEXT
-#define REPORT_JSON FMT_JSON
 
 /*
  * report_print_dir - print the summary of the run in result directory
@@ -19,12 +17,5 @@
  * malformed.
  */
 int report_print_dir(const char *dir, enum out_format fmt, FILE *out);
-
-/*
- * text_wrap - print @text after @lead, folded at spaces to @width columns;
- * continuation lines start with @indent spaces, a word longer than a line is
- * cut. For reports meant to be pasted into email (report-text.c).
- */
-void text_wrap(FILE *out, const char *lead, int indent, const char *text, int width);
 
 #endif
