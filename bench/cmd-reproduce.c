@@ -141,25 +141,6 @@ static void set_str(char **field, const char *value)
 	*field = value ? xstrdup(value) : NULL;
 }
 
-/* The extra run options of --run-args on top of @o. 0, -1 (printed) or -2 (--help). */
-static int apply_run_args(struct run_opts *o, const char *run_args)
-{
-	char **v = strv_split(run_args, ' '), **argv;
-	size_t i, n = 0;
-	int ret;
-
-	argv = xcalloc(strv_len(v) + 2, sizeof(*argv));
-	argv[n++] = "run";
-	for (i = 0; v[i]; i++)
-		if (*v[i])
-			argv[n++] = v[i];
-	ret = run_opts_apply(o, (int)n, argv);
-	free(argv);
-	strv_free(v);
-	return ret;
-}
-
-/* One "patchbench run --target vm" in this process. 0, or the run's exit code. */
 static int vm_run(const struct repro_opts *ro, const char *kernel, const char *out,
 		  const char *workloads, bool perf, bool use_duration)
 {
@@ -207,7 +188,7 @@ static int vm_run(const struct repro_opts *ro, const char *kernel, const char *o
 	if (!kb)
 		o.idle = 2;
 	pr_info("reproduce: run %s: %s -> %s", kernel, workloads, out);
-	ret = use_duration && ro->run_args ? apply_run_args(&o, ro->run_args) : 0;
+	ret = use_duration && ro->run_args ? run_opts_apply_str(&o, ro->run_args) : 0;
 	if (ret)
 		ret = ret == -2 ? 0 : 2;	/* --help among them: printed */
 	else

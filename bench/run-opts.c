@@ -207,6 +207,24 @@ int run_opts_apply(struct run_opts *o, int argc, char **argv)
 	return parse_args(o, argc, argv, true);
 }
 
+int run_opts_apply_str(struct run_opts *o, const char *run_args)
+{
+	char **v = strv_split(run_args, ' '), **argv;
+	size_t i, n = 0;
+	int ret;
+
+	argv = xcalloc(strv_len(v) + 2, sizeof(*argv));
+	argv[n++] = "run";
+	for (i = 0; v[i]; i++)
+		if (*v[i])
+			argv[n++] = v[i];
+	ret = run_opts_apply(o, (int)n, argv);
+	free(argv);
+	strv_free(v);
+	return ret;
+}
+
+
 void run_opts_release(struct run_opts *o)
 {
 	const struct workload *const *w;

@@ -79,6 +79,12 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv);
  * Returns 0, or -1 after a usage error (printed).
  */
 int run_opts_apply(struct run_opts *o, int argc, char **argv);
+/*
+ * run_opts_apply_str - run_opts_apply() of the space-separated options in
+ * @run_args ("--idle 2 --settle=5s"), as reproduce --run-args gives them.
+ * Returns 0, -1 after a usage error or -2 after --help (both printed).
+ */
+int run_opts_apply_str(struct run_opts *o, const char *run_args);
 /* Free what @o owns; @o is then zeroed. NULL is fine. */
 void run_opts_release(struct run_opts *o);
 /* @dst becomes a deep copy of @src; release both. */

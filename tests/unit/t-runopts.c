@@ -139,12 +139,16 @@ static void test_apply(void)
 	       *(int *)wl_param(&wl_kmem_churn, run_opts_wl(&o, &wl_kmem_churn), "children") == 7,
 	       "run_opts_apply changes what it is given and keeps the rest");
 	tap_ok(run_opts_apply(&o, 3, bad) == -1, "run_opts_apply: a bad value is -1");
+	tap_ok(!run_opts_apply_str(&o, "  --idle 5  --settle=3s ") && o.idle == 5 &&
+	       o.settle == 3 * NSEC_PER_SEC && o.builders == 4,
+	       "run_opts_apply_str: space-separated options, extra spaces skipped");
+	tap_ok(run_opts_apply_str(&o, "--idle") == -1, "run_opts_apply_str: a missing value is -1");
 	run_opts_release(&o);
 }
 
 int main(void)
 {
-	tap_plan(14);
+	tap_plan(16);
 	test_round_trip();
 	test_params_by_name();
 	test_apply();
