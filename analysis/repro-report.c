@@ -9,7 +9,8 @@
  * and takes the marks from a struct repro_style.
  */
 #include "repro.h"
-#include "kbuild.h"
+#include "afile.h"
+#include "kcache.h"
 #include "perfdiff.h"
 #include "perfsym.h"
 #include "plot.h"
@@ -566,7 +567,7 @@ static char *plot_readcost(const char *out, const struct repro_kernel *ks,
 	struct strbuf labels = STRBUF_INIT;
 	char *file = xasprintf("%s/readcost-plot.tsv", out);
 	bool any = false;
-	char *svg = xasprintf("%s/readcost.svg", out), *tmp = xasprintf("%s.tmp", svg);
+	char *svg = xasprintf("%s/readcost.svg", out);
 	char err[512];
 	size_t i;
 	int ret = -ENOENT;
@@ -577,23 +578,26 @@ static char *plot_readcost(const char *out, const struct repro_kernel *ks,
 	}
 	if (any) {
 		const char *vars[] = { "file", file, "kernels", labels.buf, NULL };
+		struct afile af;
 
-		if (plot_have_gnuplot()) {
-			ret = plot_run("readcost.gp", vars, tmp, err, sizeof(err));
-		} else {
+		if (!plot_have_gnuplot()) {
 			snprintf(err, sizeof(err), "gnuplot not installed");
 			ret = -ENOENT;
+		} else if ((ret = afile_open(&af, svg))) {
+			snprintf(err, sizeof(err), "cannot create '%s.tmp': %s", svg, strerror(-ret));
+		} else {
+			/* gnuplot writes af.tmp by name; the commit renames it into place */
+			ret = plot_run("readcost.gp", vars, af.tmp, err, sizeof(err));
+			if (ret)
+				afile_abort(&af);
+			else if ((ret = afile_commit(&af)))
+				snprintf(err, sizeof(err), "cannot write '%s': %s", svg, strerror(-ret));
 		}
-		if (!ret && rename(tmp, svg) < 0)
-			ret = -errno;
-		if (ret) {
+		if (ret)
 			pr_warn("reproduce: no read-cost plot: %s", err);
-			unlink(tmp);
-		}
 	}
 	free(file);
 	sb_release(&labels);
-	free(tmp);
 	if (ret) {
 		free(svg);
 		return NULL;

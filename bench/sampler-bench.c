@@ -9,6 +9,7 @@
 #include "json.h"
 #include "runner.h"
 #include "sampler.h"
+#include "spawn.h"
 #include "util.h"
 #include "wrap.h"
 
@@ -443,8 +444,8 @@ static int run_shell(struct sbench *b, int n, struct rusage *ru, int64_t *wall, 
 				 "cat \"$f\" > /dev/null || exit 1; done; i=$((i+1)); done", n);
 	char **argv = xcalloc(b->nf + 5, sizeof(*argv));
 	size_t i, argc = 0;
-	int status = 0, ret = 0;
-	pid_t pid;
+	struct child c = CHILD_INIT;
+	int code, ret = 0;
 
 	argv[argc++] = "sh";
 	argv[argc++] = "-c";
@@ -456,55 +457,37 @@ static int run_shell(struct sbench *b, int n, struct rusage *ru, int64_t *wall, 
 
 	/* cats orphaned when a signal kills sh become ours to reap, not init's */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	fflush(NULL);
+	c.argv = argv;
+	c.exe = "/bin/sh";
+	c.in = CHILD_NULL;
+	c.kill_group = true;
+	c.exec_err = "patchbench: error: ";
+	c.rusage = ru;
 	*wall = now_ns();
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
+	ret = child_start(&c);
+	if (ret)
 		goto out;
-	}
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		if (fd > 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
-		execv("/bin/sh", argv);
-		fprintf(stderr, "patchbench: error: cannot run '/bin/sh': %s\n", strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);	/* also here, so the group exists before we may kill it */
-	shell_pgid = pid;
+	shell_pgid = c.pid;
 	if (stop_signal)
-		kill(-pid, SIGKILL);
-	while (wait4(pid, &status, 0, ru) < 0) {
-		if (errno != EINTR) {
-			ret = -errno;
-			kill(-pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			break;
-		}
-	}
+		child_kill(&c, SIGKILL);
+	/* no timeout and no poll: child_finish() only waits (no tick inside the benchmark) */
+	code = child_finish(&c);
 	shell_pgid = 0;
 	/* a cat still running after sh was killed is in the group too */
-	kill(-pid, SIGKILL);
-	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
+	child_kill(&c, SIGKILL);
+	while (waitpid(-c.pid, NULL, 0) > 0 || errno == EINTR)
 		;
 	*wall = now_ns() - *wall;
 	if (stop_signal)
 		ret = -EINTR;
-	else if (!ret && WIFSIGNALED(status))
+	else if (code < 0)
+		ret = code;
+	else if (WIFSIGNALED(c.status))
 		snprintf(err, errlen, "the shell monitor was killed by signal %d",
-			 WTERMSIG(status));
-	else if (!ret && WEXITSTATUS(status))
+			 WTERMSIG(c.status));
+	else if (WEXITSTATUS(c.status))
 		snprintf(err, errlen, "the shell monitor failed with exit code %d (a cat failed?)",
-			 WEXITSTATUS(status));
+			 WEXITSTATUS(c.status));
 	if (!ret && err[0])
 		ret = -ECHILD;
 out:
