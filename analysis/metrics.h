@@ -43,6 +43,7 @@ struct wl_sum {
 	char *workload;		/* "kernelbuild" */
 	char *cgroup;		/* "kernelbuild/one/two/three/four/build-a" */
 	double wall_ms;
+	int64_t end_ms;		/* t_ms of its end; -1 never, 0 unknown (old runs) */
 	int exit;
 	char *state;
 	double cpu_us, sys_us;	/* NaN when cpu.tsv lacks the cgroup */

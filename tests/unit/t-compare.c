@@ -750,9 +750,42 @@ static void test_format_nonfinite(void)
 	       "a large finite value still shortens its exponent (got '%s')", b);
 }
 
+/*
+ * Method: metrics_extract() on run A-1 of the golden A/B (a 6.1 guest run of
+ * idle,kmem-churn: kmem-churn ended by itself at t_ms 2896, the idle
+ * siblings were stopped at 5694), values read off its drift.tsv by hand.
+ * Pass: the root-vs-vmstat rows up to 2896 ms are "during" (max per list),
+ * the two after it "after"; neither is judged (MB_NONE).
+ */
+static void test_root_phases(void)
+{
+	struct run_summary s;
+	struct metric_set ms;
+	const struct metric *m, *a;
+	char err[512] = "";
+	int ret;
+
+	ret = metrics_extract(FIXTURES "/golden/ab/ab-vanilla-vs-noop/A-1", &s, &ms, err,
+			      sizeof(err));
+	m = ret ? NULL : metric_set_find(&ms, "root-during:inactive_anon:max");
+	a = ret ? NULL : metric_set_find(&ms, "root-after:inactive_anon:max");
+	tap_ok(m && m->value == 2121728 && a && a->value == 61440 && m->better == MB_NONE,
+	       "root inactive_anon: 2121728 during the workloads, 61440 after (got %g, %g; %s)",
+	       m ? m->value : NAN, a ? a->value : NAN, ret ? err : "ok");
+	m = ret ? NULL : metric_set_find(&ms, "root-during:active_anon:max");
+	a = ret ? NULL : metric_set_find(&ms, "root-after:active_anon:max");
+	tap_ok(m && m->value == 172032 && a && a->value == 0,
+	       "root active_anon: 172032 during (the row at 1882 ms), 0 after (got %g, %g)",
+	       m ? m->value : NAN, a ? a->value : NAN);
+	if (!ret) {
+		run_summary_release(&s);
+		metric_set_release(&ms);
+	}
+}
+
 int main(void)
 {
-	tap_plan(63);
+	tap_plan(65);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -767,6 +800,7 @@ int main(void)
 	test_monitor_sources();
 	test_selftest_tap();
 	test_stat_lag();
+	test_root_phases();
 	test_format_nonfinite();
 	remove_tree(tmpdir);
 	return tap_done();
