@@ -70,18 +70,9 @@ int cmd_build(int argc, char **argv)
 	int i, ret;
 
 	memset(&o, 0, sizeof(o));
-	i = opt_parse(&cmd, &o, argc, argv);
-	if (i == -2) {
-		ret = 0;
-		goto out;
-	}
-	if (i < 0) {
-		ret = 2;
-		goto out;
-	}
-	if (i < argc) {
-		pr_err("unexpected argument '%s' (see 'patchbench build --help')", argv[i]);
-		ret = 2;
+	i = opt_parse_all(&cmd, &o, argc, argv);
+	if (i) {
+		ret = i == -2 ? 0 : 2;
 		goto out;
 	}
 	if (!o.name) {

@@ -48,16 +48,9 @@ int cmd_clean(int argc, char **argv)
 	char *cache;
 	int i, n;
 
-	i = opt_parse(&cmd, &o, argc, argv);
-	if (i == -2)
-		return 0;
-	if (i < 0)
-		return 2;
-	if (i < argc) {
-		pr_err("unexpected argument '%s'", argv[i]);
-		opt_release(clean_options, &o);
-		return 2;
-	}
+	i = opt_parse_all(&cmd, &o, argc, argv);
+	if (i)
+		return i == -2 ? 0 : 2;
 	if (geteuid() != 0 && !o.dry_run) {
 		pr_err("patchbench clean needs root (it removes cgroups)");
 		opt_release(clean_options, &o);

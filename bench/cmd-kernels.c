@@ -135,16 +135,9 @@ int cmd_kernels(int argc, char **argv)
 	char err[1024];
 	int i, fmt, ret;
 
-	i = opt_parse(&cmd, &o, argc, argv);
-	if (i == -2)
-		return 0;
-	if (i < 0)
-		return 2;
-	if (i < argc) {
-		pr_err("unexpected argument '%s' (see 'patchbench kernels --help')", argv[i]);
-		ret = 2;
-		goto out;
-	}
+	i = opt_parse_all(&cmd, &o, argc, argv);
+	if (i)
+		return i == -2 ? 0 : 2;
 	fmt = out_format_parse(o.format, out_formats_text_json, err, sizeof(err));
 	if (fmt < 0) {
 		pr_err("%s", err);

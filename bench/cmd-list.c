@@ -23,15 +23,9 @@ int cmd_list(int argc, char **argv)
 	char prefix[64];
 	int i;
 
-	i = opt_parse(&cmd, NULL, argc, argv);
-	if (i == -2)
-		return 0;
-	if (i < 0)
-		return 2;
-	if (i < argc) {
-		pr_err("unexpected argument '%s'", argv[i]);
-		return 2;
-	}
+	i = opt_parse_all(&cmd, NULL, argc, argv);
+	if (i)
+		return i == -2 ? 0 : 2;
 	printf("workloads:\n");
 	for (w = workloads; *w; w++)
 		printf("  %-12s %-8s %s\n", (*w)->name, (*w)->cgroups, (*w)->summary);

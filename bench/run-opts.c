@@ -162,14 +162,10 @@ static int parse_args(struct run_opts *o, int argc, char **argv, bool keep)
 		.extra_help = run_help_extra,
 		.keep = keep,
 	};
-	int i = opt_parse(&cmd, o, argc, argv);
+	int i = opt_parse_all(&cmd, o, argc, argv);
 
-	if (i < 0)
+	if (i)
 		return i;
-	if (i < argc) {
-		pr_err("unexpected argument '%s' (see 'patchbench run --help')", argv[i]);
-		return -1;
-	}
 	if (!o->jobs)
 		o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	return 0;

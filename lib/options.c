@@ -396,3 +396,15 @@ int opt_parse_mixed(const struct opt_cmd *cmd, void *base, int argc, char **argv
 		pos[n++] = argv[i++];
 	return n;
 }
+
+int opt_parse_all(const struct opt_cmd *cmd, void *base, int argc, char **argv)
+{
+	int i = opt_parse(cmd, base, argc, argv);
+
+	if (i < 0 || i == argc)
+		return i < 0 ? i : 0;
+	pr_err("unexpected argument '%s' (see 'patchbench %s --help')", argv[i], cmd->name);
+	if (base)
+		opt_release(cmd->opts, base);
+	return -1;
+}

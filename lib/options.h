@@ -70,6 +70,12 @@ int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv);
  * entries and points into @argv. Returns how many, or -1 / -2 as opt_parse().
  */
 int opt_parse_mixed(const struct opt_cmd *cmd, void *base, int argc, char **argv, char **pos);
+/*
+ * opt_parse_all - opt_parse() for a command that takes no operand: one left
+ * over is a usage error, "unexpected argument 'x' (see 'patchbench NAME
+ * --help')". Returns 0, or -1 / -2 as opt_parse() (string fields released).
+ */
+int opt_parse_all(const struct opt_cmd *cmd, void *base, int argc, char **argv);
 /* Print "usage", summary and the option table to stdout. */
 void opt_usage(const struct opt_cmd *cmd);
 /* Print the option lines of @opts with @prefix before each long name. */

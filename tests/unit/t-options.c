@@ -209,6 +209,18 @@ static void test_forms(void)
 		       !strcmp(o.name, "n"), "opt_parse_mixed: the operands in order (ret %d)",
 		       ret);
 	}
+	{
+		char *one[] = { "t", "--name", "n", "x", NULL }, *none[] = { "t", "--name=m", NULL };
+
+		opt_release(opts, &o);
+		memset(&o, 0, sizeof(o));
+		ret = opt_parse_all(&cmd, &o, 4, one);
+		tap_ok(ret == -1 && !o.name, "opt_parse_all: an operand is -1, strings released (ret %d)",
+		       ret);
+		ret = opt_parse_all(&cmd, &o, 2, none);
+		tap_ok(ret == 0 && o.name && !strcmp(o.name, "m"),
+		       "opt_parse_all: no operand is 0 (ret %d)", ret);
+	}
 	ret = PARSE("-j7", "-", "x");
 	tap_ok(ret == 2 && o.jobs == 7, "a lone '-' is an argument (ret %d)", ret);
 }
@@ -430,7 +442,7 @@ static void test_format(void)
 
 int main(void)
 {
-	tap_plan(4 + 16 + 25 + 8 + 7 + 2 + 11);
+	tap_plan(4 + 18 + 25 + 8 + 7 + 2 + 11);
 	test_defaults();
 	test_forms();
 	test_errors();
