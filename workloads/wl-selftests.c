@@ -82,20 +82,6 @@ static const char *const st_sources[] = {
 
 static const char *const st_known[] = { "test_kmem", "test_memcontrol", NULL };
 
-static int run_argv_wait(char *const argv[], const char *log)
-{
-	struct child c = CHILD_INIT;
-	int ret;
-
-	c.argv = argv;
-	c.out = CHILD_FILE;
-	c.out_path = log;
-	c.err = CHILD_TO_STDOUT;
-	c.pdeathsig = SIGKILL;
-	ret = child_run(&c);
-	return ret > 0 ? -EIO : ret;
-}
-
 /**
  * selftests_build - build the cgroup selftests of @srcdir, statically, into the cache
  * @srcdir: an unpacked kernel source tree
@@ -158,7 +144,7 @@ static int selftests_build(const char *srcdir, const char *cache, char **dirp, c
 		char *argv[] = { "gcc", "-O2", "-w", "-pthread", "-static", "-o", out, src, util,
 				 NULL };
 
-		ret = run_argv_wait(argv, log);
+		ret = run_logged(argv, log);
 		free(src);
 		free(util);
 		free(out);
