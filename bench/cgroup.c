@@ -11,15 +11,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
-#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -533,12 +528,39 @@ int cg_enter(const struct cg_tree *t, const struct cg_node *n)
 	return ret;
 }
 
-static void child_setup(int logfd, pid_t parent)
-{
-	sigset_t none;
-	int fd;
+/* What the setup hook of cg_child_start() needs: where the child goes. */
+struct cg_dest {
+	const struct cg_tree *t;
+	const struct cg_node *n;
+};
 
-	setpgid(0, 0);
+/* In the child, before anything runs: enter the cgroup clone3 did not start it in. */
+static int cg_child_enter(struct child *c, void *data)
+{
+	const struct cg_dest *d = data;
+	int ret;
+
+	if (c->in_cgroup || !d->n)
+		return 0;
+	ret = cg_enter(d->t, d->n);
+	if (ret)
+		fprintf(stderr, "patchbench: error: cannot enter cgroup '%s': %s\n",
+			d->n->mem_path, strerror(-ret));
+	return ret;
+}
+
+pid_t cg_child_start(const struct cg_tree *t, const struct cg_node *n, int logfd,
+		     struct child *c)
+{
+	struct cg_dest d = { t, n };
+	int ret;
+
+	c->in = CHILD_NULL;
+	if (logfd >= 0) {
+		c->out = c->err = CHILD_FD;
+		c->out_fd = c->err_fd = logfd;
+	}
+	c->kill_group = true;
 	/*
 	 * If patchbench dies (even of SIGKILL), so does the workload. The
 	 * signal follows the death of the forking *thread*: every spawn is made
@@ -546,75 +568,33 @@ static void child_setup(int logfd, pid_t parent)
 	 * thread, a workload's single thread). SIGTERM, so that a make kills
 	 * its own jobs; whatever still escapes is in a cgroup of ours.
 	 */
-	child_pdeathsig(parent, SIGTERM);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	fd = open("/dev/null", O_RDONLY);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		if (fd > 0)
-			close(fd);
+	c->pdeathsig = SIGTERM;
+	c->default_signals = true;
+	c->setup = cg_child_enter;
+	c->setup_data = &d;
+	c->cgroup_fd = -1;
+	if (n && t->layout->version == CG_V2) {
+		c->cgroup_fd = open(n->mem_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (c->cgroup_fd < 0)
+			return -errno;
 	}
-	if (logfd >= 0) {
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-	}
+	ret = child_start(c);
+	if (c->cgroup_fd >= 0)
+		close(c->cgroup_fd);
+	c->cgroup_fd = -1;
+	c->setup = NULL;	/* @d is gone */
+	c->setup_data = NULL;
+	return ret ? ret : c->pid;
 }
 
 pid_t cg_spawn(const struct cg_tree *t, const struct cg_node *n, int logfd,
 	       int (*fn)(void *arg), void *arg)
 {
-	pid_t pid = -1, self = getpid();
-	bool entered = false;
+	struct child c = CHILD_INIT;
 
-	fflush(NULL);
-#ifdef CLONE_INTO_CGROUP
-	if (n && t->layout->version == CG_V2) {
-		int cfd = open(n->mem_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		struct clone_args args;
-
-		if (cfd < 0)
-			return -errno;
-		memset(&args, 0, sizeof(args));
-		args.flags = CLONE_INTO_CGROUP;
-		args.exit_signal = SIGCHLD;
-		args.cgroup = (uint64_t)cfd;
-		pid = syscall(SYS_clone3, &args, sizeof(args));
-		if (pid < 0 && errno != ENOSYS && errno != E2BIG) {
-			int e = errno;
-
-			close(cfd);
-			return -e;
-		}
-		if (pid >= 0)
-			entered = true;
-		if (pid > 0)
-			close(cfd);
-	}
-#endif
-	if (!entered)
-		pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int ret;
-
-		child_setup(logfd, self);
-		if (!entered && n) {
-			ret = cg_enter(t, n);
-			if (ret) {
-				fprintf(stderr, "patchbench: error: cannot enter cgroup '%s': %s\n",
-					n->mem_path, strerror(-ret));
-				_exit(127);
-			}
-		}
-		_exit(fn(arg));
-	}
-	return pid;
+	c.fn = fn;
+	c.fn_arg = arg;
+	return cg_child_start(t, n, logfd, &c);
 }
 
 int cg_mkdir(const char *dir)

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct child;
+
 enum cg_version { CG_V1 = 1, CG_V2 = 2 };
 
 /*
@@ -97,14 +99,27 @@ void cg_tree_release(struct cg_tree *t);
 int cg_enter(const struct cg_tree *t, const struct cg_node *n);
 
 /*
- * cg_spawn - start a child process inside @n: clone3(CLONE_INTO_CGROUP) on v2
+ * cg_child_start - start @c inside @n: clone3(CLONE_INTO_CGROUP) on v2
  * where the kernel supports it, else fork + cg_enter before anything runs.
+ * @c: what to run (its @fn or @argv, and what else the caller sets); its
+ *     stdin, stdout and stderr, group, death signal, cgroup and setup hook
+ *     are set here
+ * @logfd: stdout and stderr of the child if >= 0
+ *
  * The child gets its own process group, stdin from /dev/null, stdout and
- * stderr to @logfd (if >= 0), default signal handling, and then runs
- * @fn(@arg) and exits with its return value (127 if it could not enter the cgroup).
+ * stderr to @logfd (if >= 0), default signal handling, SIGTERM when the
+ * calling thread dies, and exits 127 if it could not enter the cgroup.
  * With @n NULL the child stays in the caller's cgroups (for controllers that
- * manage cgroups of their own).
+ * manage cgroups of their own). The caller reaps the child (waitpid(), or
+ * child_finish() on @c).
  * Returns the pid, or -errno.
+ */
+pid_t cg_child_start(const struct cg_tree *t, const struct cg_node *n, int logfd,
+		     struct child *c);
+
+/*
+ * cg_spawn - cg_child_start() of a function: the child runs @fn(@arg) and
+ * exits with its return value. Returns the pid, or -errno.
  */
 pid_t cg_spawn(const struct cg_tree *t, const struct cg_node *n, int logfd,
 	       int (*fn)(void *arg), void *arg);

@@ -4,6 +4,7 @@
  * analysis/compare.c. Exit 0 without a regression, 1 with one, 2 for bad
  * input (including sides that are not the same experiment).
  */
+#include "afile.h"
 #include "builtin.h"
 #include "cmp-format.h"
 #include "compare.h"
@@ -66,32 +67,27 @@ static void compare_help(void)
 static int write_report(const struct comparison *c, enum out_format fmt, const char *file,
 			char *err, size_t errlen)
 {
-	char *tmp;
-	FILE *f;
+	struct afile af;
 	int ret;
 
 	if (!file)
 		return compare_print(c, fmt, stdout, err, errlen);
-	tmp = xasprintf("%s.tmp", file);
-	f = fopen(tmp, "w");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
-		free(tmp);
+	ret = afile_open(&af, file);
+	if (ret) {
+		snprintf(err, errlen, "cannot create '%s.tmp': %s", file, strerror(-ret));
 		return ret;
 	}
-	ret = compare_print(c, fmt, f, err, errlen);
-	if (fclose(f) && !ret) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+	ret = compare_print(c, fmt, af.f, err, errlen);
+	if (ret) {
+		afile_abort(&af);
+		return ret;
 	}
-	if (!ret && rename(tmp, file)) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmp, file, strerror(errno));
-	}
-	if (ret)
-		unlink(tmp);
-	free(tmp);
+	ret = afile_commit(&af);
+	if (ret && af.failed_rename)
+		snprintf(err, errlen, "cannot rename '%s.tmp' to '%s': %s", file, file,
+			 strerror(-ret));
+	else if (ret)
+		snprintf(err, errlen, "cannot write '%s.tmp': %s", file, strerror(-ret));
 	return ret;
 }
 

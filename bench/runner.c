@@ -40,29 +40,38 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-int run_exec_argv(void *arg)
-{
-	char **argv = arg;
-
-	/* A make started by "make test" must not join that make's jobserver. */
-	clear_make_env();
-	execvp(argv[0], argv);
-	fprintf(stderr, "patchbench: error: cannot run '%s': %s\n", argv[0], strerror(errno));
-	return 127;
-}
-
-int run_spawn(struct wl_inst *wi, bool outside, int (*fn)(void *), void *arg)
+/* Start @c as the process of @wi (see run_spawn()). 0 or -errno. */
+static int run_start(struct wl_inst *wi, bool outside, struct child *c)
 {
 	struct run *r = wi->run;
 	pid_t pid;
 
-	pid = cg_spawn(&r->tree, outside ? NULL : &r->tree.nodes[wi->node], wi->logfd, fn, arg);
+	pid = cg_child_start(&r->tree, outside ? NULL : &r->tree.nodes[wi->node], wi->logfd, c);
 	if (pid < 0)
 		return pid;
-	setpgid(pid, pid);	/* also from here, so it holds before we signal it */
 	wi->pid = pid;
 	monitors_event(r, MON_WORKLOAD_SPAWNED, wi->node);
 	return 0;
+}
+
+int run_spawn(struct wl_inst *wi, bool outside, int (*fn)(void *), void *arg)
+{
+	struct child c = CHILD_INIT;
+
+	c.fn = fn;
+	c.fn_arg = arg;
+	return run_start(wi, outside, &c);
+}
+
+int run_spawn_argv(struct wl_inst *wi, bool outside, char *const argv[])
+{
+	struct child c = CHILD_INIT;
+
+	c.argv = argv;
+	/* A make started by "make test" must not join that make's jobserver. */
+	c.clear_make_env = true;
+	c.exec_err = "patchbench: error: ";
+	return run_start(wi, outside, &c);
 }
 
 static enum scale parse_scale(const char *s)

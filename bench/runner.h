@@ -19,8 +19,8 @@
  * Returns 0 or -errno.
  */
 int run_spawn(struct wl_inst *wi, bool outside, int (*fn)(void *), void *arg);
-/* A run_spawn() @fn that execs the NULL-terminated argv @arg. */
-int run_exec_argv(void *arg);
+/* run_spawn() of a program: the NULL-terminated @argv, looked up in $PATH. */
+int run_spawn_argv(struct wl_inst *wi, bool outside, char *const argv[]);
 
 /*
  * run_clean - find the runs whose owner process died (SIGKILL, a crash) by

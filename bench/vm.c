@@ -32,7 +32,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,7 +106,6 @@ static const char *const vm_end_status[] = {
 };
 
 struct qemu {
-	pid_t pid;
 	int console;		/* console log, read side */
 	off_t off;		/* how far the log has been scanned */
 	struct strbuf line;	/* partial line */
@@ -216,14 +214,33 @@ static char **qemu_argv(const struct run_opts *o, const char *qemu, const char *
 	return argv;
 }
 
+/*
+ * Start qemu on @argv, its stdout and stderr into @logfd, in a process group
+ * of its own (a patchbench killed with SIGKILL takes its guest with it).
+ * 0 or -errno.
+ */
+static int qemu_start(struct child *qc, char **argv, int logfd)
+{
+	qc->argv = argv;
+	qc->in = CHILD_NULL;
+	qc->out = CHILD_FD;
+	qc->out_fd = logfd;
+	qc->err = CHILD_FD;
+	qc->err_fd = logfd;
+	qc->kill_group = true;
+	qc->pdeathsig = SIGKILL;
+	qc->exec_err = "";
+	return child_start(qc);
+}
+
 /* Start qemu and follow it to its end. Returns how it ended. */
 static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *console_log,
 			    char *err, size_t errlen)
 {
-	struct qemu q = { .pid = -1, .console = -1 };
+	struct qemu q = { .console = -1 };
+	struct child qc = CHILD_INIT;
 	enum vm_end end = VM_END_OK;
-	int logfd, status = 0;
-	pid_t self;
+	int logfd, ret;
 	bool exited = false;
 	char d[32];
 
@@ -235,37 +252,19 @@ static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *c
 	}
 	q.console = open(console_log, O_RDONLY | O_CLOEXEC);
 	q.t_start = now_ns();
-	fflush(NULL);
-	self = getpid();
-	q.pid = fork();
-	if (q.pid < 0) {
-		snprintf(err, errlen, "cannot fork: %s", strerror(errno));
-		close(logfd);
+	ret = qemu_start(&qc, argv, logfd);
+	close(logfd);
+	if (ret) {
+		snprintf(err, errlen, "cannot fork: %s", strerror(-ret));
 		close(q.console);
 		return VM_END_ERROR;
 	}
-	if (q.pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-
-		/* a patchbench killed with SIGKILL takes its guest with it */
-		child_pdeathsig(self, SIGKILL);
-		setpgid(0, 0);
-		dup2(nul, 0);
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		execvp(argv[0], argv);
-		fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(logfd);
 	pr_info("booting %s under qemu (console: %s)", o->kernel, console_log);
 	for (;;) {
 		struct timespec ts = { 0, 100 * NSEC_PER_MSEC };
 		int64_t now;
 
-		if (waitpid(q.pid, &status, WNOHANG) == q.pid) {
+		if (child_poll(&qc) == 1) {
 			exited = true;
 			follow_console(&q, o->quiet);
 			break;
@@ -300,11 +299,10 @@ static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *c
 		/* give a finishing guest a moment, then no mercy */
 		int64_t deadline = now_ns() + (q.finished ? 10 : 0) * NSEC_PER_SEC;
 
-		while (now_ns() < deadline && waitpid(q.pid, &status, WNOHANG) != q.pid)
+		while (now_ns() < deadline && child_poll(&qc) == 0)
 			usleep(100000);
-		kill(-q.pid, SIGKILL);
-		kill(q.pid, SIGKILL);
-		waitpid(q.pid, &status, 0);
+		child_kill(&qc, SIGKILL);
+		child_finish(&qc);
 		follow_console(&q, o->quiet);
 	} else if (end == VM_END_OK) {
 		if (q.panicked) {
@@ -314,7 +312,7 @@ static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *c
 		} else if (!q.started) {
 			end = VM_END_BOOT_FAILED;
 			snprintf(err, errlen, "qemu exited (status %d) before the guest started",
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+				 child_exit_code(qc.status));
 		} else if (!q.finished) {
 			end = VM_END_ERROR;
 			snprintf(err, errlen, "the guest stopped before finishing its run");

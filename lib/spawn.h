@@ -17,7 +17,8 @@
  *
  * Every fork of the tree goes through here, so that what a child inherits
  * (signal dispositions, the make jobserver, a dying parent) is decided in
- * one place.
+ * one place; the one exception is kmem-churn, whose forks are what it
+ * measures.
  */
 #ifndef PB_SPAWN_H
 #define PB_SPAWN_H

@@ -232,7 +232,7 @@ static int kb_spawn_step(struct wl_inst *wi)
 		sb_addf(&sb, "%s%s", n ? " " : "", argv[n]);
 	dprintf(wi->logfd, "patchbench: step %d/%d: %s\n", wi->step + 1, k->nsteps, sb.buf);
 	sb_release(&sb);
-	return run_spawn(wi, false, run_exec_argv, argv);
+	return run_spawn_argv(wi, false, argv);
 }
 
 static int kb_start(struct wl_inst *wi)

@@ -63,6 +63,11 @@ static int churn_child(void *arg)
 		snprintf(path, sizeof(path), "%s/c%d-%d", c->dir, c->index, i);
 		stat(path, &st);
 	}
+	/*
+	 * A raw fork(), not lib/spawn: the fork itself is what this workload
+	 * measures (a kernel stack and task charged to the child cgroup), and
+	 * all of them sleep together before one wait() reaps them.
+	 */
 	for (i = 0; i < p->forks; i++) {
 		pid_t self = getpid(), pid = fork();
 

@@ -263,6 +263,11 @@ static long cgroup_stat(const struct readcost_ctl *c, const char *key)
 	return val;
 }
 
+struct rc_helper {
+	const struct readcost_ctl *c;
+	int n;			/* files f-0..f-(n-1) */
+};
+
 /*
  * The helper: one process that moves itself into each child in turn and
  * writes that child's file there, page by page (order-0 page-cache folios,
@@ -272,10 +277,12 @@ static long cgroup_stat(const struct readcost_ctl *c, const char *key)
  * creator, and such a block outlives the file and would pin a dying child
  * (about one per 16 files on ext4) long after its files are gone.
  */
-static int populate_helper(const struct readcost_ctl *c, int n)
+static int populate_helper(void *arg)
 {
+	const struct rc_helper *h = arg;
+	const struct readcost_ctl *c = h->c;
 	static char page[1 << 16];
-	int i, fd, j;
+	int i, fd, j, n = h->n;
 
 	memset(page, 0x5a, sizeof(page));
 	for (i = 0; i < n; i++) {
@@ -310,8 +317,9 @@ static int populate_helper(const struct readcost_ctl *c, int n)
 static int pop_create(struct readcost_ctl *c, struct rc_pop *pop, int n, enum rc_kind kind)
 {
 	int64_t t0 = now_ns();
-	int i, ret, status;
-	pid_t pid, self;
+	struct rc_helper h = { c, n };
+	struct child helper = CHILD_INIT;
+	int i, ret;
 
 	memset(pop, 0, sizeof(*pop));
 	pop->n = n;
@@ -346,19 +354,15 @@ static int pop_create(struct readcost_ctl *c, struct rc_pop *pop, int n, enum rc
 		close(fd);
 		free(f);
 	}
-	fflush(NULL);
-	self = getpid();
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		fprintf(stderr, "readcost: cannot fork: %s\n", strerror(errno));
+	helper.fn = populate_helper;
+	helper.fn_arg = &h;
+	helper.pdeathsig = SIGKILL;
+	ret = child_start(&helper);
+	if (ret) {
+		fprintf(stderr, "readcost: cannot fork: %s\n", strerror(-ret));
 		return ret;
 	}
-	if (pid == 0) {
-		child_pdeathsig(self, SIGKILL);
-		_exit(populate_helper(c, n));
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+	if (child_finish(&helper)) {
 		fprintf(stderr, "readcost: the helper writing the files failed\n");
 		return -EIO;
 	}
@@ -609,29 +613,22 @@ static char *shell_quote(const char *s)
 
 static int run_hyperfine(char **argv)
 {
-	int status;
-	pid_t pid, self = getpid();
+	struct child c = CHILD_INIT;
+	int ret;
 
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		child_pdeathsig(self, SIGKILL);
-		clear_make_env();
-		execv(argv[0], argv);
-		fprintf(stderr, "readcost: cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+	c.exe = argv[0];
+	c.argv = argv;
+	c.pdeathsig = SIGKILL;
+	c.clear_make_env = true;
+	c.exec_err = "readcost: ";
+	ret = child_run(&c);
+	if (ret > 0) {
 		fprintf(stderr, "readcost: hyperfine failed (%s %d)\n",
-			WIFEXITED(status) ? "exit" : "signal",
-			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+			WIFEXITED(c.status) ? "exit" : "signal",
+			WIFEXITED(c.status) ? WEXITSTATUS(c.status) : WTERMSIG(c.status));
 		return -EIO;
 	}
-	return 0;
+	return ret;
 }
 
 /*

@@ -28,6 +28,7 @@
  * workloads of the run keep the shared root.
  */
 #include "workload.h"
+#include "afile.h"
 #include "guest.h"
 #include "ksrc.h"
 #include "runner.h"
@@ -80,28 +81,6 @@ static const char *const st_sources[] = {
 };
 
 static const char *const st_known[] = { "test_kmem", "test_memcontrol", NULL };
-
-static int run_argv_wait(char *const argv[], const char *log)
-{
-	pid_t self = getpid(), pid = fork();
-	int status, fd;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		child_pdeathsig(self, SIGKILL);
-		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
-}
 
 /**
  * selftests_build - build the cgroup selftests of @srcdir, statically, into the cache
@@ -165,7 +144,7 @@ static int selftests_build(const char *srcdir, const char *cache, char **dirp, c
 		char *argv[] = { "gcc", "-O2", "-w", "-pthread", "-static", "-o", out, src, util,
 				 NULL };
 
-		ret = run_argv_wait(argv, log);
+		ret = run_logged(argv, log);
 		free(src);
 		free(util);
 		free(out);
@@ -227,87 +206,92 @@ struct st_arg {
 	int64_t timeout;
 };
 
-static volatile pid_t st_child;
+static struct child *volatile st_child;
 
 static void st_alarm(int sig)
 {
 	(void)sig;
-	if (st_child > 0)
-		kill(-st_child, SIGKILL);
+	if (st_child)
+		child_kill(st_child, SIGKILL);
+}
+
+/*
+ * The tests' stdout and stderr: the end for the child is returned (or
+ * -errno), the parent's read end set in *@rd. A pty, not a pipe: on a pipe
+ * the tests' stdout is fully buffered and every fork()ed child that exit()s
+ * prints the parent's pending lines again. Without devpts, a pipe (lines
+ * may then repeat).
+ */
+static int st_output(int *rd)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave = -1, p[2];
+	struct termios tio;
+
+	if (master >= 0 && !grantpt(master) && !unlockpt(master) && ptsname(master))
+		slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave >= 0) {
+		if (!tcgetattr(slave, &tio)) {
+			cfmakeraw(&tio);
+			tcsetattr(slave, TCSANOW, &tio);
+		}
+		*rd = master;
+		return slave;
+	}
+	if (master >= 0)
+		close(master);
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	*rd = p[0];
+	return p[1];
+}
+
+/* In the test's child: into the scratch directory; failing that, the test runs where we are. */
+static int st_chdir(struct child *c, void *data)
+{
+	const char *cwd = data;
+
+	(void)c;
+	if (cwd && chdir(cwd))
+		fprintf(stderr, "selftests: cannot chdir to '%s': %s\n", cwd, strerror(errno));
+	return 0;
 }
 
 /* Run one test with its stdout into @out as "# " lines. Exit code, 128+sig, or -errno. */
 static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool *timed_out)
 {
 	char *bin = xasprintf("%s/%s", a->dir, name), *line = NULL;
+	char *argv[] = { (char *)name, NULL };
+	struct child c = CHILD_INIT;
 	size_t cap = 0;
-	int pfd[2], status, code;
-	char *slave = NULL;
-	pid_t pid, self;
+	int rd = -1, wr, code;
 	FILE *in;
 
 	*timed_out = false;
-	/*
-	 * A pty, not a pipe: on a pipe the tests' stdout is fully buffered and
-	 * every fork()ed child that exit()s prints the parent's pending lines
-	 * again. Without devpts, a pipe (lines may then repeat).
-	 */
-	pfd[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (pfd[0] >= 0 && !grantpt(pfd[0]) && !unlockpt(pfd[0]) && ptsname(pfd[0])) {
-		slave = xstrdup(ptsname(pfd[0]));
-		pfd[1] = -1;
-	} else {
-		if (pfd[0] >= 0)
-			close(pfd[0]);
-		if (pipe(pfd)) {
-			free(bin);
-			return -errno;
-		}
+	wr = st_output(&rd);
+	if (wr < 0) {
+		free(bin);
+		return wr;
 	}
-	self = getpid();
-	pid = fork();
-	if (pid < 0) {
-		code = -errno;
-		close(pfd[0]);
-		if (pfd[1] >= 0)
-			close(pfd[1]);
-		free(slave);
+	c.exe = bin;
+	c.argv = argv;
+	c.out = c.err = CHILD_FD;	/* perror()s and warnings are diagnostics too */
+	c.out_fd = c.err_fd = wr;
+	c.kill_group = true;
+	c.pdeathsig = SIGKILL;
+	c.exec_err = "selftests: ";
+	c.setup = st_chdir;
+	c.setup_data = a->cwd;
+	code = child_start(&c);
+	close(wr);
+	if (code) {
+		close(rd);
 		free(bin);
 		return code;
 	}
-	if (pid == 0) {
-		child_pdeathsig(self, SIGKILL);
-		setpgid(0, 0);
-		if (slave) {
-			struct termios tio;
-
-			pfd[1] = open(slave, O_RDWR | O_NOCTTY);
-			if (pfd[1] >= 0 && !tcgetattr(pfd[1], &tio)) {
-				cfmakeraw(&tio);
-				tcsetattr(pfd[1], TCSANOW, &tio);
-			}
-		}
-		if (pfd[1] >= 0) {
-			dup2(pfd[1], 1);
-			dup2(pfd[1], 2);	/* perror()s and warnings are diagnostics too */
-			close(pfd[1]);
-		}
-		close(pfd[0]);
-		if (a->cwd && chdir(a->cwd))
-			fprintf(stderr, "selftests: cannot chdir to '%s': %s\n", a->cwd,
-				strerror(errno));
-		execl(bin, name, (char *)NULL);
-		fprintf(stderr, "selftests: cannot run '%s': %s\n", bin, strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	if (pfd[1] >= 0)
-		close(pfd[1]);
-	free(slave);
-	st_child = pid;
+	st_child = &c;
 	signal(SIGALRM, st_alarm);
 	alarm((unsigned)(a->timeout / 1000000000LL > 0 ? a->timeout / 1000000000LL : 1));
-	in = fdopen(pfd[0], "r");
+	in = fdopen(rd, "r");
 	while (in && getline(&line, &cap, in) > 0) {
 		fprintf(out, "# %s", line);
 		fputs(line, stdout);
@@ -316,14 +300,12 @@ static int st_run_one(const struct st_arg *a, const char *name, FILE *out, bool 
 	if (in)
 		fclose(in);
 	else
-		close(pfd[0]);
+		close(rd);
 	free(line);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	code = child_finish(&c);
 	if (!alarm(0))
-		*timed_out = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-	st_child = 0;
-	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		*timed_out = WIFSIGNALED(c.status) && WTERMSIG(c.status) == SIGKILL;
+	st_child = NULL;
 	free(bin);
 	return code;
 }
@@ -332,10 +314,10 @@ static int selftests_main(void *p)
 {
 	struct st_arg *a = p;
 	char **v = strv_split(a->tests, ',');
-	char *tmp = xasprintf("%s.tmp", a->tap);
 	size_t n = strv_len(v), i;
 	char why[512] = "";
 	int ret = 0, lr = -1;
+	struct afile af;
 	FILE *out;
 
 	/*
@@ -349,11 +331,13 @@ static int selftests_main(void *p)
 			fflush(stdout);
 		}
 	}
-	out = fopen(tmp, "w");
-	if (!out) {
-		fprintf(stderr, "selftests: cannot create '%s': %s\n", tmp, strerror(errno));
+	ret = afile_open(&af, a->tap);
+	if (ret) {
+		fprintf(stderr, "selftests: cannot create '%s.tmp': %s\n", a->tap, strerror(-ret));
+		strv_free(v);
 		return 1;
 	}
+	out = af.f;
 	fprintf(out, "TAP version 13\n1..%zu\n", n);
 	if (!a->skip && !lr)
 		fprintf(out, "# patchbench: root overlay (a tmpfs upper over the guest's shared "
@@ -389,17 +373,11 @@ static int selftests_main(void *p)
 				code);
 		fflush(out);
 	}
-	if (fflush(out) || fsync(fileno(out)) || ferror(out))
-		ret = 1;
-	if (fclose(out))
-		ret = 1;
-	if (!ret && rename(tmp, a->tap)) {
-		fprintf(stderr, "selftests: cannot rename '%s': %s\n", tmp, strerror(errno));
-		ret = 1;
-	}
+	ret = afile_commit(&af);
+	if (ret && af.failed_rename)
+		fprintf(stderr, "selftests: cannot rename '%s.tmp': %s\n", a->tap, strerror(-ret));
 	strv_free(v);
-	free(tmp);
-	return ret;
+	return ret ? 1 : 0;
 }
 
 /* --target vm: the selftests of the same source, built here, static, run there. */

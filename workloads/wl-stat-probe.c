@@ -187,7 +187,11 @@ static enum wl_state probe_exited(struct wl_inst *wi, int code)
 	return code == 128 + 9 || code == 128 + 15 ? WL_DONE : WL_FAILED;
 }
 
-/* The rows written so far become probe.tsv (a header-only file is dropped). */
+/*
+ * The rows written so far become probe.tsv (a header-only file is dropped).
+ * Not an afile: the temp file is written by the probe process, which ends
+ * killed (SIGTERM/SIGKILL) and can never commit; the runner renames it here.
+ */
 static void probe_cleanup(struct wl_inst *wi)
 {
 	struct probe_ctl *c = wi->priv;

@@ -2,7 +2,8 @@
 /*
  * t-spawn.c - unit tests for lib/spawn.c with /bin/sh as the child: exit
  * codes and signals, capture of both streams (more than a pipe holds), log
- * files, stdin from /dev/null, dir, env, a function child, and stopping:
+ * files, one fd for both streams, stdin from /dev/null, dir, env, a function
+ * child, and stopping: child_kill() of a group after child_poll(),
  * a timeout kills the whole process group, a poll callback aborts, a child
  * that ignores SIGTERM is SIGKILLed after the grace period.
  */
@@ -280,6 +281,48 @@ static void test_poll(void)
 	       "child_poll: running, then exited; finish gives its code");
 }
 
+/*
+ * Method: stdout and stderr to one fd of ours (CHILD_FD, as qemu's console
+ * log and a workload's log get them); then a group whose leader runs on
+ * after child_poll(), stopped by child_kill() and reaped by child_finish()
+ * (qemu's end). Pass: both lines in order in the file, the fd still open
+ * here; 0 then 137, the group gone.
+ */
+static void test_fd_kill(void)
+{
+	char *log = xasprintf("%s/fd.log", tmpdir), *pidf = xasprintf("%s/fd.pid", tmpdir);
+	char *script = xasprintf("sleep 30 & echo $! > %s; wait", pidf);
+	char *argv[] = { "sh", "-c", script, NULL };
+	struct strbuf sb = STRBUF_INIT;
+	struct child c = CHILD_INIT;
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), first, ret, i;
+	pid_t bg = 0;
+
+	c.out = c.err = CHILD_FD;
+	c.out_fd = c.err_fd = fd;
+	ret = sh(&c, "echo out; echo err >&2");
+	tap_ok(!ret && !read_file(log, &sb) && !strcmp(sb.buf, "out\nerr\n") &&
+	       fcntl(fd, F_GETFD) >= 0, "CHILD_FD: stdout and stderr into our fd, which stays ours");
+	close(fd);
+	child_init(&c);
+	c.argv = argv;
+	c.kill_group = true;
+	child_start(&c);
+	for (i = 0; i < 200 && (read_file(pidf, &sb) || !sb.len || sb.buf[sb.len - 1] != '\n');
+	     i++)
+		usleep(10000);
+	bg = sb.len ? (pid_t)atoi(sb.buf) : 0;
+	first = child_poll(&c);
+	child_kill(&c, SIGKILL);
+	ret = child_finish(&c);
+	tap_ok(first == 0 && ret == 137 && bg > 0 && gone(bg),
+	       "child_kill after child_poll: the group is killed, child_finish reaps (%d)", ret);
+	sb_release(&sb);
+	free(script);
+	free(pidf);
+	free(log);
+}
+
 static int raise_term(void *arg)
 {
 	(void)arg;
@@ -391,7 +434,7 @@ int main(void)
 {
 	int ret;
 
-	tap_plan(27);
+	tap_plan(29);
 	if (!mkdtemp(tmpdir)) {
 		tap_diag("mkdtemp failed");
 		return 1;
@@ -403,6 +446,7 @@ int main(void)
 	test_timeout_group();
 	test_stop();
 	test_poll();
+	test_fd_kill();
 	test_signals_setup();
 	test_cgroup();
 	ret = tap_done();
