@@ -118,9 +118,16 @@ while [ $i -lt 300 ] && ! grep -qs "^readcost: deleted 50 quiet: \\$ " "$R/logs/
 	sleep 0.1
 	i=$((i + 1))
 done
-sleep 1
+# then the signal goes the moment this run's hyperfine is seen (a quiet point can end
+# within a second on an idle machine, and the next one starts after its set-up)
+hf=
+j=0
+while [ $j -lt 100 ] && [ -z "$hf" ] && kill -0 $pid 2>/dev/null; do
+	hf=$(pgrep -x hyperfine | while read -r h; do descends "$h" $pid && echo "$h"; done)
+	[ -n "$hf" ] || sleep 0.1
+	j=$((j + 1))
+done
 id=$(sed -n 's/^  "run_id": "\(.*\)",$/\1/p' "$R/meta.json")
-hf=$(pgrep -x hyperfine | while read -r h; do descends "$h" $pid && echo "$h"; done)
 kill -TERM $pid
 wait $pid
 rc=$?
