@@ -53,7 +53,7 @@ ANALYSIS_SRCS += analysis/verdict.c analysis/compare.c analysis/report-text.c an
 BASE_SRCS += lib/format.c
 CMD_SRCS += bench/cmd-compare.c bench/cmd-dashboard.c bench/aa-bench.c
 # perf profiles, system-wide counters and rss_stat (issue 4)
-ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c \
+ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/perfdiff-load.c analysis/rss.c \
 		 analysis/report-perf.c
 # guest instruction counts from the TCG plugin (issue 11)
 ANALYSIS_SRCS += analysis/insn.c
