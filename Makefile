@@ -65,6 +65,7 @@ CORE_SRCS += bench/kbuild.c bench/kparse.c bench/kcache.c bench/kseries.c
 # guest instruction counts in vm runs (issue 11)
 CORE_SRCS += bench/insn-run.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
+CORE_SRCS += bench/ab.c
 # the cover letter reproduction's tables, verdicts and reports (issue 10)
 ANALYSIS_SRCS += analysis/repro.c analysis/repro-report.c
 # the cover letter reproduction (issue 6)
