@@ -70,6 +70,7 @@ CORE_SRCS += bench/ab.c
 ANALYSIS_SRCS += analysis/repro.c analysis/repro-report.c
 # the cover letter reproduction (issue 6)
 CMD_SRCS += bench/cmd-reproduce.c
+CORE_SRCS += bench/repro-run.c
 
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
