@@ -47,8 +47,14 @@ static void set_str(char **field, const char *value)
 	*field = value ? xstrdup(value) : NULL;
 }
 
-static int vm_run(const struct repro_opts *ro, const char *kernel, const char *out,
-		  const char *workloads, bool perf, bool use_duration)
+/*
+ * One vm run of @workloads on @kernel into @out, with what @ro says of it
+ * (with @use_duration: --duration and --run-args, the overhead runs). A
+ * complete run in @out is reused. Returns 0, 1 for a failed run (with
+ * --report-only: a missing one), 2 for bad options (--run-args, run_main()).
+ */
+static int run_one(const struct repro_opts *ro, const char *kernel, const char *out,
+		   const char *workloads, bool perf, bool use_duration)
 {
 	struct run_opts o;
 	bool kb = wl_in_list(&wl_kernelbuild, workloads);
@@ -143,7 +149,7 @@ static int run_selftests(const struct repro_opts *o, const char *out, struct rep
 		if (!want)
 			continue;
 		ks[i].st_dir = xasprintf("%s/selftests/%s", out, kernels[i]);
-		ret = vm_run(o, kernels[i], ks[i].st_dir, "idle,kmem-churn,selftests", false, false);
+		ret = run_one(o, kernels[i], ks[i].st_dir, "idle,kmem-churn,selftests", false, false);
 		if (ret == 2)
 			return 1;
 		if (ret)
@@ -164,7 +170,7 @@ static int run_readcost(const struct repro_opts *o, const char *out, struct repr
 		for (i = 0; i < NKERNELS; i++) {
 			char *dir = xasprintf("%s/readcost/%s/%d", out, kernels[i], r + 1);
 
-			ret = vm_run(o, kernels[i], dir, "readcost", false, false);
+			ret = run_one(o, kernels[i], dir, "readcost", false, false);
 			if (ret == 2) {
 				free(dir);
 				return 1;
@@ -191,7 +197,7 @@ static int run_repeats(const struct repro_opts *o, const char *out)
 		for (i = 0; i < NKERNELS; i++) {
 			char *dir = xasprintf("%s/runs/%s/%d", out, kernels[i], r + 1);
 
-			ret = vm_run(o, kernels[i], dir, o->workloads, true, true);
+			ret = run_one(o, kernels[i], dir, o->workloads, true, true);
 			free(dir);
 			if (ret == 2)
 				return 1;
