@@ -53,7 +53,7 @@ ANALYSIS_SRCS += analysis/verdict.c analysis/compare.c analysis/report-text.c an
 BASE_SRCS += lib/format.c
 CMD_SRCS += bench/cmd-compare.c bench/cmd-dashboard.c bench/aa-bench.c
 # perf profiles, system-wide counters and rss_stat (issue 4)
-ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/rss.c \
+ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/perfdiff-load.c analysis/rss.c \
 		 analysis/report-perf.c
 # guest instruction counts from the TCG plugin (issue 11)
 ANALYSIS_SRCS += analysis/insn.c
@@ -65,10 +65,12 @@ CORE_SRCS += bench/kbuild.c bench/kparse.c bench/kcache.c bench/kseries.c
 # guest instruction counts in vm runs (issue 11)
 CORE_SRCS += bench/insn-run.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
+CORE_SRCS += bench/ab.c
 # the cover letter reproduction's tables, verdicts and reports (issue 10)
 ANALYSIS_SRCS += analysis/repro.c analysis/repro-report.c
 # the cover letter reproduction (issue 6)
 CMD_SRCS += bench/cmd-reproduce.c
+CORE_SRCS += bench/repro-run.c
 
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

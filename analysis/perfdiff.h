@@ -60,4 +60,23 @@ int perfdiff_print(const struct perfdiff *d, const struct perfdiff_side *a,
 		   const struct perfdiff_side *b, size_t top, bool kernel_only,
 		   enum out_format fmt, FILE *out);
 
+/* One side of perfdiff loaded from a path of the command line (perfdiff-load.c). */
+struct perfdiff_input {
+	struct perfdiff_side info;	/* what perfdiff_print() names; points into this */
+	struct perfsym_list *runs;	/* the profile of each of info.dirs */
+	char *event, *kernels;		/* owned; info.event and info.kernels */
+};
+
+/*
+ * perfdiff_input_load - fill the zeroed @s from @path: a result directory,
+ * or a directory whose subdirectories are result directories (repeats, in
+ * name order). Each run's profile comes from its perf-symbols.tsv, else
+ * from its perf.data through perf report; a damaged perf.data is an
+ * error. Prints the reason of a failure (pr_err) and returns a
+ * negative error; @s is then half filled. Either way release @s with
+ * perfdiff_input_release(); @s->info.label points to @path.
+ */
+int perfdiff_input_load(struct perfdiff_input *s, const char *path);
+void perfdiff_input_release(struct perfdiff_input *s);
+
 #endif

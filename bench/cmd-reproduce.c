@@ -12,53 +12,29 @@
  * A run directory that is already complete is reused, so an interrupted
  * reproduction continues where it stopped when given the same -o.
  *
- * Everything runs in this process: the builds through kbuild_run(), the
- * runs through run_main(), the tables, verdicts and reports through
- * analysis/repro.c (repro.h).
+ * The builds and runs are bench/repro-run.c's (repro-run.h), the tables,
+ * verdicts and reports analysis/repro.c's (repro.h); this file holds the
+ * options, the checks of their values and the printing.
  */
 #include "builtin.h"
-#include "kbuild.h"
+#include "kcache.h"
 #include "options.h"
 #include "repro.h"
-#include "resultdir.h"
-#include "run-opts.h"
-#include "target.h"
-#include "workload.h"
+#include "repro-run.h"
 #include "util.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define NKERNELS REPRO_NKERNELS
 /* the kernels and what each must show: analysis/repro.c */
 static const char *const *const kernels = repro_kernel_names;
 
-/* The kernelbuild objects of a smoke-scale overhead run (per builder). */
-#define REPRO_SMOKE_TARGETS "mm/filemap.o"
-
 static const char *const scales[] = { "smoke", "small", "full", NULL };
-
-struct repro_opts {
-	char *scale;
-	char *out;
-	int repeats;
-	char *workloads;
-	int64_t duration;
-	bool no_selftests;
-	bool no_readcost;
-	char *readcost_counts;
-	int readcost_repeats;
-	char *selftests;
-	char *selftests_kernels;
-	char *run_args;
-	char *source;
-	char *cache;
-	bool report_only;
-};
 
 static const struct option repro_options[] = {
 	{ "scale", 's', OPT_CHOICE, offsetof(struct repro_opts, scale), "smoke", "SCALE",
@@ -102,20 +78,6 @@ static const struct option repro_options[] = {
 	{ NULL },
 };
 
-/* Is @dir a complete run already? */
-static bool run_complete(const char *dir)
-{
-	struct meta m;
-	char err[256];
-	bool ok;
-
-	if (meta_load(&m, dir, err, sizeof(err)))
-		return false;
-	ok = m.status && !strcmp(m.status, "complete");
-	meta_release(&m);
-	return ok;
-}
-
 /* 0 if @list is a comma-separated list of numbers in 1..100000. */
 static int counts_check(const char *list)
 {
@@ -131,69 +93,6 @@ static int counts_check(const char *list)
 			ret = -EINVAL;
 	}
 	strv_free(v);
-	return ret;
-}
-
-/* Replace the string *@field by a copy of @value. */
-static void set_str(char **field, const char *value)
-{
-	free(*field);
-	*field = value ? xstrdup(value) : NULL;
-}
-
-static int vm_run(const struct repro_opts *ro, const char *kernel, const char *out,
-		  const char *workloads, bool perf, bool use_duration)
-{
-	struct run_opts o;
-	bool kb = wl_in_list(&wl_kernelbuild, workloads);
-	int ret;
-
-	if (run_complete(out)) {
-		if (!ro->report_only)
-			pr_info("reproduce: %s: complete already, reused", out);
-		return 0;
-	}
-	if (ro->report_only)
-		return 1;	/* nothing is run: the caller warns, the report says what is missing */
-	run_opts_init(&o);
-	set_str(&o.target, "vm");
-	set_str(&o.kernel, kernel);
-	set_str(&o.out, out);
-	o.force = true;
-	set_str(&o.workload, workloads);
-	o.perf = perf;
-	if (ro->source)
-		set_str(&o.source, ro->source);
-	if (ro->cache)
-		set_str(&o.cache, ro->cache);
-	set_str(&o.scale, ro->scale);
-	/* table 3 also looks at the samples after the build */
-	if (kb)
-		o.settle = 10 * NSEC_PER_SEC;
-	/* smoke under TCG: one object per builder keeps 8 runs near 2 min each */
-	if (kb && !strcmp(ro->scale, "smoke") &&
-	    !(ro->run_args && strstr(ro->run_args, "--kernelbuild-targets")))
-		run_opts_set_wl_str(&o, &wl_kernelbuild, "targets", REPRO_SMOKE_TARGETS);
-	if (use_duration && ro->duration)
-		o.duration = ro->duration / NSEC_PER_MSEC * NSEC_PER_MSEC;
-	if (wl_in_list(&wl_selftests, workloads))
-		run_opts_set_wl_str(&o, &wl_selftests, "tests", ro->selftests);
-	if (wl_in_list(&wl_readcost, workloads)) {
-		run_opts_set_wl_str(&o, &wl_readcost, "counts", ro->readcost_counts);
-		/* the sampler's reads of the root flush: keep them out of the dirty reads */
-		o.interval = 10 * NSEC_PER_SEC;
-	}
-	if (wl_in_list(&wl_kmem_churn, workloads))
-		*(int *)wl_param(&wl_kmem_churn, run_opts_wl(&o, &wl_kmem_churn), "children") = 20;
-	if (!kb)
-		o.idle = 2;
-	pr_info("reproduce: run %s: %s -> %s", kernel, workloads, out);
-	ret = use_duration && ro->run_args ? run_opts_apply_str(&o, ro->run_args) : 0;
-	if (ret)
-		ret = ret == -2 ? 0 : 2;	/* --help among them: printed */
-	else
-		ret = run_main(&o);
-	run_opts_release(&o);
 	return ret;
 }
 
@@ -290,81 +189,12 @@ int cmd_reproduce(int argc, char **argv)
 		pr_err("cannot create '%s': %s", out, strerror(-ret));
 		goto out;
 	}
+	ret = repro_run(&o, out, cache, ki, ks);
+	if (ret) {
+		code = ret;
+		goto out;
+	}
 	code = 1;
-
-	/* The four kernels: built unless built already with the same key. */
-	for (i = 0; i < NKERNELS; i++) {
-		struct kbuild_opts bo;
-
-		memset(&bo, 0, sizeof(bo));
-		bo.name = kernels[i];
-		bo.series = i ? kernels[i] : NULL;
-		bo.cache = cache;
-		bo.source = o.source;
-		bo.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-		ret = o.report_only ? kernel_load(cache, kernels[i], &ki[i], err, sizeof(err)) :
-		      kbuild_run(&bo, &ki[i], err, sizeof(err));
-		if (ret) {
-			pr_err("reproduce: kernel %s: %s", kernels[i], err);
-			code = ret == -EINVAL || ret == -ENOENT ? 2 : 1;
-			goto out;
-		}
-	}
-
-	/* Table 1: the selftests, once per kernel. */
-	for (i = 0; i < NKERNELS && !o.no_selftests; i++) {
-		char **sk = strv_split(o.selftests_kernels ? o.selftests_kernels : "", ',');
-		bool want = name_index((const char *const *)sk, strv_len(sk), kernels[i]) >= 0;
-
-		strv_free(sk);
-		if (!want)
-			continue;
-		ks[i].st_dir = xasprintf("%s/selftests/%s", out, kernels[i]);
-		ret = vm_run(&o, kernels[i], ks[i].st_dir, "idle,kmem-churn,selftests", false, false);
-		if (ret == 2)
-			goto out;
-		if (ret)
-			pr_warn("reproduce: selftests on %s: the run did not complete (see %s)",
-				kernels[i], ks[i].st_dir);
-		repro_tap_load(&ks[i].tap, ks[i].st_dir);
-	}
-
-	/* Read-cost scaling: --readcost-repeats runs per kernel, interleaved. */
-	for (r = 0; r < o.readcost_repeats && !o.no_readcost; r++) {
-		for (i = 0; i < NKERNELS; i++) {
-			char *dir = xasprintf("%s/readcost/%s/%d", out, kernels[i], r + 1);
-
-			ret = vm_run(&o, kernels[i], dir, "readcost", false, false);
-			if (ret == 2) {
-				free(dir);
-				goto out;
-			}
-			if (ret)
-				pr_warn("reproduce: read cost run %d on %s did not complete (see %s)",
-					r + 1, kernels[i], dir);
-			repro_rc_load(&ks[i].rc, dir);
-			free(dir);
-		}
-	}
-	if (!o.no_readcost && repro_rc_write_summary(out, ks))
-		pr_warn("reproduce: cannot write %s/readcost-summary.tsv", out);
-
-	/* Tables 2 and 3: repeats, interleaved across kernels. */
-	for (r = 0; r < o.repeats; r++) {
-		for (i = 0; i < NKERNELS; i++) {
-			char *dir = xasprintf("%s/runs/%s/%d", out, kernels[i], r + 1);
-
-			ret = vm_run(&o, kernels[i], dir, o.workloads, true, true);
-			free(dir);
-			if (ret == 2)
-				goto out;
-			if (ret)
-				pr_warn("reproduce: run %d of %s did not complete", r + 1,
-					kernels[i]);
-		}
-	}
-	for (i = 0; i < NKERNELS; i++)
-		ks[i].runs_dir = xasprintf("%s/runs/%s", out, kernels[i]);
 	for (i = 1; i < NKERNELS; i++) {
 		if (repro_kernel_analyse(ks, i, err, sizeof(err)))
 			pr_err("reproduce: compare vanilla %s: %s", kernels[i], err);

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ab.c - an A/B series (ab.h): the base and the patched kernel are built
+ * when missing, then run interleaved (A B A B ...) so that slow drift of
+ * the machine affects both sides alike.
+ */
+#include "ab.h"
+#include "json.h"
+#include "kbuild.h"
+#include "resultdir.h"
+#include "run-opts.h"
+#include "target.h"
+#include "util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void build_opts(struct kbuild_opts *bo, const char *cache, const char *name,
+		       const struct ab_opts *ao, const struct run_opts *ro)
+{
+	memset(bo, 0, sizeof(*bo));
+	bo->name = name;
+	bo->series = strcmp(name, "vanilla") ? name : NULL;
+	bo->config = ao->config;
+	bo->cache = cache;
+	bo->source = ro->source;
+	bo->jobs = ao->build_jobs ? ao->build_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	bo->quiet = ro->quiet;
+}
+
+/*
+ * Can kernel @name be had: built already, or buildable from the
+ * series of that name? Checks only, builds nothing, so that a bad patched
+ * name is found before the base kernel is built.
+ */
+static int check_kernel(const char *cache, const char *name, const struct ab_opts *ao,
+			const struct run_opts *ro)
+{
+	struct kernel_info k;
+	struct kbuild_opts bo;
+	char err[1024];
+	int ret = kernel_load(cache, name, &k, err, sizeof(err));
+
+	kernel_info_release(&k);
+	if (ret == -ENOENT) {
+		build_opts(&bo, cache, name, ao, ro);
+		ret = kbuild_check(&bo, err, sizeof(err));
+	}
+	if (ret)
+		pr_err("%s", err);
+	return ret;
+}
+
+/* Make sure kernel @name exists: load it, or build it from the series of that name. */
+static int ensure_kernel(const char *cache, const char *name, const struct ab_opts *ao,
+			 const struct run_opts *ro, struct kernel_info *k)
+{
+	struct kbuild_opts bo;
+	char err[1024];
+	int ret;
+
+	if (!kernel_load(cache, name, k, err, sizeof(err)))
+		return 0;
+	build_opts(&bo, cache, name, ao, ro);
+	pr_info("kernel '%s' is not built yet: building it", name);
+	ret = kbuild_run(&bo, k, err, sizeof(err));
+	if (ret)
+		pr_err("%s", err);
+	return ret;
+}
+
+static char *default_dir(const struct ab_opts *o)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[32];
+
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("results/ab-%s-%s-vs-%s", buf, o->base, o->patched);
+}
+
+static int write_ab_json(const char *dir, const struct ab_opts *o, const struct kernel_info *a,
+			 const struct kernel_info *b, char **runs, const char **sides, size_t n,
+			 const char *status)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+	char *path = xasprintf("%s/ab.json", dir);
+	size_t i;
+	int ret;
+
+	jw_init(&w, &sb);
+	jw_obj_begin(&w);
+	jw_kint(&w, "schema", 1);
+	jw_kstr(&w, "status", status);
+	jw_kstr(&w, "base", o->base);
+	jw_kstr(&w, "patched", o->patched);
+	jw_kstr(&w, "base_key", a->key);
+	jw_kstr(&w, "patched_key", b->key);
+	jw_kstr(&w, "base_config_sha256", a->config_sha256);
+	jw_kstr(&w, "patched_config_sha256", b->config_sha256);
+	jw_kint(&w, "repeat", o->repeat);
+	jw_key(&w, "runs");
+	jw_arr_begin(&w);
+	for (i = 0; i < n; i++) {
+		jw_obj_begin(&w);
+		jw_kstr(&w, "side", sides[i]);
+		jw_kstr(&w, "dir", strrchr(runs[i], '/') + 1);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	sb_adds(&sb, "\n");
+	ret = write_atomic(path, sb.buf, sb.len);
+	free(path);
+	sb_release(&sb);
+	return ret;
+}
+
+/*
+ * May the A/B directory @dir be made? With --ab-force an existing one is
+ * replaced (*@replace) only if it is an A/B directory no run is writing.
+ */
+static int check_dir(const char *dir, const struct ab_opts *o, bool *replace)
+{
+	char *j, *locked;
+	pid_t holder = 0;
+	bool ours;
+
+	*replace = false;
+	if (!path_exists(dir))
+		return 0;
+	if (!o->force) {
+		pr_err("A/B directory '%s' already exists (use --ab-force to replace it)", dir);
+		return -EEXIST;
+	}
+	*replace = true;
+	j = xasprintf("%s/ab.json", dir);
+	ours = path_exists(j);
+	free(j);
+	if (!ours) {
+		pr_err("refusing to replace '%s': not an A/B directory (no ab.json)", dir);
+		return -EEXIST;
+	}
+	locked = resultdir_find_locked(dir, &holder);
+	if (locked) {
+		pr_err("refusing to replace '%s': '%s' is being written by pid %d",
+		       dir, locked, (int)holder);
+		free(locked);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Why the series stops after a run that returned @rc into @dir: SIGINT
+ * when the run was interrupted (its own SIGINT handling), SIGTERM when it
+ * could not start (bad input: every further run would fail the same way),
+ * else 0. Counts a failed run in *@failed.
+ */
+static int run_stop(int rc, const char *dir, int *failed)
+{
+	char e[256];
+	struct meta m;
+	int stop = 0;
+
+	if (!rc)
+		return 0;
+	(*failed)++;
+	if (rc != 1)
+		return SIGTERM;
+	if (!meta_load(&m, dir, e, sizeof(e))) {
+		if (m.status && !strcmp(m.status, "interrupted"))
+			stop = SIGINT;
+		meta_release(&m);
+	}
+	return stop;
+}
+
+int ab_run(const struct ab_opts *o, struct run_opts *ro)
+{
+	struct kernel_info ka, kb;
+	char **runs = NULL, *cache, *dir = NULL;
+	const char **sides = NULL;
+	int i, ret, code = 2, failed = 0;
+	int stop = 0;		/* SIGINT: a run was interrupted; SIGTERM: a run could not start */
+	size_t nruns = 0;
+	bool replace;
+
+	memset(&ka, 0, sizeof(ka));
+	memset(&kb, 0, sizeof(kb));
+	cache = ro->cache ? xstrdup(ro->cache) : pb_cache_dir();
+	/* both kernels and the A/B directory, before the first build */
+	if (check_kernel(cache, o->base, o, ro) || check_kernel(cache, o->patched, o, ro))
+		goto out;
+	dir = o->out ? xstrdup(o->out) : default_dir(o);
+	if (check_dir(dir, o, &replace))
+		goto out;
+	if (ensure_kernel(cache, o->base, o, ro, &ka) ||
+	    ensure_kernel(cache, o->patched, o, ro, &kb))
+		goto out;
+	if (replace)
+		remove_tree(dir);
+	ret = mkdir_p(dir, 0755);
+	if (ret) {
+		pr_err("cannot create '%s': %s", dir, strerror(-ret));
+		goto out;
+	}
+	runs = xcalloc(2 * o->repeat, sizeof(*runs));
+	sides = xcalloc(2 * o->repeat, sizeof(*sides));
+	write_ab_json(dir, o, &ka, &kb, runs, sides, 0, "running");
+	for (i = 0; i < o->repeat && !stop; i++) {
+		int side;
+
+		for (side = 0; side < 2 && !stop; side++) {
+			const struct kernel_info *k = side ? &kb : &ka;
+			int rc;
+
+			runs[nruns] = xasprintf("%s/%s-%d", dir, side ? "B" : "A", i + 1);
+			sides[nruns] = side ? "B" : "A";
+			pr_info("ab: run %zu/%d: %s (%s)", nruns + 1, 2 * o->repeat,
+				side ? "patched" : "base", k->name);
+			free(ro->out);
+			ro->out = xstrdup(runs[nruns]);
+			free(ro->kernel);
+			ro->kernel = xstrdup(k->name);
+			rc = run_main(ro);
+			nruns++;
+			write_ab_json(dir, o, &ka, &kb, runs, sides, nruns, "running");
+			stop = run_stop(rc, runs[nruns - 1], &failed);
+		}
+	}
+	write_ab_json(dir, o, &ka, &kb, runs, sides, nruns,
+		      stop == SIGINT ? "interrupted" : stop || failed ? "failed" : "complete");
+	printf("\nA/B %s vs %s: %zu runs (%d failed) in %s\n", o->base, o->patched, nruns, failed,
+	       dir);
+	code = stop || failed ? 1 : 0;
+out:
+	for (size_t j = 0; j < nruns; j++)
+		free(runs[j]);
+	free(runs);
+	free(sides);
+	kernel_info_release(&ka);
+	kernel_info_release(&kb);
+	free(dir);
+	free(cache);
+	return code;
+}
