@@ -44,7 +44,7 @@ ANALYSIS_SRCS := analysis/drift.c analysis/metrics.c \
 WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \
 		 workloads/wl-kmem-churn.c workloads/wl-selftests.c \
 		 workloads/wl-readcost.c workloads/wl-stat-probe.c workloads/readcost.c
-CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c \
+CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c bench/cmd-targets.c \
 	    bench/cmd-run.c bench/cmd-clean.c
 # compare, verdicts, report formats and plots (issue 5)
 ANALYSIS_SRCS += analysis/verdict.c analysis/compare.c analysis/report-text.c analysis/report-md.c \

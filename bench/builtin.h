@@ -20,5 +20,6 @@ int cmd_perfdiff(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_targets(int argc, char **argv);
 
 #endif

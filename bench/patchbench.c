@@ -33,6 +33,7 @@ static const struct cmd_struct commands[] = {
 	{ "report", cmd_report, "print the summary of a result directory" },
 	{ "reproduce", cmd_reproduce, "the memcg rstat cover letter's tables, checked verdicts" },
 	{ "run", cmd_run, "run workloads in a cgroup tree, sample memory.stat, check drift" },
+	{ "targets", cmd_targets, "where runs can run (host, vm-kvm, vm-tcg) and which work here" },
 	{ "version", NULL, "print the version" },
 };
 

@@ -11,7 +11,7 @@ require_root_memcg
 TMP=$(mktemp -d /tmp/pb-cli.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 F=$(cd "$(dirname "$0")/../fixtures/results" && pwd)
-plan 11
+plan 13
 
 # --- list ------------------------------------------------------------------------------
 "$PB" list >"$TMP/list" 2>&1
@@ -23,6 +23,21 @@ done
 ok $([ $rc -eq 0 ] && [ $n -eq 6 ] && echo 0 || echo 1) "list: exit 0, the 6 workloads ($n)"
 ok $(grep -q "^idle parameters:" "$TMP/list" && grep -q -- "--idle-anon SIZE" "$TMP/list" &&
 	grep -q -- "--kmem-churn-children N" "$TMP/list"; echo $?) "list: each workload's parameters"
+
+# --- targets: the table of bench/target.c, and what this machine can run -------------------
+"$PB" targets >"$TMP/targets" 2>&1
+rc=$?
+auto=$(sed -n 's/^--target vm --accel auto: //p' "$TMP/targets")
+ok $([ $rc -eq 0 ] && grep -q "^host  *--target host  *yes$" "$TMP/targets" &&
+	grep -q "^vm-kvm  *--target vm --accel kvm  *\(yes\|no\)" "$TMP/targets" &&
+	grep -q "^vm-tcg  *--target vm --accel tcg  *yes" "$TMP/targets" &&
+	grep -q "^$auto  *--target vm --accel [a-z]*  *yes" "$TMP/targets" &&
+	[ "$(awk '{ if (length($0) > 72) n++ } END { print n + 0 }' "$TMP/targets")" -eq 0 ] &&
+	echo 0 || echo 1) "targets: host, vm-kvm, vm-tcg, the auto pick ($auto) usable, 72 columns"
+"$PB" targets extra >"$TMP/out" 2>&1
+ok $([ $? -eq 2 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] &&
+	grep -q "unexpected argument 'extra' (see 'patchbench targets --help')" "$TMP/out" &&
+	echo 0 || echo 1) "targets extra: one line, exit 2"
 
 # --- bench: the sampler collection, 5 samples of a 3-cgroup tree --------------------------
 SMALL="-n 5 --shell-samples 2 --warmup 1 -c 3"
