@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,12 +193,19 @@ static const char *const rss_types[] = { "MM_FILEPAGES", "MM_ANONPAGES", "MM_SHM
 					  "MM_SWAPENTS" };
 
 /* The columns of rss_stat.tsv read here, as mon-rss.c writes them. */
-static const struct tsv_field rss_event_fields[] = {
-	{ "t_ns", TSV_INT }, { "mm_id", TSV_INT, 0, UINT32_MAX }, { "type", TSV_TEXT },
-	{ "size_bytes", TSV_INT },
+struct rss_ev_row {
+	int64_t t_ns, mm_id, size;
+	const char *type;
+};
+#define ROW struct rss_ev_row
+#define AT(type, m) TSV_##type, offsetof(ROW, m)
+static const struct tsv_bind rss_event_binds[] = {
+	{ "t_ns", AT(I64, t_ns) }, { "mm_id", AT(I64, mm_id), 0, UINT32_MAX },
+	{ "type", AT(STR, type) }, { "size_bytes", AT(I64, size) },
 	{ NULL },
 };
-enum { E_T, E_MM, E_TYPE, E_SIZE, E_N = ARRAY_SIZE(rss_event_fields) - 1 };
+#undef AT
+#undef ROW
 
 /*
  * rss_stat.tsv of @dir as RSS by type over time: after every event the sum
@@ -215,14 +223,15 @@ static int rss_series(const char *dir, const char *path, char *err, size_t errle
 	size_t nlast = 0, r, step;
 	double t_last = -1;
 	struct tsv t = { 0 };
+	struct rss_ev_row *ev = NULL;
 	char *p = xasprintf("%s/rss_stat.tsv", dir);
-	int ret = tsv_load(&t, p, err, errlen), c[E_N];
+	int ret = tsv_load(&t, p, err, errlen);
 
 	free(p);
 	if (ret == -ENOENT)
 		return 1;
 	if (!ret)
-		ret = tsv_check(&t, rss_event_fields, c, err, errlen);
+		ret = tsv_bind_rows(&t, rss_event_binds, sizeof(*ev), &ev, NULL, err, errlen);
 	if (ret || !t.nrows) {
 		ret = ret ? ret : 1;
 		goto out;
@@ -230,10 +239,10 @@ static int rss_series(const char *dir, const char *path, char *err, size_t errle
 	step = t.nrows / 2000 + 1;
 	sb_adds(&out, "t_s\tfile_bytes\tanon_bytes\tshmem_bytes\tswap_bytes\n");
 	for (r = 0; r < t.nrows; r++) {
-		int ti = name_index(rss_types, ARRAY_SIZE(rss_types), tsv_get(&t, r, c[E_TYPE]));
-		uint64_t mm = (uint64_t)tsv_get_num(&t, r, c[E_MM]);
-		double ts = tsv_get_num(&t, r, c[E_T]) / 1e9;
-		int64_t size = (int64_t)tsv_get_num(&t, r, c[E_SIZE]);
+		int ti = name_index(rss_types, ARRAY_SIZE(rss_types), ev[r].type);
+		uint64_t mm = (uint64_t)ev[r].mm_id;
+		double ts = (double)ev[r].t_ns / 1e9;
+		int64_t size = ev[r].size;
 		uint32_t *slot;
 		bool found;
 
@@ -258,6 +267,7 @@ static int rss_series(const char *dir, const char *path, char *err, size_t errle
 	/* like the other plots' inputs in the scratch directory: no file, no figure */
 	ret = write_atomic(path, out.buf, out.len) ? 1 : 0;
 out:
+	free(ev);
 	tsv_release(&t);
 	u64map_release(&map);
 	free(last);

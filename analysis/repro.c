@@ -3,7 +3,7 @@
  * repro.c - the tables and verdicts of "patchbench reproduce", read from
  * the result directories of a reproduction (selftests/<kernel>,
  * runs/<kernel>/<i>, readcost/<kernel>/<i>); the reports are
- * repro-report.c's. Every TSV is read by column name through tsv_check().
+ * repro-report.c's. Every TSV is read by column name through tsv_bind_rows().
  */
 #include "repro.h"
 #include "tsv.h"
@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,18 +25,21 @@ const enum repro_expect repro_expected[REPRO_NKERNELS] = {
 };
 
 /*
- * Load <@dir>/<@file> and bind @fields to @col; 0, or -errno (missing,
- * unreadable or malformed: the caller skips the run, as compare does not
- * get this far with a malformed one).
+ * Load <@dir>/<@file> and bind its rows through @binds into *@rows (freed
+ * by the caller, before it releases @t: the strings point into @t); @col
+ * says which optional columns the file has (-1: not). 0, or -errno
+ * (missing, unreadable or malformed: the caller skips the run, as compare
+ * does not get this far with a malformed one).
  */
-static int load_bound(const char *dir, const char *file, const struct tsv_field *fields,
-		      struct tsv *t, int *col)
+static int load_rows(const char *dir, const char *file, const struct tsv_bind *binds,
+		     size_t row_size, struct tsv *t, void *rows, int *col)
 {
 	char *path = xasprintf("%s/%s", dir, file), err[256];
 	int ret = tsv_load(t, path, err, sizeof(err));
 
+	*(void **)rows = NULL;
 	if (!ret) {
-		ret = tsv_check(t, fields, col, err, sizeof(err));
+		ret = tsv_bind_rows(t, binds, row_size, rows, col, err, sizeof(err));
 		if (ret)
 			tsv_release(t);
 	}
@@ -114,35 +118,53 @@ const char *const repro_t3_keys[REPRO_T3_NKEYS + 1] = {
 };
 
 #define GE0 0, INT64_MAX
+#define AT(type, m) TSV_##type, offsetof(ROW, m)
+
 /* what table 3 reads of drift.tsv (bench/sampler.c writes it; metrics.c checks all of it) */
-static const struct tsv_field t3_fields[] = {
-	{ "check", TSV_TEXT }, { "key", TSV_TEXT }, { "abs_err_bytes", TSV_INT, GE0 },
-	{ "bound_bytes", TSV_INT, GE0, TSV_OPTIONAL }, { "t_ms", TSV_INT, GE0, TSV_OPTIONAL },
+struct t3_row {
+	const char *check, *key;
+	int64_t err, bound, t_ms;
+};
+#define ROW struct t3_row
+static const struct tsv_bind t3_binds[] = {
+	{ "check", AT(STR, check) }, { "key", AT(STR, key) },
+	{ "abs_err_bytes", AT(I64, err), GE0 },
+	{ "bound_bytes", AT(I64, bound), GE0, TSV_OPTIONAL },
+	{ "t_ms", AT(I64, t_ms), GE0, TSV_OPTIONAL },
 	{ NULL },
 };
-enum { T3_CHECK, T3_KEY, T3_ERR, T3_BOUND, T3_T, T3_N = ARRAY_SIZE(t3_fields) - 1 };
+#undef ROW
+enum { T3_CHECK, T3_KEY, T3_ERR, T3_BOUND, T3_T, T3_N = ARRAY_SIZE(t3_binds) - 1 };
 
 /* the kernelbuild instances' end in workloads.tsv */
-static const struct tsv_field wl_fields[] = {
-	{ "workload", TSV_TEXT }, { "end_ms", TSV_INT, -1, INT64_MAX, TSV_OPTIONAL },
+struct wl_row {
+	const char *workload;
+	int64_t end_ms;
+};
+#define ROW struct wl_row
+static const struct tsv_bind wl_binds[] = {
+	{ "workload", AT(STR, workload) },
+	{ "end_ms", AT(I64, end_ms), -1, INT64_MAX, TSV_OPTIONAL },
 	{ NULL },
 };
-enum { WL_NAME, WL_END, WL_N = ARRAY_SIZE(wl_fields) - 1 };
+#undef ROW
+enum { WL_NAME, WL_END, WL_N = ARRAY_SIZE(wl_binds) - 1 };
 
 /* When the last kernelbuild instance of run @dir ended (t_ms), or -1 without one. */
 static double build_end_ms(const char *dir)
 {
 	struct tsv t = { 0 };
+	struct wl_row *w;
 	double end = -1;
 	int c[WL_N];
 	size_t r;
 
-	if (load_bound(dir, "workloads.tsv", wl_fields, &t, c))
+	if (load_rows(dir, "workloads.tsv", wl_binds, sizeof(*w), &t, &w, c))
 		return end;
 	for (r = 0; c[WL_END] >= 0 && r < t.nrows; r++)
-		if (!strcmp(tsv_get(&t, r, c[WL_NAME]), "kernelbuild") &&
-		    tsv_get_num(&t, r, c[WL_END]) > end)
-			end = tsv_get_num(&t, r, c[WL_END]);
+		if (!strcmp(w[r].workload, "kernelbuild") && (double)w[r].end_ms > end)
+			end = (double)w[r].end_ms;
+	free(w);
 	tsv_release(&t);
 	return end;
 }
@@ -164,25 +186,27 @@ static void t3_add_run(const char *dir, struct dvec v[REPRO_T3_NKEYS][2], struct
 {
 	double end = build_end_ms(dir);
 	struct tsv t = { 0 };
+	struct t3_row *d;
 	int c[T3_N];
 	size_t r, k, ph;
 
-	if (load_bound(dir, "drift.tsv", t3_fields, &t, c))
+	if (load_rows(dir, "drift.tsv", t3_binds, sizeof(*d), &t, &d, c))
 		return;
 	for (r = 0; r < t.nrows; r++) {
 		struct repro_t3_cell *cell;
 
-		if (strcmp(tsv_get(&t, r, c[T3_CHECK]), "root-vs-vmstat"))
+		if (strcmp(d[r].check, "root-vs-vmstat"))
 			continue;
-		k = t3_key(tsv_get(&t, r, c[T3_KEY]));
+		k = t3_key(d[r].key);
 		if (k == REPRO_T3_NKEYS)
 			continue;
-		ph = end >= 0 && c[T3_T] >= 0 && tsv_get_num(&t, r, c[T3_T]) > end;
+		ph = end >= 0 && c[T3_T] >= 0 && (double)d[r].t_ms > end;
 		cell = &out->c[k][ph];
-		dvec_push(&v[k][ph], tsv_get_num(&t, r, c[T3_ERR]));
-		if (c[T3_BOUND] >= 0 && tsv_get_num(&t, r, c[T3_BOUND]) > cell->bound)
-			cell->bound = tsv_get_num(&t, r, c[T3_BOUND]);
+		dvec_push(&v[k][ph], (double)d[r].err);
+		if (c[T3_BOUND] >= 0 && (double)d[r].bound > cell->bound)
+			cell->bound = (double)d[r].bound;
 	}
+	free(d);
 	tsv_release(&t);
 }
 
@@ -211,10 +235,15 @@ void repro_t3_collect(const struct cmp_side *s, struct repro_t3 *out)
 /* ------------------------------------------------------------------ */
 /* stat-lag: probe.tsv of the stat-probe workload, drift.tsv's columns */
 
-static const struct tsv_field probe_fields[] = {
-	{ "abs_err_bytes", TSV_INT, GE0 },
+struct probe_row {
+	int64_t err;
+};
+#define ROW struct probe_row
+static const struct tsv_bind probe_binds[] = {
+	{ "abs_err_bytes", AT(I64, err), GE0 },
 	{ NULL },
 };
+#undef ROW
 
 void repro_statlag_collect(const struct cmp_side *s, struct repro_statlag *sl)
 {
@@ -224,19 +253,16 @@ void repro_statlag_collect(const struct cmp_side *s, struct repro_statlag *sl)
 	sl->n = sl->lag = 0;
 	for (i = 0; i < s->n; i++) {
 		struct tsv t = { 0 };
-		int ce;
+		struct probe_row *p;
 
-		if (load_bound(s->runs[i], "probe.tsv", probe_fields, &t, &ce))
+		if (load_rows(s->runs[i], "probe.tsv", probe_binds, sizeof(*p), &t, &p, NULL))
 			continue;
 		for (r = 0; r < t.nrows; r++) {
-			double e = tsv_get_num(&t, r, ce);
-
-			if (isnan(e))
-				continue;
 			sl->n++;
-			sl->lag += e > 0;
-			sum += e;
+			sl->lag += p[r].err > 0;
+			sum += (double)p[r].err;
 		}
+		free(p);
 		tsv_release(&t);
 	}
 	sl->mean = sl->n ? sum / (double)sl->n : NAN;
@@ -246,15 +272,22 @@ void repro_statlag_collect(const struct cmp_side *s, struct repro_statlag *sl)
 /* Read-cost scaling: readcost.tsv of the readcost runs of each kernel */
 
 /* the values may be "-" (a point with no reads of that kind): text, read as NaN */
-static const struct tsv_field rc_fields[] = {
-	{ "kind", TSV_TEXT }, { "cgroups", TSV_INT, GE0 },
-	{ "dying", TSV_TEXT, .flags = TSV_OPTIONAL }, { "state", TSV_TEXT },
-	{ "method", TSV_TEXT }, { "p50_us", TSV_TEXT }, { "mean_us", TSV_TEXT },
+struct rc_row {
+	const char *kind, *dying, *state, *method, *p50, *mean;
+	int64_t cgroups;
+};
+#define ROW struct rc_row
+static const struct tsv_bind rc_binds[] = {
+	{ "kind", AT(STR, kind) }, { "cgroups", AT(I64, cgroups), GE0 },
+	{ "dying", AT(STR, dying), .flags = TSV_OPTIONAL }, { "state", AT(STR, state) },
+	{ "method", AT(STR, method) }, { "p50_us", AT(STR, p50) }, { "mean_us", AT(STR, mean) },
 	{ NULL },
 };
+#undef ROW
 enum { RC_KIND, RC_N, RC_DYING, RC_STATE, RC_METHOD, RC_P50, RC_MEAN,
-       RC_NF = ARRAY_SIZE(rc_fields) - 1 };
+       RC_NF = ARRAY_SIZE(rc_binds) - 1 };
 #undef GE0
+#undef AT
 
 const struct repro_rc_point *repro_rc_find(const struct repro_rc_set *rs, const char *kind,
 					   int cgroups, const char *state, const char *method)
@@ -288,28 +321,40 @@ static struct repro_rc_point *rc_get(struct repro_rc_set *rs, const char *kind, 
 	return p;
 }
 
+/* A number cell that may be "-" or empty: NaN then (as tsv_get_num()). */
+static double num_or_nan(const char *s)
+{
+	char *end;
+	double v;
+
+	if (!*s)
+		return NAN;
+	v = strtod(s, &end);
+	return end == s || *end ? NAN : v;
+}
+
 void repro_rc_load(struct repro_rc_set *rs, const char *dir)
 {
 	struct tsv t = { 0 };
+	struct rc_row *row;
 	int c[RC_NF];
 	size_t r;
 
-	if (load_bound(dir, "readcost.tsv", rc_fields, &t, c))
+	if (load_rows(dir, "readcost.tsv", rc_binds, sizeof(*row), &t, &row, c))
 		return;
 	rs->present = true;
 	rs->runs++;
 	for (r = 0; r < t.nrows; r++) {
-		const char *method = tsv_get(&t, r, c[RC_METHOD]);
-		struct repro_rc_point *p = rc_get(rs, tsv_get(&t, r, c[RC_KIND]),
-						  (int)tsv_get_num(&t, r, c[RC_N]),
-						  tsv_get(&t, r, c[RC_STATE]), method);
-		double v = tsv_get_num(&t, r, c[strcmp(method, "hyperfine") ? RC_P50 : RC_MEAN]);
+		const struct rc_row *w = &row[r];
+		struct repro_rc_point *p = rc_get(rs, w->kind, (int)w->cgroups, w->state, w->method);
+		double v = num_or_nan(strcmp(w->method, "hyperfine") ? w->p50 : w->mean);
 
 		if (!p->dying)
-			p->dying = xstrdup(c[RC_DYING] >= 0 ? tsv_get(&t, r, c[RC_DYING]) : "-");
+			p->dying = xstrdup(c[RC_DYING] >= 0 ? w->dying : "-");
 		if (!isnan(v))
 			dvec_push(&p->v, v);
 	}
+	free(row);
 	tsv_release(&t);
 }
 
