@@ -10,6 +10,7 @@
  */
 #include "repro.h"
 #include "afile.h"
+#include "format.h"
 #include "kcache.h"
 #include "perfdiff.h"
 #include "perfsym.h"
@@ -627,40 +628,100 @@ static void report_html(struct strbuf *html, const char *text, const char *svg)
 	sb_adds(html, "</body></html>\n");
 }
 
-/* <@out>/@name with @len bytes of @buf; 0 or -errno. */
-static int write_in(const char *out, const char *name, const char *buf, size_t len)
+/* What the writers of the three reports share. */
+struct repro_doc {
+	const struct repro_params *p;
+	const char *out;
+	const struct repro_kernel *ks;
+	const struct kernel_info *ki;
+	int64_t secs;
+	const char *text;	/* REPORT.txt, rendered first: stdout and the HTML page have it */
+	const char *svg;	/* the read-cost plot, or NULL */
+};
+
+static int put(FILE *f, const char *buf, size_t len)
 {
-	char *path = xasprintf("%s/%s", out, name);
-	int ret = write_atomic(path, buf, len);
+	return fwrite(buf, 1, len, f) == len ? 0 : -EIO;
+}
+
+static int write_md(const void *data, FILE *f, char *err, size_t errlen)
+{
+	const struct repro_doc *d = data;
+	size_t len;
+	char *buf = report_render(&style_md, d->p, d->out, d->ks, d->ki, d->secs, &len);
+	int ret = buf ? put(f, buf, len) : -ENOMEM;
+
+	free(buf);
+	return ret;
+}
+
+static int write_text(const void *data, FILE *f, char *err, size_t errlen)
+{
+	const struct repro_doc *d = data;
+
+	return put(f, d->text, strlen(d->text));
+}
+
+static int write_html(const void *data, FILE *f, char *err, size_t errlen)
+{
+	const struct repro_doc *d = data;
+	struct strbuf html = STRBUF_INIT;
+	int ret;
+
+	report_html(&html, d->text, d->svg);
+	ret = put(f, html.buf, html.len);
+	sb_release(&html);
+	return ret;
+}
+
+/* the reproduction's formats: every one is written, each to its own file */
+static const struct out_writer repro_writers[] = {
+	{ FMT_MD, write_md }, { FMT_TEXT, write_text }, { FMT_HTML, write_html }, { 0 },
+};
+
+/* <@out>/<@name> in format @f, through a temp file renamed into place. 0 or -errno. */
+static int write_in(const char *out, const char *name, enum out_format f,
+		    const struct repro_doc *d)
+{
+	char *path = xasprintf("%s/%s", out, name), err[256];
+	struct afile af;
+	int ret = afile_open(&af, path);
 
 	free(path);
-	return ret;
+	if (ret)
+		return ret;
+	ret = out_format_write(repro_writers, f, d, af.f, err, sizeof(err));
+	if (ret) {
+		afile_abort(&af);
+		return ret;
+	}
+	return afile_commit(&af);
 }
 
 int repro_write_reports(const char *out, const struct repro_params *p,
 			const struct repro_kernel *ks, const struct kernel_info *ki, int64_t secs,
 			struct strbuf *text)
 {
-	struct strbuf html = STRBUF_INIT;
+	struct repro_doc d = { .p = p, .out = out, .ks = ks, .ki = ki, .secs = secs };
 	char *svg = p->no_readcost ? NULL : plot_readcost(out, ks, ki);
 	char *buf;
 	size_t len;
 	int ret;
 
-	buf = report_render(&style_md, p, out, ks, ki, secs, &len);
-	ret = buf ? write_in(out, "REPORT.md", buf, len) : -ENOMEM;
-	free(buf);
 	buf = report_render(&style_text, p, out, ks, ki, secs, &len);
-	if (buf) {
-		ret = ret ? ret : write_in(out, "REPORT.txt", buf, len);
-		sb_add(text, buf, len);
-		free(buf);
-	} else {
-		ret = -ENOMEM;
+	if (!buf) {
+		free(svg);
+		return -ENOMEM;
 	}
-	report_html(&html, text->buf, svg);
-	ret = ret ? ret : write_in(out, "report.html", html.buf, html.len);
-	sb_release(&html);
+	sb_add(text, buf, len);
+	free(buf);
+	d.text = text->buf;
+	d.svg = svg;
+	ret = write_in(out, "REPORT.md", FMT_MD, &d);
+	if (!ret)
+		ret = write_in(out, "REPORT.txt", FMT_TEXT, &d);
+	if (!ret)
+		ret = write_in(out, "report.html", FMT_HTML, &d);
 	free(svg);
 	return ret;
 }
