@@ -965,7 +965,7 @@ static int host_run(const struct target *t, struct run_opts *o, const char *why)
 		goto out_cleanup;
 	/* the instruction-count window (TCG plugin): what the monitors measure too */
 	PB_MARK(PB_MARK_WINDOW_BEGIN);
-	/* Idle siblings first, so they hold their memory when the builders start together. */
+	/* Background workloads first, so they hold their memory when the foreground ones start. */
 	if (!start_instances(r, true) && !start_instances(r, false)) {
 		monitors_event(r, MON_WORKLOADS_STARTED, -1);
 		main_loop(r);
