@@ -189,6 +189,24 @@ static int load_bound(const char *dir, const char *file, const struct tsv_bind *
 	return ret;
 }
 
+/* The LRU lists whose root-vs-vmstat rows root-during and root-after show. */
+static const char *const root_lru[] = { "inactive_file", "active_file", "inactive_anon",
+					"active_anon" };
+
+/* The index in root_lru of "memory.stat:<list>" or v1's "memory.stat:total_<list>", or -1. */
+static int root_lru_index(const char *key)
+{
+	const char *k = strncmp(key, "memory.stat:", 12) ? NULL : key + 12;
+	size_t i;
+
+	if (k && !strncmp(k, "total_", 6))
+		k += 6;
+	for (i = 0; k && i < ARRAY_SIZE(root_lru); i++)
+		if (!strcmp(k, root_lru[i]))
+			return (int)i;
+	return -1;
+}
+
 /* Rows of drift.tsv (the sampler) or probe.tsv (the stat-probe workload): same columns. */
 static int load_drift(struct run_summary *s, const char *dir, const char *file, char *err,
 		      size_t errlen)
@@ -205,7 +223,12 @@ static int load_drift(struct run_summary *s, const char *dir, const char *file, 
 	for (r = 0; r < t.nrows; r++) {
 		struct check_sum *cs = get_check(s, d[r].check);
 		double e = d[r].err, b = d[r].bound;
+		int lru = strcmp(d[r].check, "root-vs-vmstat") ? -1 : root_lru_index(d[r].key);
 
+		if (lru >= 0) {
+			s->root = xrealloc(s->root, (s->nroot + 1) * sizeof(*s->root));
+			s->root[s->nroot++] = (struct root_row){ lru, d[r].t_ms, e };
+		}
 		if (!cs)
 			continue;
 		dvec_push(&cs->err, e);
@@ -383,6 +406,7 @@ void run_summary_release(struct run_summary *s)
 	size_t i;
 
 	meta_release(&s->meta);
+	free(s->root);
 	for (i = 0; i < s->nchecks; i++) {
 		free(s->checks[i].name);
 		free(s->checks[i].max_where);
@@ -560,49 +584,22 @@ static int extract_drift(const struct run_summary *s, const char *dir, struct me
  * Shown, not judged (MB_NONE): drift:root-vs-vmstat judges the check as a
  * whole, and these are its rows again.
  */
-static const char *const root_lru[] = { "inactive_file", "active_file", "inactive_anon",
-					"active_anon" };
-
-/* The index in root_lru of "memory.stat:<list>" or v1's "memory.stat:total_<list>", or -1. */
-static int root_lru_index(const char *key)
-{
-	const char *k = strncmp(key, "memory.stat:", 12) ? NULL : key + 12;
-	size_t i;
-
-	if (k && !strncmp(k, "total_", 6))
-		k += 6;
-	for (i = 0; k && i < ARRAY_SIZE(root_lru); i++)
-		if (!strcmp(k, root_lru[i]))
-			return (int)i;
-	return -1;
-}
-
-/* The root-vs-vmstat rows of @dir in @phase: 0 during the workloads, 1 after them. */
-static int extract_root_phase(const struct run_summary *s, const char *dir, int phase,
-			      struct metric_set *out, char *err, size_t errlen)
+/* The root-vs-vmstat rows of @s in @phase: 0 during the workloads, 1 after them. */
+static int extract_root_phase(const struct run_summary *s, int phase, struct metric_set *out)
 {
 	const char *group = phase ? "root-after" : "root-during";
 	struct dvec v[ARRAY_SIZE(root_lru)];
 	int64_t end = 0;
-	struct tsv t = { 0 };
-	struct drift_row *d;
 	char key[128], label[128];
 	size_t i, r;
-	int ret;
 
 	for (i = 0; i < s->nwl; i++)
 		if (s->wl[i].exit == 0 && s->wl[i].end_ms > end)
 			end = s->wl[i].end_ms;
-	ret = load_bound(dir, "drift.tsv", drift_binds, sizeof(*d), &t, &d, NULL, err, errlen);
-	if (ret)
-		return ret == -ENOENT ? 0 : ret;
 	memset(v, 0, sizeof(v));
-	for (r = 0; r < t.nrows; r++) {
-		int k = strcmp(d[r].check, "root-vs-vmstat") ? -1 : root_lru_index(d[r].key);
-
-		if (k >= 0 && (end > 0 && d[r].t_ms > end) == phase)
-			dvec_push(&v[k], d[r].err);
-	}
+	for (r = 0; r < s->nroot; r++)
+		if ((end > 0 && s->root[r].t_ms > end) == phase)
+			dvec_push(&v[s->root[r].lru], s->root[r].err);
 	for (i = 0; i < ARRAY_SIZE(root_lru); i++) {
 		if (!v[i].n)
 			continue;
@@ -612,21 +609,19 @@ static int extract_root_phase(const struct run_summary *s, const char *dir, int 
 		    label);
 		dvec_release(&v[i]);
 	}
-	free(d);
-	tsv_release(&t);
 	return 0;
 }
 
 static int extract_root_during(const struct run_summary *s, const char *dir,
 			       struct metric_set *out, char *err, size_t errlen)
 {
-	return extract_root_phase(s, dir, 0, out, err, errlen);
+	return extract_root_phase(s, 0, out);
 }
 
 static int extract_root_after(const struct run_summary *s, const char *dir,
 			      struct metric_set *out, char *err, size_t errlen)
 {
-	return extract_root_phase(s, dir, 1, out, err, errlen);
+	return extract_root_phase(s, 1, out);
 }
 
 /*

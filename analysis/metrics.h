@@ -55,6 +55,13 @@ struct cpu_sum {
 	double usage_us, user_us, sys_us;
 };
 
+/* One root-vs-vmstat row of drift.tsv: which LRU list (metrics.c's root_lru), when, how far off. */
+struct root_row {
+	int lru;
+	int64_t t_ms;
+	double err;
+};
+
 struct run_summary {
 	struct meta meta;
 	struct check_sum checks[METRICS_MAX_CHECKS];
@@ -64,6 +71,8 @@ struct run_summary {
 	size_t nwl;
 	struct cpu_sum *cpu;
 	size_t ncpu;
+	struct root_row *root;	/* drift.tsv's root-vs-vmstat rows of the LRU lists */
+	size_t nroot;
 	bool have_drift, have_lat;
 };
 
