@@ -321,18 +321,6 @@ static struct repro_rc_point *rc_get(struct repro_rc_set *rs, const char *kind, 
 	return p;
 }
 
-/* A number cell that may be "-" or empty: NaN then (as tsv_get_num()). */
-static double num_or_nan(const char *s)
-{
-	char *end;
-	double v;
-
-	if (!*s)
-		return NAN;
-	v = strtod(s, &end);
-	return end == s || *end ? NAN : v;
-}
-
 void repro_rc_load(struct repro_rc_set *rs, const char *dir)
 {
 	struct tsv t = { 0 };
@@ -347,7 +335,7 @@ void repro_rc_load(struct repro_rc_set *rs, const char *dir)
 	for (r = 0; r < t.nrows; r++) {
 		const struct rc_row *w = &row[r];
 		struct repro_rc_point *p = rc_get(rs, w->kind, (int)w->cgroups, w->state, w->method);
-		double v = num_or_nan(strcmp(w->method, "hyperfine") ? w->p50 : w->mean);
+		double v = tsv_str_num(strcmp(w->method, "hyperfine") ? w->p50 : w->mean);
 
 		if (!p->dying)
 			p->dying = xstrdup(c[RC_DYING] >= 0 ? w->dying : "-");

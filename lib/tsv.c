@@ -277,17 +277,16 @@ const char *tsv_get(const struct tsv *t, size_t row, int col)
 }
 
 /**
- * tsv_get_num - a cell as a number
- * @t: parsed file
+ * tsv_str_num, tsv_get_num - cell text, or the cell of @t at @row, @col, as a number
+ * @t: parsed file (tsv_get_num)
  * @row: row index
  * @col: column index; may be -1
  *
  * Return: the cell parsed with strtod(), or NaN if it is empty, does not
  * hold a number, or has anything after the number.
  */
-double tsv_get_num(const struct tsv *t, size_t row, int col)
+double tsv_str_num(const char *s)
 {
-	const char *s = tsv_get(t, row, col);
 	char *end;
 	double v;
 
@@ -297,6 +296,11 @@ double tsv_get_num(const struct tsv *t, size_t row, int col)
 	if (end == s || *end)
 		return NAN;
 	return v;
+}
+
+double tsv_get_num(const struct tsv *t, size_t row, int col)
+{
+	return tsv_str_num(tsv_get(t, row, col));
 }
 
 /* "'<path>': line N" of a data row, or "line N" for a tsv_parse()d text. */

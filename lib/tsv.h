@@ -39,6 +39,8 @@ void tsv_release(struct tsv *t);
 int tsv_col(const struct tsv *t, const char *name);
 const char *tsv_get(const struct tsv *t, size_t row, int col);
 double tsv_get_num(const struct tsv *t, size_t row, int col);
+/* The number in cell text @s; NaN for an empty cell or one that is not a number ("-"). */
+double tsv_str_num(const char *s);
 int tsv_num(const struct tsv *t, size_t row, int col, double min, double max, double *v,
 	    char *err, size_t errlen);
 int tsv_int(const struct tsv *t, size_t row, int col, int64_t min, int64_t max, int64_t *v,
