@@ -13,21 +13,89 @@
 #include "insn-run.h"
 #include "insn.h"
 #include "kbuild.h"
+#include "spawn.h"
+#include "strbuf.h"
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef PB_PLUGIN_PATH
 #define PB_PLUGIN_PATH "build/pb-insn.so"
 #endif
+
+/*
+ * Does @qemu load @plugin? A machine-less qemu with the plugin, told to quit on
+ * its monitor: ~0.1 s, and the same loader (and the plugin's own version
+ * checks in qemu_plugin_install) as the run's. Return: 0, or -1 with *@why set
+ * to qemu's own words.
+ */
+static int plugin_probe(const char *qemu, const char *plugin, char **why)
+{
+	char tmpl[] = "/tmp/pb-insn-probe.XXXXXX";
+	char *dir = mkdtemp(tmpl), *arg, *raw;
+	char *argv[] = { (char *)qemu, "-machine", "none", "-accel", "tcg", "-display", "none",
+			 "-nodefaults", "-monitor", "stdio", "-plugin", NULL, NULL };
+	struct strbuf out = STRBUF_INIT;
+	struct child c = CHILD_INIT;
+	int fds[2], ret;
+
+	if (!dir || pipe(fds)) {
+		*why = xasprintf("cannot probe plugin '%s': %s", plugin, strerror(errno));
+		if (dir)
+			rmdir(dir);
+		return -1;
+	}
+	/* five bytes into an empty pipe: short only on a broken system */
+	if (write(fds[1], "quit\n", 5) != 5) {
+		*why = xasprintf("cannot probe plugin '%s': %s", plugin, strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		rmdir(dir);
+		return -1;
+	}
+	close(fds[1]);
+	raw = xasprintf("%s/insn.raw", dir);
+	arg = xasprintf("%s,out=%s", plugin, raw);
+	argv[11] = arg;
+	c.argv = argv;
+	c.in = CHILD_FD;
+	c.in_fd = fds[0];
+	c.out = CHILD_CAPTURE;
+	c.out_sb = &out;
+	c.err = CHILD_TO_STDOUT;
+	c.timeout_ns = 20 * NSEC_PER_SEC;
+	c.pdeathsig = SIGKILL;
+	ret = child_run(&c);
+	close(fds[0]);
+	unlink(raw);
+	free(raw);
+	rmdir(dir);
+	free(arg);
+	if (ret) {
+		char *line = strstr(out.buf ? out.buf : "", "qemu-system");
+
+		/* qemu's message, one line: "Could not load plugin X: why" */
+		line = line ? strchr(line, ':') : NULL;
+		line = line ? line + 1 + strspn(line + 1, " ") : NULL;
+		if (line)
+			line[strcspn(line, "\n")] = 0;
+		*why = xasprintf("plugin '%s' does not load in %s (%s)", plugin, qemu,
+				 line && *line ? line : ret < 0 ? strerror(-ret) : "exit status");
+	}
+	sb_release(&out);
+	return ret ? -1 : 0;
+}
 
 /**
  * insn_plan_make - decide whether a vm run loads the instruction-count plugin
  * @p: filled; release with insn_plan_release()
  * @mode: "auto" (also NULL), "on" or "off"
  * @accel: "tcg" or "kvm", as chosen
+ * @qemu: the qemu binary, which must load the plugin (NULL: not checked)
  * @k: the kernel to boot
  * @err: why "on" cannot be honoured
  * @errlen: its size
@@ -36,11 +104,12 @@
  * Return: 0 (with @p->why saying why there are no counts when @p->want is
  * false), or -EINVAL when @mode is "on" and the run cannot count.
  */
-int insn_plan_make(struct insn_plan *p, const char *mode, const char *accel,
+int insn_plan_make(struct insn_plan *p, const char *mode, const char *accel, const char *qemu,
 		   const struct kernel_info *k, char *err, size_t errlen)
 {
 	const char *env = getenv("PATCHBENCH_PLUGIN");
 	bool on = mode && !strcmp(mode, "on");
+	char *why = NULL;
 
 	memset(p, 0, sizeof(*p));
 	p->required = on;
@@ -62,6 +131,8 @@ int insn_plan_make(struct insn_plan *p, const char *mode, const char *accel,
 	if (!path_exists(p->plugin))
 		p->why = xasprintf("plugin '%s' not found (make builds it)",
 				   p->plugin);
+	else if (qemu && plugin_probe(qemu, p->plugin, &why))
+		p->why = why;
 	else if (!path_exists(p->map))
 		p->why = xasprintf("kernel '%s' has no System.map (built by "
 				   "an older patchbench): rebuild it with 'patchbench build --name "

@@ -21,7 +21,7 @@ struct insn_plan {
 	char *why;		/* without counts: the reason, for meta.json's notes */
 };
 
-int insn_plan_make(struct insn_plan *p, const char *mode, const char *accel,
+int insn_plan_make(struct insn_plan *p, const char *mode, const char *accel, const char *qemu,
 		   const struct kernel_info *k, char *err, size_t errlen);
 char *insn_plugin_arg(const struct insn_plan *p, const char *dir);
 int insn_collect(const struct insn_plan *p, const char *dir, char **state);

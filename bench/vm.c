@@ -522,7 +522,7 @@ static int vm_run(const struct target *t, struct run_opts *o, const char *why)
 	/* Bad input first: nothing is created before these pass. */
 	if (vm_inputs(o, &cache, &k, &qemu))
 		goto out;
-	if (insn_plan_make(&ip, o->insn_count, accel, &k, err, sizeof(err))) {
+	if (insn_plan_make(&ip, o->insn_count, accel, qemu, &k, err, sizeof(err))) {
 		pr_err("%s", err);
 		goto out;
 	}

@@ -11,8 +11,9 @@
 # qemu refuse to start (a load failure is reported, not ignored). Then
 # "run --target vm": counts by default under TCG (insn_counts complete,
 # symbols, window totals, every memory.stat read numbered in readlat.tsv and
-# counted in insn-reads.tsv); --insn-count on without the plugin is exit 2
-# before anything is made; auto without it runs and says why in meta.json.
+# counted in insn-reads.tsv); --insn-count on without the plugin, or with
+# one qemu does not load, is exit 2 before anything is made; auto without it
+# runs and says why in meta.json.
 . "$(dirname "$0")/lib.sh"
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing (make deps)"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,7 +31,7 @@ MAP=$K/System.map
 
 TMP=$(mktemp -d /tmp/pb-insn.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 14
+plan 15
 
 # boot OUT LOOPS [PLUGIN_ARGS]: one guest run; qemu's exit status
 boot() {
@@ -109,6 +110,16 @@ if [ -e "$K/System.map" ]; then
 	ok $([ $rc -eq 2 ] && grep -q "^patchbench: error: --insn-count on: plugin '.*' not found" \
 		"$TMP/on.err" && [ ! -e "$TMP/on" ] && echo 0 || echo 1) \
 		"--insn-count on without the plugin: exit 2 before anything is made (rc $rc)"
+	# a plugin file qemu cannot load (not an ELF object): found by a probe before booting
+	echo "not a shared object" >"$TMP/bad.so"
+	PATCHBENCH_PLUGIN=$TMP/bad.so "$PB" run --target vm --kernel vanilla -w idle --idle 1 \
+		-d 2s -q --insn-count on -o "$TMP/onbad" >/dev/null 2>"$TMP/onbad.err"
+	rc=$?
+	ok $([ $rc -eq 2 ] && [ "$(wc -l <"$TMP/onbad.err")" -eq 1 ] &&
+		grep -q "^patchbench: error: --insn-count on: plugin '.*bad.so' does not load in .*file too short" \
+		"$TMP/onbad.err" && [ ! -e "$TMP/onbad" ] && echo 0 || echo 1) \
+		"--insn-count on with a plugin qemu cannot load: one-line error, exit 2, nothing made (rc $rc)"
+	[ $rc -eq 2 ] || diag "$(cat "$TMP/onbad.err")"
 	PATCHBENCH_PLUGIN=$TMP/none.so "$PB" run --target vm --kernel vanilla -w idle --idle 1 \
 		-d 2s -q -o "$TMP/auto" >/dev/null 2>&1
 	rc=$?
@@ -116,7 +127,7 @@ if [ -e "$K/System.map" ]; then
 		grep -q '"notes": ".*plugin .* not found' "$TMP/auto/meta.json" && echo 0 || echo 1) \
 		"auto without the plugin: the run goes on and meta.json says why (rc $rc)"
 else
-	for i in 1 2 3 4; do
+	for i in 1 2 3 4 5; do
 		T_N=$((T_N + 1))
 		echo "ok $T_N # SKIP the vanilla kernel has no System.map of its own (build --rebuild)"
 	done
