@@ -31,9 +31,12 @@ ok $([ "$(leftover_cgroups)" -eq "$before" ] && echo 0 || echo 1) "no cgroup lef
 # the sampler reports it missed (a loaded machine: meta.json missed_intervals).
 dur=$(sed -n 's/^  "duration_s": \([0-9.]*\).*/\1/p' "$R/meta.json")
 missed=$(sed -n 's/^  "missed_intervals": \([0-9]*\).*/\1/p' "$R/meta.json")
-bad=$(awk -F'\t' -v dur="$dur" -v missed="${missed:-0}" 'NR > 1 && $4 == "memory.stat" { n[$2]++ }
+awk -F'\t' -v dur="$dur" -v missed="${missed:-0}" 'NR > 1 && $4 == "memory.stat" { n[$2]++ }
 	END { for (c in n) if (n[c] < dur - 1 - 3 - missed || n[c] > dur + 2) { print c, n[c]; bad++ }
-	      print bad + 0 }' "$R/readlat.tsv" | tail -1)
+	      print bad + 0 }' "$R/readlat.tsv" >"$TMP/counts"
+bad=$(tail -1 "$TMP/counts")
+[ "$bad" -eq 0 ] || diag "reads per cgroup off (cgroup, reads): $(head -n -1 "$TMP/counts" | tr '\n' ' ')"
+[ "$bad" -eq 0 ] || diag "first and last memory.stat t_ms: $(awk -F'\t' 'NR > 1 && $4 == "memory.stat" { if (!f) f = $1; l = $1 } END { print f, l }' "$R/readlat.tsv")" 
 ncg=$(awk -F'\t' 'NR > 1 && $4 == "memory.stat" { n[$2]++ } END { print length(n) }' "$R/readlat.tsv")
 ok $([ "$bad" -eq 0 ] && [ "$ncg" -ge 11 ] && [ $((${missed:-0} * 4)) -lt "${dur%.*}" ] && echo 0 || echo 1) \
 	"every one of $ncg cgroups sampled about once per second over ${dur}s, ${missed:-0} missed ($bad off)"
