@@ -6,6 +6,7 @@
  *                     the previous tick; then one "window" row per vCPU
  *   insn-symbols.tsv  kernel instructions per symbol in the window, share
  *   insn-reads.tsv    instructions of each memory.stat read, in read order
+ *   insn-ops.tsv      the same for a workload's own operations (readcost's reads)
  * Parsers take a buffer and never a path, so they are tested on captured output.
  */
 #include "insn.h"
@@ -212,6 +213,8 @@ static int parse_header(struct insn_raw *r, char **f, size_t nf, size_t lineno, 
 		r->window_ns = (int64_t)v;
 	else if (!strcmp(f[0], "reads_migrated"))
 		r->reads_migrated = v;
+	else if (!strcmp(f[0], "ops_migrated"))
+		r->ops_migrated = v;
 	else if (!strcmp(f[0], "markers_ignored"))
 		r->markers_ignored = v;
 	else
@@ -236,7 +239,7 @@ bad:
  */
 int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, size_t errlen)
 {
-	size_t pos = 0, lineno = 0, at = 0, as = 0, ar = 0;
+	size_t pos = 0, lineno = 0, at = 0, as = 0, ar = 0, ao = 0;
 	char *line, *f[4 + 2 * 256];
 	int ret = 0;
 
@@ -298,7 +301,8 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 					ret = -EINVAL;
 				}
 			}
-		} else if (!strcmp(f[0], "read")) {
+		} else if (!strcmp(f[0], "read") || !strcmp(f[0], "op")) {
+			bool op = f[0][0] == 'o';
 			struct insn_read rd = { 0 };
 			bool ok = false;
 
@@ -312,8 +316,14 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 							!num_u64(f[4], 10, &rd.user);
 			}
 			if (!ok) {
-				snprintf(err, errlen, "line %zu: bad 'read' row", lineno);
+				snprintf(err, errlen, "line %zu: bad '%s' row", lineno, f[0]);
 				ret = -EINVAL;
+			} else if (op) {
+				if (r->nops == ao) {
+					ao = ao ? 2 * ao : 256;
+					r->ops = xrealloc(r->ops, ao * sizeof(*r->ops));
+				}
+				r->ops[r->nops++] = rd;
 			} else {
 				if (r->nreads == ar) {
 					ar = ar ? 2 * ar : 256;
@@ -362,6 +372,7 @@ void insn_raw_release(struct insn_raw *r)
 	}
 	free(r->ticks);
 	free(r->reads);
+	free(r->ops);
 	free(r->segs);
 	free(r->kern);
 	free(r->user);
@@ -525,17 +536,19 @@ static int write_symbols(const char *dir, const struct insn_sym *s, size_t n)
 	return tsv_writer_commit(&w);
 }
 
-static int write_reads(const char *dir, const struct insn_raw *r)
+/* insn-reads.tsv (@col "read") or insn-ops.tsv ("op"): @n rows of @v. */
+static int write_reads(const char *dir, const char *file, const char *col,
+		       const struct insn_read *v, size_t n)
 {
-	static const char *const cols[] = { "read", "vcpu", "kernel_insns", "user_insns", NULL };
+	const char *const cols[] = { col, "vcpu", "kernel_insns", "user_insns", NULL };
 	struct tsv_writer w;
 	size_t i;
-	int ret = open_in(&w, dir, "insn-reads.tsv", cols);
+	int ret = open_in(&w, dir, file, cols);
 
 	if (ret)
 		return ret;
-	for (i = 0; i < r->nreads; i++) {
-		const struct insn_read *rd = &r->reads[i];
+	for (i = 0; i < n; i++) {
+		const struct insn_read *rd = &v[i];
 
 		tsv_put_u64(&w, rd->seq);
 		tsv_put_u64(&w, rd->vcpu);
@@ -552,14 +565,127 @@ static int write_reads(const char *dir, const struct insn_raw *r)
 	return tsv_writer_commit(&w);
 }
 
+/* One cell of the column annotate() adds: row @row of @t, text into @buf. */
+typedef void (*annotate_fn)(const struct tsv *t, size_t row, const struct insn_raw *r,
+			    char *buf, size_t len);
+
+/*
+ * Rewrite @dir/@file (through a temp file and a rename) with one more column
+ * @col, filled by @fn. A file that is missing, or has @col already, is left as
+ * it is. Return: 0 or -errno.
+ */
+static int annotate(const char *dir, const char *file, const char *col, annotate_fn fn,
+		    const struct insn_raw *r)
+{
+	char *path = xasprintf("%s/%s", dir, file), err[256], cell[64];
+	const char **cols = NULL;
+	struct tsv_writer w;
+	struct tsv t;
+	size_t i, c;
+	int ret = tsv_load(&t, path, err, sizeof(err));
+
+	if (ret) {
+		free(path);
+		return ret == -ENOENT ? 0 : ret;
+	}
+	if (tsv_col(&t, col) >= 0)
+		goto out;
+	cols = xcalloc(t.ncols + 2, sizeof(*cols));
+	for (c = 0; c < t.ncols; c++)
+		cols[c] = t.cols[c];
+	cols[c] = col;
+	ret = tsv_writer_open(&w, path, cols);
+	if (ret)
+		goto out;
+	for (i = 0; i < t.nrows; i++) {
+		for (c = 0; c < t.ncols; c++)
+			tsv_put_str(&w, t.rows[i][c]);
+		fn(&t, i, r, cell, sizeof(cell));
+		tsv_put_str(&w, cell);
+		tsv_end_row(&w);
+	}
+	ret = tsv_writer_commit(&w);
+out:
+	free(cols);
+	free(path);
+	tsv_release(&t);
+	return ret;
+}
+
+/* The valid count of read (or op) @seq in @v, sorted by seq as the plugin writes them. */
+static const struct insn_read *find_seq(const struct insn_read *v, size_t n, uint64_t seq)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].seq == seq && v[lo].valid ? &v[lo] : NULL;
+}
+
+/* readlat.tsv's insn: the kernel instructions of memory.stat read `read`, or empty. */
+static void readlat_insn(const struct tsv *t, size_t row, const struct insn_raw *r, char *buf,
+			 size_t len)
+{
+	double seq = tsv_get_num(t, row, tsv_col(t, "read"));
+	const struct insn_read *rd = seq >= 1 ? find_seq(r->reads, r->nreads, (uint64_t)seq) :
+				      NULL;
+
+	if (rd)
+		snprintf(buf, len, "%" PRIu64, rd->kern);
+	else
+		buf[0] = 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* readcost.tsv's insn_p50: the median kernel instructions of ops op_first..op_last, or "-". */
+static void readcost_insn(const struct tsv *t, size_t row, const struct insn_raw *r, char *buf,
+			  size_t len)
+{
+	double a = tsv_get_num(t, row, tsv_col(t, "op_first"));
+	double b = tsv_get_num(t, row, tsv_col(t, "op_last"));
+	uint64_t *v = NULL, s;
+	size_t n = 0;
+
+	snprintf(buf, len, "-");
+	if (!(a >= 1 && b >= a && b - a < 1e7))
+		return;
+	v = xcalloc((size_t)(b - a) + 1, sizeof(*v));
+	for (s = (uint64_t)a; s <= (uint64_t)b; s++) {
+		const struct insn_read *op = find_seq(r->ops, r->nops, s);
+
+		if (op)
+			v[n++] = op->kern;
+	}
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_u64);
+		/* the lower median of an even count: a count that happened */
+		snprintf(buf, len, "%" PRIu64, v[(n - 1) / 2]);
+	}
+	free(v);
+}
+
 /**
- * insn_write_results - write insn.tsv, insn-symbols.tsv and insn-reads.tsv
+ * insn_write_results - write insn.tsv, insn-symbols.tsv, insn-reads.tsv (and insn-ops.tsv)
  * @dir: the result directory
  * @r: the parsed plugin output
  * @s: its symbols (insn_symbols())
  * @n: how many
  *
- * Each file goes through a temp file and a rename.
+ * Each file goes through a temp file and a rename. readlat.tsv gets an `insn`
+ * column (each memory.stat read's kernel instructions) and readcost.tsv an
+ * `insn_p50` one (the median of its in-process reads'), when the run has them.
  * Return: 0 or -errno of the first file that could not be written.
  */
 int insn_write_results(const char *dir, const struct insn_raw *r, const struct insn_sym *s,
@@ -570,6 +696,14 @@ int insn_write_results(const char *dir, const struct insn_raw *r, const struct i
 	if (!ret)
 		ret = write_symbols(dir, s, n);
 	if (!ret)
-		ret = write_reads(dir, r);
+		ret = write_reads(dir, "insn-reads.tsv", "read", r->reads, r->nreads);
+	/* only a run whose workload marks its operations has them */
+	if (!ret && r->nops)
+		ret = write_reads(dir, "insn-ops.tsv", "op", r->ops, r->nops);
+	/* and the counts beside the times, for the reader of the tables */
+	if (!ret)
+		ret = annotate(dir, "readlat.tsv", "insn", readlat_insn, r);
+	if (!ret && r->nops)
+		ret = annotate(dir, "readcost.tsv", "insn_p50", readcost_insn, r);
 	return ret;
 }

@@ -36,7 +36,7 @@ struct insn_tick {
 	uint64_t *kern, *user;		/* [nvcpu] */
 };
 
-/* One memory.stat read between read markers; !valid when it moved vCPU. */
+/* One memory.stat read (or a workload's op) between its markers; !valid when it moved vCPU. */
 struct insn_read {
 	uint64_t seq;
 	unsigned int vcpu;
@@ -54,12 +54,14 @@ struct insn_raw {
 	unsigned int nvcpu;
 	enum insn_window window;
 	int64_t window_ns;
-	uint64_t reads_migrated, markers_ignored;
+	uint64_t reads_migrated, ops_migrated, markers_ignored;
 	uint64_t *kern, *user;		/* window totals per vCPU */
 	struct insn_tick *ticks;
 	size_t nticks;
 	struct insn_read *reads;
 	size_t nreads;
+	struct insn_read *ops;		/* a workload's own operations (readcost's reads) */
+	size_t nops;
 	struct insn_seg *segs;
 	size_t nsegs;
 };

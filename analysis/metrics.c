@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -667,7 +668,7 @@ static const struct tsv_bind insn_sym_binds[] = {
 #undef ROW
 
 struct insn_read_row {
-	double read, kernel;
+	double read, kernel;	/* read: the read's (op's) number */
 };
 #define ROW struct insn_read_row
 static const struct tsv_bind insn_read_binds[] = {
@@ -675,10 +676,84 @@ static const struct tsv_bind insn_read_binds[] = {
 	{ "kernel_insns", AT(DBL, kernel), 0, INT64_MAX, TSV_EMPTY | INTEGER },
 	{ NULL },
 };
+static const struct tsv_bind insn_op_binds[] = {
+	{ "op", AT(DBL, read), 1, INT32_MAX, INTEGER },
+	{ "kernel_insns", AT(DBL, kernel), 0, INT64_MAX, TSV_EMPTY | INTEGER },
+	{ NULL },
+};
+#undef ROW
+
+/* readcost.tsv's rows, for the ops of their in-process reads (older runs have none) */
+struct rc_op_row {
+	const char *kind, *state, *method, *op0, *op1;
+	int64_t cgroups;
+};
+#define ROW struct rc_op_row
+static const struct tsv_bind rc_op_binds[] = {
+	{ "kind", AT(STR, kind) }, { "cgroups", AT(I64, cgroups), 0, INT64_MAX },
+	{ "state", AT(STR, state) }, { "method", AT(STR, method) },
+	{ "op_first", AT(STR, op0), 0, 0, TSV_OPTIONAL },
+	{ "op_last", AT(STR, op1), 0, 0, TSV_OPTIONAL },
+	{ NULL },
+};
 #undef ROW
 #undef AT
 #undef NOWHERE
 #undef INTEGER
+
+/*
+ * readcost: the kernel instructions of one in-process memory.stat read per point
+ * (kind, N, state), from the ops readcost.tsv names and insn-ops.tsv counts: the
+ * cover letter's read cost against N idle or dirty children, exactly. Reads that
+ * moved vCPU have no count and are left out.
+ */
+static int insn_readcost(const char *dir, struct metric_set *out, char *err, size_t errlen)
+{
+	struct tsv ct = { 0 }, ot = { 0 };
+	struct rc_op_row *cr;
+	struct insn_read_row *orow;
+	char key[128], label[128];
+	size_t r, k;
+	int ret;
+
+	ret = load_bound(dir, "insn-ops.tsv", insn_op_binds, sizeof(*orow), &ot, &orow, NULL,
+			 err, errlen);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	ret = load_bound(dir, "readcost.tsv", rc_op_binds, sizeof(*cr), &ct, &cr, NULL, err,
+			 errlen);
+	if (ret) {
+		free(orow);
+		tsv_release(&ot);
+		return ret == -ENOENT ? 0 : ret;
+	}
+	for (r = 0; r < ct.nrows; r++) {
+		double a = tsv_str_num(cr[r].op0), b = tsv_str_num(cr[r].op1);
+		struct dvec v = DVEC_INIT;
+
+		if (strcmp(cr[r].method, "inproc") || isnan(a) || isnan(b))
+			continue;
+		for (k = 0; k < ot.nrows; k++)
+			if (orow[k].read >= a && orow[k].read <= b && !isnan(orow[k].kernel))
+				dvec_push(&v, orow[k].kernel);
+		if (!v.n)
+			continue;
+		snprintf(key, sizeof(key), "insn:readcost:%s:%" PRId64 ":%s:p50", cr[r].kind,
+			 cr[r].cgroups, cr[r].state);
+		/* "rc dying 1000 dirty p50": the table's label column is 24 wide */
+		snprintf(label, sizeof(label), "rc %s %" PRId64 " %s p50",
+			 strcmp(cr[r].kind, "deleted") ? cr[r].kind : "dying", cr[r].cgroups,
+			 cr[r].state);
+		add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 50, false,
+		    stats_percentile(v.v, v.n, 50), key, label);
+		dvec_release(&v);
+	}
+	free(cr);
+	free(orow);
+	tsv_release(&ct);
+	tsv_release(&ot);
+	return 0;
+}
 
 /* Kernel instructions per memory.stat read, by the level readlat.tsv gives each read. */
 static int insn_reads(const char *dir, struct metric_set *out, char *err, size_t errlen)
@@ -776,7 +851,8 @@ static int extract_insn(const struct run_summary *s, const char *dir, struct met
 	    "kernel insns");
 	add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 1e6, false, user, "insn:user",
 	    "user insns");
-	return insn_reads(dir, out, err, errlen);
+	ret = insn_reads(dir, out, err, errlen);
+	return ret ? ret : insn_readcost(dir, out, err, errlen);
 }
 
 /*

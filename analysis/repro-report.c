@@ -462,6 +462,8 @@ static void readcost_table(const struct report_ctx *x, const struct repro_rc_set
 
 			if (isnan(v))
 				fprintf(f, " %10s", "-");
+			else if (!strcmp(method, "insn"))
+				fprintf(f, " %10.0f", v);
 			else
 				fprintf(f, " %10.1f", v);
 		}
@@ -500,11 +502,26 @@ static void report_readcost(const struct report_ctx *x)
 		"child freed right before the read, so the read finds N cgroups with pending "
 		"stat updates; quiet: nothing pending. hyperfine (--warmup, --min-runs, "
 		"--export-json readcost/hyperfine-*.json) times a whole pb-statread process.");
+	if (base->insn) {
+		wrap(f, "Under TCG the same reads are also counted: guest instructions (TCG "
+		     "plugin), the kernel instructions of one in-process read between op "
+		     "markers, exact and repeatable where times are emulated. Instructions are "
+		     "not cycles (no cache misses, no stall time). The verdicts below judge "
+		     "them.");
+		readcost_table(x, base, "insn", "in-process read, p50 (guest kernel insns)");
+	}
 	readcost_table(x, base, "inproc", "in-process read, p50 (us)");
 	readcost_table(x, base, "hyperfine", "hyperfine, pb-statread (exec + 1 read), mean (us)");
-	fprintf(f, "\nin-process dirty reads vs vanilla, the runs as samples (Welch per point,\n"
-		"Holm over the points, 5%% family-wise; a point counts when significant\n"
-		"and the mean changed by over 25%%; 2+ runs per side needed):\n");
+	if (base->insn)
+		fprintf(f, "\nin-process dirty reads vs vanilla in kernel instructions, the runs\n"
+			"as samples (Welch per point, Holm over the points, 5%% family-wise;\n"
+			"a point counts when significant and the mean changed by over %.0f%%;\n"
+			"2+ runs per side needed):\n", 100 * REPRO_RC_INSN_THRESHOLD);
+	else
+		fprintf(f, "\nin-process dirty reads vs vanilla, the runs as samples (Welch per "
+			"point,\nHolm over the points, 5%% family-wise; a point counts when "
+			"significant\nand the mean changed by over 25%%; 2+ runs per side "
+			"needed):\n");
 	for (i = 1; i < NK; i++) {
 		const struct repro_rc_verdict *v = &ks[i].rcv;
 
@@ -512,9 +529,10 @@ static void report_readcost(const struct report_ctx *x)
 			fprintf(f, "  %-20s not measured\n", x->ki[i].name);
 			continue;
 		}
-		fprintf(f, "  %-20s %d of %d points slower, %d faster;\n"
+		fprintf(f, "  %-20s %d of %d points %s, %d %s;\n"
 			"  %-20s largest change %s\n",
-			x->ki[i].name, v->reg, v->points, v->imp, "", v->worst);
+			x->ki[i].name, v->reg, v->points, v->insn ? "higher" : "slower", v->imp,
+			v->insn ? "lower" : "faster", "", v->worst);
 	}
 	fprintf(f, "plot: %s\n", x->st->plot);
 }

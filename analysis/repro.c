@@ -273,7 +273,7 @@ void repro_statlag_collect(const struct cmp_side *s, struct repro_statlag *sl)
 
 /* the values may be "-" (a point with no reads of that kind): text, read as NaN */
 struct rc_row {
-	const char *kind, *dying, *state, *method, *p50, *mean;
+	const char *kind, *dying, *state, *method, *p50, *mean, *op0, *op1;
 	int64_t cgroups;
 };
 #define ROW struct rc_row
@@ -281,11 +281,26 @@ static const struct tsv_bind rc_binds[] = {
 	{ "kind", AT(STR, kind) }, { "cgroups", AT(I64, cgroups), GE0 },
 	{ "dying", AT(STR, dying), .flags = TSV_OPTIONAL }, { "state", AT(STR, state) },
 	{ "method", AT(STR, method) }, { "p50_us", AT(STR, p50) }, { "mean_us", AT(STR, mean) },
+	{ "op_first", AT(STR, op0), .flags = TSV_OPTIONAL },
+	{ "op_last", AT(STR, op1), .flags = TSV_OPTIONAL },
 	{ NULL },
 };
 #undef ROW
-enum { RC_KIND, RC_N, RC_DYING, RC_STATE, RC_METHOD, RC_P50, RC_MEAN,
+enum { RC_KIND, RC_N, RC_DYING, RC_STATE, RC_METHOD, RC_P50, RC_MEAN, RC_OP0, RC_OP1,
        RC_NF = ARRAY_SIZE(rc_binds) - 1 };
+
+/* insn-ops.tsv: the kernel instructions of each of readcost's in-process reads */
+struct op_row {
+	int64_t op;
+	double kernel;		/* NaN: the read moved vCPU */
+};
+#define ROW struct op_row
+static const struct tsv_bind op_binds[] = {
+	{ "op", AT(I64, op), 1, INT64_MAX },
+	{ "kernel_insns", AT(DBL, kernel), 0, INT64_MAX, TSV_EMPTY | TSV_INTEGER },
+	{ NULL },
+};
+#undef ROW
 #undef GE0
 #undef AT
 
@@ -321,15 +336,35 @@ static struct repro_rc_point *rc_get(struct repro_rc_set *rs, const char *kind, 
 	return p;
 }
 
+/* The median kernel instructions of ops @a..@b of @ops (@n rows), NaN without one. */
+static double ops_p50(const struct op_row *ops, size_t n, double a, double b)
+{
+	struct dvec v = DVEC_INIT;
+	double m;
+	size_t i;
+
+	for (i = 0; i < n && !isnan(a) && !isnan(b); i++)
+		if (ops[i].op >= a && ops[i].op <= b && !isnan(ops[i].kernel))
+			dvec_push(&v, ops[i].kernel);
+	m = v.n ? stats_median(v.v, v.n) : NAN;
+	dvec_release(&v);
+	return m;
+}
+
 void repro_rc_load(struct repro_rc_set *rs, const char *dir)
 {
-	struct tsv t = { 0 };
+	struct tsv t = { 0 }, ot = { 0 };
 	struct rc_row *row;
+	struct op_row *ops = NULL;
 	int c[RC_NF];
 	size_t r;
 
 	if (load_rows(dir, "readcost.tsv", rc_binds, sizeof(*row), &t, &row, c))
 		return;
+	/* under TCG with counts: each in-process point in kernel instructions, too */
+	if (c[RC_OP0] >= 0 && c[RC_OP1] >= 0 &&
+	    load_rows(dir, "insn-ops.tsv", op_binds, sizeof(*ops), &ot, &ops, NULL))
+		ops = NULL;
 	rs->present = true;
 	rs->runs++;
 	for (r = 0; r < t.nrows; r++) {
@@ -341,7 +376,18 @@ void repro_rc_load(struct repro_rc_set *rs, const char *dir)
 			p->dying = xstrdup(c[RC_DYING] >= 0 ? w->dying : "-");
 		if (!isnan(v))
 			dvec_push(&p->v, v);
+		v = ops && !strcmp(w->method, "inproc") ?
+		    ops_p50(ops, ot.nrows, tsv_str_num(w->op0), tsv_str_num(w->op1)) : NAN;
+		if (!isnan(v)) {
+			p = rc_get(rs, w->kind, (int)w->cgroups, w->state, "insn");
+			if (!p->dying)
+				p->dying = xstrdup(c[RC_DYING] >= 0 ? w->dying : "-");
+			dvec_push(&p->v, v);
+			rs->insn = true;
+		}
 	}
+	free(ops);
+	tsv_release(&ot);
 	free(row);
 	tsv_release(&t);
 }
@@ -384,19 +430,21 @@ void repro_rc_verdict(const struct repro_rc_set *a, const struct repro_rc_set *b
 {
 	double *p = xcalloc(b->n + 1, sizeof(*p)), *rel = xcalloc(b->n + 1, sizeof(*rel));
 	bool *sig = xcalloc(b->n + 1, sizeof(*sig));
-	double best = 0;
+	const char *method = a->insn && b->insn ? "insn" : "inproc";
+	double best = 0, thr = a->insn && b->insn ? REPRO_RC_INSN_THRESHOLD : 0.25;
 	size_t i;
 
 	v->reg = v->imp = v->points = 0;
+	v->insn = a->insn && b->insn;
 	snprintf(v->worst, sizeof(v->worst), "-");
 	for (i = 0; i < b->n; i++) {
 		const struct repro_rc_point *pb = &b->p[i], *pa;
 		double ma, mb;
 
 		p[i] = rel[i] = NAN;
-		if (strcmp(pb->state, "dirty") || strcmp(pb->method, "inproc"))
+		if (strcmp(pb->state, "dirty") || strcmp(pb->method, method))
 			continue;
-		pa = repro_rc_find(a, pb->kind, pb->cgroups, "dirty", "inproc");
+		pa = repro_rc_find(a, pb->kind, pb->cgroups, "dirty", method);
 		if (!pa || pa->v.n < 2 || pb->v.n < 2)
 			continue;
 		ma = stats_mean(pa->v.v, pa->v.n);
@@ -414,9 +462,9 @@ void repro_rc_verdict(const struct repro_rc_set *a, const struct repro_rc_set *b
 	}
 	stats_holm(p, b->n, 0.05, sig);
 	for (i = 0; i < b->n; i++) {
-		if (sig[i] && rel[i] > 0.25)
+		if (sig[i] && rel[i] > thr)
 			v->reg++;
-		else if (sig[i] && rel[i] < -0.25)
+		else if (sig[i] && rel[i] < -thr)
 			v->imp++;
 	}
 	free(p);

@@ -12,7 +12,12 @@
  *   PB_MARK(PB_MARK_WINDOW_BEGIN);   ... measured window ...
  *   PB_MARK(PB_MARK_READ_BEGIN); pread(fd, ...); PB_MARK(PB_MARK_READ_END);
  *   PB_MARK(PB_MARK_TICK);           once per sampler interval
+ *   PB_MARK(PB_MARK_OP_BEGIN); ... PB_MARK(PB_MARK_OP_END);   a workload's operation
  *   PB_MARK(PB_MARK_WINDOW_END);
+ *
+ * Reads and ops are two sequences, each numbered from 1 in the order they begin,
+ * each for one process at a time: the sampler makes the reads, one workload
+ * process (readcost's controller) the ops.
  */
 #ifndef PB_INSN_MARKER_H
 #define PB_INSN_MARKER_H
@@ -30,7 +35,9 @@ enum pb_mark {
 	PB_MARK_TICK		= 3,	/* a row of per-vCPU totals (one per sample) */
 	PB_MARK_READ_BEGIN	= 4,	/* this vCPU starts one memory.stat read */
 	PB_MARK_READ_END	= 5,	/* ... and ends it: one read row */
-	PB_MARK_MAX		= 5,
+	PB_MARK_OP_BEGIN	= 6,	/* a workload's own operation begins (readcost's reads) */
+	PB_MARK_OP_END		= 7,	/* ... and ends: one op row, numbered apart from reads */
+	PB_MARK_MAX		= 7,
 };
 
 #define PB_MARK_STR_(x)	#x

@@ -38,6 +38,7 @@
  * quiet one. Use a long --interval for clean dirty numbers.
  */
 #include "workload.h"
+#include "insn-marker.h"
 #include "readcost.h"
 #include "runner.h"
 #include "json.h"
@@ -48,6 +49,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
@@ -120,6 +122,7 @@ struct readcost_ctl {
 	unsigned page;
 	bool v2;
 	struct rc_status *st;
+	uint64_t ops;		/* in-process reads made, each between op markers */
 };
 
 /* One population: N children and their files. */
@@ -503,18 +506,25 @@ static int pop_destroy(struct readcost_ctl *c, struct rc_pop *pop)
 
 /* Measurements ----------------------------------------------------------- */
 
-/* One whole-file read of memory.stat, timed; its latency in *@ns. Bytes or -errno. */
-static ssize_t timed_read(int fd, int64_t *ns)
+/*
+ * One whole-file read of memory.stat, timed; its latency in *@ns. Under TCG the
+ * instruction-count plugin counts what this vCPU runs between the op markers:
+ * op c->ops (from 1) of insn-ops.tsv. Bytes or -errno.
+ */
+static ssize_t timed_read(struct readcost_ctl *c, int fd, int64_t *ns)
 {
 	ssize_t n, total = 0;
 	int64_t t0, t1;
 
+	c->ops++;
 	t0 = now_ns();
+	PB_MARK(PB_MARK_OP_BEGIN);
 	do {
 		n = pread(fd, read_buf, sizeof(read_buf), total);
 		if (n > 0)
 			total += n;
 	} while (n == (ssize_t)sizeof(read_buf));
+	PB_MARK(PB_MARK_OP_END);
 	t1 = now_ns();
 	*ns = t1 - t0;
 	return n < 0 ? -errno : total;
@@ -528,8 +538,10 @@ static void add_val(struct strbuf *sb, double v)
 		sb_addf(sb, "\t%.1f", v);
 }
 
+/* @op0..@op1: the ops of the row's reads (0: none, as hyperfine's) */
 static void add_row(struct strbuf *tsv, const struct rc_pop *pop, const char *state,
-		    const char *method, const struct readcost_sum *s, double first)
+		    const char *method, const struct readcost_sum *s, double first, uint64_t op0,
+		    uint64_t op1)
 {
 	sb_addf(tsv, "%s\t%d\t%s\t%s\t%s\t%zu", kind_names[pop->kind], pop->n, pop->dying, state,
 		method, s->n);
@@ -540,7 +552,10 @@ static void add_row(struct strbuf *tsv, const struct rc_pop *pop, const char *st
 	add_val(tsv, s->stddev);
 	add_val(tsv, s->min);
 	add_val(tsv, s->max);
-	sb_adds(tsv, "\n");
+	if (op0)
+		sb_addf(tsv, "\t%" PRIu64 "\t%" PRIu64 "\n", op0, op1);
+	else
+		sb_adds(tsv, "\t-\t-\n");
 }
 
 static int measure_inproc(struct readcost_ctl *c, struct rc_pop *pop, struct strbuf *tsv,
@@ -549,6 +564,7 @@ static int measure_inproc(struct readcost_ctl *c, struct rc_pop *pop, struct str
 	const struct readcost_params *p = c->p;
 	double *q = xcalloc(p->reads, sizeof(*q)), *d = xcalloc(p->rounds, sizeof(*d));
 	double first;
+	uint64_t q0, d0;
 	int64_t ns;
 	ssize_t n;
 	int fd, i, ret = 0;
@@ -560,17 +576,19 @@ static int measure_inproc(struct readcost_ctl *c, struct rc_pop *pop, struct str
 		fprintf(stderr, "readcost: cannot open '%s': %s\n", c->memstat, strerror(errno));
 		goto out_free;
 	}
-	n = timed_read(fd, &ns);
+	n = timed_read(c, fd, &ns);
 	first = (double)ns / 1e3;
+	q0 = c->ops + 1;
 	for (i = 0; n > 0 && i < p->reads; i++) {
-		n = timed_read(fd, &ns);
+		n = timed_read(c, fd, &ns);
 		q[i] = (double)ns / 1e3;
 	}
+	d0 = c->ops + 1;
 	for (i = 0; n > 0 && i < p->rounds; i++) {
 		ret = pop_dirty(c, pop);
 		if (ret)
 			goto out_close;
-		n = timed_read(fd, &ns);
+		n = timed_read(c, fd, &ns);
 		d[i] = (double)ns / 1e3;
 	}
 	if (n <= 0) {
@@ -581,8 +599,8 @@ static int measure_inproc(struct readcost_ctl *c, struct rc_pop *pop, struct str
 	}
 	readcost_summarize(q, p->reads, quiet);
 	readcost_summarize(d, p->rounds, dirty);
-	add_row(tsv, pop, "quiet", "inproc", quiet, first);
-	add_row(tsv, pop, "dirty", "inproc", dirty, NAN);
+	add_row(tsv, pop, "quiet", "inproc", quiet, first, q0, d0 - 1);
+	add_row(tsv, pop, "dirty", "inproc", dirty, NAN, d0, c->ops);
 out_close:
 	close(fd);
 out_free:
@@ -698,7 +716,7 @@ static int measure_hyperfine(struct readcost_ctl *c, struct rc_pop *pop, bool di
 	s->p50 = hf.median * 1e6;
 	s->min = hf.min * 1e6;
 	s->max = hf.max * 1e6;
-	add_row(tsv, pop, state, "hyperfine", s, NAN);
+	add_row(tsv, pop, state, "hyperfine", s, NAN, 0, 0);
 	if (dirty) {
 		/* every prepare must have truncated one page of every file */
 		struct stat st;
@@ -769,7 +787,7 @@ static int readcost_main(void *arg)
 	int i, k, ret = 0, wret;
 
 	sb_adds(&tsv, "kind\tcgroups\tdying\tstate\tmethod\tn\tfirst_us\tp50_us\tp99_us\tmean_us"
-		"\tstddev_us\tmin_us\tmax_us\n");
+		"\tstddev_us\tmin_us\tmax_us\top_first\top_last\n");
 	printf("readcost: memory.stat of %s (cgroup %s), counts %s, kinds %s, %d pages per "
 	       "child, %d reads, %d dirty rounds, hyperfine %d runs + %d warmup\n", c->node,
 	       c->v2 ? "v2" : "v1", c->p->counts, c->p->kinds, c->p->pages, c->p->reads,

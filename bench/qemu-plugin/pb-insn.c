@@ -15,15 +15,16 @@
  * kernel's System.map; user segments only add to the vCPU's user total.
  *
  * Markers: window begin/end (counting happens only between them), a tick
- * (one row of per-vCPU totals, once per sampler interval) and read
- * begin/end (the instructions the reading vCPU executed in between: one row
- * per read, in order, so the k-th row is the sampler's k-th read). A marker
+ * (one row of per-vCPU totals, once per sampler interval), read begin/end
+ * (the instructions the reading vCPU executed in between: one row per read,
+ * numbered, so row k is the sampler's k-th read) and op begin/end (the same
+ * for a workload's own operations, readcost's reads, numbered apart). A marker
  * counts with the instructions after it, so a read's count covers exactly
  * what ran between its two markers on that vCPU.
  *
  * At exit (the guest powered off) the plugin writes OUT through OUT.tmp and
  * a rename: "pb-insn 1", then "vcpus", "window" (complete / open / none),
- * "window_ns", "total" rows per vCPU, "tick", "read" and "seg" rows, all
+ * "window_ns", "total" rows per vCPU, "tick", "read", "op" and "seg" rows, all
  * tab-separated (format in results/README.md). An open window means the
  * guest died inside it: the host marks the counts incomplete.
  *
@@ -106,11 +107,15 @@ struct seg {
 	uint64_t count[];
 };
 
+/* The two sequences of begin/end markers: the sampler's reads, a workload's ops. */
+enum { SEQ_READ, SEQ_OP, NR_SEQ };
+static const char *const seq_row[NR_SEQ] = { "read", "op" };
+
 /* What one vCPU thread writes; a cache line each, so vCPUs do not share lines. */
 struct vcpu {
 	uint64_t kern, user;
-	uint64_t rb_kern, rb_user;	/* totals at this vCPU's last read begin */
-	uint64_t rb_seq;		/* which read that was (0: none) */
+	uint64_t b_kern[NR_SEQ], b_user[NR_SEQ];	/* totals at this vCPU's last begin */
+	uint64_t b_seq[NR_SEQ];		/* which read / op that was (0: none) */
 } __attribute__((aligned(64)));
 
 enum { WIN_NONE, WIN_OPEN, WIN_DONE };
@@ -121,13 +126,13 @@ static struct {
 	struct vcpu *v;
 	int win;			/* WIN_*, read without the lock on the hot path */
 	int64_t t_begin, t_end;
-	uint64_t read_seq;		/* reads begun */
-	uint64_t reads_migrated;	/* ended on another vCPU than they began */
+	uint64_t seq[NR_SEQ];		/* reads, ops begun */
+	uint64_t migrated[NR_SEQ];	/* ended on another vCPU than they began */
 	uint64_t markers_ignored;	/* a second window, an end before a begin */
 	pthread_mutex_t lock;		/* the lists below and the window's state */
 	struct seg **segs;
 	size_t nsegs, asegs;
-	char *rows;			/* "tick" and "read" rows, in the order they happened */
+	char *rows;			/* "tick", "read", "op" rows, in the order they happened */
 	size_t rows_len, rows_alloc;
 	uint64_t ticks;
 } pb = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -192,6 +197,7 @@ static void mark_exec(unsigned int vcpu, void *udata)
 	int kind = (int)(uintptr_t)udata;
 	struct vcpu *v;
 	unsigned int i;
+	int q;
 
 	if (vcpu >= pb.nvcpu)
 		return;
@@ -231,26 +237,30 @@ static void mark_exec(unsigned int vcpu, void *udata)
 		pthread_mutex_unlock(&pb.lock);
 		break;
 	case PB_MARK_READ_BEGIN:
-		/* one reader (the sampler) reads one file at a time */
-		v->rb_seq = __atomic_add_fetch(&pb.read_seq, 1, __ATOMIC_SEQ_CST);
-		v->rb_kern = v->kern;
-		v->rb_user = v->user;
+	case PB_MARK_OP_BEGIN:
+		/* one reader (the sampler), one operating process: one at a time each */
+		q = kind == PB_MARK_READ_BEGIN ? SEQ_READ : SEQ_OP;
+		v->b_seq[q] = __atomic_add_fetch(&pb.seq[q], 1, __ATOMIC_SEQ_CST);
+		v->b_kern[q] = v->kern;
+		v->b_user[q] = v->user;
 		break;
 	case PB_MARK_READ_END:
+	case PB_MARK_OP_END:
+		q = kind == PB_MARK_READ_END ? SEQ_READ : SEQ_OP;
 		pthread_mutex_lock(&pb.lock);
 		if (pb.win != WIN_OPEN) {
 			pthread_mutex_unlock(&pb.lock);
 			break;
 		}
-		/* every end makes a row, so row k stays the k-th read */
-		if (v->rb_seq && v->rb_seq == pb.read_seq) {
-			row_add("read\t%" PRIu64 "\t%u\t%" PRIu64 "\t%" PRIu64 "\n", pb.read_seq, vcpu,
-				v->kern - v->rb_kern, v->user - v->rb_user);
+		/* every end makes a row, so row k stays the k-th read (op) */
+		if (v->b_seq[q] && v->b_seq[q] == pb.seq[q]) {
+			row_add("%s\t%" PRIu64 "\t%u\t%" PRIu64 "\t%" PRIu64 "\n", seq_row[q],
+				pb.seq[q], vcpu, v->kern - v->b_kern[q], v->user - v->b_user[q]);
 		} else {
-			row_add("read\t%" PRIu64 "\t%u\t-\t-\n", pb.read_seq, vcpu);
-			pb.reads_migrated++;
+			row_add("%s\t%" PRIu64 "\t%u\t-\t-\n", seq_row[q], pb.seq[q], vcpu);
+			pb.migrated[q]++;
 		}
-		v->rb_seq = 0;
+		v->b_seq[q] = 0;
 		pthread_mutex_unlock(&pb.lock);
 		break;
 	}
@@ -330,7 +340,8 @@ static int write_out(void)
 	}
 	fprintf(f, "pb-insn\t1\nvcpus\t%u\nwindow\t%s\nwindow_ns\t%" PRId64 "\n", pb.nvcpu,
 		win[pb.win], pb.win == WIN_DONE ? pb.t_end - pb.t_begin : 0);
-	fprintf(f, "reads_migrated\t%" PRIu64 "\nmarkers_ignored\t%" PRIu64 "\n", pb.reads_migrated,
+	fprintf(f, "reads_migrated\t%" PRIu64 "\nops_migrated\t%" PRIu64 "\n"
+		"markers_ignored\t%" PRIu64 "\n", pb.migrated[SEQ_READ], pb.migrated[SEQ_OP],
 		pb.markers_ignored);
 	for (i = 0; i < pb.nvcpu; i++)
 		fprintf(f, "total\t%zu\t%" PRIu64 "\t%" PRIu64 "\n", i, pb.v[i].kern, pb.v[i].user);

@@ -15,7 +15,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-readcost.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 30
+plan 31
 
 # expect_usage DESCRIPTION PATTERN PATH ARGS...: with PATH for patchbench only, exit 2, one
 # line on stderr matching PATTERN, nothing created.
@@ -63,8 +63,13 @@ ok $rc "run exits 0 (rc $rc)"
 [ $rc -eq 0 ] || diag "$(tail -5 "$TMP/err")"
 ok $([ "$(meta_field "$R" status)" = complete ] && echo 0 || echo 1) "meta.json status complete"
 T=$R/readcost.tsv
-ok $([ "$(head -1 "$T")" = "$(printf 'kind\tcgroups\tdying\tstate\tmethod\tn\tfirst_us\tp50_us\tp99_us\tmean_us\tstddev_us\tmin_us\tmax_us')" ] &&
+ok $([ "$(head -1 "$T")" = "$(printf 'kind\tcgroups\tdying\tstate\tmethod\tn\tfirst_us\tp50_us\tp99_us\tmean_us\tstddev_us\tmin_us\tmax_us\top_first\top_last')" ] &&
 	echo 0 || echo 1) "readcost.tsv header"
+# the in-process rows name their reads (ops 1.. in order, the first read of a point
+# not among them), hyperfine rows none
+ok $(awk -F'\t' 'NR > 1 && $5 == "inproc" { if ($14 != last + 2 - ($4 == "dirty") || $15 - $14 + 1 != $6) bad++;
+		last = $15 } NR > 1 && $5 == "hyperfine" && ($14 != "-" || $15 != "-") { bad++ }
+	END { exit bad + 0 }' "$T"; echo $?) "op_first..op_last: the in-process reads, in order"
 combos=$(awk -F'\t' 'NR > 1 { k[$1 " " $2 " " $4 " " $5]++; n++ }
 	END { for (c in k) if (k[c] == 1) u++; print n + 0, u + 0 }' "$T")
 ok $([ "$combos" = "16 16" ] && echo 0 || echo 1) "16 rows, each kind x count x state x method once ($combos)"

@@ -12,7 +12,7 @@
 # Measured alone with the kernels built: 4m20s.
 # Pass: bad input is exit 2; REPORT.txt, REPORT.md and report.html exist;
 # the three tables are there, each with a row; Table 1 has test_kmem's
-# results for vanilla; the noop verdict is "no change" and the
+# results for vanilla; the read-cost points in guest kernel instructions; the noop verdict is "no change" and the
 # memcg-lazy-flush verdict is "drift regression".
 . "$(dirname "$0")/lib.sh"
 require_root_memcg
@@ -21,7 +21,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing
 
 TMP=$(mktemp -d /tmp/pb-repro.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 17
+plan 18
 
 "$PB" reproduce --scale huge >"$TMP/out" 2>&1
 ok $([ $? -eq 2 ] && echo 0 || echo 1) "bad --scale: exit 2"
@@ -84,6 +84,11 @@ n=$(awk '/^Read-cost scaling/{t=1} /^Verdicts/{t=0}
 	t && $1 ~ /^(idle|deleted)$/ && $2 ~ /^(10|100)$/ && NF == 8 && $5 ~ /^[0-9.]+$/ &&
 	$8 ~ /^[0-9.]+$/ { n++ } END { print n + 0 }' "$R")
 ok $([ "$n" -ge 12 ] && echo 0 || echo 1) "read-cost scaling: rows for idle and deleted at 10 and 100 ($n)"
+# under TCG the same points in kernel instructions, judged on them
+n=$(awk '/p50 \(guest kernel insns\)/{t=1; next} t && /^(idle|deleted) /{ if ($5 ~ /^[0-9]+$/ && $8 ~ /^[0-9]+$/) n++ }
+	t && /^$/{t=0} END { print n + 0 }' "$R")
+ok $([ "$n" -ge 8 ] && grep -q "dirty reads vs vanilla in kernel instructions" "$R" &&
+	echo 0 || echo 1) "read-cost scaling in guest kernel instructions: $n rows, judged on them"
 ok $([ -s "$O/readcost.svg" ] && grep -q "<svg" "$O/report.html"; echo $?) \
 	"readcost.svg plotted and inlined in report.html"
 width=$(awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }' "$R")

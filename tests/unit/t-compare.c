@@ -708,6 +708,36 @@ static const struct check_sum *find_check(const struct run_summary *s, const cha
 }
 
 /*
+ * readcost under TCG: each in-process point in kernel instructions, from the
+ * ops readcost.tsv names and insn-ops.tsv counts (fixture readcost-insn, a
+ * 6.1 guest run of vanilla): the dirty read at 100 children flushes.
+ */
+static void test_insn_readcost(void)
+{
+	struct run_summary s;
+	struct metric_set ms;
+	const struct metric *q, *d;
+	char err[512] = "";
+	int ret;
+
+	ret = metrics_extract(FIXTURES "/results/readcost-insn", &s, &ms, err, sizeof(err));
+	q = ret ? NULL : metric_set_find(&ms, "insn:readcost:idle:100:quiet:p50");
+	d = ret ? NULL : metric_set_find(&ms, "insn:readcost:idle:100:dirty:p50");
+	tap_ok(q && d && q->value == 38640 && d->value == 199898 && d->better == MB_LOWER &&
+	       !strcmp(d->group, "instructions"),
+	       "readcost at 100 idle children: quiet 38640, dirty 199898 kernel insns (%g, %g; %s)",
+	       q ? q->value : NAN, d ? d->value : NAN, ret ? err : "ok");
+	d = ret ? NULL : metric_set_find(&ms, "insn:readcost:deleted:10:dirty:p50");
+	tap_ok(d && !strcmp(d->label, "rc dying 10 dirty p50") &&
+	       !metric_set_find(&ms, "insn:readcost:idle:10:quiet:p99"),
+	       "a point per kind, N and state, p50 only ('%s')", d ? d->label : "-");
+	if (!ret) {
+		run_summary_release(&s);
+		metric_set_release(&ms);
+	}
+}
+
+/*
  * The share of rows over the bound counts rows, and a run at smoke scale has
  * few: fixture host-1 (a host run, 50 current-vs-stat rows) needs 5 rows, 10
  * points, for a verdict; a noop kernel's 2 rows were one (CI, t-90).
@@ -824,7 +854,7 @@ static void test_root_phases(void)
 
 int main(void)
 {
-	tap_plan(67);
+	tap_plan(69);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -840,6 +870,7 @@ int main(void)
 	test_selftest_tap();
 	test_stat_lag();
 	test_over_floor();
+	test_insn_readcost();
 	test_root_phases();
 	test_format_nonfinite();
 	remove_tree(tmpdir);

@@ -33,7 +33,7 @@ static void test_marker(void)
 	int kinds[2] = { 0, 0 }, n = 0;
 	size_t i;
 	unsigned char other[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 };
-	unsigned char unknown[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x06, 0x00, 0x42, 0x50 };
+	unsigned char unknown[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x08, 0x00, 0x42, 0x50 };
 
 	for (i = 0; i < 64 && n < 2; i++)
 		if (pb_mark_decode(p + i, PB_MARK_LEN))
@@ -134,8 +134,38 @@ static void test_raw(const struct ksyms *ks)
 	if (!ret) {
 		struct tsv t;
 
+		/* a readlat.tsv of the run's shape: reads 1..10 of memory.stat, one other file */
+		{
+			struct strbuf rl = STRBUF_INIT;
+			char *p = xasprintf("%s/readlat.tsv", tmpdir);
+
+			sb_adds(&rl, "t_ms\tcgroup\tlevel\tfile\tlatency_ns\tbytes\tread\n");
+			for (i = 1; i <= 10; i++)
+				sb_addf(&rl, "%zu\tkernelbuild\t1\tmemory.stat\t5000\t900\t%zu\n",
+					i * 1000, i);
+			sb_adds(&rl, "11000\tkernelbuild\t1\tmemory.current\t900\t8\t0\n");
+			write_atomic(p, rl.buf, rl.len);
+			free(p);
+			sb_release(&rl);
+		}
 		ret = insn_write_results(tmpdir, &r, s, n);
 		tap_ok(!ret, "insn.tsv, insn-symbols.tsv, insn-reads.tsv written");
+		{
+			char *p = xasprintf("%s/readlat.tsv", tmpdir);
+			int c = -1;
+			bool same = false;
+
+			if (!tsv_load(&t, p, err, sizeof(err))) {
+				c = tsv_col(&t, "insn");
+				same = c == 7 && t.nrows == 11 && !*tsv_get(&t, 10, c);
+				for (i = 0; same && i < 10; i++)
+					same = tsv_get_num(&t, i, c) == (double)r.reads[i].kern;
+				tsv_release(&t);
+			}
+			tap_ok(same, "readlat.tsv gets an insn column: each read's kernel "
+			       "instructions, empty for another file");
+			free(p);
+		}
 		{
 			char *p = xasprintf("%s/insn-symbols.tsv", tmpdir);
 
@@ -188,7 +218,7 @@ int main(void)
 
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan(4 + 7 + 9 + 8);
+	tap_plan(4 + 7 + 10 + 8);
 	test_marker();
 	test_ksyms(&ks);
 	test_raw(&ks);

@@ -226,6 +226,59 @@ static void test_readcost(void)
 	repro_rc_release(&flush);
 }
 
+/*
+ * Method: fixture results/readcost-insn (a TCG run of vanilla with counts) read
+ * twice per side; then hand-made instruction points, 3 runs a side, constant.
+ * Pass: the in-process points also in instructions (method "insn"), judged
+ * on them when both sides have them; +4% is no change, +9% a regression.
+ */
+static void test_readcost_insn(void)
+{
+	struct repro_rc_set a = { 0 }, b = { 0 };
+	struct repro_rc_point pa = { .kind = "idle", .state = "dirty", .method = "insn",
+				     .cgroups = 100 };
+	struct repro_rc_point pb = pa;
+	struct repro_rc_set ha = { .p = &pa, .n = 1, .runs = 3, .present = true, .insn = true };
+	struct repro_rc_set hb = { .p = &pb, .n = 1, .runs = 3, .present = true, .insn = true };
+	const struct repro_rc_point *p;
+	struct repro_rc_verdict v;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		repro_rc_load(&a, FIXTURES "/results/readcost-insn");
+		repro_rc_load(&b, FIXTURES "/results/readcost-insn");
+	}
+	p = repro_rc_find(&a, "deleted", 100, "dirty", "insn");
+	tap_ok(a.insn && p && p->v.n == 2 && repro_rc_median(p) == 199898 &&
+	       !strcmp(p->dying, "100"), "readcost-insn: deleted 100 dirty, 199898 kernel insns");
+	p = repro_rc_find(&a, "idle", 10, "quiet", "insn");
+	tap_ok(p && repro_rc_median(p) == 38497 &&
+	       repro_rc_find(&a, "idle", 10, "quiet", "inproc") &&
+	       repro_rc_find(&a, "idle", 10, "quiet", "inproc")->v.n == 2,
+	       "idle 10 quiet: 38497, and the times are still there");
+	repro_rc_verdict(&a, &b, &v);
+	tap_ok(v.insn && v.points == 4 && !v.reg && !v.imp, "A/A in instructions: %d points, "
+	       "no change", v.points);
+	dvec_init(&pa.v);
+	dvec_init(&pb.v);
+	for (i = 0; i < 3; i++) {
+		dvec_push(&pa.v, 100000);
+		dvec_push(&pb.v, 104000);
+	}
+	repro_rc_verdict(&ha, &hb, &v);
+	tap_ok(v.insn && v.points == 1 && !v.reg, "+4%% in instructions: no change (%s)",
+	       v.worst);
+	for (i = 0; i < 3; i++)
+		pb.v.v[i] = 109000;
+	repro_rc_verdict(&ha, &hb, &v);
+	tap_ok(v.reg == 1 && !strncmp(v.worst, "+9% at 100 idle", 15), "+9%%: higher (%s)",
+	       v.worst);
+	dvec_release(&pa.v);
+	dvec_release(&pb.v);
+	repro_rc_release(&a);
+	repro_rc_release(&b);
+}
+
 /* check_expected on @k as given, @e expected; 1 if as_expected and why are @ok and @why. */
 static int expect(struct repro_kernel *k, enum repro_expect e, bool ok, const char *why)
 {
@@ -338,7 +391,7 @@ static void test_analyse(void)
 
 int main(void)
 {
-	tap_plan(42);
+	tap_plan(47);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -347,6 +400,7 @@ int main(void)
 	test_drift_state();
 	test_table3();
 	test_readcost();
+	test_readcost_insn();
 	test_check_expected();
 	test_analyse();
 	remove_tree(tmpdir);
