@@ -71,6 +71,10 @@ ANALYSIS_SRCS += analysis/repro.c analysis/repro-report.c
 # the cover letter reproduction (issue 6)
 CMD_SRCS += bench/cmd-reproduce.c
 CORE_SRCS += bench/repro-run.c
+# bisect: the search, the driver, the command (issue 12)
+ANALYSIS_SRCS += analysis/bisect.c
+CORE_SRCS += bench/bisect-run.c
+CMD_SRCS += bench/cmd-bisect.c
 
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

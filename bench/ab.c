@@ -75,13 +75,11 @@ static int ensure_kernel(const char *cache, const char *name, const struct ab_op
 
 static char *default_dir(const struct ab_opts *o)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-	char buf[32];
+	char *d = pb_date_stamp(), *dir = xasprintf("results/ab-%s-%s-vs-%s", d, o->base,
+						     o->patched);
 
-	localtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
-	return xasprintf("results/ab-%s-%s-vs-%s", buf, o->base, o->patched);
+	free(d);
+	return dir;
 }
 
 static int write_ab_json(const char *dir, const struct ab_opts *o, const struct kernel_info *a,

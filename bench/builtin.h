@@ -9,6 +9,7 @@
  * 0 success, 1 failure or regression, 2 usage or input error.
  */
 int cmd_ab(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_clean(int argc, char **argv);

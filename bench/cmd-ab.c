@@ -35,34 +35,6 @@ static const struct option ab_options[] = {
 };
 #undef O
 
-static bool is_ab_option(const char *arg, const struct option **opt, const char **value)
-{
-	const struct option *o;
-	const char *name = arg + 2;
-	size_t len;
-
-	*value = NULL;
-	if (strncmp(arg, "--", 2)) {
-		for (o = ab_options; o->type != OPT_END; o++) {
-			if (arg[0] == '-' && o->short_name && arg[1] == o->short_name) {
-				*opt = o;
-				*value = arg[2] ? arg + 2 : NULL;
-				return true;
-			}
-		}
-		return false;
-	}
-	len = strcspn(name, "=");
-	for (o = ab_options; o->type != OPT_END; o++) {
-		if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
-			*opt = o;
-			*value = name[len] == '=' ? name + len + 1 : NULL;
-			return true;
-		}
-	}
-	return false;
-}
-
 static void ab_help(void)
 {
 	printf("\nEvery other option is an option of 'patchbench run' (see its --help) and\n"
@@ -86,35 +58,23 @@ int cmd_ab(int argc, char **argv)
 	};
 	struct run_opts ro;
 	char **run_argv;
-	int run_argc = 0, ab_argc = 1, i, ret, code = 2;
+	int run_argc = 0, ab_argc, i, ret, code = 2;
 	char **ab_argv;
 	bool no_perf = false, ro_parsed = false;
 
 	memset(&ao, 0, sizeof(ao));
 	/* Split argv: ab's own options here, everything else is for "run". */
 	ab_argv = xcalloc(argc + 1, sizeof(*ab_argv));
-	run_argv = xcalloc(argc + 1, sizeof(*run_argv));
-	ab_argv[0] = argv[0];
-	run_argv[run_argc++] = "run";
-	for (i = 1; i < argc; i++) {
-		const struct option *op;
-		const char *val;
-
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			opt_usage(&cmd);
-			code = 0;
-			goto out_argv;
-		}
-		if (is_ab_option(argv[i], &op, &val)) {
-			ab_argv[ab_argc++] = argv[i];
-			if (op->type != OPT_BOOL && !val && i + 1 < argc)
-				ab_argv[ab_argc++] = argv[++i];
-			continue;
-		}
-		if (!strcmp(argv[i], "--no-perf"))
-			no_perf = true;
-		run_argv[run_argc++] = argv[i];
+	run_argv = xcalloc(argc + 2, sizeof(*run_argv));
+	ab_argc = opt_split(ab_options, argc, argv, ab_argv, run_argv, "run", &run_argc);
+	if (ab_argc == -2) {
+		opt_usage(&cmd);
+		code = 0;
+		goto out_argv;
 	}
+	for (i = 1; i < run_argc; i++)
+		if (!strcmp(run_argv[i], "--no-perf"))
+			no_perf = true;
 	ret = opt_parse(&cmd, &ao, ab_argc, ab_argv);
 	if (ret < 0) {
 		code = ret == -2 ? 0 : 2;

@@ -22,6 +22,7 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "ab", cmd_ab, "build what is missing, run base and patched kernels interleaved (vm)" },
 	{ "bench", cmd_bench, "measure patchbench's own costs (sampler vs pread loop vs shell)" },
+	{ "bisect", cmd_bisect, "find the first patch of a series that makes a metric regress (vm)" },
 	{ "build", cmd_build, "build a kernel (source + patch series + config) into the cache" },
 	{ "clean", cmd_clean, "clean up after runs whose patchbench was killed, mark them killed" },
 	{ "compare", cmd_compare, "compare two sets of runs: per metric CI and verdict" },

@@ -26,20 +26,6 @@ static const char *const *const kernels = repro_kernel_names;
 /* The kernelbuild objects of a smoke-scale overhead run (per builder). */
 #define REPRO_SMOKE_TARGETS "mm/filemap.o"
 
-/* Is @dir a complete run already? */
-static bool run_complete(const char *dir)
-{
-	struct meta m;
-	char err[256];
-	bool ok;
-
-	if (meta_load(&m, dir, err, sizeof(err)))
-		return false;
-	ok = m.status && !strcmp(m.status, "complete");
-	meta_release(&m);
-	return ok;
-}
-
 /* Replace the string *@field by a copy of @value. */
 static void set_str(char **field, const char *value)
 {
@@ -60,7 +46,7 @@ static int run_one(const struct repro_opts *ro, const char *kernel, const char *
 	bool kb = wl_in_list(&wl_kernelbuild, workloads);
 	int ret;
 
-	if (run_complete(out)) {
+	if (meta_complete(out)) {
 		if (!ro->report_only)
 			pr_info("reproduce: %s: complete already, reused", out);
 		return 0;

@@ -408,3 +408,60 @@ int opt_parse_all(const struct opt_cmd *cmd, void *base, int argc, char **argv)
 		opt_release(cmd->opts, base);
 	return -1;
 }
+
+/* Is @arg (with its value, *@value, when attached) an option of @opts? */
+static bool own_option(const struct option *opts, const char *arg, const struct option **opt,
+		       const char **value)
+{
+	const struct option *o;
+	const char *name = arg + 2;
+	size_t len;
+
+	*value = NULL;
+	if (strncmp(arg, "--", 2)) {
+		for (o = opts; arg[0] == '-' && o->type != OPT_END; o++) {
+			if (o->short_name && arg[1] == o->short_name) {
+				*opt = o;
+				*value = arg[2] ? arg + 2 : NULL;
+				return true;
+			}
+		}
+		return false;
+	}
+	len = strcspn(name, "=");
+	for (o = opts; o->type != OPT_END; o++) {
+		if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
+			*opt = o;
+			*value = name[len] == '=' ? name + len + 1 : NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
+int opt_split(const struct option *opts, int argc, char **argv, char **own, char **rest,
+	      char *rest_first, int *nrest)
+{
+	int n = 1, i;
+
+	own[0] = argv[0];
+	*nrest = 0;
+	rest[(*nrest)++] = rest_first;
+	for (i = 1; i < argc; i++) {
+		const struct option *op;
+		const char *val;
+
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return -2;
+		if (own_option(opts, argv[i], &op, &val)) {
+			own[n++] = argv[i];
+			if (op->type != OPT_BOOL && !val && i + 1 < argc)
+				own[n++] = argv[++i];
+			continue;
+		}
+		rest[(*nrest)++] = argv[i];
+	}
+	own[n] = NULL;
+	rest[*nrest] = NULL;
+	return n;
+}

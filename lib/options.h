@@ -65,6 +65,17 @@ int opt_set(const struct option *o, void *base, const char *value);
  */
 int opt_parse(const struct opt_cmd *cmd, void *base, int argc, char **argv);
 /*
+ * opt_split - for a command that takes its own options and passes every other
+ * one on (ab, bisect: the rest are "run" options): argv[1..] into @own
+ * (argv[0], then the arguments of options of @opts, with their values) and
+ * @rest (@rest_first, then everything else), both NULL-terminated and
+ * @argc + 1 long (the caller allocates and frees them, not their strings).
+ * Return: the number of @own, with the count of @rest in *@nrest; -2 when
+ * -h or --help is among them.
+ */
+int opt_split(const struct option *opts, int argc, char **argv, char **own, char **rest,
+	      char *rest_first, int *nrest);
+/*
  * opt_parse_mixed - opt_parse(), with the operands ("compare A B -o FILE": A and
  * B; all after "--") also copied to @pos, in order; @pos needs room for @argc
  * entries and points into @argv. Returns how many, or -1 / -2 as opt_parse().

@@ -697,3 +697,16 @@ bool owner_alive(const struct run_owner *o)
 		return false;
 	return start == o->start;
 }
+
+bool meta_complete(const char *dir)
+{
+	struct meta m;
+	char err[256];
+	bool ok;
+
+	if (meta_load(&m, dir, err, sizeof(err)))
+		return false;
+	ok = m.status && !strcmp(m.status, "complete");
+	meta_release(&m);
+	return ok;
+}

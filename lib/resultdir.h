@@ -73,6 +73,8 @@ int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t e
 int meta_write(const struct meta *m, const char *dir);
 /* Read <dir>/meta.json. 0 or -errno with @err ("cannot read '...': ..."). */
 int meta_load(struct meta *m, const char *dir, char *err, size_t errlen);
+/* Is @dir a complete run (meta.json status "complete")? */
+bool meta_complete(const char *dir);
 
 /* The lock file inside a result directory, held while a run writes it. */
 #define RESULTDIR_LOCK ".lock"

@@ -586,7 +586,7 @@ char *pb_cache_dir(void)
 	return xasprintf("%s/.cache/patchbench", home && *home ? home : "/var/tmp");
 }
 
-char *pb_run_id(void)
+char *pb_date_stamp(void)
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -594,7 +594,15 @@ char *pb_run_id(void)
 
 	localtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
-	return xasprintf("%s-%d", buf, (int)getpid());
+	return xstrdup(buf);
+}
+
+char *pb_run_id(void)
+{
+	char *d = pb_date_stamp(), *id = xasprintf("%s-%d", d, (int)getpid());
+
+	free(d);
+	return id;
 }
 
 char *pb_which(const char *name)

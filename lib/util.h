@@ -104,6 +104,8 @@ int name_index(const char *const *names, size_t n, const char *s);
 char *pb_cache_dir(void);
 
 /* A run id: local date and time and the pid, "20261122-031500-4242". Caller frees. */
+/* The local time as "20261202-083227", for directory names; the caller frees it. */
+char *pb_date_stamp(void);
 char *pb_run_id(void);
 
 /* The path of executable @name in $PATH, or NULL. Caller frees. */

@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bisect-run.c - "patchbench bisect" (bisect-run.h): prefix kernels built and run,
+ * each compared with the base by compare's own verdicts, the search in
+ * analysis/bisect.c, and the answer in bisect.json and BISECT.txt.
+ *
+ * A prefix's runs are made when it is measured (the base's first), not
+ * interleaved with the base's: under TCG the instruction counts bisect uses by
+ * default do not drift with the machine; time-based metrics do, and want
+ * --repeat above the default.
+ */
+#include "bisect-run.h"
+#include "bisect.h"
+#include "compare.h"
+#include "json.h"
+#include "kbuild.h"
+#include "kcache.h"
+#include "kseries.h"
+#include "resultdir.h"
+#include "run-opts.h"
+#include "strbuf.h"
+#include "target.h"
+#include "util.h"
+#include "wrap.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* One prefix of the series: its kernel, its runs, its mark. */
+struct step {
+	char *kernel;		/* base name, or <series>-p<k> */
+	char *series_dir;	/* <dir>/series/p<k> (NULL for the base) */
+	char *runs;		/* <dir>/runs/<kernel> */
+	enum bisect_mark mark;
+	double seconds;		/* building and running it */
+	char *note;		/* why skipped or unclear, or what regressed */
+	int order;		/* when it was measured: 1 the base, 2 the whole series, ... */
+};
+
+struct bisect {
+	const struct bisect_opts *o;
+	struct run_opts *ro;
+	char *dir, *cache, *label;
+	struct kseries s;
+	size_t n;		/* patches */
+	struct step *st;	/* [0..n] */
+	char **metrics;		/* watched metric keys */
+	bool user_metrics;	/* from --metric */
+	int measured;
+	bool interrupted;	/* a run was interrupted: stop */
+	char *target;		/* the base's first run's meta.json: vm-tcg or vm-kvm */
+	struct kernel_info kbase;
+};
+
+/* A progress line on stderr: the runs' --quiet silences pr_info(), not these. */
+static void __attribute__((format(printf, 1, 2))) progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("bisect: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* "+3.1%", or "new" for a metric that was 0 on the base side */
+static const char *delta_text(char *buf, size_t len, const struct cmp_row *r)
+{
+	if (r->a_mean == 0 && r->b_mean != 0)
+		snprintf(buf, len, "new");
+	else
+		snprintf(buf, len, "%+.1f%%", r->delta_pct);
+	return buf;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* "Subject: [PATCH 3/4] mm: x" of @patch, without the [PATCH] tag; the caller frees it. */
+static char *patch_subject(const char *patch)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *subj = NULL, *p, *e;
+
+	if (!read_file(patch, &sb) && sb.buf && (p = strstr(sb.buf, "\nSubject: "))) {
+		p += 10;
+		if (*p == '[' && (e = strchr(p, ']')))
+			p = e + 1 + strspn(e + 1, " ");
+		subj = xstrndup(p, strcspn(p, "\n"));
+	}
+	sb_release(&sb);
+	return subj ? subj : xstrdup("(no subject)");
+}
+
+/* <dir>/series/p<k>: a series file naming copies of patches 1..k. */
+static int write_prefix(struct bisect *b, size_t k)
+{
+	struct strbuf list = STRBUF_INIT, pb = STRBUF_INIT;
+	char *sdir = b->st[k].series_dir, *path;
+	size_t i;
+	int ret = mkdir_p(sdir, 0755);
+
+	sb_addf(&list, "# %s, patches 1..%zu (patchbench bisect)\n", b->label, k);
+	for (i = 0; !ret && i < k; i++) {
+		char *copy = xstrdup(b->s.patches[i]);
+		const char *base = basename(copy);
+
+		sb_reset(&pb);
+		ret = read_file(b->s.patches[i], &pb);
+		if (!ret) {
+			path = xasprintf("%s/%s", sdir, base);
+			ret = write_atomic(path, pb.buf ? pb.buf : "", pb.len);
+			free(path);
+		}
+		sb_addf(&list, "%s\n", base);
+		free(copy);
+	}
+	if (!ret) {
+		path = xasprintf("%s/series", sdir);
+		ret = write_atomic(path, list.buf, list.len);
+		free(path);
+	}
+	sb_release(&list);
+	sb_release(&pb);
+	return ret;
+}
+
+static void build_opts(struct kbuild_opts *bo, const struct bisect *b, const char *name,
+		       const char *series)
+{
+	memset(bo, 0, sizeof(*bo));
+	bo->name = name;
+	bo->series = series;
+	bo->config = b->o->config;
+	bo->cache = b->cache;
+	bo->source = b->ro->source;
+	bo->jobs = b->o->build_jobs ? b->o->build_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	bo->quiet = b->ro->quiet;
+}
+
+/* Build prefix @k (the base: as ab does) and make its runs. 0, or -1 with the note set. */
+static int measure(struct bisect *b, size_t k)
+{
+	struct step *s = &b->st[k];
+	struct kbuild_opts bo;
+	struct kernel_info ki;
+	char err[1024];
+	double t0 = now_s();
+	int i, ret;
+
+	memset(&ki, 0, sizeof(ki));
+	s->order = ++b->measured;
+	if (k) {
+		progress("prefix %zu/%zu: building %s", k, b->n, s->kernel);
+		build_opts(&bo, b, s->kernel, s->series_dir);
+		ret = kbuild_run(&bo, &ki, err, sizeof(err));
+		kernel_info_release(&ki);
+		if (ret) {
+			s->note = xasprintf("build failed: %s", err);
+			s->seconds = now_s() - t0;
+			return -1;
+		}
+	}
+	for (i = 1; i <= b->o->repeat; i++) {
+		char *out = xasprintf("%s/%d", s->runs, i);
+
+		if (meta_complete(out)) {
+			free(out);
+			continue;
+		}
+		progress("prefix %zu/%zu: run %d/%d of %s", k, b->n, i, b->o->repeat, s->kernel);
+		free(b->ro->out);
+		b->ro->out = out;
+		b->ro->force = true;
+		free(b->ro->kernel);
+		b->ro->kernel = xstrdup(s->kernel);
+		ret = run_main(b->ro);
+		if (ret) {
+			struct meta m;
+
+			if (!meta_load(&m, out, err, sizeof(err))) {
+				b->interrupted = m.status && !strcmp(m.status, "interrupted");
+				meta_release(&m);
+			}
+			s->note = xasprintf("run %d failed (exit %d, %s)", i, ret, out);
+			s->seconds = now_s() - t0;
+			return -1;
+		}
+	}
+	s->seconds = now_s() - t0;
+	return 0;
+}
+
+static bool watched(const struct bisect *b, const char *key)
+{
+	char **m;
+
+	for (m = b->metrics; m && *m; m++)
+		if (!strcmp(*m, key))
+			return true;
+	return false;
+}
+
+/* compare's verdicts of runs @a against runs @bdir into @c; 0 or -1 with @err. */
+static int compare_runs(struct comparison *c, const char *a, const char *bdir, char *err,
+			size_t errlen)
+{
+	struct compare_opts co = { .force = true };
+
+	comparison_init(c);
+	return compare_dirs(c, a, bdir, &co, err, errlen) ? -1 : 0;
+}
+
+/*
+ * The ends: the metrics that regressed from the base to the whole series.
+ * With instruction counts (TCG) only the counts of the whole window (kernel,
+ * user, a symbol): exact, where times are noise; and not the cost of one
+ * read, which depends on what is pending when it comes (a flush or not) and
+ * moved 10% between boots of one kernel under kmem-churn (t-88). --metric
+ * chooses any. Returns how many are watched.
+ */
+static size_t pick_metrics(struct bisect *b, const struct comparison *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, n = 0;
+	bool counts = false;
+
+	for (i = 0; i < c->nrows; i++)
+		counts |= !strcmp(c->rows[i].m.key, "insn:kernel");
+	for (i = 0; i < c->nrows; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		const char *key = r->m.key;
+		bool window = !strcmp(key, "insn:kernel") || !strcmp(key, "insn:user") ||
+			      !strncmp(key, "insn:sym:", 9);
+
+		if (r->verdict != VERDICT_REGRESSION || (counts && !window))
+			continue;
+		sb_addf(&sb, "%s%s", n ? "," : "", r->m.key);
+		n++;
+	}
+	b->metrics = n ? strv_split(sb.buf, ',') : NULL;
+	sb_release(&sb);
+	return n;
+}
+
+/* Mark prefix @k from its comparison with the base. */
+static void judge(struct bisect *b, size_t k, const struct comparison *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, seen = 0, reg = 0, same = 0;
+	char d[32];
+
+	for (i = 0; i < c->nrows; i++) {
+		const struct cmp_row *r = &c->rows[i];
+
+		if (!watched(b, r->m.key))
+			continue;
+		seen++;
+		if (r->verdict == VERDICT_REGRESSION) {
+			sb_addf(&sb, "%s%s %s", reg ? ", " : "", r->m.label, delta_text(d, sizeof(d), r));
+			reg++;
+		} else if (r->verdict == VERDICT_NO_CHANGE || r->verdict == VERDICT_IMPROVEMENT) {
+			same++;
+		}
+	}
+	/*
+	 * A symbol neither side ran is 0 on both (insn-symbols lists what ran): the
+	 * prefixes before the patch that adds a function have no row for it.
+	 */
+	for (char **m = b->metrics; m && *m; m++) {
+		for (i = 0; i < c->nrows && strcmp(c->rows[i].m.key, *m); i++)
+			;
+		if (i == c->nrows && !strncmp(*m, "insn:sym:", 9)) {
+			seen++;
+			same++;
+		}
+	}
+	free(b->st[k].note);
+	if (reg) {
+		b->st[k].mark = BM_BAD;
+		b->st[k].note = sb_detach(&sb);
+	} else if (seen && same == seen) {
+		b->st[k].mark = BM_GOOD;
+		b->st[k].note = NULL;
+	} else {
+		b->st[k].mark = BM_UNCLEAR;
+		b->st[k].note = xasprintf("%zu of %zu watched metrics without a verdict "
+					  "(fewer than 2 runs, or missing)",
+					  strv_len(b->metrics) - same, strv_len(b->metrics));
+	}
+	sb_release(&sb);
+}
+
+/* Measure prefix @k and mark it against the base. */
+static void step(struct bisect *b, size_t k)
+{
+	struct comparison c;
+	char err[1024];
+
+	if (measure(b, k)) {
+		b->st[k].mark = BM_SKIP;
+		pr_warn("bisect: prefix %zu (%s) skipped: %s", k, b->st[k].kernel, b->st[k].note);
+		return;
+	}
+	if (compare_runs(&c, b->st[0].runs, b->st[k].runs, err, sizeof(err))) {
+		b->st[k].mark = BM_UNCLEAR;
+		b->st[k].note = xasprintf("cannot compare: %s", err);
+	} else {
+		judge(b, k, &c);
+	}
+	comparison_release(&c);
+	progress("prefix %zu/%zu (%s): %s%s%s", k, b->n, b->st[k].kernel,
+		bisect_mark_name(b->st[k].mark), b->st[k].note ? ": " : "",
+		b->st[k].note ? b->st[k].note : "");
+}
+
+/* ---- output ------------------------------------------------------------------------ */
+
+static int write_json(const struct bisect *b, const char *status, const struct bisect_result *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+	char *path = xasprintf("%s/bisect.json", b->dir);
+	char **m;
+	size_t k;
+	int ret;
+
+	jw_init(&w, &sb);
+	jw_obj_begin(&w);
+	jw_kint(&w, "schema", 1);
+	jw_kstr(&w, "status", status);
+	jw_kstr(&w, "base", b->o->base);
+	jw_kstr(&w, "base_key", b->kbase.key);
+	jw_kstr(&w, "base_config_sha256", b->kbase.config_sha256);
+	jw_kstr(&w, "series", b->label);
+	jw_kint(&w, "repeat", b->o->repeat);
+	jw_key(&w, "metrics");
+	jw_arr_begin(&w);
+	for (m = b->metrics; m && *m; m++)
+		jw_str(&w, *m);
+	jw_arr_end(&w);
+	jw_key(&w, "steps");
+	jw_arr_begin(&w);
+	for (k = 0; k <= b->n; k++) {
+		const struct step *s = &b->st[k];
+		char *subj = k ? patch_subject(b->s.patches[k - 1]) : NULL;
+
+		jw_obj_begin(&w);
+		jw_kint(&w, "prefix", (int64_t)k);
+		jw_kstr(&w, "kernel", s->kernel);
+		if (k) {
+			jw_kstr(&w, "patch", strrchr(b->s.patches[k - 1], '/') + 1);
+			jw_kstr(&w, "subject", subj);
+		}
+		jw_kstr(&w, "mark", bisect_mark_name(s->mark));
+		jw_kint(&w, "order", s->order);
+		jw_kdouble(&w, "seconds", s->order ? s->seconds : NAN);
+		jw_kstr(&w, "note", s->note);
+		jw_obj_end(&w);
+		free(subj);
+	}
+	jw_arr_end(&w);
+	if (r) {
+		jw_kstr(&w, "outcome", r->outcome == BO_FOUND ? "found" : "ambiguous");
+		jw_kint(&w, "last_good", (int64_t)r->lo);
+		jw_kint(&w, "first_bad", (int64_t)r->hi);
+		if (r->outcome == BO_FOUND)
+			jw_kstr(&w, "first_bad_patch", strrchr(b->s.patches[r->hi - 1], '/') + 1);
+	}
+	jw_obj_end(&w);
+	sb_adds(&sb, "\n");
+	ret = write_atomic(path, sb.buf, sb.len);
+	free(path);
+	sb_release(&sb);
+	return ret;
+}
+
+/* The parent-vs-first-bad table: the watched metrics, then every other that changed. */
+static void changed_table(FILE *f, const struct bisect *b, const struct comparison *c)
+{
+	char va[32], vb[32], d[32];
+	size_t i;
+	int pass;
+
+	fprintf(f, "%-26s %10s %10s %8s  %s\n", "metric", "parent", "first-bad", "delta",
+		"verdict");
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < c->nrows; i++) {
+			const struct cmp_row *r = &c->rows[i];
+			bool w = watched(b, r->m.key);
+
+			if (pass ? w || (r->verdict != VERDICT_REGRESSION &&
+					 r->verdict != VERDICT_IMPROVEMENT) : !w)
+				continue;
+			metric_format(va, sizeof(va), r->m.unit, r->a_median, false);
+			metric_format(vb, sizeof(vb), r->m.unit, r->b_median, false);
+			fprintf(f, "%-26.26s %10s %10s %8s  %s%s\n", r->m.label, va, vb,
+				delta_text(d, sizeof(d), r), verdict_name(r->verdict), w ? " *" : "");
+		}
+	}
+	fprintf(f, "(* bisected; medians of %d run(s) each; compare's verdicts)\n",
+		b->o->repeat);
+}
+
+static int write_text(const struct bisect *b, const struct bisect_result *r, const char *status)
+{
+	char *path = xasprintf("%s/BISECT.txt", b->dir), *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	struct strbuf ms = STRBUF_INIT;
+	struct comparison c;
+	char err[1024], **m;
+	size_t k;
+	int ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		goto out;
+	}
+	fprintf(f, "patchbench bisect: %s on %s\nbase key %.12s, config %.12s\n", b->label,
+		b->o->base, b->kbase.key ? b->kbase.key : "?",
+		b->kbase.config_sha256 ? b->kbase.config_sha256 : "?");
+	fprintf(f, "target %s, kernel %s, %d run(s) per kernel, %zu patch%s\n",
+		b->target ? b->target : "vm", b->kbase.release ? b->kbase.release : "?",
+		b->o->repeat, b->n, b->n == 1 ? "" : "es");
+	for (m = b->metrics; m && *m; m++)
+		sb_addf(&ms, "%s ", *m);
+	sb_adds(&ms, b->user_metrics ? "(--metric)" : b->metrics ? "(regressed at the ends)" :
+		"none");
+	text_wrap(f, "metrics: ", 9, ms.buf, 72);
+	sb_release(&ms);
+	if (b->metrics && !strncmp(b->metrics[0], "insn", 4))
+		fprintf(f, "measure: guest instructions (TCG plugin; instructions are not "
+			"cycles)\n");
+	fprintf(f, "\n");
+	if (!r) {
+		fprintf(f, "%s\n", status);
+	} else if (r->outcome == BO_FOUND) {
+		char *subj = patch_subject(b->s.patches[r->hi - 1]);
+
+		fprintf(f, "first bad patch: %zu/%zu\n  %s\n", r->hi, b->n,
+			strrchr(b->s.patches[r->hi - 1], '/') + 1);
+		text_wrap(f, "  ", 2, subj, 72);
+		fprintf(f, "\n");
+		free(subj);
+	} else {
+		fprintf(f, "AMBIGUOUS: the first bad patch is one of %zu..%zu (the prefixes "
+			"between\nare skipped or unclear: see the steps)\n\n", r->lo + 1, r->hi);
+	}
+	if (r && !compare_runs(&c, b->st[r->lo].runs, b->st[r->hi].runs, err, sizeof(err))) {
+		fprintf(f, "%s (parent) vs %s (first bad):\n", b->st[r->lo].kernel,
+			b->st[r->hi].kernel);
+		changed_table(f, b, &c);
+		fprintf(f, "\n");
+	}
+	if (r)
+		comparison_release(&c);
+	fprintf(f, "steps (in the order measured; marks against %s):\n", b->o->base);
+	for (int o = 1; o <= b->measured; o++) {
+		for (k = 0; k <= b->n; k++) {
+			const struct step *s = &b->st[k];
+
+			if (s->order != o)
+				continue;
+			fprintf(f, "  %2d. p%-3zu %-24s %-8s %6.0fs\n", o, k, s->kernel,
+				k ? bisect_mark_name(s->mark) : "base", s->seconds);
+			if (s->note)
+				text_wrap(f, "          ", 10, s->note, 72);
+		}
+	}
+	if (fclose(f))
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+out:
+	if (ret)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	return ret;
+}
+
+/* ---- the whole bisection -------------------------------------------------------------- */
+
+/* Bad input, before anything is built: the series, the base, the directory. */
+static int setup(struct bisect *b)
+{
+	char err[1024], *kdir = kbuild_kernels_dir(NULL), *copy;
+	struct kbuild_opts bo;
+	struct kernel_info k;
+	size_t i;
+	int ret;
+
+	ret = kseries_resolve(b->o->series, kdir, &b->s, err, sizeof(err));
+	free(kdir);
+	if (ret) {
+		pr_err("%s", err);
+		return -1;
+	}
+	b->n = b->s.n;
+	if (!b->n) {
+		pr_err("--series '%s' has no patches: nothing to bisect", b->o->series);
+		return -1;
+	}
+	copy = xstrdup(b->o->series);
+	b->label = xstrdup(basename(copy));
+	free(copy);
+	if (strcspn(b->label, ".") == 0)
+		b->label[0] = '_';
+	if (!strcmp(b->label, b->o->base)) {
+		pr_err("--base '%s' is the series itself: bisect needs a base without it",
+		       b->o->base);
+		return -1;
+	}
+	ret = kernel_load(b->cache, b->o->base, &k, err, sizeof(err));
+	kernel_info_release(&k);
+	if (ret == -ENOENT) {
+		build_opts(&bo, b, b->o->base, strcmp(b->o->base, "vanilla") ? b->o->base : NULL);
+		ret = kbuild_check(&bo, err, sizeof(err));
+	}
+	if (ret) {
+		pr_err("%s", err);
+		return -1;
+	}
+	if (b->o->out) {
+		b->dir = xstrdup(b->o->out);
+	} else {
+		char *d = pb_date_stamp();
+
+		b->dir = xasprintf("results/bisect-%s-%s", d, b->label);
+		free(d);
+	}
+	if (path_exists(b->dir)) {
+		char *j = xasprintf("%s/bisect.json", b->dir);
+		bool ours = path_exists(j);
+
+		free(j);
+		if (!ours) {
+			pr_err("'%s' exists and is no bisect directory (no bisect.json)", b->dir);
+			return -1;
+		}
+		progress("%s exists: its complete runs are reused", b->dir);
+	}
+	b->st = xcalloc(b->n + 1, sizeof(*b->st));
+	for (i = 0; i <= b->n; i++) {
+		struct step *s = &b->st[i];
+
+		s->kernel = i ? xasprintf("%s-p%zu", b->label, i) : xstrdup(b->o->base);
+		s->series_dir = i ? xasprintf("%s/series/p%zu", b->dir, i) : NULL;
+		s->runs = xasprintf("%s/runs/%s", b->dir, s->kernel);
+	}
+	for (i = 1; i <= b->n; i++) {
+		build_opts(&bo, b, b->st[i].kernel, NULL);
+		if (kbuild_check(&bo, err, sizeof(err))) {
+			pr_err("%s", err);	/* the kernel name: a series name it cannot make */
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The watched metrics from --metric, which must be metrics of the ends' comparison. */
+static int user_metrics(struct bisect *b, const struct comparison *c)
+{
+	char **m;
+	size_t i;
+
+	b->metrics = strv_split(b->o->metric, ',');
+	for (m = b->metrics; *m; m++) {
+		for (i = 0; i < c->nrows && strcmp(c->rows[i].m.key, *m); i++)
+			;
+		if (i == c->nrows) {
+			struct strbuf sb = STRBUF_INIT;
+
+			for (i = 0; i < c->nrows && i < 12; i++)
+				sb_addf(&sb, "%s%s", i ? " " : "", c->rows[i].m.key);
+			pr_err("unknown --metric '%s' (the runs have %zu: %s%s; 'patchbench compare "
+			       "%s %s' lists them)", *m, c->nrows, sb.buf ? sb.buf : "",
+			       c->nrows > 12 ? " ..." : "", b->st[0].runs, b->st[b->n].runs);
+			sb_release(&sb);
+			return -1;
+		}
+	}
+	b->user_metrics = true;
+	return 0;
+}
+
+int bisect_run(const struct bisect_opts *o, struct run_opts *ro)
+{
+	struct bisect b = { .o = o, .ro = ro };
+	struct bisect_result r;
+	struct comparison c;
+	enum bisect_mark *marks = NULL;
+	char err[1024];
+	size_t k;
+	long next;
+	int code = 2, ret;
+
+	memset(&c, 0, sizeof(c));
+	b.cache = ro->cache ? xstrdup(ro->cache) : pb_cache_dir();
+	if (setup(&b))
+		goto out;
+	code = 1;
+	ret = mkdir_p(b.dir, 0755);
+	for (k = 1; !ret && k <= b.n; k++)
+		ret = write_prefix(&b, k);
+	if (ret) {
+		pr_err("cannot write the prefix series in '%s': %s", b.dir, strerror(-ret));
+		goto out;
+	}
+	write_json(&b, "running", NULL);
+	progress("%s on %s, %zu patches, %d run(s) per kernel, into %s", b.label, o->base, b.n,
+		 o->repeat, b.dir);
+	/* the ends first: the base, and the whole series, which applies every patch */
+	if (measure(&b, 0) || b.interrupted) {
+		pr_err("bisect: the base '%s' cannot be measured: %s", o->base, b.st[0].note);
+		goto done;
+	}
+	if (kernel_load(b.cache, o->base, &b.kbase, err, sizeof(err)))
+		memset(&b.kbase, 0, sizeof(b.kbase));
+	{
+		char *first = xasprintf("%s/1", b.st[0].runs);
+		struct meta m;
+
+		if (!meta_load(&m, first, err, sizeof(err))) {
+			b.target = m.target ? xstrdup(m.target) : NULL;
+			meta_release(&m);
+		}
+		free(first);
+	}
+	b.st[0].mark = BM_GOOD;
+	if (measure(&b, b.n) || b.interrupted) {
+		pr_err("bisect: the whole series cannot be measured: %s", b.st[b.n].note);
+		goto done;
+	}
+	if (compare_runs(&c, b.st[0].runs, b.st[b.n].runs, err, sizeof(err))) {
+		pr_err("bisect: cannot compare the ends: %s", err);
+		goto done;
+	}
+	if (o->metric) {
+		if (user_metrics(&b, &c)) {
+			code = 2;
+			goto done;
+		}
+	} else if (!pick_metrics(&b, &c)) {
+		b.st[b.n].note = xstrdup("no metric regressed");
+		b.st[b.n].mark = BM_GOOD;
+		printf("\nbisect: nothing to bisect: no metric regressed from %s to %s (%zu "
+		       "patch%s)\n", o->base, b.st[b.n].kernel, b.n, b.n == 1 ? "" : "es");
+		write_text(&b, NULL, "nothing to bisect: no metric regressed between the ends");
+		write_json(&b, "nothing to bisect", NULL);
+		code = 0;
+		goto out;
+	}
+	judge(&b, b.n, &c);
+	if (b.st[b.n].mark != BM_BAD) {
+		printf("\nbisect: nothing to bisect: the watched metrics did not regress from %s "
+		       "to %s\n", o->base, b.st[b.n].kernel);
+		write_text(&b, NULL, "nothing to bisect: the watched metrics did not regress");
+		write_json(&b, "nothing to bisect", NULL);
+		code = 0;
+		goto out;
+	}
+	progress("the ends: %s", b.st[b.n].note);
+	marks = xcalloc(b.n + 1, sizeof(*marks));
+	for (;;) {
+		for (k = 0; k <= b.n; k++)
+			marks[k] = b.st[k].mark;
+		next = bisect_next(marks, b.n);
+		if (next < 0)
+			break;
+		step(&b, (size_t)next);
+		write_json(&b, "running", NULL);
+		if (b.interrupted) {
+			write_json(&b, "interrupted", NULL);
+			pr_err("bisect: interrupted (run it again with -o %s to resume)", b.dir);
+			goto out;
+		}
+	}
+	bisect_result(marks, b.n, &r);
+	write_json(&b, r.outcome == BO_FOUND ? "found" : "ambiguous", &r);
+	write_text(&b, &r, NULL);
+	if (r.outcome == BO_FOUND) {
+		printf("\nbisect: first bad patch: %zu/%zu %s\n", r.hi, b.n,
+		       strrchr(b.s.patches[r.hi - 1], '/') + 1);
+		code = 0;
+	} else {
+		printf("\nbisect: ambiguous: the first bad patch is one of %zu..%zu\n", r.lo + 1,
+		       r.hi);
+	}
+	printf("bisect: %s/BISECT.txt\n", b.dir);
+	goto out;
+done:
+	write_json(&b, "failed", NULL);
+out:
+	comparison_release(&c);
+	for (k = 0; b.st && k <= b.n; k++) {
+		free(b.st[k].kernel);
+		free(b.st[k].series_dir);
+		free(b.st[k].runs);
+		free(b.st[k].note);
+	}
+	free(b.st);
+	free(marks);
+	strv_free(b.metrics);
+	kseries_release(&b.s);
+	kernel_info_release(&b.kbase);
+	free(b.label);
+	free(b.target);
+	free(b.dir);
+	free(b.cache);
+	return code;
+}

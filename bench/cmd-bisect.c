@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd-bisect.c - "patchbench bisect": its own options split from those of
+ * "run", then the bisection of bisect-run.c.
+ */
+#include "bisect-run.h"
+#include "builtin.h"
+#include "options.h"
+#include "run-opts.h"
+#include "util.h"
+#include "workload.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define O(f) offsetof(struct bisect_opts, f)
+static const struct option bisect_options[] = {
+	{ "base", 'A', OPT_STRING, O(base), "vanilla", "NAME",
+	  "base kernel: a built kernel, or a series name to build (vanilla = no series)" },
+	{ "series", 's', OPT_STRING, O(series), NULL, "NAME|DIR|PATCH",
+	  "the series to bisect: a name in kernels/series/, a directory with a 'series' file, "
+	  "or one patch / mbox" },
+	{ "metric", 'm', OPT_STRING, O(metric), NULL, "KEY[,KEY...]",
+	  "metrics to bisect, as compare names them [what regressed between the ends; "
+	  "instruction counts first]" },
+	{ "repeat", 'r', OPT_INT, O(repeat), "2", "N", "runs per kernel (2 or more for a verdict)",
+	  NULL, 1, 1000 },
+	{ "bisect-out", 'o', OPT_STRING, O(out), NULL, "DIR",
+	  "bisect directory; an existing one is resumed [results/bisect-<date>-<series>]" },
+	{ "build-config", 0, OPT_STRING, O(config), "smoke", "CONFIG",
+	  "config of the kernels built (smoke|full|FILE)" },
+	{ "build-jobs", 0, OPT_INT, O(build_jobs), NULL, "N", "make -j of the builds [CPUs]", NULL,
+	  1, 1024 },
+	{ NULL },
+};
+#undef O
+
+static void bisect_help(void)
+{
+	printf("\nEvery other option is an option of 'patchbench run' (see its --help) and\n"
+	       "applies to every run; --target is vm. Prefix kernels <series>-p<k> (the\n"
+	       "base with patches 1..k) are built through the build cache. The ends are\n"
+	       "measured first; with nothing regressed there, bisect stops: \"nothing to\n"
+	       "bisect\". Each step compares a prefix with the base (compare's verdicts):\n"
+	       "a regression of a watched metric is bad, no change good; a prefix that\n"
+	       "does not build or boot is skipped, one without a verdict is unclear, and\n"
+	       "neither is guessed. Writes bisect.json and BISECT.txt.\n\n"
+	       "exit: 0 found (or nothing to bisect), 1 ambiguous or failed, 2 bad input\n\n"
+	       "example: patchbench bisect --base vanilla --series bisect-demo \\\n"
+	       "             -w kmem-churn --kmem-churn-children 20\n");
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	struct bisect_opts bo;
+	struct opt_cmd cmd = {
+		.name = "bisect",
+		.usage = "patchbench bisect --series NAME|DIR|PATCH [--base NAME] [--metric KEY]\n"
+			 "                        [--repeat N] [-o DIR] [run options]",
+		.summary = "Find the first patch of a series that makes a metric regress: build\n"
+			   "and run prefix kernels under --target vm, binary search.",
+		.opts = bisect_options,
+		.extra_help = bisect_help,
+	};
+	char **own = xcalloc(argc + 1, sizeof(*own)), **rest = xcalloc(argc + 2, sizeof(*rest));
+	struct run_opts ro;
+	int nown, nrest, ret, code = 2;
+	bool ro_parsed = false;
+
+	memset(&bo, 0, sizeof(bo));
+	nown = opt_split(bisect_options, argc, argv, own, rest, "run", &nrest);
+	if (nown == -2) {
+		opt_usage(&cmd);
+		code = 0;
+		goto out;
+	}
+	ret = opt_parse(&cmd, &bo, nown, own);
+	if (ret < 0) {
+		code = ret == -2 ? 0 : 2;
+		goto out;
+	}
+	if (ret < nown) {
+		pr_err("unexpected argument '%s' (see 'patchbench bisect --help')", own[ret]);
+		goto out;
+	}
+	if (!bo.series) {
+		pr_err("bisect needs --series NAME|DIR|PATCH (the patches to bisect)");
+		goto out;
+	}
+	ret = run_opts_parse(&ro, nrest, rest);
+	ro_parsed = true;
+	if (ret < 0) {
+		code = ret == -2 ? 0 : 2;
+		goto out;
+	}
+	if (ro.out || ro.kernel) {
+		pr_err("bisect chooses --out and --kernel itself (use -o/--bisect-out, --base, "
+		       "--series)");
+		goto out;
+	}
+	free(ro.target);
+	ro.target = xstrdup("vm");
+	if (wl_check_list(ro.workload))
+		goto out;
+	code = bisect_run(&bo, &ro);
+out:
+	if (ro_parsed)
+		run_opts_release(&ro);
+	opt_release(bisect_options, &bo);
+	free(own);
+	free(rest);
+	return code;
+}
