@@ -39,6 +39,7 @@ struct entry {
 	struct comparison c;
 	bool have_cmp;
 	char *error;		/* why it could not be compared */
+	char *bisect;		/* <dir>/bisect/bisect.json's answer (nightly.sh BISECT=1), or NULL */
 };
 
 struct dash {
@@ -57,6 +58,7 @@ static void entry_release(struct entry *e)
 	free(e->base);
 	free(e->patched);
 	free(e->error);
+	free(e->bisect);
 	comparison_release(&e->c);
 }
 
@@ -123,6 +125,32 @@ static void hash_file(struct sha256 *h, const char *path)
 }
 
 /*
+ * What the bisection in @e->dir/bisect (nightly.sh BISECT=1) found: "first bad
+ * 0003-x.patch", "ambiguous: 2..3", or its status ("nothing to bisect", ...).
+ */
+static void entry_bisect(struct entry *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json *j = NULL;
+	char err[256], *p = xasprintf("%s/bisect/bisect.json", e->dir);
+	const char *st;
+
+	if (!read_file(p, &sb))
+		j = json_parse(sb.buf, sb.len, err, sizeof(err));
+	st = json_get_str(j, "status");
+	if (st && !strcmp(st, "found") && json_get_str(j, "first_bad_patch"))
+		e->bisect = xasprintf("first bad %s", json_get_str(j, "first_bad_patch"));
+	else if (st && !strcmp(st, "ambiguous"))
+		e->bisect = xasprintf("ambiguous: %.0f..%.0f", json_get_num(j, "last_good", 0) + 1,
+				      json_get_num(j, "first_bad", 0));
+	else if (st)
+		e->bisect = xstrdup(st);
+	json_free(j);
+	sb_release(&sb);
+	free(p);
+}
+
+/*
  * The cache key of @e, and what ab.json says about it. The key covers
  * ab.json and the meta.json of every run it lists: a run that is redone,
  * finishes or is added changes it.
@@ -164,6 +192,7 @@ static void entry_describe(struct entry *e)
 	}
 	if (!e->date)
 		e->date = xstrdup("");
+	entry_bisect(e);
 	sha256_final_hex(&h, hex);
 	e->key = xstrdup(hex);
 	cmp_side_release(&a);
@@ -437,6 +466,14 @@ static void index_row(struct plot_page *p, const struct entry *e)
 		sb_adds(&p->sb, "/report.html\">report</a>");
 	}
 	sb_adds(&p->sb, "</td><td>");
+	if (e->bisect) {
+		sb_adds(&p->sb, "<a href=\"");
+		html_escape(&p->sb, e->name);
+		sb_adds(&p->sb, "/BISECT.txt\">");
+		html_escape(&p->sb, e->bisect);
+		sb_adds(&p->sb, "</a>");
+	}
+	sb_adds(&p->sb, "</td><td>");
 	html_escape(&p->sb, e->dir);
 	sb_adds(&p->sb, "</td></tr>\n");
 	free(v);
@@ -462,9 +499,26 @@ static int write_index(const struct dash *d, const struct dashboard_stats *st, c
 	html_escape(&p.sb, now);
 	sb_adds(&p.sb, ".</p>\n<h2>A/B runs, newest first</h2>\n<table>\n<tr><th>date (UTC)</th>"
 		"<th>series</th><th>base</th><th>repeat</th><th>status</th><th>verdict</th>"
-		"<th>report</th><th>directory</th></tr>\n");
-	for (i = 0; i < d->n; i++)
-		index_row(&p, &d->e[i]);
+		"<th>report</th><th>bisect</th><th>directory</th></tr>\n");
+	for (i = 0; i < d->n; i++) {
+		const struct entry *e = &d->e[i];
+
+		/* the bisection's text next to the entry's report, for the link */
+		if (e->bisect) {
+			struct strbuf t = STRBUF_INIT;
+			char *src = xasprintf("%s/bisect/BISECT.txt", e->dir);
+			char *dir = xasprintf("%s/%s", d->out, e->name);
+			char *dst = xasprintf("%s/BISECT.txt", dir);
+
+			if (!read_file(src, &t) && !mkdir_p(dir, 0755))
+				write_atomic(dst, t.buf ? t.buf : "", t.len);
+			sb_release(&t);
+			free(src);
+			free(dir);
+			free(dst);
+		}
+		index_row(&p, e);
+	}
 	sb_adds(&p.sb, "</table>\n<h2>Trends of the key metrics</h2>\n<div class=\"plots\">\n");
 	trends(d, &p);
 	sb_addf(&p.sb, "</div>\n<footer>patchbench %s dashboard</footer>\n</body>\n</html>\n",

@@ -607,6 +607,7 @@ int bisect_run(const struct bisect_opts *o, struct run_opts *ro)
 	size_t k;
 	long next;
 	int code = 2, ret;
+	bool resumed;
 
 	memset(&c, 0, sizeof(c));
 	b.cache = ro->cache ? xstrdup(ro->cache) : pb_cache_dir();
@@ -620,7 +621,18 @@ int bisect_run(const struct bisect_opts *o, struct run_opts *ro)
 		pr_err("cannot write the prefix series in '%s': %s", b.dir, strerror(-ret));
 		goto out;
 	}
-	write_json(&b, "running", NULL);
+	/*
+	 * A resumed bisection keeps its bisect.json until it has more to say: a bad
+	 * --metric (found only once the ends are compared) leaves it as it was.
+	 */
+	{
+		char *j = xasprintf("%s/bisect.json", b.dir);
+
+		resumed = path_exists(j);
+		free(j);
+	}
+	if (!resumed)
+		write_json(&b, "running", NULL);
 	progress("%s on %s, %zu patches, %d run(s) per kernel, into %s", b.label, o->base, b.n,
 		 o->repeat, b.dir);
 	/* the ends first: the base, and the whole series, which applies every patch */
@@ -652,6 +664,8 @@ int bisect_run(const struct bisect_opts *o, struct run_opts *ro)
 	if (o->metric) {
 		if (user_metrics(&b, &c)) {
 			code = 2;
+			if (resumed)
+				goto out;
 			goto done;
 		}
 	} else if (!pick_metrics(&b, &c)) {

@@ -17,6 +17,9 @@
 #   REPEAT     runs per side [3]
 #   RUN_ARGS   workload options for every run [-w kernelbuild,idle --builders 2 --idle 3]
 #   NOISE      an A/A directory for "compare --noise" [none]
+#   BISECT     1: a series that regresses against the base is bisected
+#              ("patchbench bisect" into the A/B directory's bisect/; the
+#              dashboard row links its BISECT.txt) [0]
 #   LOCK       lock file [$RESULTS/.nightly.lock]
 #   DRY_RUN    1: print the commands instead of running them
 #
@@ -44,6 +47,7 @@ RUN_ARGS=${RUN_ARGS:--w kernelbuild,idle --builders 2 --idle 3}
 NOISE=${NOISE:-}
 LOCK=${LOCK:-$RESULTS/.nightly.lock}
 DRY_RUN=${DRY_RUN:-0}
+BISECT=${BISECT:-0}
 
 say() { echo "nightly: $*"; }
 
@@ -107,6 +111,16 @@ for s in $SERIES; do
 	*) fail "compare of $dir failed (exit $rc)" ;;
 	esac
 	good=$rc
+	if [ "$rc" -eq 1 ] && [ "$BISECT" = 1 ]; then
+		# which patch: the answer goes into the dashboard row; its failure is no failure here
+		# shellcheck disable=SC2086
+		run "$PB" bisect --base "$BASE" --series "$s" --repeat "$REPEAT" \
+			--build-config "$CONFIG" -o "$dir/bisect" $RUN_ARGS >"$dir/bisect.log" 2>&1
+		case $? in
+		0) say "bisect $s: $(grep '^bisect: \(first bad\|nothing\)' "$dir/bisect.log" | tail -1)" ;;
+		*) say "bisect $s: no answer (see $dir/bisect.log)" ;;
+		esac
+	fi
 
 	# against the last good run of this series (its patched side)
 	last=$(cat "$RESULTS/nightly/last-good-$s" 2>/dev/null || true)

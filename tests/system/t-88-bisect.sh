@@ -12,7 +12,9 @@
 # metrics), bisect.json found with first_bad 3 and p1 untested or good, p2
 # good, p3 bad; the resume gives the same answer without a run; an unknown
 # --metric is exit 2 with the metric names; base == series, no --series and
-# an unknown series are exit 2 with one line; noop: exit 0, nothing to bisect.
+# an unknown series are exit 2 with one line; the dashboard row of an A/B
+# directory holding the bisection (as nightly.sh BISECT=1 leaves it) names
+# the patch and links BISECT.txt; noop: exit 0, nothing to bisect.
 . "$(dirname "$0")/lib.sh"
 require_root_memcg
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 missing (make deps)"
@@ -22,7 +24,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 
 TMP=$(mktemp -d /tmp/pb-bisect.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 12
+plan 13
 SMALL="-w kmem-churn --kmem-churn-children 20 -q"
 
 # --- bad input: exit 2, one line, before anything is built ------------------------------
@@ -80,11 +82,26 @@ ok $([ $rc -eq 0 ] && grep -q "^bisect: first bad patch: 3/4 " "$TMP/again.out" 
 "$PB" bisect --series bisect-demo -o "$B" --metric insn:nope $SMALL >"$TMP/o" 2>&1
 rc=$?
 ok $([ $rc -eq 2 ] && grep -q "unknown --metric 'insn:nope' (the runs have [0-9]*: .*insn:kernel" "$TMP/o" &&
-	echo 0 || echo 1) "unknown --metric: exit 2, the metric names listed (rc $rc)"
+	tr -d ' \n' <"$B/bisect.json" | grep -q '"status":"found",' && echo 0 || echo 1) \
+	"unknown --metric: exit 2, the metric names listed, bisect.json kept (rc $rc)"
 "$PB" bisect --series bisect-demo -o "$TMP" >"$TMP/o" 2>&1
 rc=$?
 ok $([ $rc -eq 2 ] && grep -q "is no bisect directory" "$TMP/o" && echo 0 || echo 1) \
 	"-o an existing directory that is no bisect directory: exit 2 (rc $rc)"
+
+# --- the dashboard row of an A/B directory with a bisection (nightly.sh BISECT=1) --------
+AB=$TMP/res/nightly/ab-demo
+# shellcheck disable=SC2086
+"$PB" ab --base vanilla --patched bisect-demo-p4 --repeat 1 --no-perf --ab-out "$AB" $SMALL \
+	>"$TMP/ab.out" 2>&1
+rc=$?
+cp -r "$B" "$AB/bisect"
+"$PB" dashboard "$TMP/res" -o "$TMP/dash" >"$TMP/dash.out" 2>&1
+drc=$?
+ok $([ $rc -eq 0 ] && [ $drc -le 1 ] &&
+	grep -q '<a href="[^"]*/BISECT.txt">first bad 0003-memcg-audit-every-stat-update.patch</a>' \
+	"$TMP/dash/index.html" && [ -s "$(ls "$TMP"/dash/*/BISECT.txt 2>/dev/null | head -1)" ] &&
+	echo 0 || echo 1) "dashboard: the A/B row names the first bad patch, BISECT.txt next to it (ab $rc, dashboard $drc)"
 
 # --- nothing to bisect -----------------------------------------------------------------
 # shellcheck disable=SC2086
