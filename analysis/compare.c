@@ -458,15 +458,22 @@ size_t compare_check_inputs(struct comparison *c)
 	return c->ndiffs - before;
 }
 
-/* The row of @key, made from @tmpl when new. */
+/*
+ * The row of @key, made from @tmpl when new. A floor that depends on the run
+ * (drift's share over the bound, in rows) is the largest of the runs'.
+ */
 static struct cmp_row *get_row(struct comparison *c, const struct metric *tmpl)
 {
 	struct cmp_row *r;
 	size_t i;
 
 	for (i = 0; i < c->nrows; i++)
-		if (!strcmp(c->rows[i].m.key, tmpl->key))
-			return &c->rows[i];
+		if (!strcmp(c->rows[i].m.key, tmpl->key)) {
+			r = &c->rows[i];
+			if (tmpl->thr_abs > r->m.thr_abs)
+				r->m.thr_abs = tmpl->thr_abs;
+			return r;
+		}
 	c->rows = xrealloc(c->rows, (c->nrows + 1) * sizeof(*c->rows));
 	r = &c->rows[c->nrows++];
 	memset(r, 0, sizeof(*r));

@@ -697,6 +697,45 @@ static void test_selftest_tap(void)
 	free(tb);
 }
 
+static const struct check_sum *find_check(const struct run_summary *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nchecks; i++)
+		if (!strcmp(s->checks[i].name, name))
+			return &s->checks[i];
+	return NULL;
+}
+
+/*
+ * The share of rows over the bound counts rows, and a run at smoke scale has
+ * few: fixture host-1 (a host run, 50 current-vs-stat rows) needs 5 rows, 10
+ * points, for a verdict; a noop kernel's 2 rows were one (CI, t-90).
+ */
+static void test_over_floor(void)
+{
+	struct run_summary s;
+	struct metric_set ms;
+	const struct check_sum *c;
+	const struct metric *m;
+	char err[512] = "";
+	int ret;
+
+	ret = metrics_extract(FIXTURES "/results/host-1", &s, &ms, err, sizeof(err));
+	c = ret ? NULL : find_check(&s, "current-vs-stat");
+	m = ret ? NULL : metric_set_find(&ms, "drift:current-vs-stat:over");
+	tap_ok(m && c && c->err.n == 50 && near(m->thr_abs, 10.0, 1e-9),
+	       "current-vs-stat over needs 5 of its %zu rows for a verdict (floor %g%%; %s)",
+	       c ? c->err.n : 0, m ? m->thr_abs : NAN, ret ? err : "ok");
+	m = ret ? NULL : metric_set_find(&ms, "drift:parent-vs-children:over");
+	tap_ok(m && near(m->thr_abs, 100.0 * 5 / 300, 1e-9),
+	       "parent-vs-children over: 5 of 300 rows (floor %g%%)", m ? m->thr_abs : NAN);
+	if (!ret) {
+		run_summary_release(&s);
+		metric_set_release(&ms);
+	}
+}
+
 /*
  * The stat-probe rows (probe.tsv) are one more drift check, "stat-lag",
  * read from real 6.1 guest runs: vanilla lags, flush-on-read does not.
@@ -785,7 +824,7 @@ static void test_root_phases(void)
 
 int main(void)
 {
-	tap_plan(65);
+	tap_plan(67);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -800,6 +839,7 @@ int main(void)
 	test_monitor_sources();
 	test_selftest_tap();
 	test_stat_lag();
+	test_over_floor();
 	test_root_phases();
 	test_format_nonfinite();
 	remove_tree(tmpdir);
