@@ -503,7 +503,8 @@ static void overhead(const struct pool *on, const struct pool *off, struct insn_
 	double *b = xcalloc(off->n + 1, sizeof(*b));
 	int i;
 
-	snprintf(f->label, sizeof(f->label), "wall, counts on/off (%d pairs)", off->n);
+	snprintf(f->label, sizeof(f->label), "wall, counts on/off (%d pair%s)", off->n,
+		 off->n == 1 ? "" : "s");
 	for (i = 0; i < off->n; i++) {
 		a[i] = on->wall_ns[i] / 1e9;
 		b[i] = off->wall_ns[i] / 1e9;
