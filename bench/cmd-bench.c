@@ -49,9 +49,9 @@ static const struct option bench_options[] = {
 	  "aa: runs per side of each A/A comparison", NULL, 1, 500 },
 	{ "aa-comparisons", 0, OPT_INT, O(aa_comparisons), "20", "N",
 	  "aa: A/A comparisons drawn from the runs", NULL, 1, 100000 },
-	{ "insn-pool", 0, OPT_INT, O(insn_pool), "4", "N",
+	{ "insn-pool", 0, OPT_INT, O(insn_pool), "5", "N",
 	  "insn: vm runs per kernel and workload", NULL, 2, 100 },
-	{ "insn-pairs", 0, OPT_INT, O(insn_pairs), "3", "N",
+	{ "insn-pairs", 0, OPT_INT, O(insn_pairs), "5", "N",
 	  "insn: runs without counts, each right after one with (at most --insn-pool)", NULL,
 	  1, 100 },
 	{ "insn-comparisons", 0, OPT_INT, O(insn_comparisons), "5", "N",
@@ -197,6 +197,10 @@ static void bench_help_extra(void)
 	       "build-b, idle-1..} (--cgroups counts them all; a process holds %u MiB\n"
 	       "in each idle-*), created below this process's own memory cgroup and\n"
 	       "removed at the end, so it needs root.\n\n"
+	       "The insn benchmark boots the --insn-kernels (patchbench build) under\n"
+	       "qemu with the instruction-count plugin, one vm run at a time, 6 runs\n"
+	       "per round and --insn-pool rounds (30 runs, about 4 minutes on 2 cores);\n"
+	       "without qemu, the plugin or the base kernel it is skipped.\n\n"
 	       "A benchmark is not a test: it prints whether each target is met and\n"
 	       "exits 0 unless something failed to run; 1 if it failed or was\n"
 	       "interrupted, 2 for bad input.\n", SAMPLER_BENCH_HOLD_BYTES >> 20);

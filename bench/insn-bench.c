@@ -226,7 +226,7 @@ static bool figure_met(const struct figure *f)
 }
 
 struct insn_result {
-	struct figure f[12];
+	struct figure f[16];
 	size_t nf;
 	int64_t run_ns;
 	int runs;
@@ -394,11 +394,15 @@ out:
 	return ret;
 }
 
-/* insn:read:L:@pct of every level, as compare judges it: the worst A/A spread. */
-static void level_aa(const struct pool *p, struct insn_result *res, const char *pct, double *v)
+/*
+ * insn:read:L:@pct of every level of pool @p, as compare judges it: the worst
+ * A/A spread. @key names the figure in JSON.
+ */
+static void level_aa(const struct pool *p, struct insn_result *res, const char *pct,
+		     const char *key_name, double *v)
 {
-	struct figure *f = figure_add(res, !strcmp(pct, "p50") ? "read_p50_level_aa_worst_pct" :
-				      "read_p99_level_aa_worst_pct", '%', NAN);
+	struct figure *f = figure_add(res, key_name, '%', NAN);
+	const char *what = p->args == timed_args ? "idle" : "kmem-churn";
 	double worst = NAN;
 	int l, worst_level = -1;
 	char key[64];
@@ -416,7 +420,7 @@ static void level_aa(const struct pool *p, struct insn_result *res, const char *
 			worst_level = l;
 		}
 	}
-	snprintf(f->label, sizeof(f->label), "read %s per level A/A, idle, worst", pct);
+	snprintf(f->label, sizeof(f->label), "read %s A/A, worst level, %s", pct, what);
 	if (worst_level < 0) {
 		f->skip = xstrdup("no memory.stat read counted in every run");
 		return;
@@ -483,8 +487,8 @@ static int timed_aa(const struct pool *p, struct insn_result *res, double *v, ch
 		fr->skip = xstrdup("no memory.stat read counted in every run");
 	}
 
-	level_aa(p, res, "p50", v);
-	level_aa(p, res, "p99", v);
+	level_aa(p, res, "p50", "read_p50_level_aa_timed_pct", v);
+	level_aa(p, res, "p99", "read_p99_level_aa_timed_pct", v);
 	for (i = 0; i < p->n; i++) {
 		for (c = 0; c < nruns[i]; c++)
 			free(runs[i][c].cgroup);
@@ -854,6 +858,8 @@ int insn_bench_run(const struct insn_bench_opts *o, struct json_writer *w, FILE 
 	v = xcalloc(o->pool + 1, sizeof(*v));
 	fixed_aa(&pools[P_UP], &res, v);
 	fixed_aa(&pools[P_BASE], &res, v);
+	level_aa(&pools[P_BASE], &res, "p50", "read_p50_level_aa_fixed_pct", v);
+	level_aa(&pools[P_BASE], &res, "p99", "read_p99_level_aa_fixed_pct", v);
 	ret = timed_aa(&pools[P_TIMED], &res, v, err, sizeof(err));
 	overhead(&pools[P_BASE], &pools[P_OFF], &res);
 	if (!ret)
