@@ -641,13 +641,15 @@ static void print_text(const struct insn_bench_opts *o, const struct insn_result
 		pools[P_BASE].kernel, res->runs ? res->run_ns / 1e9 / res->runs : 0, o->pool,
 		o->comparisons, o->per_side, o->per_side, (unsigned long long)INSN_SEED);
 	text_wrap(out, "  ", 2, sb.buf, 72);
-	sb_release(&sb);
 	fprintf(out, "  %-40s %9s %8s %4s\n", "measure", "value", "target", "met");
 	for (i = 0; i < res->nf; i++) {
 		const struct figure *f = &res->f[i];
 
 		if (f->skip) {
-			fprintf(out, "  %-40s skipped: %s\n", f->label, f->skip);
+			fprintf(out, "  %-40s %9s %8s %4s\n", f->label, "skipped", "", "-");
+			sb_reset(&sb);
+			sb_addf(&sb, "(%s)", f->skip);
+			text_wrap(out, "    ", 5, sb.buf, 72);
 			continue;
 		}
 		fprintf(out, "  %-40s %9s %8s %4s\n", f->label, figure_value(a, sizeof(a), f, false),
@@ -656,6 +658,7 @@ static void print_text(const struct insn_bench_opts *o, const struct insn_result
 		if (f->note[0])
 			fprintf(out, "    %s\n", f->note);
 	}
+	sb_release(&sb);
 }
 
 static void print_json(const struct insn_bench_opts *o, const struct insn_result *res,

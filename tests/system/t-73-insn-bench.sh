@@ -43,7 +43,8 @@ for t in "kernel insns A/A, kmem-churn, 1 vCPU (2) .*%  *<= 1%  *\(yes\|NO\)$" \
 	if grep -q "^  $t" "$TMP/out"; then n=$((n + 1)); else diag "no line '$t'"; fi
 done
 ok $([ $n -eq 7 ] && echo 0 || echo 1) "the A/A and overhead target lines ($n of 7)"
-ok $([ "$(grep -c "^  .* vs vanilla: .* skipped: no kernel named" "$TMP/out")" -eq 2 ] &&
+ok $([ "$(grep -c "^  .* vs vanilla: .* skipped  *-$" "$TMP/out")" -eq 2 ] &&
+	[ "$(grep -c "^    (no kernel named (--insn-kernels))$" "$TMP/out")" -eq 2 ] &&
 	echo 0 || echo 1) "the two controls: skipped, and why"
 ok $([ "$(grep -c "^patchbench: bench insn: run [1-7]/7: vanilla" "$TMP/err")" -eq 7 ] &&
 	[ "$(ls -d /tmp/patchbench-insn.* 2>/dev/null | wc -l)" -eq "$before" ] &&
