@@ -636,16 +636,16 @@ static int extract_root_after(const struct run_summary *s, const char *dir,
  * symbols by share, and of one memory.stat read per tree level (median, p99).
  * Exact counts, but not of a deterministic guest: the thresholds come from
  * "patchbench bench insn" (2026-12-02, vanilla/noop/memcg-stat-cost smoke 6.1.192
- * under TCG on 2 shared cores; 7 runs of it, pools of 4-5 boots; A/A spread =
+ * under TCG on 2 shared cores; 8 runs of it, pools of 4-5 boots; A/A spread =
  * (max - min) / mean of a pool). Window kernel instructions, kmem-churn: 0.3-1.3%
  * A/A at 1 vCPU, 3.9-10.8% at 2 (lock spinning while the other vCPU's thread is off
  * the host CPU); memcg-stat-cost +3.2% (1 vCPU, 5/5 flagged at 2%), noop +0.4%
- * (0/5): 2%, between the two. User instructions: 0.03%. The symbols: 18 of the top
- * 20 within 3%, clear_page_erms up to 17.6% (1 vCPU) and 23% (2); the control's
+ * (0/5): 2%, between the two. User instructions: 0.03%. The symbols: 16-19 of the top
+ * 20 within 3%, clear_page_erms 11-17.6% (1 vCPU) and to 23% (2); the control's
  * memcg_stat_extra_cost is new: 25%. A memory.stat read: the same read of a quiet
  * cgroup 0.15% apart, but insn:read:L mixes a level's cgroups and, under
  * kmem-churn, dirty reads with flushes: p50 up to 2.7% (idle) and 26% (churn),
- * p99 17-32% (churn) and once 440% (idle, one read with a flush): 35% and 50%. A
+ * p99 12-32% (churn) and once 440% (idle, one read with a flush): 35% and 50%. A
  * run whose window did not close (insn_counts "incomplete") has no usable counts:
  * an error, so compare refuses it.
  */

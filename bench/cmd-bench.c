@@ -199,7 +199,7 @@ static void bench_help_extra(void)
 	       "removed at the end, so it needs root.\n\n"
 	       "The insn benchmark boots the --insn-kernels (patchbench build) under\n"
 	       "qemu with the instruction-count plugin, one vm run at a time, 6 runs\n"
-	       "per round and --insn-pool rounds (30 runs, about 4 minutes on 2 cores);\n"
+	       "per round and --insn-pool rounds (30 runs, about 3 minutes on 2 cores);\n"
 	       "without qemu, the plugin or the base kernel it is skipped.\n\n"
 	       "A benchmark is not a test: it prints whether each target is met and\n"
 	       "exits 0 unless something failed to run; 1 if it failed or was\n"

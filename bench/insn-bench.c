@@ -9,11 +9,13 @@
  * the machine's load touches every pool alike:
  *   - base kernel, kmem-churn (a fixed amount of work: N cgroups created,
  *     each making negative dentries and forking, then deleted; the window
- *     closes when it is done), counts on: the A/A pool;
- *   - the same with --insn-count off, each right after one with counts:
- *     the wall-time cost of the plugin, pair by pair;
- *   - the positive control (memcg-stat-cost) and noop, kmem-churn: their
- *     pools for the A/B comparisons;
+ *     closes when it is done), counts on, at 2 vCPUs and at 1: the A/A pools;
+ *   - the same at 2 vCPUs with --insn-count off, each right after one with
+ *     counts: the wall-time cost of the plugin, pair by pair;
+ *   - the positive control (memcg-stat-cost) and noop, kmem-churn at 1 vCPU:
+ *     their pools for the A/B comparisons against the base's 1-vCPU pool (at
+ *     2 vCPUs, the guest spinning on locks while the other vCPU's host thread
+ *     is preempted moves the kernel count by more than the control adds);
  *   - base kernel, idle -d 5s (work proportional to the run's length): the
  *     A/A figure of a time-driven workload, and of quiet memory.stat reads.
  * A/A spread of a count = (max - min) / mean over the runs of one pool. A/B
