@@ -64,6 +64,7 @@ CMD_SRCS += bench/cmd-perfdiff.c
 CORE_SRCS += bench/kbuild.c bench/kparse.c bench/kcache.c bench/kseries.c
 # guest instruction counts in vm runs (issue 11)
 CORE_SRCS += bench/insn-run.c
+CMD_SRCS += bench/insn-bench.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
 CORE_SRCS += bench/ab.c
 # the cover letter reproduction's tables, verdicts and reports (issue 10)
@@ -184,7 +185,7 @@ test: $(PB) $(STATREAD) $(PLUGIN) $(INSN_GUEST) $(UNIT_BINS) clang-builds
 		prove -f --exec '' $(UNIT_BINS) $$(ls $(SAN_BINS) 2>/dev/null) tests/fuzz/run.sh \
 		$(SYSTEM_TESTS)
 
-bench: $(PB) $(STATREAD)
+bench: $(PB) $(STATREAD) $(PLUGIN)
 	$(PB) bench
 
 # The rstat cover letter's tables; REPRODUCE_ARGS e.g. --scale small -o DIR

@@ -635,10 +635,20 @@ static int extract_root_after(const struct run_summary *s, const char *dir,
  * instructions (vm runs under TCG, the plugin's tables): the guest's kernel and
  * user instructions in the measured window, the kernel instructions of the top
  * symbols by share, and of one memory.stat read per tree level (median, p99).
- * These are exact counts, not samples: the thresholds (2% of the window, 3% of a
- * symbol, 2% of a read) are the issue's A/A targets until bench aa measures them
- * on this machine. A run whose window did not close (insn_counts "incomplete")
- * has no usable counts: an error, so compare refuses it.
+ * Exact counts, but not of a deterministic guest: the thresholds come from
+ * "patchbench bench insn" (2026-12-02, vanilla/noop/memcg-stat-cost smoke 6.1.192
+ * under TCG on 2 shared cores; 8 runs of it, pools of 4-5 boots; A/A spread =
+ * (max - min) / mean of a pool). Window kernel instructions, kmem-churn: 0.3-1.3%
+ * A/A at 1 vCPU, 3.9-10.8% at 2 (lock spinning while the other vCPU's thread is off
+ * the host CPU); memcg-stat-cost +3.2% (1 vCPU, 5/5 flagged at 2%), noop +0.4%
+ * (0/5): 2%, between the two. User instructions: 0.03%. The symbols: 16-19 of the top
+ * 20 within 3%, clear_page_erms 11-17.6% (1 vCPU) and to 23% (2); the control's
+ * memcg_stat_extra_cost is new: 25%. A memory.stat read: the same read of a quiet
+ * cgroup 0.15% apart, but insn:read:L mixes a level's cgroups and, under
+ * kmem-churn, dirty reads with flushes: p50 up to 2.7% (idle) and 26% (churn),
+ * p99 12-32% (churn) and once 440% (idle, one read with a flush): 35% and 50%. A
+ * run whose window did not close (insn_counts "incomplete") has no usable counts:
+ * an error, so compare refuses it.
  */
 /* in percent of the window's kernel instructions: smaller symbols are not compared */
 #define INSN_MIN_SHARE 0.01
@@ -806,11 +816,11 @@ static int insn_reads(const char *dir, struct metric_set *out, char *err, size_t
 			continue;
 		snprintf(key, sizeof(key), "insn:read:%zu:p50", i);
 		snprintf(label, sizeof(label), "%zu read insns p50", i);
-		add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 50, false,
+		add(out, "instructions", MU_COUNT, MB_LOWER, 0.35, 50, false,
 		    stats_percentile(per[i].v, per[i].n, 50), key, label);
 		snprintf(key, sizeof(key), "insn:read:%zu:p99", i);
 		snprintf(label, sizeof(label), "%zu read insns p99", i);
-		add(out, "instructions", MU_COUNT, MB_LOWER, 0.05, 50, false,
+		add(out, "instructions", MU_COUNT, MB_LOWER, 0.50, 50, false,
 		    stats_percentile(per[i].v, per[i].n, 99), key, label);
 		free(per[i].v);
 	}
@@ -878,7 +888,7 @@ static int extract_insn_syms(const struct run_summary *s, const char *dir,
 		const char *sym = rows[r].symbol;
 		struct metric m = {
 			.key = key, .group = "insn-symbols", .label = (char *)sym,
-			.unit = MU_COUNT, .better = MB_LOWER, .thr_rel = 0.03, .thr_abs = 1e4,
+			.unit = MU_COUNT, .better = MB_LOWER, .thr_rel = 0.25, .thr_abs = 1e4,
 			.absent_zero = true,
 		};
 

@@ -58,6 +58,65 @@ static uint64_t splitmix64(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
+static void draw(uint64_t *seed, int n, int k, int *pick)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		pick[i] = i;
+	/* partial Fisher-Yates: the first k are the sample */
+	for (i = 0; i < k; i++) {
+		int j = i + (int)(splitmix64(seed) % (uint64_t)(n - i)), t = pick[i];
+
+		pick[i] = pick[j];
+		pick[j] = t;
+	}
+}
+
+static void link_side(const char *side, const char *pool, const int *pick, int k)
+{
+	int i;
+
+	for (i = 0; i < k; i++) {
+		char *target = xasprintf("%s-%02d", pool, pick[i]);
+		char *link = xasprintf("%s/r%02d", side, i);
+
+		if (symlink(target, link))
+			fprintf(stderr, "patchbench: cannot link '%s': %s\n", link, strerror(errno));
+		free(target);
+		free(link);
+	}
+}
+
+
+int aa_compare_draw(struct comparison *c, const char *cmp, const char *pool_a, int n_a,
+		    const char *pool_b, int n_b, int k, uint64_t *seed, char *err, size_t errlen)
+{
+	struct compare_opts co = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO };
+	char *sa = xasprintf("%s/A", cmp), *sb = xasprintf("%s/B", cmp);
+	int *pick = xcalloc(n_a > n_b ? n_a : n_b, sizeof(*pick)), ret;
+
+	remove_tree(cmp);
+	mkdir_p(sa, 0755);
+	mkdir_p(sb, 0755);
+	if (!pool_b) {
+		/* one pool: 2k distinct runs, the first k are side A */
+		draw(seed, n_a, 2 * k, pick);
+		link_side(sa, pool_a, pick, k);
+		link_side(sb, pool_a, pick + k, k);
+	} else {
+		draw(seed, n_a, k, pick);
+		link_side(sa, pool_a, pick, k);
+		draw(seed, n_b, k, pick);
+		link_side(sb, pool_b, pick, k);
+	}
+	ret = compare_dirs(c, sa, sb, &co, err, errlen);
+	free(pick);
+	free(sa);
+	free(sb);
+	return ret;
+}
+
 /* A metric that was flagged, and how often. */
 struct flag {
 	char *key;
@@ -86,40 +145,19 @@ static void count_flag(struct aa_result *res, const char *key)
 }
 
 /*
- * Comparison @j: @k runs per side drawn without replacement from the @n
+ * One comparison: @k runs per side drawn without replacement from the @n
  * runs in @tmp, linked into @tmp/cmp/{A,B}/ (compare reads a directory of
  * result directories as one side).
  */
 static int aa_compare(const char *tmp, int n, int k, uint64_t *seed, struct aa_result *res,
 		      char *err, size_t errlen)
 {
-	struct compare_opts co = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO };
-	char *cmp = xasprintf("%s/cmp", tmp), *sa = xasprintf("%s/A", cmp);
-	char *sb = xasprintf("%s/B", cmp);
-	int *pick = xcalloc(n, sizeof(*pick)), i, ret;
+	char *cmp = xasprintf("%s/cmp", tmp), *pool = xasprintf("%s/run", tmp);
 	struct comparison c;
 	size_t r, fp = 0;
+	int ret;
 
-	remove_tree(cmp);
-	mkdir_p(sa, 0755);
-	mkdir_p(sb, 0755);
-	for (i = 0; i < n; i++)
-		pick[i] = i;
-	/* partial Fisher-Yates: the first 2k are the sample */
-	for (i = 0; i < 2 * k; i++) {
-		int j = i + (int)(splitmix64(seed) % (uint64_t)(n - i)), t = pick[i];
-		char *target, *link;
-
-		pick[i] = pick[j];
-		pick[j] = t;
-		target = xasprintf("%s/run-%02d", tmp, pick[i]);
-		link = xasprintf("%s/r%02d", i < k ? sa : sb, i);
-		if (symlink(target, link))
-			fprintf(stderr, "patchbench: cannot link '%s': %s\n", link, strerror(errno));
-		free(target);
-		free(link);
-	}
-	ret = compare_dirs(&c, sa, sb, &co, err, errlen);
+	ret = aa_compare_draw(&c, cmp, pool, n, NULL, 0, k, seed, err, errlen);
 	for (r = 0; !ret && r < c.nrows; r++) {
 		const struct cmp_row *row = &c.rows[r];
 
@@ -136,10 +174,8 @@ static int aa_compare(const char *tmp, int n, int k, uint64_t *seed, struct aa_r
 	}
 	comparison_release(&c);
 	remove_tree(cmp);
-	free(pick);
+	free(pool);
 	free(cmp);
-	free(sa);
-	free(sb);
 	return ret;
 }
 

@@ -6,8 +6,11 @@
 #ifndef PB_AA_BENCH_H
 #define PB_AA_BENCH_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+struct comparison;
 struct json_writer;
 
 struct aa_bench_opts {
@@ -26,5 +29,26 @@ struct aa_bench_opts {
  * are removed at the end. Returns 0, or -errno after printing an error.
  */
 int aa_bench_run(const struct aa_bench_opts *o, struct json_writer *w, FILE *out);
+
+/**
+ * aa_compare_draw - one comparison of runs drawn from pools, at compare's defaults
+ * @c: the comparison, filled by compare_dirs(); release it either way
+ * @cmp: a directory to create (emptied first) for the two sides' links
+ * @pool_a: the runs of side A are "@pool_a-00" .. "@pool_a-<n_a - 1>"
+ * @n_a: runs in @pool_a
+ * @pool_b: likewise for side B; NULL: B too comes from @pool_a, disjoint from A
+ * @n_b: runs in @pool_b
+ * @k: runs per side, drawn without replacement (@k <= @n_a, @n_b; 2 @k <= @n_a
+ *     without @pool_b)
+ * @seed: state of the draw (splitmix64), advanced
+ * @err: compare's error
+ * @errlen: its size
+ *
+ * Links the drawn runs into @cmp/A and @cmp/B (a directory of result
+ * directories is one side of compare) and compares them; the caller removes
+ * @cmp. Return: as compare_dirs().
+ */
+int aa_compare_draw(struct comparison *c, const char *cmp, const char *pool_a, int n_a,
+		    const char *pool_b, int n_b, int k, uint64_t *seed, char *err, size_t errlen);
 
 #endif

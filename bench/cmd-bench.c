@@ -11,6 +11,7 @@
 #include "builtin.h"
 #include "json.h"
 #include "format.h"
+#include "insn-bench.h"
 #include "options.h"
 #include "rss-bench.h"
 #include "sampler-bench.h"
@@ -27,6 +28,8 @@
 struct bench_opts {
 	int samples, shell_samples, warmup, cgroups;
 	int aa_runs, aa_per_side, aa_comparisons;
+	int insn_pool, insn_pairs, insn_comparisons, insn_per_side;
+	char *insn_kernels;
 	char *format;
 };
 
@@ -46,6 +49,18 @@ static const struct option bench_options[] = {
 	  "aa: runs per side of each A/A comparison", NULL, 1, 500 },
 	{ "aa-comparisons", 0, OPT_INT, O(aa_comparisons), "20", "N",
 	  "aa: A/A comparisons drawn from the runs", NULL, 1, 100000 },
+	{ "insn-pool", 0, OPT_INT, O(insn_pool), "5", "N",
+	  "insn: vm runs per kernel and workload", NULL, 2, 100 },
+	{ "insn-pairs", 0, OPT_INT, O(insn_pairs), "5", "N",
+	  "insn: runs without counts, each right after one with (at most --insn-pool)", NULL,
+	  1, 100 },
+	{ "insn-comparisons", 0, OPT_INT, O(insn_comparisons), "5", "N",
+	  "insn: A/B comparisons per kernel drawn from the pools", NULL, 1, 10000 },
+	{ "insn-per-side", 0, OPT_INT, O(insn_per_side), "2", "N",
+	  "insn: runs per side of each A/B comparison (at most --insn-pool)", NULL, 1, 100 },
+	{ "insn-kernels", 0, OPT_STRING, O(insn_kernels), "vanilla,memcg-stat-cost,noop",
+	  "BASE,CTL,NOOP", "insn: the base kernel, the positive control and the A/A control "
+	  "(an empty name skips that control)" },
 	{ "format", 'F', OPT_CHOICE, O(format), "text", "FMT", "output format",
 	  out_formats_text_json },
 	{ NULL },
@@ -64,6 +79,7 @@ static void on_signal(int sig)
 {
 	stop_signal = sig;
 	sampler_bench_interrupt(sig);
+	insn_bench_interrupt(sig);
 }
 
 static const char *signal_name(int sig)
@@ -121,6 +137,26 @@ static int bench_aa(const struct bench_opts *o, struct bench_out *out)
 	return aa_bench_run(&ao, out->json ? &out->w : NULL, stdout);
 }
 
+static struct insn_bench_opts insn_opts(const struct bench_opts *o)
+{
+	struct insn_bench_opts io = {
+		.pool = o->insn_pool, .pairs = o->insn_pairs, .comparisons = o->insn_comparisons,
+		.per_side = o->insn_per_side, .kernels = o->insn_kernels,
+	};
+
+	return io;
+}
+
+/* the instruction counts' A/A noise, cost and controls, in vm runs */
+static int bench_insn(const struct bench_opts *o, struct bench_out *out)
+{
+	struct insn_bench_opts io = insn_opts(o);
+	int ret = insn_bench_run(&io, out->json ? &out->w : NULL, stdout);
+
+	/* 1 = skipped, the reason already printed: not a failure */
+	return ret < 0 ? ret : 0;
+}
+
 /* rss_stat ingestion speed: the libtraceevent path vs trace-cmd report | awk. */
 static int bench_rss(const struct bench_opts *o, struct bench_out *out)
 {
@@ -136,6 +172,7 @@ static const struct bench_collection collections[] = {
 	  bench_sampler },
 	{ "rss", "rss_stat ingestion: libtraceevent vs trace-cmd report | awk", bench_rss },
 	{ "aa", "A/A false-positive rate of compare's verdicts (host runs)", bench_aa },
+	{ "insn", "bench aa's instruction mode: TCG plugin counts (vm runs)", bench_insn },
 };
 
 static const struct bench_collection *find_collection(const char *name)
@@ -160,6 +197,10 @@ static void bench_help_extra(void)
 	       "build-b, idle-1..} (--cgroups counts them all; a process holds %u MiB\n"
 	       "in each idle-*), created below this process's own memory cgroup and\n"
 	       "removed at the end, so it needs root.\n\n"
+	       "The insn benchmark boots the --insn-kernels (patchbench build) under\n"
+	       "qemu with the instruction-count plugin, one vm run at a time, 6 runs\n"
+	       "per round and --insn-pool rounds (30 runs, about 3 minutes on 2 cores);\n"
+	       "without qemu, the plugin or the base kernel it is skipped.\n\n"
 	       "A benchmark is not a test: it prints whether each target is met and\n"
 	       "exits 0 unless something failed to run; 1 if it failed or was\n"
 	       "interrupted, 2 for bad input.\n", SAMPLER_BENCH_HOLD_BYTES >> 20);
@@ -228,6 +269,12 @@ int cmd_bench(int argc, char **argv)
 	if (!nnames)
 		for (k = 0; k < ARRAY_SIZE(collections); k++)
 			run[nrun++] = &collections[k];
+	for (i = 0; i < nrun; i++) {
+		struct insn_bench_opts io = insn_opts(&o);
+
+		if (run[i]->run == bench_insn && insn_bench_check(&io))
+			goto out;
+	}
 	if (geteuid() != 0) {
 		pr_err("patchbench bench needs root (it creates cgroups)");
 		goto out;
