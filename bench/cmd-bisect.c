@@ -47,8 +47,10 @@ static void bisect_help(void)
 	       "does not build or boot is skipped, one without a verdict is unclear, and\n"
 	       "neither is guessed. Writes bisect.json and BISECT.txt.\n\n"
 	       "exit: 0 found (or nothing to bisect), 1 ambiguous or failed, 2 bad input\n\n"
+	       "Under TCG use --cpus 1 for costs of a few percent of the kernel's\n"
+	       "instructions (at 2 vCPUs lock spinning moves them by 4-11%% between boots).\n\n"
 	       "example: patchbench bisect --base vanilla --series bisect-demo \\\n"
-	       "             -w kmem-churn --kmem-churn-children 20\n");
+	       "             -w kmem-churn --kmem-churn-children 20 --cpus 1\n");
 }
 
 int cmd_bisect(int argc, char **argv)
