@@ -215,6 +215,8 @@ static int parse_header(struct insn_raw *r, char **f, size_t nf, size_t lineno, 
 		r->reads_migrated = v;
 	else if (!strcmp(f[0], "ops_migrated"))
 		r->ops_migrated = v;
+	else if (!strcmp(f[0], "probes_migrated"))
+		r->probes_migrated = v;
 	else if (!strcmp(f[0], "markers_ignored"))
 		r->markers_ignored = v;
 	else
@@ -239,7 +241,7 @@ bad:
  */
 int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, size_t errlen)
 {
-	size_t pos = 0, lineno = 0, at = 0, as = 0, ar = 0, ao = 0;
+	size_t pos = 0, lineno = 0, at = 0, as = 0, ar = 0, ao = 0, ap = 0;
 	char *line, *f[4 + 2 * 256];
 	int ret = 0;
 
@@ -301,8 +303,8 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 					ret = -EINVAL;
 				}
 			}
-		} else if (!strcmp(f[0], "read") || !strcmp(f[0], "op")) {
-			bool op = f[0][0] == 'o';
+		} else if (!strcmp(f[0], "read") || !strcmp(f[0], "op") || !strcmp(f[0], "probe")) {
+			bool op = f[0][0] == 'o', probe = f[0][0] == 'p';
 			struct insn_read rd = { 0 };
 			bool ok = false;
 
@@ -318,6 +320,12 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 			if (!ok) {
 				snprintf(err, errlen, "line %zu: bad '%s' row", lineno, f[0]);
 				ret = -EINVAL;
+			} else if (probe) {
+				if (r->nprobes == ap) {
+					ap = ap ? 2 * ap : 256;
+					r->probes = xrealloc(r->probes, ap * sizeof(*r->probes));
+				}
+				r->probes[r->nprobes++] = rd;
 			} else if (op) {
 				if (r->nops == ao) {
 					ao = ao ? 2 * ao : 256;
@@ -373,6 +381,7 @@ void insn_raw_release(struct insn_raw *r)
 	free(r->ticks);
 	free(r->reads);
 	free(r->ops);
+	free(r->probes);
 	free(r->segs);
 	free(r->kern);
 	free(r->user);
@@ -642,6 +651,18 @@ static void readlat_insn(const struct tsv *t, size_t row, const struct insn_raw 
 		buf[0] = 0;
 }
 
+/* probe.tsv's insn: the kernel instructions of its row's probe (row k is probe k), or empty. */
+static void probe_insn(const struct tsv *t, size_t row, const struct insn_raw *r, char *buf,
+		       size_t len)
+{
+	const struct insn_read *p = find_seq(r->probes, r->nprobes, row + 1);
+
+	if (p)
+		snprintf(buf, len, "%" PRIu64, p->kern);
+	else
+		buf[0] = 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -705,5 +726,7 @@ int insn_write_results(const char *dir, const struct insn_raw *r, const struct i
 		ret = annotate(dir, "readlat.tsv", "insn", readlat_insn, r);
 	if (!ret && r->nops)
 		ret = annotate(dir, "readcost.tsv", "insn_p50", readcost_insn, r);
+	if (!ret && r->nprobes)
+		ret = annotate(dir, "probe.tsv", "insn", probe_insn, r);
 	return ret;
 }

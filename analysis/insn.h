@@ -54,7 +54,7 @@ struct insn_raw {
 	unsigned int nvcpu;
 	enum insn_window window;
 	int64_t window_ns;
-	uint64_t reads_migrated, ops_migrated, markers_ignored;
+	uint64_t reads_migrated, ops_migrated, probes_migrated, markers_ignored;
 	uint64_t *kern, *user;		/* window totals per vCPU */
 	struct insn_tick *ticks;
 	size_t nticks;
@@ -62,6 +62,8 @@ struct insn_raw {
 	size_t nreads;
 	struct insn_read *ops;		/* a workload's own operations (readcost's reads) */
 	size_t nops;
+	struct insn_read *probes;	/* stat-probe's probes */
+	size_t nprobes;
 	struct insn_seg *segs;
 	size_t nsegs;
 };

@@ -15,9 +15,9 @@
  *   PB_MARK(PB_MARK_OP_BEGIN); ... PB_MARK(PB_MARK_OP_END);   a workload's operation
  *   PB_MARK(PB_MARK_WINDOW_END);
  *
- * Reads and ops are two sequences, each numbered from 1 in the order they begin,
- * each for one process at a time: the sampler makes the reads, one workload
- * process (readcost's controller) the ops.
+ * Reads, ops and probes are three sequences, each numbered from 1 in the order
+ * they begin, each for one process at a time: the sampler makes the reads,
+ * readcost's controller the ops, stat-probe's process the probes.
  */
 #ifndef PB_INSN_MARKER_H
 #define PB_INSN_MARKER_H
@@ -37,7 +37,9 @@ enum pb_mark {
 	PB_MARK_READ_END	= 5,	/* ... and ends it: one read row */
 	PB_MARK_OP_BEGIN	= 6,	/* a workload's own operation begins (readcost's reads) */
 	PB_MARK_OP_END		= 7,	/* ... and ends: one op row, numbered apart from reads */
-	PB_MARK_MAX		= 7,
+	PB_MARK_PROBE_BEGIN	= 8,	/* stat-probe's probe begins (read, fault, read) */
+	PB_MARK_PROBE_END	= 9,	/* ... and ends: one probe row, numbered apart */
+	PB_MARK_MAX		= 9,
 };
 
 #define PB_MARK_STR_(x)	#x

@@ -23,6 +23,7 @@
  * when the run ends, so the analysis treats them as one more drift check.
  */
 #include "drift.h"
+#include "insn-marker.h"
 #include "memstat.h"
 #include "workload.h"
 #include "runner.h"
@@ -121,10 +122,13 @@ static int probe_main(void *arg)
 			return 1;
 		}
 		madvise(mem, len, MADV_NOHUGEPAGE);
+		/* under TCG the plugin counts the probe: row n of probe.tsv is probe n + 1 */
+		PB_MARK(PB_MARK_PROBE_BEGIN);
 		before = read_key(fd, c->key, buf, sizeof(buf));
 		for (off = 0; off < len; off += ps)
 			mem[off] = 1;
 		after = read_key(fd, c->key, buf, sizeof(buf));
+		PB_MARK(PB_MARK_PROBE_END);
 		t_ms = (now_ns() - r->t0) / 1000000;
 		munmap(mem, len);
 		if (before < 0 || after < 0) {

@@ -17,14 +17,15 @@
  * Markers: window begin/end (counting happens only between them), a tick
  * (one row of per-vCPU totals, once per sampler interval), read begin/end
  * (the instructions the reading vCPU executed in between: one row per read,
- * numbered, so row k is the sampler's k-th read) and op begin/end (the same
- * for a workload's own operations, readcost's reads, numbered apart). A marker
+ * numbered, so row k is the sampler's k-th read), op begin/end (the same
+ * for readcost's reads, numbered apart) and probe begin/end (stat-probe's
+ * probes, a third sequence). A marker
  * counts with the instructions after it, so a read's count covers exactly
  * what ran between its two markers on that vCPU.
  *
  * At exit (the guest powered off) the plugin writes OUT through OUT.tmp and
  * a rename: "pb-insn 1", then "vcpus", "window" (complete / open / none),
- * "window_ns", "total" rows per vCPU, "tick", "read", "op" and "seg" rows, all
+ * "window_ns", "total" rows per vCPU, "tick", "read", "op", "probe" and "seg" rows, all
  * tab-separated (format in results/README.md). An open window means the
  * guest died inside it: the host marks the counts incomplete.
  *
@@ -108,8 +109,8 @@ struct seg {
 };
 
 /* The two sequences of begin/end markers: the sampler's reads, a workload's ops. */
-enum { SEQ_READ, SEQ_OP, NR_SEQ };
-static const char *const seq_row[NR_SEQ] = { "read", "op" };
+enum { SEQ_READ, SEQ_OP, SEQ_PROBE, NR_SEQ };
+static const char *const seq_row[NR_SEQ] = { "read", "op", "probe" };
 
 /* What one vCPU thread writes; a cache line each, so vCPUs do not share lines. */
 struct vcpu {
@@ -126,7 +127,7 @@ static struct {
 	struct vcpu *v;
 	int win;			/* WIN_*, read without the lock on the hot path */
 	int64_t t_begin, t_end;
-	uint64_t seq[NR_SEQ];		/* reads, ops begun */
+	uint64_t seq[NR_SEQ];		/* reads, ops, probes begun */
 	uint64_t migrated[NR_SEQ];	/* ended on another vCPU than they began */
 	uint64_t markers_ignored;	/* a second window, an end before a begin */
 	pthread_mutex_t lock;		/* the lists below and the window's state */
@@ -238,15 +239,18 @@ static void mark_exec(unsigned int vcpu, void *udata)
 		break;
 	case PB_MARK_READ_BEGIN:
 	case PB_MARK_OP_BEGIN:
-		/* one reader (the sampler), one operating process: one at a time each */
-		q = kind == PB_MARK_READ_BEGIN ? SEQ_READ : SEQ_OP;
+	case PB_MARK_PROBE_BEGIN:
+		/* one reader (the sampler), one operating process, one prober: one at a time each */
+		q = kind == PB_MARK_READ_BEGIN ? SEQ_READ : kind == PB_MARK_OP_BEGIN ? SEQ_OP :
+		    SEQ_PROBE;
 		v->b_seq[q] = __atomic_add_fetch(&pb.seq[q], 1, __ATOMIC_SEQ_CST);
 		v->b_kern[q] = v->kern;
 		v->b_user[q] = v->user;
 		break;
 	case PB_MARK_READ_END:
 	case PB_MARK_OP_END:
-		q = kind == PB_MARK_READ_END ? SEQ_READ : SEQ_OP;
+	case PB_MARK_PROBE_END:
+		q = kind == PB_MARK_READ_END ? SEQ_READ : kind == PB_MARK_OP_END ? SEQ_OP : SEQ_PROBE;
 		pthread_mutex_lock(&pb.lock);
 		if (pb.win != WIN_OPEN) {
 			pthread_mutex_unlock(&pb.lock);
@@ -341,7 +345,8 @@ static int write_out(void)
 	fprintf(f, "pb-insn\t1\nvcpus\t%u\nwindow\t%s\nwindow_ns\t%" PRId64 "\n", pb.nvcpu,
 		win[pb.win], pb.win == WIN_DONE ? pb.t_end - pb.t_begin : 0);
 	fprintf(f, "reads_migrated\t%" PRIu64 "\nops_migrated\t%" PRIu64 "\n"
-		"markers_ignored\t%" PRIu64 "\n", pb.migrated[SEQ_READ], pb.migrated[SEQ_OP],
+		"probes_migrated\t%" PRIu64 "\nmarkers_ignored\t%" PRIu64 "\n",
+		pb.migrated[SEQ_READ], pb.migrated[SEQ_OP], pb.migrated[SEQ_PROBE],
 		pb.markers_ignored);
 	for (i = 0; i < pb.nvcpu; i++)
 		fprintf(f, "total\t%zu\t%" PRIu64 "\t%" PRIu64 "\n", i, pb.v[i].kern, pb.v[i].user);

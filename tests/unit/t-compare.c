@@ -728,9 +728,30 @@ static void test_insn_readcost(void)
 	       "readcost at 100 idle children: quiet 38640, dirty 199898 kernel insns (%g, %g; %s)",
 	       q ? q->value : NAN, d ? d->value : NAN, ret ? err : "ok");
 	d = ret ? NULL : metric_set_find(&ms, "insn:readcost:deleted:10:dirty:p50");
+	tap_ok(!metric_set_find(&ms, "insn:probe:p50"), "no stat-probe, no probe metric");
 	tap_ok(d && !strcmp(d->label, "rc dying 10 dirty p50") &&
 	       !metric_set_find(&ms, "insn:readcost:idle:10:quiet:p99"),
 	       "a point per kind, N and state, p50 only ('%s')", d ? d->label : "-");
+	if (!ret) {
+		run_summary_release(&s);
+		metric_set_release(&ms);
+	}
+}
+
+/* stat-probe under TCG: the kernel instructions of one probe (fixture probe-insn). */
+static void test_insn_probe(void)
+{
+	struct run_summary s;
+	struct metric_set ms;
+	const struct metric *m;
+	char err[512] = "";
+	int ret;
+
+	ret = metrics_extract(FIXTURES "/results/probe-insn", &s, &ms, err, sizeof(err));
+	m = ret ? NULL : metric_set_find(&ms, "insn:probe:p50");
+	tap_ok(m && near(m->value, 192380, 1) && m->thr_rel == 0.03,
+	       "probe insns p50 of 40 probes: 192380 (got %g; %s)", m ? m->value : NAN,
+	       ret ? err : "ok");
 	if (!ret) {
 		run_summary_release(&s);
 		metric_set_release(&ms);
@@ -854,7 +875,7 @@ static void test_root_phases(void)
 
 int main(void)
 {
-	tap_plan(69);
+	tap_plan(71);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -871,6 +892,7 @@ int main(void)
 	test_stat_lag();
 	test_over_floor();
 	test_insn_readcost();
+	test_insn_probe();
 	test_root_phases();
 	test_format_nonfinite();
 	remove_tree(tmpdir);
