@@ -9,6 +9,7 @@
  * noise floor is what makes the threshold honest on a given machine.
  */
 #include "verdict.h"
+#include "stats.h"
 #include "util.h"
 
 #include <errno.h>
@@ -71,4 +72,43 @@ enum verdict verdict_decide(enum metric_better better, size_t na, size_t nb, dou
 	if (better == MB_LOWER)
 		return up ? VERDICT_REGRESSION : VERDICT_IMPROVEMENT;
 	return up ? VERDICT_IMPROVEMENT : VERDICT_REGRESSION;
+}
+
+static const char *const settle_names[] = {
+	[SETTLE_OPEN] = "open", [SETTLE_CHANGED] = "changed", [SETTLE_SAME] = "same",
+};
+
+const char *verdict_settle_name(enum verdict_settle s)
+{
+	return (size_t)s < ARRAY_SIZE(settle_names) ? settle_names[s] : "?";
+}
+
+enum verdict_settle verdict_settled(const double *a, size_t na, const double *b, size_t nb,
+				    double threshold, int max_looks, double *lo, double *hi)
+{
+	double l = NAN, h = NAN, d, level = 1 - 0.05 / (max_looks > 1 ? max_looks : 1);
+	enum verdict_settle st = SETTLE_OPEN;
+
+	if (na >= 2 && nb >= 2) {
+		double sa = stats_stddev(a, na), sb = stats_stddev(b, nb);
+
+		if (sa == 0 && sb == 0) {
+			l = h = stats_mean(b, nb) - stats_mean(a, na);
+		} else if (stats_welch_ci(a, na, b, nb, level, &l, &h, NULL)) {
+			l = h = NAN;
+		}
+		d = stats_mean(b, nb) - stats_mean(a, na);
+		if (!isnan(l) && !isnan(h)) {
+			/* compare's own rule, at the look's level */
+			if ((l > 0 || h < 0) && fabs(d) > threshold)
+				st = SETTLE_CHANGED;
+			else if (l > -threshold && h < threshold)
+				st = SETTLE_SAME;
+		}
+	}
+	if (lo)
+		*lo = l;
+	if (hi)
+		*hi = h;
+	return st;
 }

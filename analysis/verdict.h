@@ -60,4 +60,35 @@ double verdict_threshold(double thr_rel, double thr_abs, double mean_a, double n
 enum verdict verdict_decide(enum metric_better better, size_t na, size_t nb, double delta,
 			    double ci_lo, double ci_hi, double threshold);
 
+/*
+ * The sequential rule of --repeat auto: after each added pair the watched
+ * metrics are looked at again, at most @max_looks times in all. One look's
+ * interval is at level 1 - 0.05 / @max_looks (Bonferroni over the looks),
+ * so that stopping at the first look that settles keeps the family-wise
+ * error of the whole sequence at 5%.
+ */
+enum verdict_settle {
+	SETTLE_OPEN,		/* the interval straddles the threshold: add a pair */
+	SETTLE_CHANGED,		/* it excludes 0 and the change is over the threshold */
+	SETTLE_SAME,		/* it lies inside +-threshold: no change that matters */
+};
+
+/* "open", "changed", "same" */
+const char *verdict_settle_name(enum verdict_settle s);
+
+/*
+ * verdict_settled - where one metric's runs stand
+ * @a: the base side's values (@na of them)
+ * @b: the patched side's (@nb)
+ * @threshold: verdict_threshold() of the metric
+ * @max_looks: the most looks the sequence may take (>= 1)
+ * @lo, @hi: the interval at the look's level, when not NULL
+ *
+ * Return: SETTLE_OPEN with fewer than 2 values a side, else as above.
+ * Constant sides (exact counts that repeat) have the difference itself as
+ * their interval.
+ */
+enum verdict_settle verdict_settled(const double *a, size_t na, const double *b, size_t nb,
+				    double threshold, int max_looks, double *lo, double *hi);
+
 #endif

@@ -5,14 +5,18 @@
  * the machine affects both sides alike.
  */
 #include "ab.h"
+#include "compare.h"
 #include "json.h"
 #include "kbuild.h"
 #include "resultdir.h"
 #include "run-opts.h"
 #include "target.h"
+#include "strbuf.h"
 #include "util.h"
+#include "verdict.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +88,7 @@ static char *default_dir(const struct ab_opts *o)
 
 static int write_ab_json(const char *dir, const struct ab_opts *o, const struct kernel_info *a,
 			 const struct kernel_info *b, char **runs, const char **sides, size_t n,
-			 const char *status)
+			 const char *status, const char *stopped)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
@@ -103,6 +107,14 @@ static int write_ab_json(const char *dir, const struct ab_opts *o, const struct 
 	jw_kstr(&w, "base_config_sha256", a->config_sha256);
 	jw_kstr(&w, "patched_config_sha256", b->config_sha256);
 	jw_kint(&w, "repeat", o->repeat);
+	if (o->repeat_auto) {
+		jw_key(&w, "repeat_auto");
+		jw_obj_begin(&w);
+		jw_kint(&w, "max_repeat", o->max_repeat);
+		jw_kint(&w, "pairs", (int64_t)(n / 2));
+		jw_kstr(&w, "stopped", stopped);
+		jw_obj_end(&w);
+	}
 	jw_key(&w, "runs");
 	jw_arr_begin(&w);
 	for (i = 0; i < n; i++) {
@@ -156,6 +168,62 @@ static int check_dir(const char *dir, const struct ab_opts *o, bool *replace)
 }
 
 /*
+ * --repeat auto: compare the A/B directory @dir as it stands and look at the
+ * watched metrics (verdict_settled(), at most @o->max_repeat - 1 looks).
+ * Return: 1 when every one has settled, 0 when one is open, -1 for a watched
+ * metric the runs do not have (printed); *@why says which, the caller frees it.
+ */
+static int ab_settled(const char *dir, const struct ab_opts *o, char **why)
+{
+	struct compare_opts co = { .force = true };
+	struct strbuf sb = STRBUF_INIT;
+	struct comparison c;
+	char err[1024], **keys = NULL, **k;
+	int ret = 1;
+	size_t i;
+
+	comparison_init(&c);
+	if (compare_dirs(&c, dir, NULL, &co, err, sizeof(err))) {
+		*why = xasprintf("cannot compare: %s", err);
+		comparison_release(&c);
+		return 0;
+	}
+	if (o->watch) {
+		keys = strv_split(o->watch, ',');
+	} else {
+		for (i = 0; i < c.nrows && strcmp(c.rows[i].m.key, "insn:kernel"); i++)
+			;
+		keys = strv_split(i < c.nrows ? "insn:kernel" : "cputotal:task-clock", ',');
+	}
+	for (k = keys; *k; k++) {
+		const struct cmp_row *r = NULL;
+		enum verdict_settle st;
+		double lo, hi;
+
+		for (i = 0; i < c.nrows && !r; i++)
+			if (!strcmp(c.rows[i].m.key, *k))
+				r = &c.rows[i];
+		if (!r) {
+			pr_err("--watch '%s': the runs have no such metric ('patchbench compare %s' "
+			       "lists them)", *k, dir);
+			ret = -1;
+			break;
+		}
+		st = verdict_settled(r->a.v, r->a.n, r->b.v, r->b.n, r->threshold,
+				     o->max_repeat - 1, &lo, &hi);
+		if (st == SETTLE_OPEN)
+			ret = ret < 0 ? ret : 0;
+		sb_addf(&sb, "%s%s %s (%+.2f%%..%+.2f%% against +-%.2f%%)", k == keys ? "" : ", ",
+			*k, verdict_settle_name(st), 100 * lo / fabs(r->a_mean),
+			100 * hi / fabs(r->a_mean), 100 * r->threshold / fabs(r->a_mean));
+	}
+	*why = sb_detach(&sb);
+	strv_free(keys);
+	comparison_release(&c);
+	return ret;
+}
+
+/*
  * Why the series stops after a run that returned @rc into @dir: SIGINT
  * when the run was interrupted (its own SIGINT handling), SIGTERM when it
  * could not start (bad input: every further run would fail the same way),
@@ -187,6 +255,7 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 	const char **sides = NULL;
 	int i, ret, code = 2, failed = 0;
 	int stop = 0;		/* SIGINT: a run was interrupted; SIGTERM: a run could not start */
+	char *stopped = NULL;	/* --repeat auto: why it stopped */
 	size_t nruns = 0;
 	bool replace;
 
@@ -211,7 +280,7 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 	}
 	runs = xcalloc(2 * o->repeat, sizeof(*runs));
 	sides = xcalloc(2 * o->repeat, sizeof(*sides));
-	write_ab_json(dir, o, &ka, &kb, runs, sides, 0, "running");
+	write_ab_json(dir, o, &ka, &kb, runs, sides, 0, "running", NULL);
 	for (i = 0; i < o->repeat && !stop; i++) {
 		int side;
 
@@ -229,12 +298,36 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 			ro->kernel = xstrdup(k->name);
 			rc = run_main(ro);
 			nruns++;
-			write_ab_json(dir, o, &ka, &kb, runs, sides, nruns, "running");
+			write_ab_json(dir, o, &ka, &kb, runs, sides, nruns, "running", NULL);
 			stop = run_stop(rc, runs[nruns - 1], &failed);
 		}
+		if (o->repeat_auto && !stop && !failed && i >= 1) {
+			free(stopped);
+			stopped = NULL;
+			ret = ab_settled(dir, o, &stopped);
+			if (ret < 0) {
+				write_ab_json(dir, o, &ka, &kb, runs, sides, nruns, "failed",
+					      "a --watch metric the runs do not have");
+				code = 2;
+				goto out;
+			}
+			printf("ab: after %d pairs: %s\n", i + 1, stopped);
+			fflush(stdout);
+			if (ret)
+				break;
+		}
+	}
+	if (o->repeat_auto && !stopped)
+		stopped = xstrdup("no look (a run failed)");
+	else if (o->repeat_auto && i == o->repeat) {
+		char *s = xasprintf("--max-repeat %d reached: %s", o->max_repeat, stopped);
+
+		free(stopped);
+		stopped = s;
 	}
 	write_ab_json(dir, o, &ka, &kb, runs, sides, nruns,
-		      stop == SIGINT ? "interrupted" : stop || failed ? "failed" : "complete");
+		      stop == SIGINT ? "interrupted" : stop || failed ? "failed" : "complete",
+		      stopped);
 	printf("\nA/B %s vs %s: %zu runs (%d failed) in %s\n", o->base, o->patched, nruns, failed,
 	       dir);
 	code = stop || failed ? 1 : 0;
@@ -245,6 +338,7 @@ out:
 	free(sides);
 	kernel_info_release(&ka);
 	kernel_info_release(&kb);
+	free(stopped);
 	free(dir);
 	free(cache);
 	return code;

@@ -15,7 +15,11 @@ struct run_opts;
 struct ab_opts {
 	char *base;		/* kernel or series name; "vanilla" = no series */
 	char *patched;
-	int repeat;		/* runs per side */
+	int repeat;		/* runs per side; with @repeat_auto the most */
+	char *repeat_s;		/* --repeat as given: N or "auto" */
+	bool repeat_auto;	/* add pairs until the watched metrics settle */
+	int max_repeat;		/* --max-repeat: the most pairs of --repeat auto */
+	char *watch;		/* --watch KEY,...: NULL: insn:kernel, else cputotal:task-clock */
 	char *out;		/* A/B directory; NULL: results/ab-<date>-<base>-vs-<patched> */
 	char *config;		/* config of kernels built on the way (smoke|full|FILE) */
 	int build_jobs;		/* make -j of those builds; 0: the CPUs */

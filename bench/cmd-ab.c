@@ -12,6 +12,7 @@
 #include "util.h"
 #include "workload.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,13 @@ static const struct option ab_options[] = {
 	  "base kernel: a built kernel, or a series name to build (vanilla = no series)" },
 	{ "patched", 'B', OPT_STRING, O(patched), NULL, "NAME",
 	  "patched kernel: a built kernel, or a series name to build" },
-	{ "repeat", 'r', OPT_INT, O(repeat), "1", "N", "runs per side, interleaved", NULL, 1,
-	  1000 },
+	{ "repeat", 'r', OPT_STRING, O(repeat_s), "1", "N|auto",
+	  "runs per side, interleaved; auto: pairs are added until the watched metrics settle" },
+	{ "max-repeat", 0, OPT_INT, O(max_repeat), "8", "N", "the most pairs of --repeat auto",
+	  NULL, 2, 1000 },
+	{ "watch", 0, OPT_STRING, O(watch), NULL, "KEY[,KEY...]",
+	  "--repeat auto: the metrics that must settle [insn:kernel with instruction counts, "
+	  "else cputotal:task-clock]" },
 	{ "ab-out", 0, OPT_STRING, O(out), NULL, "DIR",
 	  "A/B directory [results/ab-<date>-<base>-vs-<patched>]" },
 	{ "build-config", 0, OPT_STRING, O(config), "smoke", "CONFIG",
@@ -40,6 +46,12 @@ static void ab_help(void)
 	printf("\nEvery other option is an option of 'patchbench run' (see its --help) and\n"
 	       "applies to every run; --target is vm, --perf is on (--no-perf to drop it).\n"
 	       "Kernels that are not built yet are built first ('patchbench build').\n\n"
+	       "--repeat auto: after each pair from the second on, the watched metrics'\n"
+	       "intervals are looked at, at level 1 - 0.05 / (max-repeat - 1) each\n"
+	       "(Bonferroni over the looks, so stopping early keeps the error at 5%%);\n"
+	       "a metric settles when compare's rule says changed, or when its interval\n"
+	       "lies inside +-threshold. It stops when all have settled, or at\n"
+	       "--max-repeat pairs, and says which.\n\n"
 	       "example: patchbench ab --base vanilla --patched memcg-flush-on-read -r 3 \\\n"
 	       "             -w kernelbuild,idle --builders 2 --idle 3\n");
 }
@@ -49,7 +61,7 @@ int cmd_ab(int argc, char **argv)
 	struct ab_opts ao;
 	struct opt_cmd cmd = {
 		.name = "ab",
-		.usage = "patchbench ab --base NAME --patched NAME [--repeat N] [run options]",
+		.usage = "patchbench ab --base NAME --patched NAME [--repeat N|auto] [run options]",
 		.summary = "Build what is missing, then run the base and the patched kernel\n"
 			   "interleaved (A B A B ...) under --target vm, one result directory per\n"
 			   "run below one A/B directory.",
@@ -83,6 +95,22 @@ int cmd_ab(int argc, char **argv)
 	if (ret < ab_argc) {
 		pr_err("unexpected argument '%s' (see 'patchbench ab --help')", ab_argv[ret]);
 		goto out_argv;
+	}
+	if (!strcmp(ao.repeat_s, "auto")) {
+		ao.repeat_auto = true;
+		ao.repeat = ao.max_repeat;
+	} else {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(ao.repeat_s, &end, 10);
+		if (errno || end == ao.repeat_s || *end || n < 1 || n > 1000) {
+			pr_err("invalid value '%s' for --repeat: a number 1..1000, or auto",
+			       ao.repeat_s);
+			goto out_argv;
+		}
+		ao.repeat = (int)n;
 	}
 	if (!ao.patched) {
 		pr_err("ab needs --patched NAME (a built kernel or a series)");

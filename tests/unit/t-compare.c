@@ -738,6 +738,33 @@ static void test_insn_readcost(void)
 	}
 }
 
+/*
+ * --repeat auto's rule (verdict_settled): exact counts that repeat settle at
+ * once either way; a spread wider than the threshold stays open; a clear
+ * change settles; 7 looks make each interval wider than compare's 95% one.
+ */
+static void test_settled(void)
+{
+	const double c100[] = { 100, 100 }, c110[] = { 110, 110 };
+	const double a[] = { 100, 104, 96 }, b[] = { 101, 97, 103 };
+	const double x[] = { 100.0, 100.2, 99.9, 100.1 }, y[] = { 105.1, 104.9, 105.0, 105.2 };
+	double lo, hi, l1, h1;
+
+	tap_ok(verdict_settled(c100, 2, c110, 2, 2, 7, &lo, &hi) == SETTLE_CHANGED && lo == 10 &&
+	       hi == 10, "constant 100 vs 110, threshold 2: changed, interval [10, 10]");
+	tap_ok(verdict_settled(c100, 2, c100, 2, 2, 7, NULL, NULL) == SETTLE_SAME,
+	       "constant and equal: same");
+	tap_ok(verdict_settled(a, 3, b, 3, 2, 7, NULL, NULL) == SETTLE_OPEN &&
+	       verdict_settled(a, 1, b, 3, 2, 7, NULL, NULL) == SETTLE_OPEN,
+	       "a spread of +-4 against a threshold of 2: open; one value: open");
+	tap_ok(verdict_settled(x, 4, y, 4, 2, 7, &lo, &hi) == SETTLE_CHANGED && lo > 4 && hi < 6,
+	       "+5 with a spread of 0.3: changed ([%.2f, %.2f])", lo, hi);
+	verdict_settled(x, 4, y, 4, 2, 1, &l1, &h1);
+	tap_ok(l1 > lo && h1 < hi, "7 looks: a wider interval than 1 look's ([%.2f, %.2f] in "
+	       "[%.2f, %.2f])", l1, h1, lo, hi);
+	tap_ok(!strcmp(verdict_settle_name(SETTLE_OPEN), "open"), "names");
+}
+
 /* stat-probe under TCG: the kernel instructions of one probe (fixture probe-insn). */
 static void test_insn_probe(void)
 {
@@ -875,7 +902,7 @@ static void test_root_phases(void)
 
 int main(void)
 {
-	tap_plan(71);
+	tap_plan(77);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -893,6 +920,7 @@ int main(void)
 	test_over_floor();
 	test_insn_readcost();
 	test_insn_probe();
+	test_settled();
 	test_root_phases();
 	test_format_nonfinite();
 	remove_tree(tmpdir);
