@@ -149,8 +149,9 @@ static const char *kind_mark(char kind)
 
 static void print_side(FILE *out, const char *name, const struct perfdiff_side *s)
 {
-	fprintf(out, "  %s %s: %zu run%s, %s, kernel %s\n", name, s->label, s->n,
-		s->n == 1 ? "" : "s", s->event, s->kernels);
+	/* instruction counts: the table's title names the source */
+	fprintf(out, "  %s %s: %zu run%s, %s%skernel %s\n", name, s->label, s->n,
+		s->n == 1 ? "" : "s", s->insn ? "" : s->event, s->insn ? "" : ", ", s->kernels);
 }
 
 /* What the writers of the table read. */
@@ -226,7 +227,8 @@ static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 		fprintf(out, "perfdiff: guest instructions (TCG plugin), kernel share in %%\n");
 		print_side(out, "A", a);
 		print_side(out, "B", b);
-		fprintf(out, "  %s\n", PERFDIFF_INSN_NOTE);
+		if (!a->noted)
+			fprintf(out, "  %s\n", PERFDIFF_INSN_NOTE);
 		fprintf(out, "\nTop %zu kernel symbols by |delta| of share:\n", n);
 	} else {
 		fprintf(out, "perfdiff: %s samples, perf record -a, overhead in %%\n",

@@ -50,6 +50,7 @@ struct perfdiff_side {
 	const char *event;	/* perf event of the runs ("cpu-clock"), "mixed" or "unknown" */
 	const char *kernels;	/* "6.1.0-vanilla" or "a, b" */
 	bool insn;		/* guest instruction counts (TCG plugin), not perf samples */
+	bool noted;		/* insn: the report said already that instructions are not cycles */
 };
 
 /*
