@@ -196,11 +196,11 @@ static void print_rows(const struct perfdiff_data *p, size_t n, FILE *out)
 		if (insn)
 			metric_format(dn, sizeof(dn), MU_COUNT, r->new_n - r->base_n, true);
 		if (sigma)
-			fprintf(out, "  %7.2f%% %5.2f%% %+7.2f%% %5.2f%%%*s  %s\n", r->base, r->sd_a,
-				r->delta, r->sd_b, insn ? 9 : 0, dn, sym);
+			fprintf(out, "  %7.2f%% %5.2f%% %+7.2f%% %5.2f%%%*s  %s\n", r->base,
+				r->sd_a, r->delta, r->sd_b, insn ? 9 : 0, dn, sym);
 		else
-			fprintf(out, "  %7.2f%% %+6.2f%%%*s  %s\n", r->base, r->delta, insn ? 10 : 0,
-				dn, sym);
+			fprintf(out, "  %7.2f%% %+6.2f%%%*s  %s\n", r->base, r->delta,
+				insn ? 10 : 0, dn, sym);
 	}
 	if (!n)
 		fprintf(out, "  (no symbols)\n");
@@ -260,7 +260,8 @@ static int print_tsv(const void *data, FILE *out, char *err, size_t errlen)
 			r->kind, r->dso, r->symbol, r->base, r->delta, r->newv, r->sd_a, r->sd_b,
 			d->na, d->nb, r->in_a, r->in_b);
 		if (p->a->insn)
-			fprintf(out, "\t%.1f\t%.1f\t%.1f", r->base_n, r->new_n, r->new_n - r->base_n);
+			fprintf(out, "\t%.1f\t%.1f\t%.1f", r->base_n, r->new_n,
+				r->new_n - r->base_n);
 		fprintf(out, "\n");
 	}
 	return 0;
