@@ -25,6 +25,7 @@
 #include "json.h"
 #include "metrics.h"
 #include "report-compare.h"
+#include "report.h"
 #include "resultdir.h"
 #include "verdict.h"
 #include "tap.h"
@@ -1035,6 +1036,56 @@ static void test_insn_incomplete(void)
 	free(b);
 }
 
+/* What report_print_dir() prints for @dir in @fmt; the caller frees it. */
+static char *report_to_string(const char *dir, enum out_format fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	report_print_dir(dir, fmt, f);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Method: report of vm-insn-vanilla-1 (text and json), and of a copy of
+ * vm-insn-vanilla-2 whose meta.json says the window is incomplete.
+ * Pass: the text has the section labelled "guest instructions (TCG
+ * plugin)", the note that instructions are not cycles exactly once, the
+ * window totals and the level-1 read cost, within 72 columns; json has the
+ * same kernel total; the incomplete run gets one line saying why and no
+ * numbers.
+ */
+static void test_insn_report(void)
+{
+	char *t = report_to_string(VM1, FMT_TEXT), *j = report_to_string(VM1, FMT_JSON);
+	char *b = xasprintf("%s/report-incomplete", tmpdir), *inc, *p;
+	size_t notes = 0, wide = 0;
+
+	for (p = t; p && (p = strstr(p, "instructions are not cycles")); p++)
+		notes++;
+	tap_ok(t && strstr(t, "\nGuest instructions (TCG plugin), the measured window\n") &&
+	       notes == 1 && strstr(t, "  kernel 473.74M, user 53.96M\n") &&
+	       strstr(t, "\n  1         64543     68349\n"),
+	       "report: the instruction section, the note once (%zu), totals, read cost", notes);
+	for (p = t ? strtok(t, "\n") : NULL; p; p = strtok(NULL, "\n"))
+		wide += strlen(p) > 72 && !strstr(p, "config ");	/* the run's own header */
+	tap_ok(t && !wide, "report text within 72 columns (%zu lines wider)", wide);
+	tap_ok(j && strstr(j, "\"kernel_insns\": 473739536") &&
+	       strstr(j, "\"source\": \"guest instructions (TCG plugin)\""),
+	       "report json: instructions.kernel_insns 473739536");
+	copy_run(VM2, b, edit_insn_incomplete);
+	copy_files(VM2, b, insn_files);
+	inc = report_to_string(b, FMT_TEXT);
+	tap_ok(inc && strstr(inc, "  not usable: incomplete: the window is open") &&
+	       !strstr(inc, "  kernel 468"), "an incomplete window: one line why, no numbers");
+	free(inc);
+	free(b);
+	free(t);
+	free(j);
+}
+
 int main(void)
 {
 	tap_plan(81);
@@ -1060,6 +1111,7 @@ int main(void)
 	test_insn_sources();
 	test_insn_one_side();
 	test_insn_incomplete();
+	test_insn_report();
 	remove_tree(tmpdir);
 	return tap_done();
 }
