@@ -1086,9 +1086,43 @@ static void test_insn_report(void)
 	free(j);
 }
 
+/*
+ * Method: compare vm-insn-vanilla-1 with vm-insn-memcg-stat-cost (the
+ * positive-control series: memcg_stat_extra_cost() on every memcg stat
+ * update), one run a side, every symbol kept. Numbers from the fixtures.
+ * Pass: the control's added symbol is a row from 0 (vanilla lacks it and
+ * counts 0) to its 33737548 instructions; kernel instructions of the window
+ * 473739536 -> 510916158.
+ */
+static void test_insn_control(void)
+{
+	struct compare_opts o = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO,
+				  .perf_top = 100000 };
+	const char *ctl = FIXTURES "/results/vm-insn-memcg-stat-cost";
+	char err[512] = "";
+	struct comparison c;
+	size_t i;
+	const struct cmp_row *sym = NULL, *kern = NULL;
+	int ret = compare_dirs(&c, VM1, ctl, &o, err, sizeof(err));
+
+	for (i = 0; !ret && i < c.nrows; i++) {
+		if (!strcmp(c.rows[i].m.key, "insn:sym:memcg_stat_extra_cost"))
+			sym = &c.rows[i];
+		if (!strcmp(c.rows[i].m.key, "insn:kernel"))
+			kern = &c.rows[i];
+	}
+	tap_ok(sym && sym->a.n == 1 && sym->a.v[0] == 0 && sym->b.n == 1 &&
+	       sym->b.v[0] == 33737548 && !compare_row_one_side(sym),
+	       "memcg_stat_extra_cost: 0 on vanilla, 33737548 on the control (%s)",
+	       ret ? err : "ok");
+	tap_ok(kern && kern->a_mean == 473739536 && kern->b_mean == 510916158,
+	       "kernel instructions 473739536 -> 510916158 (+7.8%%)");
+	comparison_release(&c);
+}
+
 int main(void)
 {
-	tap_plan(81);
+	tap_plan(83);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -1112,6 +1146,7 @@ int main(void)
 	test_insn_one_side();
 	test_insn_incomplete();
 	test_insn_report();
+	test_insn_control();
 	remove_tree(tmpdir);
 	return tap_done();
 }
