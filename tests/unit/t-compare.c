@@ -1122,7 +1122,7 @@ static void test_insn_control(void)
 
 int main(void)
 {
-	tap_plan(83);
+	tap_plan(87);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
