@@ -56,7 +56,7 @@ CMD_SRCS += bench/cmd-compare.c bench/cmd-dashboard.c bench/aa-bench.c
 ANALYSIS_SRCS += analysis/perfsym.c analysis/perfdiff.c analysis/perfdiff-load.c analysis/rss.c \
 		 analysis/report-perf.c
 # guest instruction counts from the TCG plugin (issue 11)
-ANALYSIS_SRCS += analysis/insn.c
+ANALYSIS_SRCS += analysis/insn.c analysis/report-insn.c
 CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
 	     bench/monitors/mon-cputotal.c bench/rss-bench.c bench/sampler-bench.c
 CMD_SRCS += bench/cmd-perfdiff.c

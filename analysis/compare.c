@@ -970,5 +970,73 @@ char *compare_verdict_line(const struct comparison *c)
 		c->nsame);
 	if (c->nnone)
 		sb_addf(&sb, ", %zu without verdict", c->nnone);
+	if (compare_one_sided(c))
+		sb_addf(&sb, " (%zu on one side only)", compare_one_sided(c));
 	return sb_detach(&sb);
+}
+
+/* A row only one side has: no run of the other side has the metric. */
+static bool one_sided(const struct cmp_row *r)
+{
+	return !r->a.n != !r->b.n;
+}
+
+const char *compare_row_one_side(const struct cmp_row *r)
+{
+	if (!one_sided(r))
+		return NULL;
+	return r->a.n ? "A only" : "B only";
+}
+
+size_t compare_one_sided(const struct comparison *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nrows; i++)
+		n += one_sided(&c->rows[i]);
+	return n;
+}
+
+/* ", group (N)" for each group of the rows only side @a (or B) has, in row order. */
+static void one_side_groups(const struct comparison *c, bool a, struct strbuf *sb)
+{
+	size_t i, k, n;
+
+	for (i = 0; i < c->nrows; i++) {
+		const struct cmp_row *r = &c->rows[i];
+
+		if (!one_sided(r) || !r->a.n != !a)
+			continue;
+		for (k = 0; k < i; k++)
+			if (one_sided(&c->rows[k]) && !c->rows[k].a.n == !a &&
+			    !strcmp(c->rows[k].m.group, r->m.group))
+				break;
+		if (k < i)
+			continue;	/* group listed already */
+		for (n = 0, k = i; k < c->nrows; k++)
+			if (one_sided(&c->rows[k]) && !c->rows[k].a.n == !a &&
+			    !strcmp(c->rows[k].m.group, r->m.group))
+				n++;
+		sb_addf(sb, "%s%s (%zu)", sb->len ? ", " : "", r->m.group, n);
+	}
+}
+
+char *compare_one_side_note(const struct comparison *c)
+{
+	struct strbuf out = STRBUF_INIT, g = STRBUF_INIT;
+	size_t n = compare_one_sided(c), s;
+
+	if (!n)
+		return NULL;
+	sb_addf(&out, "%zu metric%s only one side has: no verdict (neither a regression nor an "
+		"improvement)", n, n == 1 ? "" : "s");
+	for (s = 0; s < 2; s++) {
+		sb_release(&g);
+		one_side_groups(c, !s, &g);
+		if (g.len)
+			sb_addf(&out, "; only %s (%s) has %s", s ? "B" : "A",
+				s ? c->b.label : c->a.label, g.buf);
+	}
+	sb_release(&g);
+	return sb_detach(&out);
 }

@@ -156,6 +156,19 @@ char *compare_side_desc(const struct cmp_side *s);
  */
 char *compare_verdict_line(const struct comparison *c);
 
+/*
+ * Runs with and without a source (instruction counts, perf) are compared on
+ * what both sides have: a metric no run of one side has gets no verdict.
+ * compare_row_one_side() - "A only" / "B only" for such a row, else NULL;
+ * compare_one_sided() - how many rows of @c are such;
+ * compare_one_side_note() - one line saying so, with the groups of each
+ * side ("... only A (vanilla) has instructions (4), insn-symbols (10)"), or
+ * NULL when there are none; the caller frees it.
+ */
+const char *compare_row_one_side(const struct cmp_row *r);
+size_t compare_one_sided(const struct comparison *c);
+char *compare_one_side_note(const struct comparison *c);
+
 /* Title of the section of metric group @group (from metric_sources[]). */
 const char *compare_group_title(const char *group);
 

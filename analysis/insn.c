@@ -11,11 +11,13 @@
  */
 #include "insn.h"
 #include "perfsym.h"
+#include "resultdir.h"
 #include "tsv.h"
 #include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -728,5 +730,88 @@ int insn_write_results(const char *dir, const struct insn_raw *r, const struct i
 		ret = annotate(dir, "readcost.tsv", "insn_p50", readcost_insn, r);
 	if (!ret && r->nprobes)
 		ret = annotate(dir, "probe.tsv", "insn", probe_insn, r);
+	return ret;
+}
+
+/**
+ * insn_run_check - whether result directory @dir has whole instruction counts
+ * @dir: the result directory
+ * @err: for a one-line message naming @dir and the reason
+ * @errlen: its size
+ *
+ * Whole means meta.json's insn_counts is "complete" (the plugin's window
+ * opened and closed) and insn-symbols.tsv is there.
+ * Return: 0, -ENOENT without meta.json or insn-symbols.tsv, -EINVAL for
+ * counts that are off, missing or incomplete.
+ */
+int insn_run_check(const char *dir, char *err, size_t errlen)
+{
+	char *p = xasprintf("%s/insn-symbols.tsv", dir), e[256];
+	struct meta m;
+	int ret = meta_load(&m, dir, e, sizeof(e));
+
+	if (ret) {
+		snprintf(err, errlen, "%s", e);
+	} else if (!m.insn_counts) {
+		snprintf(err, errlen, "'%s' has no instruction counts (no insn_counts in meta.json: "
+			 "not a vm run under TCG)", dir);
+		ret = -EINVAL;
+	} else if (strcmp(m.insn_counts, "complete")) {
+		snprintf(err, errlen, "'%s': instruction counts not complete (insn_counts '%s')",
+			 dir, m.insn_counts);
+		ret = -EINVAL;
+	} else if (!path_exists(p)) {
+		snprintf(err, errlen, "'%s' has no insn-symbols.tsv", dir);
+		ret = -ENOENT;
+	}
+	meta_release(&m);
+	free(p);
+	return ret;
+}
+
+/**
+ * insn_symbols_load - insn-symbols.tsv of @dir as a profile
+ * @l: appended to; kind 'k', dso "[kernel.kallsyms]", overhead_pct the
+ *     share of the window's kernel instructions, period the instructions
+ * @dir: the result directory
+ * @err: for a message naming the file
+ * @errlen: its size
+ *
+ * So that perfdiff's matching and table work on exact counts as on samples.
+ * Return: 0 or -errno.
+ */
+int insn_symbols_load(struct perfsym_list *l, const char *dir, char *err, size_t errlen)
+{
+	struct row {
+		const char *symbol;
+		uint64_t insns;
+		double share;
+	} *rows = NULL;
+	static const struct tsv_bind binds[] = {
+		{ "symbol", TSV_STR, offsetof(struct row, symbol) },
+		{ "insns", TSV_U64, offsetof(struct row, insns) },
+		{ "share_pct", TSV_DBL, offsetof(struct row, share), 0, 100 },
+		{ NULL },
+	};
+	char *path = xasprintf("%s/insn-symbols.tsv", dir);
+	struct tsv t = { 0 };
+	size_t r;
+	int ret = tsv_load(&t, path, err, errlen);
+
+	if (!ret)
+		ret = tsv_bind_rows(&t, binds, sizeof(*rows), &rows, NULL, err, errlen);
+	if (!ret && !t.nrows) {
+		snprintf(err, errlen, "'%s': no symbols (a header without rows)", path);
+		ret = -EINVAL;
+	}
+	for (r = 0; !ret && r < t.nrows; r++) {
+		struct perfsym *s = perfsym_add(l, 'k', "[kernel.kallsyms]", rows[r].symbol);
+
+		s->overhead_pct = rows[r].share;
+		s->period = rows[r].insns;
+	}
+	free(rows);
+	tsv_release(&t);
+	free(path);
 	return ret;
 }

@@ -87,4 +87,11 @@ void insn_syms_free(struct insn_sym *s, size_t n);
 int insn_write_results(const char *dir, const struct insn_raw *r, const struct insn_sym *s,
 		       size_t n);
 
+struct perfsym_list;
+
+/* 0 when @dir has complete counts and insn-symbols.tsv; else -errno, @err names @dir and why. */
+int insn_run_check(const char *dir, char *err, size_t errlen);
+/* insn-symbols.tsv of @dir appended to @l as kernel symbols: share as overhead, insns as period. */
+int insn_symbols_load(struct perfsym_list *l, const char *dir, char *err, size_t errlen);
+
 #endif

@@ -6,6 +6,7 @@
  * and kernels the header of every format names.
  */
 #include "perfdiff.h"
+#include "insn.h"
 #include "perf.h"
 #include "perfsym.h"
 #include "resultdir.h"
@@ -86,6 +87,26 @@ static void add_unique(struct strbuf *sb, const char *v)
 		sb_addf(sb, "%s%s", sb->len ? ", " : "", v);
 }
 
+static int load_insn_run(struct perfdiff_input *s, size_t i, struct strbuf *kernels)
+{
+	const char *dir = s->info.dirs[i];
+	char err[512];
+	struct meta m;
+	int ret;
+
+	perfsym_list_init(&s->runs[i]);
+	if (!meta_load(&m, dir, err, sizeof(err))) {
+		add_unique(kernels, m.kernel_release ? m.kernel_release : "unknown");
+		meta_release(&m);
+	}
+	ret = insn_run_check(dir, err, sizeof(err));
+	if (!ret)
+		ret = insn_symbols_load(&s->runs[i], dir, err, sizeof(err));
+	if (ret)
+		pr_err("--event insn: %s", err);
+	return ret;
+}
+
 static int load_run(struct perfdiff_input *s, size_t i, struct strbuf *events,
 		    struct strbuf *kernels)
 {
@@ -143,7 +164,7 @@ out:
 	return ret;
 }
 
-int perfdiff_input_load(struct perfdiff_input *s, const char *path)
+int perfdiff_input_load(struct perfdiff_input *s, const char *path, bool insn)
 {
 	struct strbuf events = STRBUF_INIT, kernels = STRBUF_INIT;
 	size_t i;
@@ -153,13 +174,18 @@ int perfdiff_input_load(struct perfdiff_input *s, const char *path)
 		return ret;
 	s->runs = xcalloc(s->info.n, sizeof(*s->runs));
 	for (i = 0; i < s->info.n && !ret; i++)
-		ret = load_run(s, i, &events, &kernels);
-	s->event = strchr(events.buf ? events.buf : "", ',') ? xstrdup("mixed") :
-							       sb_detach(&events);
+		ret = insn ? load_insn_run(s, i, &kernels) : load_run(s, i, &events, &kernels);
+	if (insn)
+		s->event = xstrdup("guest instructions (TCG plugin)");
+	else if (strchr(events.buf ? events.buf : "", ','))
+		s->event = xstrdup("mixed");
+	else
+		s->event = sb_detach(&events);
 	s->kernels = sb_detach(&kernels);
 	sb_release(&events);
 	s->info.event = s->event;
 	s->info.kernels = s->kernels;
+	s->info.insn = insn;
 	return ret;
 }
 

@@ -9,6 +9,7 @@
  */
 #include "perfdiff.h"
 #include "json.h"
+#include "metrics.h"
 #include "stats.h"
 #include "util.h"
 
@@ -58,6 +59,8 @@ void perfdiff_compute(const struct perfsym_list *a, size_t na, const struct perf
 	size_t ne = 0, i, j, s, r;
 	double *va = xcalloc(na ? na : 1, sizeof(double));
 	double *vb = xcalloc(nb ? nb : 1, sizeof(double));
+	double *pa = xcalloc(na ? na : 1, sizeof(double));
+	double *pb = xcalloc(nb ? nb : 1, sizeof(double));
 
 	memset(d, 0, sizeof(*d));
 	d->na = na;
@@ -82,6 +85,8 @@ void perfdiff_compute(const struct perfsym_list *a, size_t na, const struct perf
 
 		memset(va, 0, (na ? na : 1) * sizeof(double));
 		memset(vb, 0, (nb ? nb : 1) * sizeof(double));
+		memset(pa, 0, (na ? na : 1) * sizeof(double));
+		memset(pb, 0, (nb ? nb : 1) * sizeof(double));
 		d->rows = xrealloc(d->rows, (d->n + 1) * sizeof(*d->rows));
 		row = &d->rows[d->n++];
 		memset(row, 0, sizeof(*row));
@@ -95,18 +100,23 @@ void perfdiff_compute(const struct perfsym_list *a, size_t na, const struct perf
 			if (v[e[j].run] == 0)
 				e[j].side ? row->in_b++ : row->in_a++;
 			v[e[j].run] += e[j].s->overhead_pct;
+			(e[j].side ? pb : pa)[e[j].run] += (double)e[j].s->period;
 		}
 		row->base = na ? stats_mean(va, na) : 0;
 		row->newv = nb ? stats_mean(vb, nb) : 0;
 		row->delta = row->newv - row->base;
 		row->sd_a = na > 1 ? stats_stddev(va, na) : 0;
 		row->sd_b = nb > 1 ? stats_stddev(vb, nb) : 0;
+		row->base_n = na ? stats_mean(pa, na) : 0;
+		row->new_n = nb ? stats_mean(pb, nb) : 0;
 	}
 	if (d->n)
 		qsort(d->rows, d->n, sizeof(*d->rows), row_cmp);
 	free(e);
 	free(va);
 	free(vb);
+	free(pa);
+	free(pb);
 }
 
 void perfdiff_release(struct perfdiff *d)
@@ -139,8 +149,9 @@ static const char *kind_mark(char kind)
 
 static void print_side(FILE *out, const char *name, const struct perfdiff_side *s)
 {
-	fprintf(out, "  %s %s: %zu run%s, %s, kernel %s\n", name, s->label, s->n,
-		s->n == 1 ? "" : "s", s->event, s->kernels);
+	/* instruction counts: the table's title names the source */
+	fprintf(out, "  %s %s: %zu run%s, %s%skernel %s\n", name, s->label, s->n,
+		s->n == 1 ? "" : "s", s->insn ? "" : s->event, s->insn ? "" : ", ", s->kernels);
 }
 
 /* What the writers of the table read. */
@@ -151,49 +162,85 @@ struct perfdiff_data {
 	bool kernel_only;
 };
 
+/* The one line every table of instruction counts carries once. */
+#define PERFDIFF_INSN_NOTE "instructions are not cycles: no cache misses, no stall time"
+
+/*
+ * The rows of the text table: baseline and delta, ±σ with 2+ runs per side,
+ * and with instruction counts the change in instructions (insns).
+ */
+static void print_rows(const struct perfdiff_data *p, size_t n, FILE *out)
+{
+	const struct perfdiff *d = p->d;
+	bool sigma = d->na >= 2 && d->nb >= 2, insn = p->a->insn;
+	/* columns before the symbol */
+	int left = (sigma ? 35 : 20) + (insn ? 9 : 0) + (insn && !sigma ? 1 : 0);
+	size_t i;
+
+	/* "±σ" is 4 bytes but 2 columns: the header is spelled out */
+	fprintf(out, "  baseline%s   delta%s%s  symbol\n", sigma ? "     ±σ " : "",
+		sigma ? "     ±σ" : "", insn ? (sigma ? "    insns" : "     insns") : "");
+	for (i = 0; i < n; i++) {
+		const struct perfdiff_row *r = &d->rows[i];
+		char sym[80], dn[32] = "";
+		int width = 72 - left;
+
+		if (insn)
+			snprintf(sym, sizeof(sym), "%s", r->symbol);
+		else
+			snprintf(sym, sizeof(sym), "%s %s", kind_mark(r->kind), r->symbol);
+		if ((int)strlen(sym) > width) {
+			sym[width - 1] = '+';
+			sym[width] = '\0';
+		}
+		if (insn)
+			metric_format(dn, sizeof(dn), MU_COUNT, r->new_n - r->base_n, true);
+		if (sigma)
+			fprintf(out, "  %7.2f%% %5.2f%% %+7.2f%% %5.2f%%%*s  %s\n", r->base,
+				r->sd_a, r->delta, r->sd_b, insn ? 9 : 0, dn, sym);
+		else
+			fprintf(out, "  %7.2f%% %+6.2f%%%*s  %s\n", r->base, r->delta,
+				insn ? 10 : 0, dn, sym);
+	}
+	if (!n)
+		fprintf(out, "  (no symbols)\n");
+	if (insn)
+		fprintf(out, "\nbaseline: mean share of the window's kernel instructions over A's\n"
+			"runs; delta: mean over B's runs minus baseline, in points; insns:\n"
+			"B's mean instruction count minus A's. A symbol absent from a run\n"
+			"counts 0 there.\n");
+	else
+		fprintf(out, "\nbaseline: mean overhead over A's runs; delta: mean over B's runs\n"
+			"minus baseline; a symbol absent from a run counts 0.00 there.\n");
+	if (sigma)
+		fprintf(out, "±σ: standard deviation over the runs of that side.\n");
+}
+
 static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 {
 	const struct perfdiff_data *p = data;
 	const struct perfdiff *d = p->d;
 	const struct perfdiff_side *a = p->a, *b = p->b;
-	bool sigma = d->na >= 2 && d->nb >= 2;
-	size_t i, n = p->top && p->top < d->n ? p->top : d->n;
+	size_t n = p->top && p->top < d->n ? p->top : d->n;
 
-	fprintf(out, "perfdiff: %s samples, perf record -a, overhead in %%\n",
-		strcmp(a->event, b->event) ? "MIXED" : a->event);
-	print_side(out, "A", a);
-	print_side(out, "B", b);
-	if (strcmp(a->event, b->event))
-		fprintf(out, "  warning: A and B were sampled with different events\n");
-	fprintf(out, "\nTop %zu %s by |delta|:\n", n,
-		p->kernel_only ? "kernel symbols" : "symbols");
-	/* "±σ" is 4 bytes but 2 columns: the header is spelled out */
-	if (sigma)
-		fprintf(out, "  baseline     ±σ    delta     ±σ  symbol\n");
-	else
-		fprintf(out, "  baseline   delta  symbol\n");
-	for (i = 0; i < n; i++) {
-		const struct perfdiff_row *r = &d->rows[i];
-		char sym[80];
-		int width = sigma ? 72 - 35 : 72 - 20;
-
-		snprintf(sym, sizeof(sym), "%s %s", kind_mark(r->kind), r->symbol);
-		if ((int)strlen(sym) > width) {
-			sym[width - 1] = '+';
-			sym[width] = '\0';
-		}
-		if (sigma)
-			fprintf(out, "  %7.2f%% %5.2f%% %+7.2f%% %5.2f%%  %s\n", r->base, r->sd_a,
-				r->delta, r->sd_b, sym);
-		else
-			fprintf(out, "  %7.2f%% %+6.2f%%  %s\n", r->base, r->delta, sym);
+	if (a->insn) {
+		fprintf(out, "perfdiff: guest instructions (TCG plugin), kernel share in %%\n");
+		print_side(out, "A", a);
+		print_side(out, "B", b);
+		if (!a->noted)
+			fprintf(out, "  %s\n", PERFDIFF_INSN_NOTE);
+		fprintf(out, "\nTop %zu kernel symbols by |delta| of share:\n", n);
+	} else {
+		fprintf(out, "perfdiff: %s samples, perf record -a, overhead in %%\n",
+			strcmp(a->event, b->event) ? "MIXED" : a->event);
+		print_side(out, "A", a);
+		print_side(out, "B", b);
+		if (strcmp(a->event, b->event))
+			fprintf(out, "  warning: A and B were sampled with different events\n");
+		fprintf(out, "\nTop %zu %s by |delta|:\n", n,
+			p->kernel_only ? "kernel symbols" : "symbols");
 	}
-	if (!n)
-		fprintf(out, "  (no symbols)\n");
-	fprintf(out, "\nbaseline: mean overhead over A's runs; delta: mean over B's runs\n"
-		"minus baseline; a symbol absent from a run counts 0.00 there.\n");
-	if (sigma)
-		fprintf(out, "±σ: standard deviation over the runs of that side.\n");
+	print_rows(p, n, out);
 	return 0;
 }
 
@@ -204,13 +251,18 @@ static int print_tsv(const void *data, FILE *out, char *err, size_t errlen)
 	size_t i, n = p->top && p->top < d->n ? p->top : d->n;
 
 	fprintf(out, "kind\tdso\tsymbol\tbaseline_pct\tdelta_pct\tnew_pct\tsd_baseline_pct\t"
-		"sd_new_pct\truns_a\truns_b\tin_a\tin_b\n");
+		"sd_new_pct\truns_a\truns_b\tin_a\tin_b%s\n",
+		p->a->insn ? "\tbaseline_insns\tnew_insns\tdelta_insns" : "");
 	for (i = 0; i < n; i++) {
 		const struct perfdiff_row *r = &d->rows[i];
 
-		fprintf(out, "%c\t%s\t%s\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%zu\t%zu\t%zu\t%zu\n",
+		fprintf(out, "%c\t%s\t%s\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%zu\t%zu\t%zu\t%zu",
 			r->kind, r->dso, r->symbol, r->base, r->delta, r->newv, r->sd_a, r->sd_b,
 			d->na, d->nb, r->in_a, r->in_b);
+		if (p->a->insn)
+			fprintf(out, "\t%.1f\t%.1f\t%.1f", r->base_n, r->new_n,
+				r->new_n - r->base_n);
+		fprintf(out, "\n");
 	}
 	return 0;
 }
@@ -247,6 +299,11 @@ static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 	jw_side(&w, "a", p->a);
 	jw_side(&w, "b", p->b);
 	jw_kbool(&w, "kernel_only", p->kernel_only);
+	if (p->a->insn) {
+		jw_kstr(&w, "event", "insn");
+		jw_kstr(&w, "source", "guest instructions (TCG plugin)");
+		jw_kstr(&w, "note", PERFDIFF_INSN_NOTE);
+	}
 	jw_key(&w, "symbols");
 	jw_arr_begin(&w);
 	for (i = 0; i < n; i++) {
@@ -266,6 +323,11 @@ static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 		}
 		jw_kuint(&w, "runs_with_symbol_a", r->in_a);
 		jw_kuint(&w, "runs_with_symbol_b", r->in_b);
+		if (p->a->insn) {
+			jw_kdouble(&w, "baseline_insns", r->base_n);
+			jw_kdouble(&w, "new_insns", r->new_n);
+			jw_kdouble(&w, "delta_insns", r->new_n - r->base_n);
+		}
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);

@@ -23,6 +23,7 @@ struct perfdiff_row {
 	double delta;		/* newv - base */
 	double sd_a, sd_b;	/* standard deviation over each side's runs (0 with one run) */
 	size_t in_a, in_b;	/* runs of each side that have the symbol */
+	double base_n, new_n;	/* mean event count (period; instructions with --event insn) */
 };
 
 struct perfdiff {
@@ -48,6 +49,8 @@ struct perfdiff_side {
 	size_t n;
 	const char *event;	/* perf event of the runs ("cpu-clock"), "mixed" or "unknown" */
 	const char *kernels;	/* "6.1.0-vanilla" or "a, b" */
+	bool insn;		/* guest instruction counts (TCG plugin), not perf samples */
+	bool noted;		/* insn: the report said already that instructions are not cycles */
 };
 
 /*
@@ -72,11 +75,14 @@ struct perfdiff_input {
  * or a directory whose subdirectories are result directories (repeats, in
  * name order). Each run's profile comes from its perf-symbols.tsv, else
  * from its perf.data through perf report; a damaged perf.data is an
- * error. Prints the reason of a failure (pr_err) and returns a
- * negative error; @s is then half filled. Either way release @s with
+ * error. With @insn, from its insn-symbols.tsv (guest instructions of the
+ * TCG plugin) instead: a run without one, or whose meta.json insn_counts
+ * is not "complete", is an error naming the run and the reason. Prints
+ * the reason of a failure (pr_err) and returns a negative error; @s is
+ * then half filled. Either way release @s with
  * perfdiff_input_release(); @s->info.label points to @path.
  */
-int perfdiff_input_load(struct perfdiff_input *s, const char *path);
+int perfdiff_input_load(struct perfdiff_input *s, const char *path, bool insn);
 void perfdiff_input_release(struct perfdiff_input *s);
 
 #endif

@@ -344,7 +344,10 @@ static void table_row(struct plot_page *h, const struct cmp_row *r)
 		sb_adds(&h->sb, "</td>");
 	}
 	fmt_cell(h, r->m.unit, r->threshold, false);
-	if (r->verdict == VERDICT_NONE)
+	if (compare_row_one_side(r))
+		sb_addf(&h->sb, "<td class=\"v\">%s, no verdict</td></tr>\n",
+			compare_row_one_side(r));
+	else if (r->verdict == VERDICT_NONE)
 		sb_addf(&h->sb, "<td class=\"v\">n=%zu, no significance</td></tr>\n",
 			r->a.n < r->b.n ? r->a.n : r->b.n);
 	else
@@ -390,7 +393,7 @@ static void header(struct plot_page *h, const struct comparison *c)
 {
 	const struct cmp_side *sides[2] = { &c->a, &c->b };
 	const struct meta *m = &c->a.metas[0];
-	char *v = compare_verdict_line(c), dur[32];
+	char *v = compare_verdict_line(c), *note, dur[32];
 	size_t i, k;
 
 	sb_adds(&h->sb, "<h1>patchbench compare: ");
@@ -457,6 +460,13 @@ static void header(struct plot_page *h, const struct comparison *c)
 		}
 		sb_adds(&h->sb, "</ul></div>\n");
 	}
+	note = compare_one_side_note(c);
+	if (note) {
+		sb_adds(&h->sb, "<p class=\"note\"><b>Note:</b> ");
+		esc(h, note);
+		sb_adds(&h->sb, "</p>\n");
+	}
+	free(note);
 	free(v);
 }
 

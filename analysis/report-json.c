@@ -129,6 +129,7 @@ void compare_to_json(const struct comparison *c, struct strbuf *sb)
 	jw_kuint(&w, "improvements", c->nimp);
 	jw_kuint(&w, "no_change", c->nsame);
 	jw_kuint(&w, "no_verdict", c->nnone);
+	jw_kuint(&w, "one_side_only", compare_one_sided(c));
 	jw_kstr(&w, "line", line);
 	jw_obj_end(&w);
 	jw_key(&w, "metrics");

@@ -43,7 +43,9 @@ static void print_row(const struct cmp_row *r, FILE *out)
 			metric_format(hi, sizeof(hi), r->m.unit, r->ci_hi, true),
 			ci_method_name(r->method));
 	fprintf(out, "%s | ", metric_format(t, sizeof(t), r->m.unit, r->threshold, false));
-	if (r->verdict == VERDICT_NONE)
+	if (compare_row_one_side(r))
+		fprintf(out, "%s, no verdict |\n", compare_row_one_side(r));
+	else if (r->verdict == VERDICT_NONE)
 		fprintf(out, "n=%zu, no significance |\n", r->a.n < r->b.n ? r->a.n : r->b.n);
 	else if (r->verdict == VERDICT_REGRESSION || r->verdict == VERDICT_IMPROVEMENT)
 		fprintf(out, "**%s** |\n", verdict_name(r->verdict));
@@ -90,6 +92,10 @@ void compare_print_md(const struct comparison *c, FILE *out)
 		for (i = 0; i < c->ndiffs; i++)
 			fprintf(out, "- %s\n", c->diffs[i]);
 	}
+	d = compare_one_side_note(c);
+	if (d)
+		fprintf(out, "\n**Note:** %s\n", d);
+	free(d);
 	for (i = 0; i < c->nrows; i++) {
 		const struct cmp_row *r = &c->rows[i];
 

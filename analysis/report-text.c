@@ -35,7 +35,9 @@ static const char *fmt_delta(char *buf, size_t len, const struct cmp_row *r)
 /* verdict column; n < 2 on a side says so instead */
 static const char *fmt_verdict(char *buf, size_t len, const struct cmp_row *r)
 {
-	if (r->verdict == VERDICT_NONE)
+	if (compare_row_one_side(r))
+		snprintf(buf, len, "%s", compare_row_one_side(r));
+	else if (r->verdict == VERDICT_NONE)
 		snprintf(buf, len, "n=%zu", r->a.n < r->b.n ? r->a.n : r->b.n);
 	else
 		snprintf(buf, len, "%s", verdict_name(r->verdict));
@@ -89,6 +91,12 @@ static void print_header(const struct comparison *c, FILE *out)
 		for (i = 0; i < c->ndiffs; i++)
 			text_wrap(out, "  - ", 4, c->diffs[i], WIDTH);
 	}
+	d = compare_one_side_note(c);
+	if (d) {
+		fprintf(out, "\n");
+		text_wrap(out, "Note: ", 6, d, WIDTH);
+	}
+	free(d);
 }
 
 /*

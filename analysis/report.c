@@ -5,6 +5,7 @@
  * "patchbench run" print the same thing). Loading is metrics.c's.
  */
 #include "report.h"
+#include "report-insn.h"
 #include "report-perf.h"
 #include "json.h"
 #include "metrics.h"
@@ -121,6 +122,7 @@ static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 				bd->state);
 		}
 	}
+	report_insn_text(s, r->dir, out);
 	report_perf_text(r->dir, m->perf_event, out);
 	return 0;
 }
@@ -186,6 +188,7 @@ static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 	}
 	jw_arr_end(&w);
 	report_perf_json(r->dir, &w);
+	report_insn_json(s, r->dir, &w);
 	jw_obj_end(&w);
 	fprintf(out, "%s\n", sb.buf);
 	sb_release(&sb);

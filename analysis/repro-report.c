@@ -11,6 +11,7 @@
 #include "repro.h"
 #include "afile.h"
 #include "format.h"
+#include "insn.h"
 #include "kcache.h"
 #include "perfdiff.h"
 #include "perfsym.h"
@@ -268,8 +269,27 @@ static void report_table1(const struct report_ctx *x)
 	free(rows);
 }
 
-/* perf-symbols.tsv of every run of @s (a missing one is an empty list); caller frees. */
-static struct perfsym_list *load_perf(const struct cmp_side *s)
+/*
+ * Whether Table 2 of @c is made of guest instruction counts: every run of
+ * both sides has complete counts of the TCG plugin (a vm run under TCG).
+ */
+static bool table2_insn(const struct comparison *c)
+{
+	char e[512];
+	size_t k;
+
+	for (k = 0; k < c->a.n + c->b.n; k++)
+		if (insn_run_check(k < c->a.n ? c->a.runs[k] : c->b.runs[k - c->a.n], e,
+				   sizeof(e)))
+			return false;
+	return c->a.n && c->b.n;
+}
+
+/*
+ * The kernel symbols of every run of @s (a missing file is an empty list):
+ * insn-symbols.tsv with @insn, else perf-symbols.tsv; caller frees.
+ */
+static struct perfsym_list *load_perf(const struct cmp_side *s, bool insn)
 {
 	struct perfsym_list *l = xcalloc(s->n + 1, sizeof(*l));
 	size_t k;
@@ -278,7 +298,10 @@ static struct perfsym_list *load_perf(const struct cmp_side *s)
 		char *p = xasprintf("%s/perf-symbols.tsv", s->runs[k]), e[256];
 
 		perfsym_list_init(&l[k]);
-		perfsym_load_tsv(&l[k], p, e, sizeof(e));
+		if (insn)
+			insn_symbols_load(&l[k], s->runs[k], e, sizeof(e));
+		else
+			perfsym_load_tsv(&l[k], p, e, sizeof(e));
 		free(p);
 	}
 	return l;
@@ -293,12 +316,16 @@ static void free_perf(struct perfsym_list *l, size_t n)
 	free(l);
 }
 
-/* Table 2's perf top-10 of kernel @i against vanilla. */
+/*
+ * Table 2's top-10 kernel symbols of kernel @i against vanilla: by perf
+ * share, or by share of guest instructions with @insn (whose note that
+ * instructions are not cycles the table's heading has said already).
+ */
 static void table2_perf(FILE *f, const struct repro_kernel *k, const struct kernel_info *ki,
-			size_t i)
+			size_t i, bool insn)
 {
 	const struct comparison *c = &k->c;
-	struct perfsym_list *la = load_perf(&c->a), *lb = load_perf(&c->b);
+	struct perfsym_list *la = load_perf(&c->a, insn), *lb = load_perf(&c->b, insn);
 	struct perfdiff_side sa = { 0 }, sb = { 0 };
 	struct perfdiff d;
 
@@ -306,12 +333,16 @@ static void table2_perf(FILE *f, const struct repro_kernel *k, const struct kern
 	sa.dirs = c->a.runs;
 	sa.n = c->a.n;
 	sa.event = c->a.n && c->a.metas[0].perf_event ? c->a.metas[0].perf_event : "unknown";
+	if (insn)
+		sa.event = "guest instructions (TCG plugin)";
 	sa.kernels = ki[0].release;
+	sa.insn = sa.noted = insn;
 	sb.label = ki[i].name;
 	sb.dirs = c->b.runs;
 	sb.n = c->b.n;
 	sb.event = sa.event;
 	sb.kernels = ki[i].release;
+	sb.insn = sb.noted = insn;
 	perfdiff_compute(la, sa.n, lb, sb.n, true, &d);
 	perfdiff_print(&d, &sa, &sb, 10, true, FMT_TEXT, f);
 	perfdiff_release(&d);
@@ -342,22 +373,37 @@ static void table2_seconds(FILE *f, const struct repro_kernel *k)
 	}
 }
 
-/* Table 2: overhead, perf symbols and seconds, of each patched kernel. */
+/*
+ * Table 2: overhead, top kernel symbols and seconds, of each patched kernel.
+ * Under TCG, where every run has the plugin's instruction counts, the
+ * symbols are ranked by share of guest instructions instead of perf samples.
+ */
 static void report_table2(const struct report_ctx *x)
 {
 	const struct repro_style *st = x->st;
 	FILE *f = x->f;
+	bool insn[NK] = { false }, any = false;
 	size_t i;
 
+	for (i = 1; i < NK; i++) {
+		insn[i] = x->ks[i].have_c && table2_insn(&x->ks[i].c);
+		any |= insn[i];
+	}
 	fprintf(f, "\n%sTable 2: overhead, each patched kernel vs vanilla\n", st->h2);
+	if (any)
+		wrap(f, "Under TCG the top kernel symbols are ranked by their share of the "
+		     "guest instructions the TCG plugin counted in the measured window "
+		     "(exact counts, not perf samples), with the change in instructions; "
+		     "instructions are not cycles: no cache misses, no stall time.");
 	for (i = 1; i < NK; i++) {
 		const struct repro_kernel *k = &x->ks[i];
 
 		if (!k->have_c)
 			continue;
-		fprintf(f, "\n%s%s vs vanilla: perf top-10 kernel symbols (%zu+%zu runs)\n%s",
-			st->h3, x->ki[i].name, k->c.a.n, k->c.b.n, st->fence);
-		table2_perf(f, k, x->ki, i);
+		fprintf(f, "\n%s%s vs vanilla: %s top-10 kernel symbols (%zu+%zu runs)\n%s",
+			st->h3, x->ki[i].name, insn[i] ? "insn" : "perf",
+			k->c.a.n, k->c.b.n, st->fence);
+		table2_perf(f, k, x->ki, i, insn[i]);
 		fprintf(f, "%s\n%s", st->fence, st->fence);
 		table2_seconds(f, k);
 		fprintf(f, "%s", st->fence);

@@ -3,9 +3,11 @@
 # must not change (issue 10, "What must not change").
 # Method: copy tests/fixtures/golden (real runs: an A/B directory, a
 # reproduction directory, a failed run, and a kernel cache of kernel.json
-# files; its README has the capture commands) to a temporary directory, cd
+# files; its README has the capture commands) and the vm runs with guest
+# instruction counts of tests/fixtures/results (vm-insn-*) to a temporary directory, cd
 # there so that every path is the same relative one, run report, compare
-# (text, md, json, html), perfdiff, kernels and reproduce --report-only, and
+# (text, md, json, html), perfdiff (also --event insn), kernels and reproduce
+# --report-only, and
 # compare stdout, "exit N" with stderr, and the files written with
 # tests/fixtures/golden/expected.
 # Pass: every output is byte-identical to the expected one (on a failure the
@@ -21,7 +23,7 @@ F=$(cd "$(dirname "$0")/../fixtures/golden" && pwd)
 E=$F/expected
 TMP=$(mktemp -d /tmp/pb-golden.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 57
+plan 63
 
 # nothing of the caller's environment reaches the outputs
 LC_ALL=C
@@ -30,6 +32,7 @@ export LC_ALL TZ
 unset PATCHBENCH_CACHE PATCHBENCH_KERNELS XDG_CACHE_HOME
 
 mkdir "$TMP/in" && cp -R "$F/ab" "$F/repro" "$F/host" "$F/cache" "$TMP/in/" || exit 1
+cp -R "$F/../results/vm-insn-vanilla-1" "$F/../results/vm-insn-vanilla-2" "$TMP/in/" || exit 1
 cd "$TMP/in" || exit 1
 
 # same NAME ACTUAL: the file ACTUAL must equal expected/NAME (or becomes it).
@@ -96,6 +99,11 @@ golden perfdiff "$PB" perfdiff $R/vanilla $R/memcg-lazy-flush
 golden perfdiff-n1-kernel "$PB" perfdiff --kernel-only $AB/A-1 $AB/B-1
 golden perfdiff-tsv "$PB" perfdiff -F tsv -n 25 $R/noop $R/vanilla
 golden perfdiff-json "$PB" perfdiff -F json $AB/A-1 $AB/B-1
+
+# --- guest instruction counts: perfdiff --event insn, report, a run without them ---
+golden perfdiff-insn "$PB" perfdiff --event insn vm-insn-vanilla-1 vm-insn-vanilla-2
+golden perfdiff-insn-none "$PB" perfdiff --event insn $AB/A-1 vm-insn-vanilla-1
+golden report-insn "$PB" report vm-insn-vanilla-1
 
 # --- kernels ------------------------------------------------------------------
 golden kernels "$PB" kernels --cache cache

@@ -7,7 +7,8 @@
  *
  * Real data: tests/fixtures/results/host-{1,2} are two host runs of
  * "patchbench run -w idle,kmem-churn --idle 2 --kmem-churn-children 20
- * -d 5s", perf-{1,2} two more with --perf --trace rss_stat (the files
+ * -d 5s", perf-{1,2} two more with --perf --trace rss_stat, vm-insn-vanilla-{1,2}
+ * two vm runs under TCG with the guest instruction counts (the files
  * compare reads; tests/fixtures/README). Result
  * directories that must differ are copies of them with meta.json edited,
  * made in a private mkdtemp directory.
@@ -24,6 +25,7 @@
 #include "json.h"
 #include "metrics.h"
 #include "report-compare.h"
+#include "report.h"
 #include "resultdir.h"
 #include "verdict.h"
 #include "tap.h"
@@ -394,18 +396,14 @@ static void test_dispatch(void)
 	comparison_release(&c);
 }
 
-/* Copy fixture run @from to @to with meta.json edited by @edit. */
-static void copy_run(const char *from, const char *to, void (*edit)(struct meta *))
+/* Copy those of @files (NULL-terminated) that fixture run @from has to @to (made). */
+static void copy_files(const char *from, const char *to, const char *const *files)
 {
-	static const char *const files[] = { "drift.tsv", "readlat.tsv", "cpu.tsv",
-					     "workloads.tsv" };
 	struct strbuf sb = STRBUF_INIT;
-	char err[256];
-	struct meta m;
 	size_t i;
 
 	mkdir_p(to, 0755);
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
+	for (i = 0; files[i]; i++) {
 		char *src = xasprintf("%s/%s", from, files[i]);
 		char *dst = xasprintf("%s/%s", to, files[i]);
 
@@ -414,13 +412,28 @@ static void copy_run(const char *from, const char *to, void (*edit)(struct meta 
 		free(src);
 		free(dst);
 	}
+	sb_release(&sb);
+}
+
+/* The guest instruction tables of a vm run, which copy_run() leaves out. */
+static const char *const insn_files[] = { "insn.tsv", "insn-symbols.tsv", "insn-reads.tsv",
+					  NULL };
+
+/* Copy fixture run @from to @to with meta.json edited by @edit. */
+static void copy_run(const char *from, const char *to, void (*edit)(struct meta *))
+{
+	static const char *const files[] = { "drift.tsv", "readlat.tsv", "cpu.tsv",
+					     "workloads.tsv", NULL };
+	char err[256];
+	struct meta m;
+
+	copy_files(from, to, files);
 	if (!meta_load(&m, from, err, sizeof(err))) {
 		if (edit)
 			edit(&m);
 		meta_write(&m, to);
 		meta_release(&m);
 	}
-	sb_release(&sb);
 }
 
 static void edit_target(struct meta *m)
@@ -900,9 +913,243 @@ static void test_root_phases(void)
 	}
 }
 
+#define VM1 FIXTURES "/results/vm-insn-vanilla-1"
+#define VM2 FIXTURES "/results/vm-insn-vanilla-2"
+
+/*
+ * Method: metrics_extract() on fixture run vm-insn-vanilla-1 (a vm run of
+ * the vanilla 6.1 smoke kernel under TCG with the instruction-count plugin,
+ * idle and kmem-churn for 5 s). Numbers hard-coded from its files: the sum
+ * of insn.tsv's "window" rows, insn-symbols.tsv's first row, and the
+ * insn-reads.tsv rows of the reads readlat.tsv puts at levels 0 and 1
+ * (level 1: 68489 64996 64543 39834 39834, the first ones during the churn).
+ * Pass: both instruction sources are there; the window's kernel and user
+ * instructions, clear_page_erms's count (a symbol other runs may lack
+ * counts 0 there) and the median read cost per level are exact.
+ */
+static void test_insn_sources(void)
+{
+	struct run_summary s;
+	struct metric_set ms;
+	const struct metric *m;
+	char err[512] = "";
+	int ret;
+
+	ret = metrics_extract(VM1, &s, &ms, err, sizeof(err));
+	tap_ok(!ret && metric_set_has_group(&ms, "instructions") &&
+	       metric_set_has_group(&ms, "insn-symbols"),
+	       "vm-insn-vanilla-1 has the instructions and insn-symbols sources (%s)",
+	       ret ? err : "ok");
+	m = metric_set_find(&ms, "insn:kernel");
+	tap_ok(m && m->value == 473739536 && m->unit == MU_COUNT && m->better == MB_LOWER &&
+	       m->trend, "window kernel instructions 179956339 + 293783197 = 473739536 (got %.0f)",
+	       m ? m->value : NAN);
+	m = metric_set_find(&ms, "insn:user");
+	tap_ok(m && m->value == 53955239, "window user instructions 11608276 + 42346963 (got %.0f)",
+	       m ? m->value : NAN);
+	m = metric_set_find(&ms, "insn:sym:clear_page_erms");
+	tap_ok(m && m->value == 74685600 && m->absent_zero && !strcmp(m->group, "insn-symbols"),
+	       "top symbol clear_page_erms: 74685600 instructions, 0 where absent (got %.0f)",
+	       m ? m->value : NAN);
+	m = metric_set_find(&ms, "insn:read:1:p50");
+	tap_ok(m && m->value == 64543 && metric_set_find(&ms, "insn:read:0:p50") &&
+	       metric_set_find(&ms, "insn:read:0:p50")->value == 40245,
+	       "memory.stat read cost p50: level 1 64543, level 0 40245 kernel instructions");
+	run_summary_release(&s);
+	metric_set_release(&ms);
+}
+
+static void edit_insn_off(struct meta *m)
+{
+	free(m->insn_counts);
+	m->insn_counts = xstrdup("off: plugin 'build/pb-insn.so' not found");
+}
+
+static void edit_insn_incomplete(struct meta *m)
+{
+	free(m->insn_counts);
+	m->insn_counts = xstrdup("incomplete: the window is open (the guest ended inside it, "
+				 "or never opened it)");
+}
+
+/*
+ * Method: A = vm-insn-vanilla-1 and -2 (with counts), B = copies of the same
+ * two runs without the instruction tables (insn_counts "off", as a run
+ * without the plugin), 2 runs per side so the other metrics get verdicts.
+ * Pass: compared; every instructions and insn-symbols row has A's 2 values,
+ * none of B, no verdict and is "A only"; every other row has both sides;
+ * the note, once, counts exactly those rows and names the groups; the
+ * other rows still get verdicts, and none of them is a regression (the
+ * same runs on both sides).
+ */
+static void test_insn_one_side(void)
+{
+	char *a = xasprintf("%s/insn-a", tmpdir), *b = xasprintf("%s/insn-b", tmpdir), *p;
+	char err[512] = "", *note;
+	struct comparison c;
+	size_t i, insn = 0, bad = 0;
+	int ret;
+
+	p = xasprintf("%s/1", a);
+	copy_run(VM1, p, NULL);
+	copy_files(VM1, p, insn_files);
+	free(p);
+	p = xasprintf("%s/2", a);
+	copy_run(VM2, p, NULL);
+	copy_files(VM2, p, insn_files);
+	free(p);
+	p = xasprintf("%s/1", b);
+	copy_run(VM1, p, edit_insn_off);
+	free(p);
+	p = xasprintf("%s/2", b);
+	copy_run(VM2, p, edit_insn_off);
+	free(p);
+	ret = fixture_compare(&c, a, b, false, err, sizeof(err));
+	for (i = 0; !ret && i < c.nrows; i++) {
+		const struct cmp_row *r = &c.rows[i];
+		bool is_insn = !strcmp(r->m.group, "instructions") ||
+			       !strcmp(r->m.group, "insn-symbols");
+
+		insn += is_insn;
+		const char *side = compare_row_one_side(r);
+
+		if (is_insn ? r->a.n != 2 || r->b.n || r->verdict != VERDICT_NONE || !side ||
+			      strcmp(side, "A only") : !r->a.n || !r->b.n || side)
+			bad++;
+	}
+	tap_ok(!ret && insn > 10 && !bad,
+	       "instruction rows only on A: no verdict, 'A only'; the others on both (%zu rows, "
+	       "%zu wrong; %s)", insn, bad, ret ? err : "ok");
+	note = ret ? NULL : compare_one_side_note(&c);
+	tap_ok(note && compare_one_sided(&c) == insn && strstr(note, "only A (") &&
+	       strstr(note, "instructions (") && strstr(note, "insn-symbols (") &&
+	       strstr(note, "no verdict"), "one note: %s", note ? note : "(none)");
+	free(note);
+	tap_ok(!ret && c.nsame > 0 && c.nreg == 0 && c.nimp == 0,
+	       "the metrics both sides have are judged: %zu no change, 0 regressions", c.nsame);
+	comparison_release(&c);
+	free(a);
+	free(b);
+}
+
+/*
+ * Method: B = a copy of vm-insn-vanilla-2 with its instruction tables and
+ * meta.json's insn_counts edited to what a guest killed inside the window
+ * leaves ("incomplete: ..."), compared with vm-insn-vanilla-1, with and
+ * without force.
+ * Pass: refused (-EINVAL) with one difference naming B's run and the
+ * incomplete counts; with force, that run is dropped and there is no
+ * usable run on side B (still an error, not a comparison without counts).
+ */
+static void test_insn_incomplete(void)
+{
+	char *b = xasprintf("%s/incomplete", tmpdir), err[512] = "";
+	struct comparison c;
+	int ret;
+
+	copy_run(VM2, b, edit_insn_incomplete);
+	copy_files(VM2, b, insn_files);
+	ret = fixture_compare(&c, VM1, b, false, err, sizeof(err));
+	tap_ok(ret == -EINVAL && c.ndiffs == 1 &&
+	       has_diff(&c, "B:incomplete: no usable result: ") &&
+	       has_diff(&c, "instruction counts incomplete: the window is open"),
+	       "an incomplete instruction window is refused, naming the run (%s)",
+	       c.ndiffs ? c.diffs[0] : err);
+	comparison_release(&c);
+	ret = fixture_compare(&c, VM1, b, true, err, sizeof(err));
+	tap_ok(ret == -EINVAL && strstr(err, "no usable run on side B"),
+	       "with --force too: the run is not used (%s)", err);
+	comparison_release(&c);
+	free(b);
+}
+
+/* What report_print_dir() prints for @dir in @fmt; the caller frees it. */
+static char *report_to_string(const char *dir, enum out_format fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	report_print_dir(dir, fmt, f);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Method: report of vm-insn-vanilla-1 (text and json), and of a copy of
+ * vm-insn-vanilla-2 whose meta.json says the window is incomplete.
+ * Pass: the text has the section labelled "guest instructions (TCG
+ * plugin)", the note that instructions are not cycles exactly once, the
+ * window totals and the level-1 read cost, within 72 columns; json has the
+ * same kernel total; the incomplete run gets one line saying why and no
+ * numbers.
+ */
+static void test_insn_report(void)
+{
+	char *t = report_to_string(VM1, FMT_TEXT), *j = report_to_string(VM1, FMT_JSON);
+	char *b = xasprintf("%s/report-incomplete", tmpdir), *inc, *p;
+	size_t notes = 0, wide = 0;
+
+	for (p = t; p && (p = strstr(p, "instructions are not cycles")); p++)
+		notes++;
+	tap_ok(t && strstr(t, "\nGuest instructions (TCG plugin), the measured window\n") &&
+	       notes == 1 && strstr(t, "  kernel 473.74M, user 53.96M\n") &&
+	       strstr(t, "\n  1         64543     68349\n"),
+	       "report: the instruction section, the note once (%zu), totals, read cost", notes);
+	for (p = t ? strtok(t, "\n") : NULL; p; p = strtok(NULL, "\n"))
+		wide += strlen(p) > 72 && !strstr(p, "config ");	/* the run's own header */
+	tap_ok(t && !wide, "report text within 72 columns (%zu lines wider)", wide);
+	tap_ok(j && strstr(j, "\"kernel_insns\": 473739536") &&
+	       strstr(j, "\"source\": \"guest instructions (TCG plugin)\""),
+	       "report json: instructions.kernel_insns 473739536");
+	copy_run(VM2, b, edit_insn_incomplete);
+	copy_files(VM2, b, insn_files);
+	inc = report_to_string(b, FMT_TEXT);
+	tap_ok(inc && strstr(inc, "  not usable: incomplete: the window is open") &&
+	       !strstr(inc, "  kernel 468"), "an incomplete window: one line why, no numbers");
+	free(inc);
+	free(b);
+	free(t);
+	free(j);
+}
+
+/*
+ * Method: compare vm-insn-vanilla-1 with vm-insn-memcg-stat-cost (the
+ * positive-control series: memcg_stat_extra_cost() on every memcg stat
+ * update), one run a side, every symbol kept. Numbers from the fixtures.
+ * Pass: the control's added symbol is a row from 0 (vanilla lacks it and
+ * counts 0) to its 33737548 instructions; kernel instructions of the window
+ * 473739536 -> 510916158.
+ */
+static void test_insn_control(void)
+{
+	struct compare_opts o = { .noise = NULL, .force = false, .ci = CI_CHOICE_AUTO,
+				  .perf_top = 100000 };
+	const char *ctl = FIXTURES "/results/vm-insn-memcg-stat-cost";
+	char err[512] = "";
+	struct comparison c;
+	size_t i;
+	const struct cmp_row *sym = NULL, *kern = NULL;
+	int ret = compare_dirs(&c, VM1, ctl, &o, err, sizeof(err));
+
+	for (i = 0; !ret && i < c.nrows; i++) {
+		if (!strcmp(c.rows[i].m.key, "insn:sym:memcg_stat_extra_cost"))
+			sym = &c.rows[i];
+		if (!strcmp(c.rows[i].m.key, "insn:kernel"))
+			kern = &c.rows[i];
+	}
+	tap_ok(sym && sym->a.n == 1 && sym->a.v[0] == 0 && sym->b.n == 1 &&
+	       sym->b.v[0] == 33737548 && !compare_row_one_side(sym),
+	       "memcg_stat_extra_cost: 0 on vanilla, 33737548 on the control (%s)",
+	       ret ? err : "ok");
+	tap_ok(kern && kern->a_mean == 473739536 && kern->b_mean == 510916158,
+	       "kernel instructions 473739536 -> 510916158 (+7.8%%)");
+	comparison_release(&c);
+}
+
 int main(void)
 {
-	tap_plan(77);
+	tap_plan(93);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -923,6 +1170,11 @@ int main(void)
 	test_settled();
 	test_root_phases();
 	test_format_nonfinite();
+	test_insn_sources();
+	test_insn_one_side();
+	test_insn_incomplete();
+	test_insn_report();
+	test_insn_control();
 	remove_tree(tmpdir);
 	return tap_done();
 }

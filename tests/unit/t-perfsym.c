@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "insn.h"
 #include "perfdiff.h"
 #include "perfsym.h"
 #include "tap.h"
@@ -346,17 +347,79 @@ static void test_check_data(void)
 	tap_ok(ret == -ENOENT && strstr(err, path), "missing: %s", err);
 }
 
+/*
+ * perfdiff --event insn on fixture runs vm-insn-vanilla-1 and -2 (two vm
+ * runs of one kernel with the TCG plugin's counts). Numbers from their
+ * insn-symbols.tsv.
+ * Pass: the runs have complete counts and a host run has none (its error
+ * names it); insn-symbols.tsv loads as kernel symbols with the share as
+ * overhead and the count as period; the perfdiff row of clear_page_erms
+ * has both sides' counts; the text table says where the numbers come from
+ * and, once, that instructions are not cycles, within 72 columns.
+ */
+static void test_insn(void)
+{
+	const char *d1 = FIXTURES "/results/vm-insn-vanilla-1";
+	const char *d2 = FIXTURES "/results/vm-insn-vanilla-2";
+	const char *host = FIXTURES "/results/perf-1";
+	struct perfsym_list a, b;
+	const struct perfdiff_row *r;
+	struct perfdiff d;
+	char err[512] = "", *dirs[1] = { NULL }, *buf = NULL, *p;
+	struct perfdiff_side sa = { "A", dirs, 1, "guest instructions (TCG plugin)", "6.1.192",
+				    true, false };
+	size_t len = 0, notes = 0, wide = 0;
+	FILE *f;
+	int ret;
+
+	tap_ok(!insn_run_check(d1, err, sizeof(err)) && !insn_run_check(d2, err, sizeof(err)) &&
+	       insn_run_check(host, err, sizeof(err)) == -EINVAL && strstr(err, host) &&
+	       strstr(err, "no instruction counts"), "complete counts on the vm runs; the host "
+	       "run has none: %s", err);
+	perfsym_list_init(&a);
+	perfsym_list_init(&b);
+	ret = insn_symbols_load(&a, d1, err, sizeof(err));
+	if (!ret)
+		ret = insn_symbols_load(&b, d2, err, sizeof(err));
+	tap_ok(!ret && a.n == 1520 && a.v[0].kind == 'k' &&
+	       !strcmp(a.v[0].symbol, "clear_page_erms") &&
+	       a.v[0].period == 74685600 && fabs(a.v[0].overhead_pct - 15.7651) < 1e-9,
+	       "insn-symbols.tsv: 1520 kernel symbols, clear_page_erms 74685600 = 15.7651%% (%s)",
+	       ret ? err : "ok");
+	perfdiff_compute(&a, 1, &b, 1, true, &d);
+	r = row_of(&d, 'k', "[kernel.kallsyms]", "clear_page_erms");
+	tap_ok(r && r->base_n == 74685600 && r->new_n == 74558500 &&
+	       fabs(r->delta - (15.9074 - 15.7651)) < 1e-9,
+	       "clear_page_erms: 74685600 -> 74558500 instructions, +0.1423 points");
+	f = open_memstream(&buf, &len);
+	perfdiff_print(&d, &sa, &sa, 10, true, FMT_TEXT, f);
+	fclose(f);
+	for (p = buf; p && (p = strstr(p, "instructions are not cycles")); p++)
+		notes++;
+	for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n"))
+		wide += strlen(p) > 72 + 2;	/* "±σ" is 2 columns, 4 bytes */
+	tap_ok(buf && !strncmp(buf, "perfdiff: guest instructions (TCG plugin)", 41) &&
+	       notes == 1 && !wide,
+	       "text: guest instructions (TCG plugin), the note once (%zu), 72 columns (%zu wider)",
+	       notes, wide);
+	free(buf);
+	perfdiff_release(&d);
+	perfsym_list_release(&a);
+	perfsym_list_release(&b);
+}
+
 int main(void)
 {
 	struct perfsym_list a, b;
 
-	tap_plan(22);
+	tap_plan(26);
 	test_normalize();
 	test_parse(&a, &b);
 	test_tsv_roundtrip(&a);
 	test_vs_perf_diff(&a, &b);
 	test_repeats();
 	test_check_data();
+	test_insn();
 	perfsym_list_release(&a);
 	perfsym_list_release(&b);
 	return tap_done();
