@@ -5,8 +5,9 @@
 # amount of work, ~7 s a boot; at 1 vCPU one kernel's instructions repeat
 # within ~1%, bench insn). Kernels from the shared cache (built on the way
 # when missing, ~1 min each with ccache).
-# Pass: the control stops after 2 pairs with insn:kernel "changed" and
-# ab.json's repeat_auto says so; noop never says "changed" (stops "same" or
+# Pass: the control stops with insn:kernel "changed" within 4 pairs (2 in
+# one run here: +2.10%..+4.67%; under load one more) and ab.json's
+# repeat_auto says so; noop never says "changed" (stops "same" or
 # at --max-repeat 3, which it names); an unknown --watch metric is exit 2
 # with ab.json failed; --repeat x is exit 2 with one line.
 . "$(dirname "$0")/lib.sh"
@@ -31,20 +32,24 @@ ok $([ $rc -eq 2 ] && [ "$(wc -l <"$TMP/o")" -eq 1 ] && echo 0 || echo 1) \
 	--ab-out "$TMP/ctl" $SMALL >"$TMP/ctl.out" 2>"$TMP/ctl.err"
 rc=$?
 [ $rc -eq 0 ] || diag "$(tail -5 "$TMP/ctl.err")"
-grep "^ab: after" "$TMP/ctl.out" | sed 's/^/# /'
-ok $([ $rc -eq 0 ] && grep -q "^ab: after 2 pairs: insn:kernel changed" "$TMP/ctl.out" &&
-	! grep -q "^ab: after 3 pairs" "$TMP/ctl.out" && echo 0 || echo 1) \
-	"memcg-stat-cost: insn:kernel changed after 2 pairs, and it stops (rc $rc)"
+grep "^ab: after" "$TMP/ctl.out" | sed 's/^/# /' >&2
+# the last look is the one that settled, and it says changed (2 pairs when the boots
+# agree closely, more when one look's interval is still wide)
+last=$(grep "^ab: after" "$TMP/ctl.out" | tail -1)
+n=$(echo "$last" | sed -n 's/^ab: after \([0-9]*\) pairs: .*/\1/p')
+ok $([ $rc -eq 0 ] && echo "$last" | grep -q "insn:kernel changed" && [ -n "$n" ] &&
+	[ "$n" -le 4 ] && ! grep -q "insn:kernel same" "$TMP/ctl.out" && echo 0 || echo 1) \
+	"memcg-stat-cost: insn:kernel changed within --max-repeat 4 ($n pairs), then it stops (rc $rc)"
 j=$(tr -d ' \n' <"$TMP/ctl/ab.json")
-ok $(echo "$j" | grep -q '"repeat_auto":{"max_repeat":4,"pairs":2,"stopped":"insn:kernelchanged' &&
+ok $(echo "$j" | grep -q "\"repeat_auto\":{\"max_repeat\":4,\"pairs\":$n,\"stopped\":\"insn:kernelchanged" &&
 	echo "$j" | grep -q '"status":"complete"' && echo 0 || echo 1) \
-	"ab.json: complete, repeat_auto pairs 2, why it stopped"
+	"ab.json: complete, repeat_auto pairs $n, why it stopped"
 
 # shellcheck disable=SC2086
 "$PB" ab --base vanilla --patched noop --repeat auto --max-repeat 3 --ab-out "$TMP/noop" \
 	$SMALL >"$TMP/noop.out" 2>"$TMP/noop.err"
 rc=$?
-grep "^ab: after" "$TMP/noop.out" | sed 's/^/# /'
+grep "^ab: after" "$TMP/noop.out" | sed 's/^/# /' >&2
 ok $([ $rc -eq 0 ] && grep -q "^ab: after 2 pairs: insn:kernel" "$TMP/noop.out" &&
 	! grep -q "insn:kernel changed" "$TMP/noop.out" &&
 	{ grep -q "^ab: after [23] pairs: insn:kernel same" "$TMP/noop.out" ||
