@@ -73,7 +73,7 @@ ANALYSIS_SRCS += analysis/repro.c analysis/repro-report.c
 CMD_SRCS += bench/cmd-reproduce.c
 CORE_SRCS += bench/repro-run.c
 # bisect: the search, the driver, the command (issue 12)
-ANALYSIS_SRCS += analysis/bisect.c
+ANALYSIS_SRCS += analysis/bisect.c analysis/settle.c
 CORE_SRCS += bench/bisect-run.c
 CMD_SRCS += bench/cmd-bisect.c
 

@@ -97,9 +97,16 @@ static void report_head(const struct report_ctx *x, int64_t secs)
 
 	fprintf(f, "%spatchbench reproduce: the memcg rstat cover letter on %s\n\n", x->st->title,
 		ki[0].release ? ki[0].release : "?");
-	fprintf(f, "scale %s, %d repeat(s) per kernel, took %lldm%02llds\n"
-		"workloads %s%s\noutput %s\n", p->scale, p->repeats, (long long)secs / 60,
-		(long long)secs % 60, p->workloads,
+	if (p->rauto)
+		fprintf(f, "scale %s, --repeats auto: %d repeat(s) per kernel (2..%d), took "
+			"%lldm%02llds\n", p->scale, p->rauto->rounds, p->rauto->max_repeat,
+			(long long)secs / 60, (long long)secs % 60);
+	else
+		fprintf(f, "scale %s, %d repeat(s) per kernel, took %lldm%02llds\n", p->scale,
+			p->repeats, (long long)secs / 60, (long long)secs % 60);
+	if (p->rauto && p->rauto->stopped)
+		text_wrap(f, "  ", 2, p->rauto->stopped, WIDTH);
+	fprintf(f, "workloads %s%s\noutput %s\n", p->workloads,
 		p->fixed_duration ? " (fixed duration)" : "", x->out);
 	fprintf(f, "selftests: %s\n  on %s\nread cost at N = %s, %d run(s) per kernel\n",
 		p->no_selftests ? "none" : p->selftests, p->selftests_kernels,

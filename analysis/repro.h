@@ -207,10 +207,18 @@ void repro_kernel_release(struct repro_kernel *k);
  */
 int repro_rc_write_summary(const char *out, const struct repro_kernel *ks);
 
+/* --repeats auto: the rounds made and why they stopped. */
+struct repro_auto {
+	int rounds;
+	int max_repeat;
+	char *stopped;		/* "settled after 3 rounds: noop insn:kernel same (...), ..." */
+};
+
 /* What the report says of the reproduction's options. */
 struct repro_params {
 	const char *scale;
 	int repeats;
+	const struct repro_auto *rauto;	/* --repeats auto: what it did; NULL without */
 	const char *workloads;
 	bool fixed_duration;	/* --duration given */
 	bool no_selftests;

@@ -10,6 +10,7 @@
 #include "kbuild.h"
 #include "resultdir.h"
 #include "run-opts.h"
+#include "settle.h"
 #include "target.h"
 #include "strbuf.h"
 #include "util.h"
@@ -176,11 +177,10 @@ static int check_dir(const char *dir, const struct ab_opts *o, bool *replace)
 static int ab_settled(const char *dir, const struct ab_opts *o, char **why)
 {
 	struct compare_opts co = { .force = true };
-	struct strbuf sb = STRBUF_INIT;
 	struct comparison c;
-	char err[1024], **keys = NULL, **k;
-	int ret = 1;
-	size_t i;
+	const char *missing;
+	char err[1024], **keys;
+	int ret;
 
 	comparison_init(&c);
 	if (compare_dirs(&c, dir, NULL, &co, err, sizeof(err))) {
@@ -188,36 +188,11 @@ static int ab_settled(const char *dir, const struct ab_opts *o, char **why)
 		comparison_release(&c);
 		return 0;
 	}
-	if (o->watch) {
-		keys = strv_split(o->watch, ',');
-	} else {
-		for (i = 0; i < c.nrows && strcmp(c.rows[i].m.key, "insn:kernel"); i++)
-			;
-		keys = strv_split(i < c.nrows ? "insn:kernel" : "cputotal:task-clock", ',');
-	}
-	for (k = keys; *k; k++) {
-		const struct cmp_row *r = NULL;
-		enum verdict_settle st;
-		double lo, hi;
-
-		for (i = 0; i < c.nrows && !r; i++)
-			if (!strcmp(c.rows[i].m.key, *k))
-				r = &c.rows[i];
-		if (!r) {
-			pr_err("--watch '%s': the runs have no such metric ('patchbench compare %s' "
-			       "lists them)", *k, dir);
-			ret = -1;
-			break;
-		}
-		st = verdict_settled(r->a.v, r->a.n, r->b.v, r->b.n, r->threshold,
-				     o->max_repeat - 1, &lo, &hi);
-		if (st == SETTLE_OPEN)
-			ret = ret < 0 ? ret : 0;
-		sb_addf(&sb, "%s%s %s (%+.2f%%..%+.2f%% against +-%.2f%%)", k == keys ? "" : ", ",
-			*k, verdict_settle_name(st), 100 * lo / fabs(r->a_mean),
-			100 * hi / fabs(r->a_mean), 100 * r->threshold / fabs(r->a_mean));
-	}
-	*why = sb_detach(&sb);
+	keys = strv_split(o->watch ? o->watch : settle_default_watch(&c), ',');
+	ret = settle_look(&c, keys, o->max_repeat - 1, why, &missing);
+	if (ret < 0)
+		pr_err("--watch '%s': the runs have no such metric ('patchbench compare %s' "
+		       "lists them)", missing, dir);
 	strv_free(keys);
 	comparison_release(&c);
 	return ret;

@@ -18,6 +18,7 @@
 #include "kseries.h"
 #include "resultdir.h"
 #include "run-opts.h"
+#include "settle.h"
 #include "strbuf.h"
 #include "target.h"
 #include "util.h"
@@ -42,6 +43,10 @@ struct step {
 	double seconds;		/* building and running it */
 	char *note;		/* why skipped or unclear, or what regressed */
 	int order;		/* when it was measured: 1 the base, 2 the whole series, ... */
+	bool built;		/* built (or found built) by this process */
+	int nruns;		/* its complete runs */
+	char *stopped;		/* --repeat auto: where the watched metrics stood at the end */
+	bool open;		/* --repeat auto: still open at --max-repeat */
 };
 
 struct bisect {
@@ -151,37 +156,22 @@ static void build_opts(struct kbuild_opts *bo, const struct bisect *b, const cha
 	bo->quiet = b->ro->quiet;
 }
 
-/* Build prefix @k (the base: as ab does) and make its runs. 0, or -1 with the note set. */
-static int measure(struct bisect *b, size_t k)
+/* Make runs 1..@n of prefix @k (complete ones are kept). 0, or -1 with the note set. */
+static int run_to(struct bisect *b, size_t k, int n)
 {
 	struct step *s = &b->st[k];
-	struct kbuild_opts bo;
-	struct kernel_info ki;
 	char err[1024];
-	double t0 = now_s();
 	int i, ret;
 
-	memset(&ki, 0, sizeof(ki));
-	s->order = ++b->measured;
-	if (k) {
-		progress("prefix %zu/%zu: building %s", k, b->n, s->kernel);
-		build_opts(&bo, b, s->kernel, s->series_dir);
-		ret = kbuild_run(&bo, &ki, err, sizeof(err));
-		kernel_info_release(&ki);
-		if (ret) {
-			s->note = xasprintf("build failed: %s", err);
-			s->seconds = now_s() - t0;
-			return -1;
-		}
-	}
-	for (i = 1; i <= b->o->repeat; i++) {
+	for (i = 1; i <= n; i++) {
 		char *out = xasprintf("%s/%d", s->runs, i);
 
 		if (meta_complete(out)) {
 			free(out);
+			s->nruns = s->nruns > i ? s->nruns : i;
 			continue;
 		}
-		progress("prefix %zu/%zu: run %d/%d of %s", k, b->n, i, b->o->repeat, s->kernel);
+		progress("prefix %zu/%zu: run %d/%d of %s", k, b->n, i, n, s->kernel);
 		free(b->ro->out);
 		b->ro->out = out;
 		b->ro->force = true;
@@ -196,12 +186,43 @@ static int measure(struct bisect *b, size_t k)
 				meta_release(&m);
 			}
 			s->note = xasprintf("run %d failed (exit %d, %s)", i, ret, out);
+			return -1;
+		}
+		s->nruns = i;
+	}
+	return 0;
+}
+
+/*
+ * Build prefix @k (the base: as ab does) and make its first runs: --repeat N,
+ * or 2 with --repeat auto (settle() adds more). 0, or -1 with the note set.
+ */
+static int measure(struct bisect *b, size_t k)
+{
+	struct step *s = &b->st[k];
+	struct kbuild_opts bo;
+	struct kernel_info ki;
+	char err[1024];
+	double t0 = now_s();
+	int ret;
+
+	memset(&ki, 0, sizeof(ki));
+	s->order = ++b->measured;
+	if (k && !s->built) {
+		progress("prefix %zu/%zu: building %s", k, b->n, s->kernel);
+		build_opts(&bo, b, s->kernel, s->series_dir);
+		ret = kbuild_run(&bo, &ki, err, sizeof(err));
+		kernel_info_release(&ki);
+		if (ret) {
+			s->note = xasprintf("build failed: %s", err);
 			s->seconds = now_s() - t0;
 			return -1;
 		}
+		s->built = true;
 	}
+	ret = run_to(b, k, b->o->repeat_auto ? 2 : b->o->repeat);
 	s->seconds = now_s() - t0;
-	return 0;
+	return ret;
 }
 
 static bool watched(const struct bisect *b, const char *key)
@@ -222,6 +243,76 @@ static int compare_runs(struct comparison *c, const char *a, const char *bdir, c
 
 	comparison_init(c);
 	return compare_dirs(c, a, bdir, &co, err, errlen) ? -1 : 0;
+}
+
+/*
+ * --repeat auto: compare prefix @k with the base into @c and, while a watched
+ * metric is open (settle_look()), add a pair (a base run and a run of @k) up to
+ * --max-repeat runs a side. Watched: the --metric keys or settle's default at
+ * the ends (@k == n before the metrics are known), then the bisected metrics
+ * the runs have (a symbol neither side ran has no row). 0, or -1 with the
+ * note set (a run failed, or the runs cannot be compared).
+ */
+static int settle(struct bisect *b, size_t k, struct comparison *c)
+{
+	struct step *s = &b->st[k];
+	const char *missing;
+	char err[1024], **keys = NULL, *why = NULL;
+	double t0 = now_s();
+	int n = s->nruns, ret;
+
+	for (;;) {
+		if (compare_runs(c, b->st[0].runs, s->runs, err, sizeof(err))) {
+			s->note = xasprintf("cannot compare: %s", err);
+			return -1;
+		}
+		if (!b->o->repeat_auto)
+			return 0;
+		strv_free(keys);
+		if (b->metrics) {
+			struct strbuf sb = STRBUF_INIT;
+
+			for (char **m = b->metrics; *m; m++)
+				for (size_t i = 0; i < c->nrows; i++)
+					if (!strcmp(c->rows[i].m.key, *m))
+						sb_addf(&sb, "%s%s", sb.len ? "," : "", *m);
+			keys = strv_split(sb.buf ? sb.buf : "", ',');
+			sb_release(&sb);
+		} else {
+			keys = strv_split(b->o->metric ? b->o->metric : settle_default_watch(c), ',');
+		}
+		free(why);
+		ret = settle_look(c, keys, b->o->max_repeat - 1, &why, &missing);
+		if (ret < 0)	/* an unknown --metric: user_metrics() says so */
+			break;
+		progress("prefix %zu/%zu: after %d run(s) a side: %s", k, b->n, n,
+			 why && *why ? why : "no watched metric");
+		if (ret)
+			break;
+		if (n >= b->o->max_repeat) {
+			s->open = true;
+			break;
+		}
+		n++;
+		comparison_release(c);
+		if (run_to(b, 0, n) || run_to(b, k, n)) {
+			if (b->st[0].note && k)
+				s->note = xasprintf("base %s", b->st[0].note);
+			s->seconds += now_s() - t0;
+			strv_free(keys);
+			free(why);
+			comparison_init(c);
+			return -1;
+		}
+	}
+	free(s->stopped);
+	s->stopped = ret < 0 ? NULL :
+		     s->open ? xasprintf("--max-repeat %d reached: %s", b->o->max_repeat, why) :
+		     xasprintf("settled after %d run(s) a side: %s", n, why);
+	s->seconds += now_s() - t0;
+	strv_free(keys);
+	free(why);
+	return 0;
 }
 
 /*
@@ -308,18 +399,22 @@ static void judge(struct bisect *b, size_t k, const struct comparison *c)
 static void step(struct bisect *b, size_t k)
 {
 	struct comparison c;
-	char err[1024];
 
+	comparison_init(&c);
 	if (measure(b, k)) {
 		b->st[k].mark = BM_SKIP;
 		pr_warn("bisect: prefix %zu (%s) skipped: %s", k, b->st[k].kernel, b->st[k].note);
 		return;
 	}
-	if (compare_runs(&c, b->st[0].runs, b->st[k].runs, err, sizeof(err))) {
-		b->st[k].mark = BM_UNCLEAR;
-		b->st[k].note = xasprintf("cannot compare: %s", err);
+	if (settle(b, k, &c)) {
+		b->st[k].mark = strncmp(b->st[k].note, "cannot compare", 14) ? BM_SKIP : BM_UNCLEAR;
 	} else {
 		judge(b, k, &c);
+		if (b->st[k].open) {
+			free(b->st[k].note);
+			b->st[k].mark = BM_UNCLEAR;
+			b->st[k].note = xstrdup(b->st[k].stopped);
+		}
 	}
 	comparison_release(&c);
 	progress("prefix %zu/%zu (%s): %s%s%s", k, b->n, b->st[k].kernel,
@@ -347,6 +442,13 @@ static int write_json(const struct bisect *b, const char *status, const struct b
 	jw_kstr(&w, "base_config_sha256", b->kbase.config_sha256);
 	jw_kstr(&w, "series", b->label);
 	jw_kint(&w, "repeat", b->o->repeat);
+	if (b->o->repeat_auto) {
+		jw_key(&w, "repeat_auto");
+		jw_obj_begin(&w);
+		jw_kint(&w, "max_repeat", b->o->max_repeat);
+		jw_kstr(&w, "rule", "interval at level 1 - 0.05 / (max_repeat - 1) per look");
+		jw_obj_end(&w);
+	}
 	jw_key(&w, "metrics");
 	jw_arr_begin(&w);
 	for (m = b->metrics; m && *m; m++)
@@ -369,6 +471,9 @@ static int write_json(const struct bisect *b, const char *status, const struct b
 		jw_kint(&w, "order", s->order);
 		jw_kdouble(&w, "seconds", s->order ? s->seconds : NAN);
 		jw_kstr(&w, "note", s->note);
+		jw_kint(&w, "runs", s->nruns);
+		if (b->o->repeat_auto)
+			jw_kstr(&w, "stopped", s->stopped);
 		jw_obj_end(&w);
 		free(subj);
 	}
@@ -411,8 +516,8 @@ static void changed_table(FILE *f, const struct bisect *b, const struct comparis
 				delta_text(d, sizeof(d), r), verdict_name(r->verdict), w ? " *" : "");
 		}
 	}
-	fprintf(f, "(* bisected; medians of %d run(s) each; compare's verdicts)\n",
-		b->o->repeat);
+	fprintf(f, "(* bisected; medians of %zu and %zu runs; compare's verdicts)\n",
+		c->nrows ? c->rows[0].a.n : 0, c->nrows ? c->rows[0].b.n : 0);
 }
 
 static int write_text(const struct bisect *b, const struct bisect_result *r, const char *status)
@@ -432,9 +537,16 @@ static int write_text(const struct bisect *b, const struct bisect_result *r, con
 	fprintf(f, "patchbench bisect: %s on %s\nbase key %.12s, config %.12s\n", b->label,
 		b->o->base, b->kbase.key ? b->kbase.key : "?",
 		b->kbase.config_sha256 ? b->kbase.config_sha256 : "?");
-	fprintf(f, "target %s, kernel %s, %d run(s) per kernel, %zu patch%s\n",
-		b->target ? b->target : "vm", b->kbase.release ? b->kbase.release : "?",
-		b->o->repeat, b->n, b->n == 1 ? "" : "es");
+	if (b->o->repeat_auto)
+		fprintf(f, "target %s, kernel %s, --repeat auto (2..%d runs a side), %zu patch%s\n"
+			"auto: runs added while a watched metric is open; each look's interval\n"
+			"at level 1 - 0.05/%d (Bonferroni over the looks)\n",
+			b->target ? b->target : "vm", b->kbase.release ? b->kbase.release : "?",
+			b->o->max_repeat, b->n, b->n == 1 ? "" : "es", b->o->max_repeat - 1);
+	else
+		fprintf(f, "target %s, kernel %s, %d run(s) per kernel, %zu patch%s\n",
+			b->target ? b->target : "vm", b->kbase.release ? b->kbase.release : "?",
+			b->o->repeat, b->n, b->n == 1 ? "" : "es");
 	for (m = b->metrics; m && *m; m++)
 		sb_addf(&ms, "%s ", *m);
 	sb_adds(&ms, b->user_metrics ? "(--metric)" : b->metrics ? "(regressed at the ends)" :
@@ -474,10 +586,13 @@ static int write_text(const struct bisect *b, const struct bisect_result *r, con
 
 			if (s->order != o)
 				continue;
-			fprintf(f, "  %2d. p%-3zu %-24s %-8s %6.0fs\n", o, k, s->kernel,
-				k ? bisect_mark_name(s->mark) : "base", s->seconds);
+			fprintf(f, "  %2d. p%-3zu %-24s %-8s %2d run%s %6.0fs\n", o, k, s->kernel,
+				k ? bisect_mark_name(s->mark) : "base", s->nruns,
+				s->nruns == 1 ? " " : "s", s->seconds);
 			if (s->note)
 				text_wrap(f, "          ", 10, s->note, 72);
+			if (k && s->stopped && s->mark != BM_UNCLEAR)	/* unclear: the note */
+				text_wrap(f, "          ", 10, s->stopped, 72);
 		}
 	}
 	if (fclose(f))
@@ -633,8 +748,12 @@ int bisect_run(const struct bisect_opts *o, struct run_opts *ro)
 	}
 	if (!resumed)
 		write_json(&b, "running", NULL);
-	progress("%s on %s, %zu patches, %d run(s) per kernel, into %s", b.label, o->base, b.n,
-		 o->repeat, b.dir);
+	if (o->repeat_auto)
+		progress("%s on %s, %zu patches, --repeat auto (2..%d runs a side), into %s",
+			 b.label, o->base, b.n, o->max_repeat, b.dir);
+	else
+		progress("%s on %s, %zu patches, %d run(s) per kernel, into %s", b.label, o->base,
+			 b.n, o->repeat, b.dir);
 	/* the ends first: the base, and the whole series, which applies every patch */
 	if (measure(&b, 0) || b.interrupted) {
 		pr_err("bisect: the base '%s' cannot be measured: %s", o->base, b.st[0].note);
@@ -657,10 +776,12 @@ int bisect_run(const struct bisect_opts *o, struct run_opts *ro)
 		pr_err("bisect: the whole series cannot be measured: %s", b.st[b.n].note);
 		goto done;
 	}
-	if (compare_runs(&c, b.st[0].runs, b.st[b.n].runs, err, sizeof(err))) {
-		pr_err("bisect: cannot compare the ends: %s", err);
+	if (settle(&b, b.n, &c)) {
+		pr_err("bisect: the ends: %s", b.st[b.n].note);
 		goto done;
 	}
+	if (b.st[b.n].open)
+		progress("the ends: %s; judged by compare's verdicts", b.st[b.n].stopped);
 	if (o->metric) {
 		if (user_metrics(&b, &c)) {
 			code = 2;
@@ -725,6 +846,7 @@ out:
 		free(b.st[k].series_dir);
 		free(b.st[k].runs);
 		free(b.st[k].note);
+		free(b.st[k].stopped);
 	}
 	free(b.st);
 	free(marks);

@@ -8,6 +8,8 @@
 #ifndef PB_BISECT_RUN_H
 #define PB_BISECT_RUN_H
 
+#include <stdbool.h>
+
 struct run_opts;
 
 /* What "patchbench bisect" fills from its own options (the rest is a struct run_opts). */
@@ -15,7 +17,10 @@ struct bisect_opts {
 	char *base;		/* kernel or series name; "vanilla" = no series */
 	char *series;		/* a name in kernels/series/, a directory or a patch file */
 	char *metric;		/* comma-separated metric keys; NULL: what regressed at the ends */
-	int repeat;		/* runs per kernel */
+	int repeat;		/* runs per kernel; with @repeat_auto the most */
+	char *repeat_s;		/* --repeat as given: N or "auto" */
+	bool repeat_auto;	/* add pairs until the watched metrics settle */
+	int max_repeat;		/* --max-repeat: the most runs a side of --repeat auto */
 	char *out;		/* NULL: results/bisect-<date>-<series> */
 	char *config;		/* config of the kernels built (smoke|full|FILE) */
 	int build_jobs;		/* make -j; 0: the CPUs */

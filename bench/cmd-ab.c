@@ -9,6 +9,7 @@
 #include "builtin.h"
 #include "options.h"
 #include "run-opts.h"
+#include "settle.h"
 #include "util.h"
 #include "workload.h"
 
@@ -96,22 +97,8 @@ int cmd_ab(int argc, char **argv)
 		pr_err("unexpected argument '%s' (see 'patchbench ab --help')", ab_argv[ret]);
 		goto out_argv;
 	}
-	if (!strcmp(ao.repeat_s, "auto")) {
-		ao.repeat_auto = true;
-		ao.repeat = ao.max_repeat;
-	} else {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(ao.repeat_s, &end, 10);
-		if (errno || end == ao.repeat_s || *end || n < 1 || n > 1000) {
-			pr_err("invalid value '%s' for --repeat: a number 1..1000, or auto",
-			       ao.repeat_s);
-			goto out_argv;
-		}
-		ao.repeat = (int)n;
-	}
+	if (repeat_parse("repeat", ao.repeat_s, ao.max_repeat, &ao.repeat, &ao.repeat_auto))
+		goto out_argv;
 	if (!ao.patched) {
 		pr_err("ab needs --patched NAME (a built kernel or a series)");
 		goto out_argv;

@@ -7,6 +7,7 @@
 #include "builtin.h"
 #include "options.h"
 #include "run-opts.h"
+#include "settle.h"
 #include "util.h"
 #include "workload.h"
 
@@ -24,8 +25,11 @@ static const struct option bisect_options[] = {
 	{ "metric", 'm', OPT_STRING, O(metric), NULL, "KEY[,KEY...]",
 	  "metrics to bisect, as compare names them [what regressed between the ends; "
 	  "instruction counts first]" },
-	{ "repeat", 'r', OPT_INT, O(repeat), "2", "N", "runs per kernel (2 or more for a verdict)",
-	  NULL, 1, 1000 },
+	{ "repeat", 'r', OPT_STRING, O(repeat_s), "2", "N|auto",
+	  "runs per kernel (2 or more for a verdict); auto: pairs are added until the "
+	  "watched metrics settle" },
+	{ "max-repeat", 0, OPT_INT, O(max_repeat), "8", "N",
+	  "the most runs a side of --repeat auto", NULL, 2, 1000 },
 	{ "bisect-out", 'o', OPT_STRING, O(out), NULL, "DIR",
 	  "bisect directory; an existing one is resumed [results/bisect-<date>-<series>]" },
 	{ "build-config", 0, OPT_STRING, O(config), "smoke", "CONFIG",
@@ -46,6 +50,12 @@ static void bisect_help(void)
 	       "a regression of a watched metric is bad, no change good; a prefix that\n"
 	       "does not build or boot is skipped, one without a verdict is unclear, and\n"
 	       "neither is guessed. Writes bisect.json and BISECT.txt.\n\n"
+	       "--repeat auto: each kernel gets 2 runs, then a pair (a base run and one of\n"
+	       "the kernel) at a time while a watched metric's interval is open (neither\n"
+	       "beyond its threshold from 0 nor inside it), at most --max-repeat runs a\n"
+	       "side; each look at level 1 - 0.05 / (max-repeat - 1). Watched: --metric,\n"
+	       "else insn:kernel (cputotal:task-clock without counts) at the ends, then\n"
+	       "the bisected metrics. A step still open at the most is unclear.\n\n"
 	       "exit: 0 found (or nothing to bisect), 1 ambiguous or failed, 2 bad input\n\n"
 	       "Under TCG use --cpus 1 for costs of a few percent of the kernel's\n"
 	       "instructions (at 2 vCPUs lock spinning moves them by 4-11%% between boots).\n\n"
@@ -59,7 +69,7 @@ int cmd_bisect(int argc, char **argv)
 	struct opt_cmd cmd = {
 		.name = "bisect",
 		.usage = "patchbench bisect --series NAME|DIR|PATCH [--base NAME] [--metric KEY]\n"
-			 "                        [--repeat N] [-o DIR] [run options]",
+			 "                        [--repeat N|auto] [-o DIR] [run options]",
 		.summary = "Find the first patch of a series that makes a metric regress: build\n"
 			   "and run prefix kernels under --target vm, binary search.",
 		.opts = bisect_options,
@@ -86,6 +96,8 @@ int cmd_bisect(int argc, char **argv)
 		pr_err("unexpected argument '%s' (see 'patchbench bisect --help')", own[ret]);
 		goto out;
 	}
+	if (repeat_parse("repeat", bo.repeat_s, bo.max_repeat, &bo.repeat, &bo.repeat_auto))
+		goto out;
 	if (!bo.series) {
 		pr_err("bisect needs --series NAME|DIR|PATCH (the patches to bisect)");
 		goto out;

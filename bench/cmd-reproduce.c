@@ -21,6 +21,7 @@
 #include "options.h"
 #include "repro.h"
 #include "repro-run.h"
+#include "settle.h"
 #include "util.h"
 
 #include <errno.h>
@@ -43,8 +44,12 @@ static const struct option repro_options[] = {
 	{ "out", 'o', OPT_STRING, offsetof(struct repro_opts, out), NULL, "DIR",
 	  "output directory (default results/reproduce-<date>); complete runs in it are reused",
 	  NULL, 0, 0 },
-	{ "repeats", 'r', OPT_INT, offsetof(struct repro_opts, repeats), "2", "N",
-	  "runs per kernel for tables 2 and 3 (2+ for a verdict)", NULL, 1, 100 },
+	{ "repeats", 'r', OPT_STRING, offsetof(struct repro_opts, repeats_s), "2", "N|auto",
+	  "runs per kernel for tables 2 and 3 (2+ for a verdict); auto: rounds are added "
+	  "until every kernel's insn:kernel (without counts cputotal:task-clock) settles "
+	  "against vanilla", NULL, 0, 0 },
+	{ "max-repeat", 0, OPT_INT, offsetof(struct repro_opts, max_repeat), "8", "N",
+	  "the most rounds of --repeats auto", NULL, 2, 100 },
 	{ "workloads", 'w', OPT_STRING, offsetof(struct repro_opts, workloads), "idle,kernelbuild,stat-probe",
 	  "LIST", "workloads of the overhead runs (reduced: idle,stat-probe)", NULL, 0, 0 },
 	{ "duration", 'd', OPT_DURATION, offsetof(struct repro_opts, duration), NULL, "TIME",
@@ -98,11 +103,12 @@ static int counts_check(const char *list)
 
 /* The reports of @ks (analysis/repro-report.c) with what they say of @ro. */
 static int write_reports(const char *out, const struct repro_opts *ro,
-			 const struct repro_kernel *ks, const struct kernel_info *ki, int64_t secs,
-			 struct strbuf *text)
+			 const struct repro_auto *ra, const struct repro_kernel *ks,
+			 const struct kernel_info *ki, int64_t secs, struct strbuf *text)
 {
 	const struct repro_params p = {
 		.scale = ro->scale, .repeats = ro->repeats, .workloads = ro->workloads,
+		.rauto = ro->repeats_auto ? ra : NULL,
 		.fixed_duration = ro->duration != 0, .no_selftests = ro->no_selftests,
 		.selftests = ro->selftests, .selftests_kernels = ro->selftests_kernels,
 		.no_readcost = ro->no_readcost, .readcost_counts = ro->readcost_counts,
@@ -129,6 +135,7 @@ int cmd_reproduce(int argc, char **argv)
 	struct kernel_info ki[NKERNELS];
 	struct repro_kernel ks[NKERNELS];
 	struct strbuf text = STRBUF_INIT;
+	struct repro_auto ra = { 0 };
 	char err[1024], date[32], *cache = NULL, *out = NULL;
 	int64_t t0 = now_ns();
 	size_t i;
@@ -146,6 +153,8 @@ int cmd_reproduce(int argc, char **argv)
 		pr_err("unexpected argument '%s' (see 'patchbench reproduce --help')", argv[r]);
 		goto out;
 	}
+	if (repeat_parse("repeats", o.repeats_s, o.max_repeat, &o.repeats, &o.repeats_auto))
+		goto out;
 	if (!o.workloads || !*o.workloads) {
 		pr_err("--workloads is empty");
 		goto out;
@@ -189,7 +198,7 @@ int cmd_reproduce(int argc, char **argv)
 		pr_err("cannot create '%s': %s", out, strerror(-ret));
 		goto out;
 	}
-	ret = repro_run(&o, out, cache, ki, ks);
+	ret = repro_run(&o, out, cache, ki, ks, &ra);
 	if (ret) {
 		code = ret;
 		goto out;
@@ -201,7 +210,7 @@ int cmd_reproduce(int argc, char **argv)
 		if (!ks[i].as_expected)
 			all_ok = false;
 	}
-	ret = write_reports(out, &o, ks, ki, (now_ns() - t0) / 1000000000LL, &text);
+	ret = write_reports(out, &o, &ra, ks, ki, (now_ns() - t0) / 1000000000LL, &text);
 	if (ret) {
 		pr_err("cannot write the report into '%s': %s", out, strerror(-ret));
 		goto out;
@@ -220,6 +229,7 @@ out:
 		kernel_info_release(&ki[i]);
 	}
 	sb_release(&text);
+	free(ra.stopped);
 	free(cache);
 	free(out);
 	opt_release(repro_options, &o);

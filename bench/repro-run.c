@@ -6,10 +6,13 @@
  * so that slow drift of the machine affects every kernel alike.
  */
 #include "repro-run.h"
+#include "compare.h"
 #include "kbuild.h"
 #include "repro.h"
 #include "resultdir.h"
 #include "run-opts.h"
+#include "settle.h"
+#include "strbuf.h"
 #include "target.h"
 #include "util.h"
 #include "workload.h"
@@ -173,30 +176,102 @@ static int run_readcost(const struct repro_opts *o, const char *out, struct repr
 	return 0;
 }
 
+/*
+ * --repeats auto, after round @rounds: compare each patched kernel's runs with
+ * vanilla's and look at the watched metric (settle_look(), at most
+ * @o->max_repeat - 1 looks). 1 when every kernel's has settled, else 0;
+ * *@why says where each stands (the caller frees it).
+ */
+static int repro_settled(const struct repro_opts *o, const char *out, int rounds, char **why)
+{
+	struct compare_opts co = { .force = true };
+	struct strbuf sb = STRBUF_INIT;
+	char *a = xasprintf("%s/runs/%s", out, kernels[0]), err[1024];
+	int all = 1;
+	size_t i;
+
+	for (i = 1; i < NKERNELS; i++) {
+		char *b = xasprintf("%s/runs/%s", out, kernels[i]), *w = NULL, *keys[2];
+		struct comparison c;
+		const char *missing;
+		int ret;
+
+		comparison_init(&c);
+		if (compare_dirs(&c, a, b, &co, err, sizeof(err))) {
+			sb_addf(&sb, "%s%s cannot be compared (%s)", i > 1 ? "; " : "", kernels[i],
+				err);
+			ret = 0;
+		} else {
+			keys[0] = (char *)settle_default_watch(&c);
+			keys[1] = NULL;
+			ret = settle_look(&c, keys, o->max_repeat - 1, &w, &missing);
+			sb_addf(&sb, "%s%s %s", i > 1 ? "; " : "", kernels[i], w ? w : "?");
+		}
+		all &= ret == 1;
+		free(w);
+		free(b);
+		comparison_release(&c);
+	}
+	free(a);
+	pr_info("reproduce: after %d round(s): %s", rounds, sb.buf);
+	*why = sb_detach(&sb);
+	return all;
+}
+
 /* Tables 2 and 3: repeats, interleaved across kernels. */
-static int run_repeats(const struct repro_opts *o, const char *out)
+static int run_repeats(const struct repro_opts *o, const char *out, struct repro_auto *ra)
 {
 	size_t i;
-	int r, ret;
+	int r, ret, missing, settled = 0;
+	char *why = NULL;
 
 	for (r = 0; r < o->repeats; r++) {
+		missing = 0;
 		for (i = 0; i < NKERNELS; i++) {
 			char *dir = xasprintf("%s/runs/%s/%d", out, kernels[i], r + 1);
 
+			if (o->repeats_auto && o->report_only && !meta_complete(dir)) {
+				missing++;	/* the rounds there are: not a warning */
+				free(dir);
+				continue;
+			}
 			ret = run_one(o, kernels[i], dir, o->workloads, true, true);
 			free(dir);
-			if (ret == 2)
+			if (ret == 2) {
+				free(why);
 				return 1;
+			}
 			if (ret)
 				pr_warn("reproduce: run %d of %s did not complete", r + 1,
 					kernels[i]);
 		}
+		if (!o->repeats_auto)
+			continue;
+		if (missing == NKERNELS)
+			break;
+		ra->rounds = r + 1;
+		if (r >= 1) {
+			free(why);
+			settled = repro_settled(o, out, r + 1, &why);
+			if (settled)
+				break;
+		}
+	}
+	if (o->repeats_auto) {
+		ra->max_repeat = o->max_repeat;
+		free(ra->stopped);
+		ra->stopped = !why ? xstrdup("no look (fewer than 2 rounds)") :
+			      settled ? xasprintf("settled after %d rounds: %s", r + 1, why) :
+			      r == o->repeats ? xasprintf("--max-repeat %d reached: %s",
+							  o->max_repeat, why) :
+			      xasprintf("the rounds there are: %s", why);
+		free(why);
 	}
 	return 0;
 }
 
 int repro_run(const struct repro_opts *o, const char *out, const char *cache,
-	      struct kernel_info *ki, struct repro_kernel *ks)
+	      struct kernel_info *ki, struct repro_kernel *ks, struct repro_auto *ra)
 {
 	size_t i;
 	int ret;
@@ -207,7 +282,7 @@ int repro_run(const struct repro_opts *o, const char *out, const char *cache,
 	if (!ret)
 		ret = run_readcost(o, out, ks);
 	if (!ret)
-		ret = run_repeats(o, out);
+		ret = run_repeats(o, out, ra);
 	if (ret)
 		return ret;
 	for (i = 0; i < NKERNELS; i++)

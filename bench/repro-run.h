@@ -12,13 +12,17 @@
 #include <stdint.h>
 
 struct kernel_info;
+struct repro_auto;
 struct repro_kernel;
 
 /* The options of a reproduction, as "patchbench reproduce" parses them. */
 struct repro_opts {
 	char *scale;		/* smoke|small|full */
 	char *out;		/* output directory, NULL: results/reproduce-<date> */
-	int repeats;		/* runs per kernel of tables 2 and 3 */
+	int repeats;		/* runs per kernel of tables 2 and 3; with auto the most */
+	char *repeats_s;	/* --repeats as given: N or "auto" */
+	bool repeats_auto;	/* add rounds until every kernel's watched metric settles */
+	int max_repeat;		/* --max-repeat: the most rounds of auto */
 	char *workloads;	/* of those runs */
 	int64_t duration;	/* ns of each of them, 0: until the builders finish */
 	bool no_selftests;
@@ -41,12 +45,16 @@ struct repro_opts {
  * not complete is warned about and left to the report; with
  * @o->report_only nothing is run. @ki and @ks are zeroed arrays of
  * REPRO_NKERNELS the caller releases (kernel_info_release(),
- * repro_kernel_release()), whatever this returns. Returns 0 when the runs
+ * repro_kernel_release()), whatever this returns. With @o->repeats_auto
+ * the overhead runs go round by round until every patched kernel's watched
+ * metric (settle_default_watch()) has settled against vanilla, at most
+ * @o->max_repeat rounds; @ra says how many and why it stopped (the caller
+ * frees @ra->stopped). Returns 0 when the runs
  * are done, else the exit code of the reproduction: 2 for a kernel that is
  * not there or cannot be (bad input), 1 for a failed build or a run with
  * bad options; the reason is printed.
  */
 int repro_run(const struct repro_opts *o, const char *out, const char *cache,
-	      struct kernel_info *ki, struct repro_kernel *ks);
+	      struct kernel_info *ki, struct repro_kernel *ks, struct repro_auto *ra);
 
 #endif

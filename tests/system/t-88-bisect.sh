@@ -5,7 +5,8 @@
 # --kmem-churn-children 20 (a fixed amount of work: ~6 s a boot), 2 runs per
 # kernel. The prefix kernels are built on the way (~1 min each with ccache;
 # 3 of them). Then the same directory again (a resume: nothing built or run),
-# bad input, and noop (one patch that changes no code): nothing to bisect.
+# bad input, --repeat auto (runs added while the watched counts are open, at
+# most 4 a side), and noop (one patch that changes no code): nothing to bisect.
 # Measured alone with vanilla built: demo 3m17s, resume 1.5 s.
 # Pass: exit 0, "first bad patch: 3/4 0003-..." on stdout and in BISECT.txt
 # (72 columns, the parent-vs-first-bad table with the watched instruction
@@ -24,7 +25,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 
 TMP=$(mktemp -d /tmp/pb-bisect.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 13
+plan 16
 # 1 vCPU: at 2 a guest spinning on a lock while the other vCPU is off the host CPU moves
 # the kernel instructions of one kernel by 4-11% between boots (bench insn)
 SMALL="-w kmem-churn --kmem-churn-children 20 --cpus 1 -q"
@@ -104,6 +105,30 @@ ok $([ $rc -eq 0 ] && [ $drc -le 1 ] &&
 	grep -q '<a href="[^"]*/BISECT.txt">first bad 0003-memcg-audit-every-stat-update.patch</a>' \
 	"$TMP/dash/index.html" && [ -s "$(ls "$TMP"/dash/*/BISECT.txt 2>/dev/null | head -1)" ] &&
 	echo 0 || echo 1) "dashboard: the A/B row names the first bad patch, BISECT.txt next to it (ab $rc, dashboard $drc)"
+
+# --- --repeat auto: pairs added while insn:kernel (then the bisected metrics) is open ------
+"$PB" bisect --series bisect-demo --repeat x >"$TMP/o" 2>&1
+rc=$?
+ok $([ $rc -eq 2 ] && [ "$(wc -l <"$TMP/o")" -eq 1 ] && grep -q "invalid value 'x' for --repeat" "$TMP/o" &&
+	echo 0 || echo 1) "--repeat x: one-line error, exit 2 (rc $rc)"
+s=$(date +%s)
+# shellcheck disable=SC2086
+"$PB" bisect --series bisect-demo --repeat auto --max-repeat 4 -o "$TMP/auto" $SMALL \
+	>"$TMP/auto.out" 2>"$TMP/auto.err"
+rc=$?
+diag "bisect-demo --repeat auto: rc $rc, $(( $(date +%s) - s ))s"
+grep "after [0-9]* run(s) a side" "$TMP/auto.err" | sed 's/^/# /' >&2
+R=$TMP/auto/BISECT.txt
+ok $([ $rc -eq 0 ] && grep -q "^bisect: first bad patch: 3/4 0003-" "$TMP/auto.out" &&
+	grep -q "^target vm-tcg, kernel .*, --repeat auto (2\.\.4 runs a side), 4 patches$" "$R" &&
+	grep -q "^at level 1 - 0.05/3 (Bonferroni over the looks)$" "$R" &&
+	grep -q "^          settled after [2-4] run(s) a side: insn:kernel " "$R" &&
+	echo 0 || echo 1) "--repeat auto: first bad 3/4; BISECT.txt states the rule and why each step stopped"
+[ -s "$R" ] && sed 's/^/# /' "$R"
+j=$(tr -d ' \n' <"$TMP/auto/bisect.json")
+ok $(echo "$j" | grep -q '"repeat_auto":{"max_repeat":4,' &&
+	echo "$j" | grep -q '"prefix":3,[^}]*"mark":"bad"[^}]*"runs":[234],"stopped":"settledafter' &&
+	echo 0 || echo 1) "bisect.json: repeat_auto, each step's runs and why it stopped"
 
 # --- nothing to bisect -----------------------------------------------------------------
 # shellcheck disable=SC2086
