@@ -10,6 +10,7 @@
  * --repeat above the default.
  */
 #include "bisect-run.h"
+#include "afile.h"
 #include "bisect.h"
 #include "compare.h"
 #include "json.h"
@@ -246,6 +247,31 @@ static int compare_runs(struct comparison *c, const char *a, const char *bdir, c
 }
 
 /*
+ * --repeat auto: a look at @n runs a side compares the first @n runs of each
+ * side (the pairs: the same look again on a resume, however many runs the
+ * base has made for later steps), linked into <dir>/.look/<kernel>/. The
+ * caller removes it (remove_tree() unlinks the links) and <dir>/.look.
+ */
+static char *look_side(const struct bisect *b, size_t k, int n)
+{
+	char *d = xasprintf("%s/.look/%s", b->dir, b->st[k].kernel);
+	int i;
+
+	remove_tree(d);
+	mkdir_p(d, 0755);
+	for (i = 1; i <= n; i++) {
+		char *target = xasprintf("../../runs/%s/%d", b->st[k].kernel, i);
+		char *link = xasprintf("%s/%d", d, i);
+
+		if (symlink(target, link))
+			pr_warn("bisect: cannot link '%s': %s", link, strerror(errno));
+		free(target);
+		free(link);
+	}
+	return d;
+}
+
+/*
  * --repeat auto: compare prefix @k with the base into @c and, while a watched
  * metric is open (settle_look()), add a pair (a base run and a run of @k) up to
  * --max-repeat runs a side. Watched: the --metric keys or settle's default at
@@ -262,12 +288,30 @@ static int settle(struct bisect *b, size_t k, struct comparison *c)
 	int n = s->nruns, ret;
 
 	for (;;) {
-		if (compare_runs(c, b->st[0].runs, s->runs, err, sizeof(err))) {
+		char *la, *lb;
+
+		if (!b->o->repeat_auto) {
+			if (!compare_runs(c, b->st[0].runs, s->runs, err, sizeof(err)))
+				return 0;
 			s->note = xasprintf("cannot compare: %s", err);
 			return -1;
 		}
-		if (!b->o->repeat_auto)
-			return 0;
+		la = look_side(b, 0, n);
+		lb = look_side(b, k, n);
+		ret = compare_runs(c, la, lb, err, sizeof(err));
+		remove_tree(la);
+		remove_tree(lb);
+		free(la);
+		free(lb);
+		la = xasprintf("%s/.look", b->dir);
+		rmdir(la);	/* when empty: its own */
+		free(la);
+		if (ret) {
+			s->note = xasprintf("cannot compare: %s", err);
+			strv_free(keys);
+			free(why);
+			return -1;
+		}
 		strv_free(keys);
 		if (b->metrics) {
 			struct strbuf sb = STRBUF_INIT;
@@ -522,18 +566,19 @@ static void changed_table(FILE *f, const struct bisect *b, const struct comparis
 
 static int write_text(const struct bisect *b, const struct bisect_result *r, const char *status)
 {
-	char *path = xasprintf("%s/BISECT.txt", b->dir), *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	char *path = xasprintf("%s/BISECT.txt", b->dir);
 	struct strbuf ms = STRBUF_INIT;
 	struct comparison c;
+	struct afile af;
 	char err[1024], **m;
 	size_t k;
-	int ret = 0;
+	FILE *f;
+	int ret = afile_open(&af, path);
 
-	if (!f) {
-		ret = -errno;
-		goto out;
-	}
+	free(path);
+	if (ret)
+		return ret;
+	f = af.f;
 	fprintf(f, "patchbench bisect: %s on %s\nbase key %.12s, config %.12s\n", b->label,
 		b->o->base, b->kbase.key ? b->kbase.key : "?",
 		b->kbase.config_sha256 ? b->kbase.config_sha256 : "?");
@@ -595,16 +640,7 @@ static int write_text(const struct bisect *b, const struct bisect_result *r, con
 				text_wrap(f, "          ", 10, s->stopped, 72);
 		}
 	}
-	if (fclose(f))
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-out:
-	if (ret)
-		unlink(tmp);
-	free(tmp);
-	free(path);
-	return ret;
+	return afile_commit(&af);
 }
 
 /* ---- the whole bisection -------------------------------------------------------------- */
@@ -712,8 +748,9 @@ static int user_metrics(struct bisect *b, const struct comparison *c)
 	return 0;
 }
 
-int bisect_run(const struct bisect_opts *o, struct run_opts *ro)
+int bisect_run(const struct bisect_opts *user, struct run_opts *ro)
 {
+	struct bisect_opts opts = *user, *o = &opts;	/* the default --repeat is decided below */
 	struct bisect b = { .o = o, .ro = ro };
 	struct bisect_result r;
 	struct comparison c;
@@ -767,6 +804,14 @@ int bisect_run(const struct bisect_opts *o, struct run_opts *ro)
 
 		if (!meta_load(&m, first, err, sizeof(err))) {
 			b.target = m.target ? xstrdup(m.target) : NULL;
+			/* no --repeat: 2 runs with instruction counts (exact), else auto */
+			if (!o->repeat_s && !(m.insn_counts && !strncmp(m.insn_counts, "complete", 8))) {
+				o->repeat_auto = true;
+				o->repeat = o->max_repeat;
+				progress("no instruction counts (%s): --repeat auto, at most %d runs "
+					 "a side", m.insn_counts ? m.insn_counts : "not a TCG run",
+					 o->max_repeat);
+			}
 			meta_release(&m);
 		}
 		free(first);

@@ -18,7 +18,8 @@ struct bisect_opts {
 	char *series;		/* a name in kernels/series/, a directory or a patch file */
 	char *metric;		/* comma-separated metric keys; NULL: what regressed at the ends */
 	int repeat;		/* runs per kernel; with @repeat_auto the most */
-	char *repeat_s;		/* --repeat as given: N or "auto" */
+	char *repeat_s;		/* --repeat as given: N or "auto"; NULL: 2 with instruction
+				 * counts, else auto (decided on the base's first run) */
 	bool repeat_auto;	/* add pairs until the watched metrics settle */
 	int max_repeat;		/* --max-repeat: the most runs a side of --repeat auto */
 	char *out;		/* NULL: results/bisect-<date>-<series> */

@@ -25,9 +25,9 @@ static const struct option bisect_options[] = {
 	{ "metric", 'm', OPT_STRING, O(metric), NULL, "KEY[,KEY...]",
 	  "metrics to bisect, as compare names them [what regressed between the ends; "
 	  "instruction counts first]" },
-	{ "repeat", 'r', OPT_STRING, O(repeat_s), "2", "N|auto",
+	{ "repeat", 'r', OPT_STRING, O(repeat_s), NULL, "N|auto",
 	  "runs per kernel (2 or more for a verdict); auto: pairs are added until the "
-	  "watched metrics settle" },
+	  "watched metrics settle [2 with instruction counts, else auto]" },
 	{ "max-repeat", 0, OPT_INT, O(max_repeat), "8", "N",
 	  "the most runs a side of --repeat auto", NULL, 2, 1000 },
 	{ "bisect-out", 'o', OPT_STRING, O(out), NULL, "DIR",
@@ -96,7 +96,9 @@ int cmd_bisect(int argc, char **argv)
 		pr_err("unexpected argument '%s' (see 'patchbench bisect --help')", own[ret]);
 		goto out;
 	}
-	if (repeat_parse("repeat", bo.repeat_s, bo.max_repeat, &bo.repeat, &bo.repeat_auto))
+	if (!bo.repeat_s)
+		bo.repeat = 2;	/* bisect_run() goes auto when the runs have no instruction counts */
+	else if (repeat_parse("repeat", bo.repeat_s, bo.max_repeat, &bo.repeat, &bo.repeat_auto))
 		goto out;
 	if (!bo.series) {
 		pr_err("bisect needs --series NAME|DIR|PATCH (the patches to bisect)");

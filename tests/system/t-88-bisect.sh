@@ -25,7 +25,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 
 TMP=$(mktemp -d /tmp/pb-bisect.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 16
+plan 17
 # 1 vCPU: at 2 a guest spinning on a lock while the other vCPU is off the host CPU moves
 # the kernel instructions of one kernel by 4-11% between boots (bench insn)
 SMALL="-w kmem-churn --kmem-churn-children 20 --cpus 1 -q"
@@ -129,6 +129,17 @@ j=$(tr -d ' \n' <"$TMP/auto/bisect.json")
 ok $(echo "$j" | grep -q '"repeat_auto":{"max_repeat":4,' &&
 	echo "$j" | grep -q '"prefix":3,[^}]*"mark":"bad"[^}]*"runs":[234],"stopped":"settledafter' &&
 	echo 0 || echo 1) "bisect.json: repeat_auto, each step's runs and why it stopped"
+
+# without instruction counts the default --repeat is auto (on the watched task-clock)
+# shellcheck disable=SC2086
+"$PB" bisect --series bisect-demo --insn-count off --metric cputotal:task-clock --max-repeat 3 \
+	-o "$TMP/nocounts" $SMALL >"$TMP/nc.out" 2>"$TMP/nc.err"
+rc=$?
+grep "^bisect: " "$TMP/nc.err" | sed 's/^/# /' >&2
+ok $([ $rc -le 1 ] && grep -q "^bisect: no instruction counts (off: .*): --repeat auto, at most 3 runs a side$" "$TMP/nc.err" &&
+	tr -d ' \n' <"$TMP/nocounts/bisect.json" | grep -q '"repeat_auto":{"max_repeat":3,' &&
+	grep -q "^bisect: prefix 4/4: after 2 run(s) a side: cputotal:task-clock " "$TMP/nc.err" &&
+	echo 0 || echo 1) "no instruction counts: --repeat auto by default, looks at task-clock (rc $rc)"
 
 # --- nothing to bisect -----------------------------------------------------------------
 # shellcheck disable=SC2086
