@@ -526,6 +526,41 @@ static double median_of(const struct dvec *d)
 
 void compare_row_compute(struct cmp_row *r, enum ci_choice ci)
 {
+	compare_row_compute_at(r, ci, COMPARE_LEVEL);
+}
+
+double compare_family_level(size_t n)
+{
+	return 1 - (1 - COMPARE_LEVEL) / (double)(n ? n : 1);
+}
+
+char *compare_family_desc(const struct comparison *c)
+{
+	if (c->family_rows < 2)
+		return NULL;
+	return xasprintf("read latency: family-wise %.0f%% over its %zu rows (Bonferroni, "
+			 "each at %.2f%%)", 100 * COMPARE_LEVEL, c->family_rows,
+			 100 * compare_family_level(c->family_rows));
+}
+
+/* The rows of COMPARE_FAMILY_GROUP with values on both sides, again at the family's level. */
+static void judge_family(struct comparison *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nrows; i++)
+		n += !strcmp(c->rows[i].m.group, COMPARE_FAMILY_GROUP) && c->rows[i].a.n >= 2 &&
+		     c->rows[i].b.n >= 2;
+	c->family_rows = n;
+	if (n < 2)
+		return;
+	for (i = 0; i < c->nrows; i++)
+		if (!strcmp(c->rows[i].m.group, COMPARE_FAMILY_GROUP))
+			compare_row_compute_at(&c->rows[i], c->ci, compare_family_level(n));
+}
+
+void compare_row_compute_at(struct cmp_row *r, enum ci_choice ci, double level)
+{
 	size_t na = r->a.n, nb = r->b.n;
 	int ret = -EINVAL;
 
@@ -547,10 +582,10 @@ void compare_row_compute(struct cmp_row *r, enum ci_choice ci)
 
 		if (boot)
 			ret = stats_bootstrap_diff_ci(r->a.v, na, r->b.v, nb, COMPARE_BOOT_ITERS,
-						      COMPARE_SEED, COMPARE_LEVEL, &r->ci_lo,
+						      COMPARE_SEED, level, &r->ci_lo,
 						      &r->ci_hi);
 		else
-			ret = stats_welch_ci(r->a.v, na, r->b.v, nb, COMPARE_LEVEL, &r->ci_lo,
+			ret = stats_welch_ci(r->a.v, na, r->b.v, nb, level, &r->ci_lo,
 					     &r->ci_hi, NULL);
 		if (!ret)
 			r->method = boot ? CI_BOOTSTRAP : CI_WELCH;
@@ -825,6 +860,7 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 		r->noise = noise_of(noise, r->m.key);
 		compare_row_compute(r, c->ci);
 	}
+	judge_family(c);
 	sort_rows(c);
 	c->perf_top = o->perf_top ? o->perf_top : COMPARE_PERF_TOP;
 	keep_top(c, "perf", c->perf_top, &c->perf_total);

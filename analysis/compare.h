@@ -34,6 +34,14 @@
 
 #define COMPARE_SCHEMA 1
 #define COMPARE_LEVEL 0.95
+/*
+ * The secondary metrics judged as one family: the read latency of every tree
+ * level, p50 and p99 (up to 14 rows, which alone made 15-20% of host A/A
+ * comparisons flag something in bench aa). Their intervals are at level
+ * 1 - 0.05 / rows (Bonferroni), so that the family flags an A/A comparison
+ * at most 5% of the time; every other metric is judged at COMPARE_LEVEL.
+ */
+#define COMPARE_FAMILY_GROUP "readlat"
 #define COMPARE_BOOT_ITERS 10000
 #define COMPARE_BOOT_MIN_N 8
 #define COMPARE_SEED 0x7061746368ULL	/* "patch" */
@@ -87,6 +95,7 @@ struct comparison {
 	size_t perf_top;	/* perf symbols kept (0: all) */
 	size_t perf_total;	/* perf symbols before keeping the top */
 	size_t insn_sym_total;	/* the same for the guest instruction counts */
+	size_t family_rows;	/* rows of the COMPARE_FAMILY_GROUP family (0: none) */
 };
 
 struct compare_opts {
@@ -126,6 +135,15 @@ size_t compare_check_inputs(struct comparison *c);
  * Deterministic: the bootstrap uses COMPARE_SEED.
  */
 void compare_row_compute(struct cmp_row *r, enum ci_choice ci);
+/* The same at interval level @level (compare_row_compute() is COMPARE_LEVEL's). */
+void compare_row_compute_at(struct cmp_row *r, enum ci_choice ci, double level);
+/* The level of one row of the family of @n rows: 1 - (1 - COMPARE_LEVEL) / @n. */
+double compare_family_level(size_t n);
+/*
+ * "read latency: family-wise 95% over its 14 rows (Bonferroni, each at
+ * 99.64%)", or NULL without a family of more than one row; the caller frees it.
+ */
+char *compare_family_desc(const struct comparison *c);
 void cmp_row_release(struct cmp_row *r);
 
 /*

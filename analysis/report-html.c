@@ -441,6 +441,13 @@ static void header(struct plot_page *h, const struct comparison *c)
 		(unsigned long long)c->seed);
 	sb_addf(&h->sb, "<li>verdict: the CI excludes 0 and |delta| &gt; threshold = max(metric "
 		"default%s)</li>\n", c->noise_src ? ", A/A noise floor" : "");
+	{
+		char *fam = compare_family_desc(c);
+
+		if (fam)
+			sb_addf(&h->sb, "<li>%s</li>\n", fam);
+		free(fam);
+	}
 	if (c->noise_src) {
 		sb_adds(&h->sb, "<li>A/A noise floor from <code>");
 		esc(h, c->noise_src);

@@ -106,6 +106,14 @@ void compare_to_json(const struct comparison *c, struct strbuf *sb)
 	jw_kint(&w, "bootstrap_min_n", COMPARE_BOOT_MIN_N);
 	jw_kuint(&w, "bootstrap_iters", c->iters);
 	jw_kuint(&w, "seed", c->seed);
+	if (c->family_rows >= 2) {
+		jw_key(&w, "family");
+		jw_obj_begin(&w);
+		jw_kstr(&w, "group", COMPARE_FAMILY_GROUP);
+		jw_kuint(&w, "rows", c->family_rows);
+		jw_kdouble(&w, "level", compare_family_level(c->family_rows));
+		jw_obj_end(&w);
+	}
 	jw_obj_end(&w);
 	jw_kstr(&w, "noise", c->noise_src);
 	jw_kbool(&w, "forced", c->forced);
@@ -256,6 +264,8 @@ int compare_from_json(struct comparison *c, const char *buf, size_t len, char *e
 	if (!json_get_u64(ci, "bootstrap_iters", &u))
 		c->iters = (unsigned)u;
 	json_get_u64(ci, "seed", &c->seed);
+	if (!json_get_u64(json_get(ci, "family"), "rows", &u))
+		c->family_rows = u;
 	c->noise_src = dup_str(j, "noise");
 	json_get_bool(j, "forced", &c->forced);
 	if (!json_get_u64(j, "perf_top", &u))

@@ -84,6 +84,13 @@ void compare_print_md(const struct comparison *c, FILE *out)
 		c->iters, (unsigned long long)c->seed);
 	fprintf(out, "- verdict: the CI excludes 0 and |delta| > threshold = max(metric default%s)\n",
 		c->noise_src ? ", A/A noise floor" : "");
+	{
+		char *fam = compare_family_desc(c);
+
+		if (fam)
+			fprintf(out, "- %s\n", fam);
+		free(fam);
+	}
 	if (c->noise_src)
 		fprintf(out, "- A/A noise floor from `%s`\n", c->noise_src);
 	if (c->ndiffs) {

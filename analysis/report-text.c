@@ -83,6 +83,10 @@ static void print_header(const struct comparison *c, FILE *out)
 		      c->noise_src ? ", A/A noise floor" : "");
 	text_wrap(out, "  ", 4, d, WIDTH);
 	free(d);
+	d = compare_family_desc(c);
+	if (d)
+		text_wrap(out, "  ", 4, d, WIDTH);
+	free(d);
 	if (c->noise_src)
 		text_wrap(out, "  A/A noise floor from ", 4, c->noise_src, WIDTH);
 	if (c->ndiffs) {

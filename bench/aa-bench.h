@@ -30,6 +30,9 @@ struct aa_bench_opts {
  */
 int aa_bench_run(const struct aa_bench_opts *o, struct json_writer *w, FILE *out);
 
+/* aa_bench_check - @o's values that cannot work together, as an error line; 0 or -EINVAL. */
+int aa_bench_check(const struct aa_bench_opts *o);
+
 /**
  * aa_compare_draw - one comparison of runs drawn from pools, at compare's defaults
  * @c: the comparison, filled by compare_dirs(); release it either way

@@ -128,11 +128,18 @@ static int bench_sampler(const struct bench_opts *o, struct bench_out *out)
 }
 
 /* compare's verdicts on runs of one kernel: every change it calls is a false positive */
-static int bench_aa(const struct bench_opts *o, struct bench_out *out)
+static struct aa_bench_opts aa_opts(const struct bench_opts *o)
 {
 	struct aa_bench_opts ao = {
 		.runs = o->aa_runs, .per_side = o->aa_per_side, .comparisons = o->aa_comparisons,
 	};
+
+	return ao;
+}
+
+static int bench_aa(const struct bench_opts *o, struct bench_out *out)
+{
+	struct aa_bench_opts ao = aa_opts(o);
 
 	return aa_bench_run(&ao, out->json ? &out->w : NULL, stdout);
 }
@@ -272,7 +279,11 @@ int cmd_bench(int argc, char **argv)
 	for (i = 0; i < nrun; i++) {
 		struct insn_bench_opts io = insn_opts(&o);
 
+		struct aa_bench_opts ao = aa_opts(&o);
+
 		if (run[i]->run == bench_insn && insn_bench_check(&io))
+			goto out;
+		if (run[i]->run == bench_aa && aa_bench_check(&ao))
 			goto out;
 	}
 	if (geteuid() != 0) {

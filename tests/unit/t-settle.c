@@ -4,9 +4,11 @@
  * (ab, bisect): the watched metric by default, where a comparison's watched
  * metrics stand, and the --repeat N|auto value. The rows are built by hand:
  * what is under test is the bookkeeping over verdict_settled(), whose
- * statistics t-compare tests.
+ * statistics t-compare tests. Also compare's family of secondary metrics
+ * (the read latency levels, Bonferroni): its level and the header line.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +61,7 @@ int main(void)
 	bool is_auto;
 	int ret, n;
 
-	tap_plan(11);
+	tap_plan(14);
 	memset(&c, 0, sizeof(c));
 	add_row(&c, "cputotal:task-clock", wa, wb, 3, 20);
 	tap_ok(!strcmp(settle_default_watch(&c), "cputotal:task-clock"),
@@ -94,5 +96,17 @@ int main(void)
 	tap_ok(repeat_parse("repeat", "0", 8, &n, &is_auto) == -EINVAL, "--repeat 0: invalid");
 	tap_ok(repeat_parse("repeat", "2x", 8, &n, &is_auto) == -EINVAL, "--repeat 2x: invalid");
 	tap_ok(repeat_parse("repeat", "", 8, &n, &is_auto) == -EINVAL, "--repeat '': invalid");
+
+	tap_ok(fabs(compare_family_level(14) - (1 - 0.05 / 14)) < 1e-12 &&
+	       compare_family_level(1) == COMPARE_LEVEL, "family level: 1 - 0.05 / rows");
+	memset(&c, 0, sizeof(c));
+	c.family_rows = 1;
+	why = compare_family_desc(&c);
+	tap_ok(!why, "a family of one row: judged at 95%%, nothing said");
+	c.family_rows = 14;
+	why = compare_family_desc(&c);
+	tap_ok(why && !strcmp(why, "read latency: family-wise 95% over its 14 rows (Bonferroni, "
+			      "each at 99.64%)"), "the header line: '%s'", why ? why : "");
+	free(why);
 	return tap_done();
 }
