@@ -14,6 +14,7 @@
 #include "json.h"
 #include "spawn.h"
 #include "util.h"
+#include "verdict.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@
 #define AA_SEED 0x6161ULL	/* "aa" */
 /* issue 12: at most this share of A/A comparisons may flag anything */
 #define AA_TARGET_CMP_RATE 0.05
+/* --repeat auto as ab runs it by default on the host: its --max-repeat and watched metric */
+#define AA_AUTO_MAX_REPEAT 8
+#define AA_AUTO_WATCH "cputotal:task-clock"
 
 /* The workload of every run: small and fast, but every check and monitor of a host run. */
 static const char *const run_args[] = {
@@ -130,6 +134,9 @@ struct aa_result {
 	struct flag *flags;
 	size_t nflags;
 	int64_t run_ns;
+	/* --repeat auto's rule on A/A sequences of pairs */
+	size_t seqs, seq_changed, seq_same, seq_open, seq_pairs;
+	int seq_max_pairs;
 };
 
 static void count_flag(struct aa_result *res, const char *key)
@@ -181,6 +188,69 @@ static int aa_compare(const char *tmp, int n, int k, uint64_t *seed, struct aa_r
 	return ret;
 }
 
+/*
+ * One A/A sequence of --repeat auto: pairs drawn without replacement from the
+ * @n runs in @tmp (at most AA_AUTO_MAX_REPEAT, and n / 2), looked at after
+ * each pair from the second on as ab looks (verdict_settled() on
+ * AA_AUTO_WATCH, AA_AUTO_MAX_REPEAT - 1 looks). "changed" is a false
+ * positive of the rule; the pool's size may end a sequence early ("open").
+ */
+static int aa_sequence(const char *tmp, int n, uint64_t *seed, struct aa_result *res, char *err,
+		       size_t errlen)
+{
+	struct compare_opts co = { .ci = CI_CHOICE_AUTO };
+	char *cmp = xasprintf("%s/seq", tmp), *pool = xasprintf("%s/run", tmp);
+	char *sa = xasprintf("%s/A", cmp), *sb = xasprintf("%s/B", cmp);
+	int maxp = n / 2 < AA_AUTO_MAX_REPEAT ? n / 2 : AA_AUTO_MAX_REPEAT;
+	int *pick = xcalloc(n, sizeof(*pick)), *pa = xcalloc(n, sizeof(*pa)), p, i, ret = 0;
+	enum verdict_settle st = SETTLE_OPEN;
+
+	res->seq_max_pairs = maxp;
+	draw(seed, n, 2 * maxp, pick);
+	for (i = 0; i < maxp; i++)
+		pa[i] = pick[2 * i];	/* A of pair i; its B is pick[2i + 1] */
+	for (p = 2; p <= maxp && st == SETTLE_OPEN && !ret; p++) {
+		struct comparison c;
+		int pb[AA_AUTO_MAX_REPEAT];
+		size_t r;
+
+		for (i = 0; i < p; i++)
+			pb[i] = pick[2 * i + 1];
+		remove_tree(cmp);
+		mkdir_p(sa, 0755);
+		mkdir_p(sb, 0755);
+		link_side(sa, pool, pa, p);
+		link_side(sb, pool, pb, p);
+		ret = compare_dirs(&c, sa, sb, &co, err, errlen);
+		for (r = 0; !ret && r < c.nrows && strcmp(c.rows[r].m.key, AA_AUTO_WATCH); r++)
+			;
+		if (!ret && r == c.nrows) {
+			snprintf(err, errlen, "the runs have no %s", AA_AUTO_WATCH);
+			ret = -EINVAL;
+		}
+		if (!ret)
+			st = verdict_settled(c.rows[r].a.v, c.rows[r].a.n, c.rows[r].b.v,
+					     c.rows[r].b.n, c.rows[r].threshold,
+					     AA_AUTO_MAX_REPEAT - 1, NULL, NULL);
+		comparison_release(&c);
+	}
+	if (!ret) {
+		res->seqs++;
+		res->seq_pairs += p - 1;
+		res->seq_changed += st == SETTLE_CHANGED;
+		res->seq_same += st == SETTLE_SAME;
+		res->seq_open += st == SETTLE_OPEN;
+	}
+	remove_tree(cmp);
+	free(pick);
+	free(pa);
+	free(sa);
+	free(sb);
+	free(pool);
+	free(cmp);
+	return ret;
+}
+
 static int cmp_flag(const void *pa, const void *pb)
 {
 	const struct flag *a = pa, *b = pb;
@@ -192,6 +262,7 @@ static void print_text(const struct aa_bench_opts *o, const struct aa_result *re
 {
 	double rate = res->verdicts ? 100.0 * res->fp / res->verdicts : 0;
 	double cmp_rate = o->comparisons ? 100.0 * res->cmp_with_fp / o->comparisons : 0;
+	double seq_rate = res->seqs ? 100.0 * res->seq_changed / res->seqs : 0;
 	size_t i;
 
 	fprintf(out, "A/A false positives of compare at the default thresholds\n");
@@ -212,6 +283,17 @@ static void print_text(const struct aa_bench_opts *o, const struct aa_result *re
 	fprintf(out, "  target: <= %.0f%% of comparisons flag anything: %s (%.1f%%)\n",
 		100 * AA_TARGET_CMP_RATE, cmp_rate <= 100 * AA_TARGET_CMP_RATE ? "met" : "NOT met",
 		cmp_rate);
+	fprintf(out, "--repeat auto's rule on A/A (%s, a look per pair from the 2nd,\n"
+		"  each at level 1 - 0.05/%d), %zu sequences of at most %d pairs:\n",
+		AA_AUTO_WATCH, AA_AUTO_MAX_REPEAT - 1, res->seqs, res->seq_max_pairs);
+	fprintf(out, "  %-32s %8zu %6.2f%%\n", "changed (false positives)", res->seq_changed,
+		seq_rate);
+	fprintf(out, "  %-32s %8zu\n  %-32s %8zu\n", "same", res->seq_same,
+		"open at the most pairs", res->seq_open);
+	fprintf(out, "  %-32s %8.1f\n", "pairs used, mean",
+		res->seqs ? (double)res->seq_pairs / res->seqs : 0);
+	fprintf(out, "  target: <= 5%% of sequences stop changed: %s\n",
+		seq_rate <= 5 ? "met" : "NOT met");
 }
 
 static void print_json(const struct aa_bench_opts *o, const struct aa_result *res,
@@ -237,6 +319,17 @@ static void print_json(const struct aa_bench_opts *o, const struct aa_result *re
 	jw_kbool(w, "target_met", o->comparisons &&
 		 (double)res->cmp_with_fp / o->comparisons <= AA_TARGET_CMP_RATE);
 	jw_kstr(w, "method", "95% per metric; read latency (readlat) family-wise, Bonferroni");
+	jw_key(w, "repeat_auto");
+	jw_obj_begin(w);
+	jw_kstr(w, "watch", AA_AUTO_WATCH);
+	jw_kint(w, "max_repeat", AA_AUTO_MAX_REPEAT);
+	jw_kint(w, "max_pairs", res->seq_max_pairs);
+	jw_kuint(w, "sequences", res->seqs);
+	jw_kuint(w, "changed", res->seq_changed);
+	jw_kuint(w, "same", res->seq_same);
+	jw_kuint(w, "open", res->seq_open);
+	jw_kdouble(w, "mean_pairs", res->seqs ? (double)res->seq_pairs / res->seqs : 0);
+	jw_obj_end(w);
 	jw_key(w, "flagged");
 	jw_arr_begin(w);
 	for (i = 0; i < res->nflags; i++) {
@@ -293,6 +386,11 @@ int aa_bench_run(const struct aa_bench_opts *o, struct json_writer *w, FILE *out
 		ret = aa_compare(tmp, o->runs, o->per_side, &seed, &res, err, sizeof(err));
 		if (ret)
 			pr_err("bench aa: %s", err);
+	}
+	for (i = 0; i < o->comparisons && !ret && o->runs >= 4; i++) {
+		ret = aa_sequence(tmp, o->runs, &seed, &res, err, sizeof(err));
+		if (ret)
+			pr_err("bench aa: --repeat auto sequence: %s", err);
 	}
 	if (!ret) {
 		qsort(res.flags, res.nflags, sizeof(*res.flags), cmp_flag);
