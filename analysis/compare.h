@@ -141,9 +141,17 @@ void compare_row_compute_at(struct cmp_row *r, enum ci_choice ci, double level);
 double compare_family_level(size_t n);
 /*
  * "read latency: family-wise 95% over its 14 rows (Bonferroni, each at
- * 99.64%)", or NULL without a family of more than one row; the caller frees it.
+ * 99.64%); a change also needs the sides' ranges apart", or NULL without a
+ * family of more than one row; the caller frees it.
  */
 char *compare_family_desc(const struct comparison *c);
+/*
+ * compare_ranges_apart - lkp's separation for a row's change: every run of
+ * side B beyond every run of side A in the direction of the change (B's
+ * smallest above A's largest for a rise, B's largest below A's smallest for
+ * a fall). One odd run cannot make a family row change on its own.
+ */
+bool compare_ranges_apart(const struct cmp_row *r);
 void cmp_row_release(struct cmp_row *r);
 
 /*

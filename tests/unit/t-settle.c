@@ -61,7 +61,7 @@ int main(void)
 	bool is_auto;
 	int ret, n;
 
-	tap_plan(14);
+	tap_plan(18);
 	memset(&c, 0, sizeof(c));
 	add_row(&c, "cputotal:task-clock", wa, wb, 3, 20);
 	tap_ok(!strcmp(settle_default_watch(&c), "cputotal:task-clock"),
@@ -106,7 +106,29 @@ int main(void)
 	c.family_rows = 14;
 	why = compare_family_desc(&c);
 	tap_ok(why && !strcmp(why, "read latency: family-wise 95% over its 14 rows (Bonferroni, "
-			      "each at 99.64%)"), "the header line: '%s'", why ? why : "");
+			      "each at 99.64%); a change also needs the sides' ranges apart"),
+	       "the header line: '%s'", why ? why : "");
 	free(why);
+	{
+		static const double a[] = { 10, 11, 12 }, up[] = { 12.5, 13, 14 },
+				    odd[] = { 10.5, 11.5, 30 }, down[] = { 7, 8, 9.5 };
+		struct comparison f;
+		struct cmp_row *r;
+
+		memset(&f, 0, sizeof(f));
+		r = add_row(&f, "readlat:1:p50", a, up, 3, 0);
+		r->delta = r->b_mean - r->a_mean;
+		tap_ok(compare_ranges_apart(r), "ranges apart: B's smallest above A's largest");
+		r = add_row(&f, "readlat:1:p99", a, odd, 3, 0);
+		r->delta = r->b_mean - r->a_mean;
+		tap_ok(!compare_ranges_apart(r), "one odd run on B: the ranges overlap");
+		r = add_row(&f, "readlat:2:p50", a, down, 3, 0);
+		r->delta = r->b_mean - r->a_mean;
+		tap_ok(compare_ranges_apart(r), "a fall: B's largest below A's smallest");
+		r = add_row(&f, "readlat:2:p99", a, a, 3, 0);
+		r->delta = 0;
+		tap_ok(!compare_ranges_apart(r), "no change: not apart");
+		release(&f);
+	}
 	return tap_done();
 }
