@@ -37,7 +37,7 @@ BUILD := build
 BASE_SRCS := lib/xalloc.c lib/strbuf.c lib/util.c lib/options.c lib/sha256.c lib/json.c lib/tsv.c lib/stats.c lib/u64map.c \
 	     lib/resultdir.c lib/afile.c lib/spawn.c lib/wrap.c
 CORE_SRCS := bench/run.c bench/cgroup.c bench/memstat.c bench/sampler.c bench/run-opts.c bench/target.c \
-	     bench/runner.c bench/ksrc.c bench/vm.c bench/guest.c \
+	     bench/runner.c bench/ksrc.c bench/kgit.c bench/vm.c bench/guest.c \
 	     bench/monitors/monitors.c bench/monitors/mon-memstat.c bench/monitors/mon-cpustat.c
 ANALYSIS_SRCS := analysis/drift.c analysis/metrics.c \
 		 analysis/report.c

@@ -140,6 +140,8 @@ static void entry_bisect(struct entry *e)
 	st = json_get_str(j, "status");
 	if (st && !strcmp(st, "found") && json_get_str(j, "first_bad_patch"))
 		e->bisect = xasprintf("first bad %s", json_get_str(j, "first_bad_patch"));
+	else if (st && !strcmp(st, "found") && json_get_str(j, "first_bad_commit"))
+		e->bisect = xasprintf("first bad commit %.12s", json_get_str(j, "first_bad_commit"));
 	else if (st && !strcmp(st, "ambiguous"))
 		e->bisect = xasprintf("ambiguous: %.0f..%.0f", json_get_num(j, "last_good", 0) + 1,
 				      json_get_num(j, "first_bad", 0));

@@ -15,8 +15,10 @@
 #include "compare.h"
 #include "json.h"
 #include "kbuild.h"
+#include "kgit.h"
 #include "kcache.h"
 #include "kseries.h"
+#include "ksrc.h"
 #include "resultdir.h"
 #include "run-opts.h"
 #include "settle.h"
@@ -37,8 +39,11 @@
 
 /* One prefix of the series: its kernel, its runs, its mark. */
 struct step {
-	char *kernel;		/* base name, or <series>-p<k> */
-	char *series_dir;	/* <dir>/series/p<k> (NULL for the base) */
+	char *kernel;		/* base name, or <series>-p<k>; git: git-<sha12> */
+	char *series_dir;	/* <dir>/series/p<k> (NULL for the base and in git mode) */
+	char *source;		/* git mode: git:<repo>@<sha>; else NULL (--source) */
+	char *id;		/* patch k's file name, or commit k's id (NULL: the base) */
+	char *subject;		/* its subject line */
 	char *runs;		/* <dir>/runs/<kernel> */
 	enum bisect_mark mark;
 	double seconds;		/* building and running it */
@@ -54,8 +59,11 @@ struct bisect {
 	const struct bisect_opts *o;
 	struct run_opts *ro;
 	char *dir, *cache, *label;
-	struct kseries s;
-	size_t n;		/* patches */
+	char *base;		/* the base kernel: --base, or git-<good12> */
+	struct kseries s;	/* series mode */
+	char *repo;		/* git mode: the --source tree (absolute) */
+	char good[41], bad[41];	/* git mode: the ends' commits */
+	size_t n;		/* patches, or commits of good..bad */
 	struct step *st;	/* [0..n] */
 	char **metrics;		/* watched metric keys */
 	bool user_metrics;	/* from --metric */
@@ -109,6 +117,22 @@ static char *patch_subject(const char *patch)
 	}
 	sb_release(&sb);
 	return subj ? subj : xstrdup("(no subject)");
+}
+
+/* What is bisected: "patch" or "commit", and "3 patches" style counts. */
+static const char *item(const struct bisect *b)
+{
+	return b->repo ? "commit" : "patch";
+}
+
+static const char *step_word(const struct bisect *b)
+{
+	return b->repo ? "commit" : "prefix";
+}
+
+static const char *items(const struct bisect *b)
+{
+	return b->n == 1 ? item(b) : b->repo ? "commits" : "patches";
 }
 
 /* <dir>/series/p<k>: a series file naming copies of patches 1..k. */
@@ -172,7 +196,7 @@ static int run_to(struct bisect *b, size_t k, int n)
 			s->nruns = s->nruns > i ? s->nruns : i;
 			continue;
 		}
-		progress("prefix %zu/%zu: run %d/%d of %s", k, b->n, i, n, s->kernel);
+		progress("%s %zu/%zu: run %d/%d of %s", step_word(b), k, b->n, i, n, s->kernel);
 		free(b->ro->out);
 		b->ro->out = out;
 		b->ro->force = true;
@@ -209,9 +233,11 @@ static int measure(struct bisect *b, size_t k)
 
 	memset(&ki, 0, sizeof(ki));
 	s->order = ++b->measured;
-	if (k && !s->built) {
-		progress("prefix %zu/%zu: building %s", k, b->n, s->kernel);
+	if ((k || s->source) && !s->built) {
+		progress("%s %zu/%zu: building %s", step_word(b), k, b->n, s->kernel);
 		build_opts(&bo, b, s->kernel, s->series_dir);
+		if (s->source)
+			bo.source = s->source;
 		ret = kbuild_run(&bo, &ki, err, sizeof(err));
 		kernel_info_release(&ki);
 		if (ret) {
@@ -329,7 +355,7 @@ static int settle(struct bisect *b, size_t k, struct comparison *c)
 		ret = settle_look(c, keys, b->o->max_repeat - 1, &why, &missing);
 		if (ret < 0)	/* an unknown --metric: user_metrics() says so */
 			break;
-		progress("prefix %zu/%zu: after %d run(s) a side: %s", k, b->n, n,
+		progress("%s %zu/%zu: after %d run(s) a side: %s", step_word(b), k, b->n, n,
 			 why && *why ? why : "no watched metric");
 		if (ret)
 			break;
@@ -361,25 +387,32 @@ static int settle(struct bisect *b, size_t k, struct comparison *c)
 
 /*
  * The ends: the metrics that regressed from the base to the whole series.
- * With instruction counts (TCG) only the counts of the whole window (kernel,
- * user, a symbol): exact, where times are noise; and not the cost of one
- * read, which depends on what is pending when it comes (a flush or not) and
- * moved 10% between boots of one kernel under kmem-churn (t-88). --metric
- * chooses any. Returns how many are watched.
+ * With instruction counts (TCG) only the counts of the whole window: exact,
+ * where times are noise; and not the cost of one read, which depends on what
+ * is pending when it comes (a flush or not) and moved 10% between boots of
+ * one kernel under kmem-churn (t-88). Of those, the symbols that regressed
+ * when there are any: they name the cost, where the kernel's total is their
+ * sum and what boots vary by (about 1% at 1 vCPU: a step of a patch without
+ * a cost stayed open on insn:kernel after 4 runs a side, t-88); else
+ * insn:kernel and insn:user. --metric chooses any. Returns how many are
+ * watched.
  */
 static size_t pick_metrics(struct bisect *b, const struct comparison *c)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, n = 0;
-	bool counts = false;
+	bool counts = false, syms = false;
 
-	for (i = 0; i < c->nrows; i++)
+	for (i = 0; i < c->nrows; i++) {
 		counts |= !strcmp(c->rows[i].m.key, "insn:kernel");
+		syms |= !strncmp(c->rows[i].m.key, "insn:sym:", 9) &&
+			c->rows[i].verdict == VERDICT_REGRESSION;
+	}
 	for (i = 0; i < c->nrows; i++) {
 		const struct cmp_row *r = &c->rows[i];
 		const char *key = r->m.key;
-		bool window = !strcmp(key, "insn:kernel") || !strcmp(key, "insn:user") ||
-			      !strncmp(key, "insn:sym:", 9);
+		bool window = syms ? !strncmp(key, "insn:sym:", 9) :
+			      !strcmp(key, "insn:kernel") || !strcmp(key, "insn:user");
 
 		if (r->verdict != VERDICT_REGRESSION || (counts && !window))
 			continue;
@@ -447,7 +480,8 @@ static void step(struct bisect *b, size_t k)
 	comparison_init(&c);
 	if (measure(b, k)) {
 		b->st[k].mark = BM_SKIP;
-		pr_warn("bisect: prefix %zu (%s) skipped: %s", k, b->st[k].kernel, b->st[k].note);
+		pr_warn("bisect: %s %zu (%s) skipped: %s", step_word(b), k, b->st[k].kernel,
+			b->st[k].note);
 		return;
 	}
 	if (settle(b, k, &c)) {
@@ -461,7 +495,7 @@ static void step(struct bisect *b, size_t k)
 		}
 	}
 	comparison_release(&c);
-	progress("prefix %zu/%zu (%s): %s%s%s", k, b->n, b->st[k].kernel,
+	progress("%s %zu/%zu (%s): %s%s%s", step_word(b), k, b->n, b->st[k].kernel,
 		bisect_mark_name(b->st[k].mark), b->st[k].note ? ": " : "",
 		b->st[k].note ? b->st[k].note : "");
 }
@@ -481,10 +515,16 @@ static int write_json(const struct bisect *b, const char *status, const struct b
 	jw_obj_begin(&w);
 	jw_kint(&w, "schema", 1);
 	jw_kstr(&w, "status", status);
-	jw_kstr(&w, "base", b->o->base);
+	jw_kstr(&w, "base", b->base);
 	jw_kstr(&w, "base_key", b->kbase.key);
 	jw_kstr(&w, "base_config_sha256", b->kbase.config_sha256);
-	jw_kstr(&w, "series", b->label);
+	if (b->repo) {
+		jw_kstr(&w, "source", b->repo);
+		jw_kstr(&w, "good", b->good);
+		jw_kstr(&w, "bad", b->bad);
+	} else {
+		jw_kstr(&w, "series", b->label);
+	}
 	jw_kint(&w, "repeat", b->o->repeat);
 	if (b->o->repeat_auto) {
 		jw_key(&w, "repeat_auto");
@@ -502,14 +542,15 @@ static int write_json(const struct bisect *b, const char *status, const struct b
 	jw_arr_begin(&w);
 	for (k = 0; k <= b->n; k++) {
 		const struct step *s = &b->st[k];
-		char *subj = k ? patch_subject(b->s.patches[k - 1]) : NULL;
 
 		jw_obj_begin(&w);
 		jw_kint(&w, "prefix", (int64_t)k);
 		jw_kstr(&w, "kernel", s->kernel);
+		if (b->repo && !k)
+			jw_kstr(&w, "commit", b->good);
 		if (k) {
-			jw_kstr(&w, "patch", strrchr(b->s.patches[k - 1], '/') + 1);
-			jw_kstr(&w, "subject", subj);
+			jw_kstr(&w, b->repo ? "commit" : "patch", s->id);
+			jw_kstr(&w, "subject", s->subject);
 		}
 		jw_kstr(&w, "mark", bisect_mark_name(s->mark));
 		jw_kint(&w, "order", s->order);
@@ -519,15 +560,16 @@ static int write_json(const struct bisect *b, const char *status, const struct b
 		if (b->o->repeat_auto)
 			jw_kstr(&w, "stopped", s->stopped);
 		jw_obj_end(&w);
-		free(subj);
 	}
 	jw_arr_end(&w);
 	if (r) {
 		jw_kstr(&w, "outcome", r->outcome == BO_FOUND ? "found" : "ambiguous");
 		jw_kint(&w, "last_good", (int64_t)r->lo);
 		jw_kint(&w, "first_bad", (int64_t)r->hi);
-		if (r->outcome == BO_FOUND)
-			jw_kstr(&w, "first_bad_patch", strrchr(b->s.patches[r->hi - 1], '/') + 1);
+		if (r->outcome == BO_FOUND) {
+			jw_kstr(&w, b->repo ? "first_bad_commit" : "first_bad_patch", b->st[r->hi].id);
+			jw_kstr(&w, "first_bad_subject", b->st[r->hi].subject);
+		}
 	}
 	jw_obj_end(&w);
 	sb_adds(&sb, "\n");
@@ -579,19 +621,23 @@ static int write_text(const struct bisect *b, const struct bisect_result *r, con
 	if (ret)
 		return ret;
 	f = af.f;
-	fprintf(f, "patchbench bisect: %s on %s\nbase key %.12s, config %.12s\n", b->label,
-		b->o->base, b->kbase.key ? b->kbase.key : "?",
+	if (b->repo)
+		fprintf(f, "patchbench bisect: commits %.12s..%.12s of\n  %s\n", b->good, b->bad,
+			b->repo);
+	else
+		fprintf(f, "patchbench bisect: %s on %s\n", b->label, b->base);
+	fprintf(f, "base key %.12s, config %.12s\n", b->kbase.key ? b->kbase.key : "?",
 		b->kbase.config_sha256 ? b->kbase.config_sha256 : "?");
 	if (b->o->repeat_auto)
-		fprintf(f, "target %s, kernel %s, --repeat auto (2..%d runs a side), %zu patch%s\n"
+		fprintf(f, "target %s, kernel %s, --repeat auto (2..%d runs a side), %zu %s\n"
 			"auto: runs added while a watched metric is open; each look's interval\n"
 			"at level 1 - 0.05/%d (Bonferroni over the looks)\n",
 			b->target ? b->target : "vm", b->kbase.release ? b->kbase.release : "?",
-			b->o->max_repeat, b->n, b->n == 1 ? "" : "es", b->o->max_repeat - 1);
+			b->o->max_repeat, b->n, items(b), b->o->max_repeat - 1);
 	else
-		fprintf(f, "target %s, kernel %s, %d run(s) per kernel, %zu patch%s\n",
+		fprintf(f, "target %s, kernel %s, %d run(s) per kernel, %zu %s\n",
 			b->target ? b->target : "vm", b->kbase.release ? b->kbase.release : "?",
-			b->o->repeat, b->n, b->n == 1 ? "" : "es");
+			b->o->repeat, b->n, items(b));
 	for (m = b->metrics; m && *m; m++)
 		sb_addf(&ms, "%s ", *m);
 	sb_adds(&ms, b->user_metrics ? "(--metric)" : b->metrics ? "(regressed at the ends)" :
@@ -605,16 +651,13 @@ static int write_text(const struct bisect *b, const struct bisect_result *r, con
 	if (!r) {
 		fprintf(f, "%s\n", status);
 	} else if (r->outcome == BO_FOUND) {
-		char *subj = patch_subject(b->s.patches[r->hi - 1]);
-
-		fprintf(f, "first bad patch: %zu/%zu\n  %s\n", r->hi, b->n,
-			strrchr(b->s.patches[r->hi - 1], '/') + 1);
-		text_wrap(f, "  ", 2, subj, 72);
+		fprintf(f, "first bad %s: %zu/%zu\n  %s\n", item(b), r->hi, b->n, b->st[r->hi].id);
+		text_wrap(f, "  ", 2, b->st[r->hi].subject, 72);
 		fprintf(f, "\n");
-		free(subj);
 	} else {
-		fprintf(f, "AMBIGUOUS: the first bad patch is one of %zu..%zu (the prefixes "
-			"between\nare skipped or unclear: see the steps)\n\n", r->lo + 1, r->hi);
+		fprintf(f, "AMBIGUOUS: the first bad %s is one of %zu..%zu (the %s\nbetween are "
+			"skipped or unclear: see the steps)\n\n", item(b), r->lo + 1, r->hi,
+			b->repo ? "commits" : "prefixes");
 	}
 	if (r && !compare_runs(&c, b->st[r->lo].runs, b->st[r->hi].runs, err, sizeof(err))) {
 		fprintf(f, "%s (parent) vs %s (first bad):\n", b->st[r->lo].kernel,
@@ -624,16 +667,19 @@ static int write_text(const struct bisect *b, const struct bisect_result *r, con
 	}
 	if (r)
 		comparison_release(&c);
-	fprintf(f, "steps (in the order measured; marks against %s):\n", b->o->base);
+	fprintf(f, "steps (in the order measured; marks against %s):\n", b->base);
 	for (int o = 1; o <= b->measured; o++) {
 		for (k = 0; k <= b->n; k++) {
 			const struct step *s = &b->st[k];
 
 			if (s->order != o)
 				continue;
-			fprintf(f, "  %2d. p%-3zu %-24s %-8s %2d run%s %6.0fs\n", o, k, s->kernel,
+			fprintf(f, "  %2d. %c%-3zu %-24s %-8s %2d run%s %6.0fs\n", o,
+				b->repo ? 'c' : 'p', k, s->kernel,
 				k ? bisect_mark_name(s->mark) : "base", s->nruns,
 				s->nruns == 1 ? " " : "s", s->seconds);
+			if (b->repo && k)
+				text_wrap(f, "          ", 10, s->subject, 72);
 			if (s->note)
 				text_wrap(f, "          ", 10, s->note, 72);
 			if (k && s->stopped && s->mark != BM_UNCLEAR)	/* unclear: the note */
@@ -645,8 +691,100 @@ static int write_text(const struct bisect *b, const struct bisect_result *r, con
 
 /* ---- the whole bisection -------------------------------------------------------------- */
 
-/* Bad input, before anything is built: the series, the base, the directory. */
-static int setup(struct bisect *b)
+/*
+ * Git mode (--good, --bad, --source a git tree): the commits of good..bad
+ * along bad's first parents, each step a kernel git-<sha12> built from the
+ * commit's export (ksrc.c: the cache key has the commit id). The user's tree
+ * is only read. -1 after a one-line error (bad input).
+ */
+static int setup_git(struct bisect *b)
+{
+	const struct bisect_opts *o = b->o;
+	const char *src = b->ro->source;
+	char err[1024], **shas = NULL;
+	size_t i;
+	int ret;
+
+	if (!o->good || !o->bad) {
+		pr_err("--%s needs --%s: bisect bisects the commits good..bad", o->good ? "good" :
+		       "bad", o->good ? "bad" : "good");
+		return -1;
+	}
+	if (o->series) {
+		pr_err("--series and --good/--bad exclude each other (a series, or the commits "
+		       "of a git tree)");
+		return -1;
+	}
+	if (o->base) {
+		pr_err("--base and --good exclude each other (in a git range the base is --good)");
+		return -1;
+	}
+	if (!src) {
+		pr_err("--good/--bad need --source DIR, the git tree that has the commits");
+		return -1;
+	}
+	if (ksrc_is_git(src) || !kgit_is_repo(src)) {
+		pr_err("--source '%s' is not a git tree (--good/--bad bisect its commits)", src);
+		return -1;
+	}
+	b->repo = kgit_toplevel(src);	/* git archive in a subdirectory exports only that */
+	if (!b->repo) {
+		pr_err("--source '%s': cannot find the top of its git tree", src);
+		return -1;
+	}
+	if (kgit_resolve(b->repo, o->good, b->good, err, sizeof(err))) {
+		pr_err("--good: %s", err);
+		return -1;
+	}
+	if (kgit_resolve(b->repo, o->bad, b->bad, err, sizeof(err))) {
+		pr_err("--bad: %s", err);
+		return -1;
+	}
+	if (!kgit_is_kernel(b->repo, b->good)) {
+		pr_err("--good %.12s of '%s' is not a kernel tree (no Makefile and mm/)", b->good,
+		       b->repo);
+		return -1;
+	}
+	if (!strcmp(b->good, b->bad)) {
+		pr_err("--good and --bad are the same commit %.12s: no commits to bisect", b->good);
+		return -1;
+	}
+	ret = kgit_is_ancestor(b->repo, b->good, b->bad);
+	if (ret <= 0) {
+		pr_err(ret ? "cannot ask '%s' whether --good %s is an ancestor of --bad %s" :
+		       "--good %s is not an ancestor of --bad %s in '%s'", ret ? b->repo : o->good,
+		       ret ? o->good : o->bad, ret ? o->bad : b->repo);
+		return -1;
+	}
+	ret = kgit_range(b->repo, b->good, b->bad, &shas, &b->n);
+	if (ret || !b->n) {
+		pr_err(ret ? "cannot list the commits %.12s..%.12s of '%s'" :
+		       "no commits between --good %.12s and --bad %.12s of '%s'", b->good, b->bad,
+		       b->repo);
+		strv_free(shas);
+		return -1;
+	}
+	b->label = xasprintf("git-%.12s", b->bad);
+	b->base = xasprintf("git-%.12s", b->good);
+	b->st = xcalloc(b->n + 1, sizeof(*b->st));
+	for (i = 0; i <= b->n; i++) {
+		struct step *s = &b->st[i];
+		const char *sha = i ? shas[i - 1] : b->good;
+
+		s->kernel = xasprintf("git-%.12s", sha);
+		s->source = xasprintf("git:%s@%s", b->repo, sha);
+		s->id = i ? xstrdup(sha) : NULL;
+		s->subject = kgit_subject(b->repo, sha);
+	}
+	strv_free(shas);
+	/* the kernelbuild workload, if any, builds the good commit in every step */
+	free(b->ro->source);
+	b->ro->source = xstrdup(b->st[0].source);
+	return 0;
+}
+
+/* Series mode: the series' patches, prefix kernels <series>-p<k> on --base. */
+static int setup_series(struct bisect *b)
 {
 	char err[1024], *kdir = kbuild_kernels_dir(NULL), *copy;
 	struct kbuild_opts bo;
@@ -654,6 +792,7 @@ static int setup(struct bisect *b)
 	size_t i;
 	int ret;
 
+	b->base = xstrdup(b->o->base ? b->o->base : "vanilla");
 	ret = kseries_resolve(b->o->series, kdir, &b->s, err, sizeof(err));
 	free(kdir);
 	if (ret) {
@@ -670,21 +809,43 @@ static int setup(struct bisect *b)
 	free(copy);
 	if (strcspn(b->label, ".") == 0)
 		b->label[0] = '_';
-	if (!strcmp(b->label, b->o->base)) {
+	if (!strcmp(b->label, b->base)) {
 		pr_err("--base '%s' is the series itself: bisect needs a base without it",
-		       b->o->base);
+		       b->base);
 		return -1;
 	}
-	ret = kernel_load(b->cache, b->o->base, &k, err, sizeof(err));
+	ret = kernel_load(b->cache, b->base, &k, err, sizeof(err));
 	kernel_info_release(&k);
 	if (ret == -ENOENT) {
-		build_opts(&bo, b, b->o->base, strcmp(b->o->base, "vanilla") ? b->o->base : NULL);
+		build_opts(&bo, b, b->base, strcmp(b->base, "vanilla") ? b->base : NULL);
 		ret = kbuild_check(&bo, err, sizeof(err));
 	}
 	if (ret) {
 		pr_err("%s", err);
 		return -1;
 	}
+	b->st = xcalloc(b->n + 1, sizeof(*b->st));
+	for (i = 0; i <= b->n; i++) {
+		struct step *s = &b->st[i];
+
+		s->kernel = i ? xasprintf("%s-p%zu", b->label, i) : xstrdup(b->base);
+		if (i) {
+			s->id = xstrdup(path_base(b->s.patches[i - 1]));
+			s->subject = patch_subject(b->s.patches[i - 1]);
+		}
+	}
+	return 0;
+}
+
+/* Bad input, before anything is built: the series or range, the base, the directory. */
+static int setup(struct bisect *b)
+{
+	char err[1024];
+	struct kbuild_opts bo;
+	size_t i;
+
+	if (b->o->good || b->o->bad ? setup_git(b) : setup_series(b))
+		return -1;
 	if (b->o->out) {
 		b->dir = xstrdup(b->o->out);
 	} else {
@@ -704,16 +865,17 @@ static int setup(struct bisect *b)
 		}
 		progress("%s exists: its complete runs are reused", b->dir);
 	}
-	b->st = xcalloc(b->n + 1, sizeof(*b->st));
 	for (i = 0; i <= b->n; i++) {
 		struct step *s = &b->st[i];
 
-		s->kernel = i ? xasprintf("%s-p%zu", b->label, i) : xstrdup(b->o->base);
-		s->series_dir = i ? xasprintf("%s/series/p%zu", b->dir, i) : NULL;
+		if (i && !b->repo)
+			s->series_dir = xasprintf("%s/series/p%zu", b->dir, i);
 		s->runs = xasprintf("%s/runs/%s", b->dir, s->kernel);
 	}
-	for (i = 1; i <= b->n; i++) {
+	for (i = b->repo ? 0 : 1; i <= b->n; i++) {
 		build_opts(&bo, b, b->st[i].kernel, NULL);
+		if (b->st[i].source)
+			bo.source = b->st[i].source;
 		if (kbuild_check(&bo, err, sizeof(err))) {
 			pr_err("%s", err);	/* the kernel name: a series name it cannot make */
 			return -1;
@@ -767,7 +929,7 @@ int bisect_run(const struct bisect_opts *user, struct run_opts *ro)
 		goto out;
 	code = 1;
 	ret = mkdir_p(b.dir, 0755);
-	for (k = 1; !ret && k <= b.n; k++)
+	for (k = 1; !ret && !b.repo && k <= b.n; k++)
 		ret = write_prefix(&b, k);
 	if (ret) {
 		pr_err("cannot write the prefix series in '%s': %s", b.dir, strerror(-ret));
@@ -785,18 +947,21 @@ int bisect_run(const struct bisect_opts *user, struct run_opts *ro)
 	}
 	if (!resumed)
 		write_json(&b, "running", NULL);
-	if (o->repeat_auto)
-		progress("%s on %s, %zu patches, --repeat auto (2..%d runs a side), into %s",
-			 b.label, o->base, b.n, o->max_repeat, b.dir);
+	if (b.repo)
+		progress("commits %.12s..%.12s of %s, %zu %s, into %s", b.good, b.bad, b.repo, b.n,
+			 items(&b), b.dir);
 	else
-		progress("%s on %s, %zu patches, %d run(s) per kernel, into %s", b.label, o->base,
-			 b.n, o->repeat, b.dir);
+		progress("%s on %s, %zu %s, into %s", b.label, b.base, b.n, items(&b), b.dir);
+	if (o->repeat_auto)
+		progress("--repeat auto: 2..%d runs a side", o->max_repeat);
+	else
+		progress("%d run(s) per kernel", o->repeat);
 	/* the ends first: the base, and the whole series, which applies every patch */
 	if (measure(&b, 0) || b.interrupted) {
-		pr_err("bisect: the base '%s' cannot be measured: %s", o->base, b.st[0].note);
+		pr_err("bisect: the base '%s' cannot be measured: %s", b.base, b.st[0].note);
 		goto done;
 	}
-	if (kernel_load(b.cache, o->base, &b.kbase, err, sizeof(err)))
+	if (kernel_load(b.cache, b.base, &b.kbase, err, sizeof(err)))
 		memset(&b.kbase, 0, sizeof(b.kbase));
 	{
 		char *first = xasprintf("%s/1", b.st[0].runs);
@@ -838,7 +1003,7 @@ int bisect_run(const struct bisect_opts *user, struct run_opts *ro)
 		b.st[b.n].note = xstrdup("no metric regressed");
 		b.st[b.n].mark = BM_GOOD;
 		printf("\nbisect: nothing to bisect: no metric regressed from %s to %s (%zu "
-		       "patch%s)\n", o->base, b.st[b.n].kernel, b.n, b.n == 1 ? "" : "es");
+		       "%s)\n", b.base, b.st[b.n].kernel, b.n, items(&b));
 		write_text(&b, NULL, "nothing to bisect: no metric regressed between the ends");
 		write_json(&b, "nothing to bisect", NULL);
 		code = 0;
@@ -847,7 +1012,7 @@ int bisect_run(const struct bisect_opts *user, struct run_opts *ro)
 	judge(&b, b.n, &c);
 	if (b.st[b.n].mark != BM_BAD) {
 		printf("\nbisect: nothing to bisect: the watched metrics did not regress from %s "
-		       "to %s\n", o->base, b.st[b.n].kernel);
+		       "to %s\n", b.base, b.st[b.n].kernel);
 		write_text(&b, NULL, "nothing to bisect: the watched metrics did not regress");
 		write_json(&b, "nothing to bisect", NULL);
 		code = 0;
@@ -873,12 +1038,15 @@ int bisect_run(const struct bisect_opts *user, struct run_opts *ro)
 	write_json(&b, r.outcome == BO_FOUND ? "found" : "ambiguous", &r);
 	write_text(&b, &r, NULL);
 	if (r.outcome == BO_FOUND) {
-		printf("\nbisect: first bad patch: %zu/%zu %s\n", r.hi, b.n,
-		       strrchr(b.s.patches[r.hi - 1], '/') + 1);
+		if (b.repo)
+			printf("\nbisect: first bad commit: %zu/%zu %.12s %s\n", r.hi, b.n,
+			       b.st[r.hi].id, b.st[r.hi].subject);
+		else
+			printf("\nbisect: first bad patch: %zu/%zu %s\n", r.hi, b.n, b.st[r.hi].id);
 		code = 0;
 	} else {
-		printf("\nbisect: ambiguous: the first bad patch is one of %zu..%zu\n", r.lo + 1,
-		       r.hi);
+		printf("\nbisect: ambiguous: the first bad %s is one of %zu..%zu\n", item(&b),
+		       r.lo + 1, r.hi);
 	}
 	printf("bisect: %s/BISECT.txt\n", b.dir);
 	goto out;
@@ -889,6 +1057,9 @@ out:
 	for (k = 0; b.st && k <= b.n; k++) {
 		free(b.st[k].kernel);
 		free(b.st[k].series_dir);
+		free(b.st[k].source);
+		free(b.st[k].id);
+		free(b.st[k].subject);
 		free(b.st[k].runs);
 		free(b.st[k].note);
 		free(b.st[k].stopped);
@@ -899,6 +1070,8 @@ out:
 	kseries_release(&b.s);
 	kernel_info_release(&b.kbase);
 	free(b.label);
+	free(b.base);
+	free(b.repo);
 	free(b.target);
 	free(b.dir);
 	free(b.cache);

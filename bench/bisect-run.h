@@ -14,8 +14,9 @@ struct run_opts;
 
 /* What "patchbench bisect" fills from its own options (the rest is a struct run_opts). */
 struct bisect_opts {
-	char *base;		/* kernel or series name; "vanilla" = no series */
+	char *base;		/* kernel or series name; "vanilla" = no series; NULL: vanilla */
 	char *series;		/* a name in kernels/series/, a directory or a patch file */
+	char *good, *bad;	/* git mode: the commits good..bad of the --source git tree */
 	char *metric;		/* comma-separated metric keys; NULL: what regressed at the ends */
 	int repeat;		/* runs per kernel; with @repeat_auto the most */
 	char *repeat_s;		/* --repeat as given: N or "auto"; NULL: 2 with instruction

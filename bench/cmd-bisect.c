@@ -17,11 +17,15 @@
 
 #define O(f) offsetof(struct bisect_opts, f)
 static const struct option bisect_options[] = {
-	{ "base", 'A', OPT_STRING, O(base), "vanilla", "NAME",
-	  "base kernel: a built kernel, or a series name to build (vanilla = no series)" },
+	{ "base", 'A', OPT_STRING, O(base), NULL, "NAME",
+	  "base kernel: a built kernel, or a series name to build [vanilla: no series]" },
 	{ "series", 's', OPT_STRING, O(series), NULL, "NAME|DIR|PATCH",
 	  "the series to bisect: a name in kernels/series/, a directory with a 'series' file, "
 	  "or one patch / mbox" },
+	{ "good", 0, OPT_STRING, O(good), NULL, "REF",
+	  "with --bad and --source GITDIR: bisect the commits good..bad of that git tree "
+	  "(first parents; the base is --good) instead of a series" },
+	{ "bad", 0, OPT_STRING, O(bad), NULL, "REF", "the last commit of the range (see --good)" },
 	{ "metric", 'm', OPT_STRING, O(metric), NULL, "KEY[,KEY...]",
 	  "metrics to bisect, as compare names them [what regressed between the ends; "
 	  "instruction counts first]" },
@@ -50,6 +54,12 @@ static void bisect_help(void)
 	       "a regression of a watched metric is bad, no change good; a prefix that\n"
 	       "does not build or boot is skipped, one without a verdict is unclear, and\n"
 	       "neither is guessed. Writes bisect.json and BISECT.txt.\n\n"
+	       "Git ranges: --source GITDIR --good REF --bad REF bisects the commits of\n"
+	       "good..bad along bad's first parents (a merge is one step). Each commit is\n"
+	       "exported once (git archive) into the cache and built as git-<sha12>, its\n"
+	       "cache key holding the commit id; the tree at GITDIR is only read (no\n"
+	       "checkout, worktree, ref or index is touched). The base is --good; a\n"
+	       "kernelbuild workload builds the --good commit in every step.\n\n"
 	       "--repeat auto: each kernel gets 2 runs, then a pair (a base run and one of\n"
 	       "the kernel) at a time while a watched metric's interval is open (neither\n"
 	       "beyond its threshold from 0 nor inside it), at most --max-repeat runs a\n"
@@ -59,8 +69,10 @@ static void bisect_help(void)
 	       "exit: 0 found (or nothing to bisect), 1 ambiguous or failed, 2 bad input\n\n"
 	       "Under TCG use --cpus 1 for costs of a few percent of the kernel's\n"
 	       "instructions (at 2 vCPUs lock spinning moves them by 4-11%% between boots).\n\n"
-	       "example: patchbench bisect --base vanilla --series bisect-demo \\\n"
-	       "             -w kmem-churn --kmem-churn-children 20 --cpus 1\n");
+	       "examples: patchbench bisect --base vanilla --series bisect-demo \\\n"
+	       "              -w kmem-churn --kmem-churn-children 20 --cpus 1\n"
+	       "          patchbench bisect --source ~/linux --good v6.1 --bad HEAD \\\n"
+	       "              -w kmem-churn --kmem-churn-children 20 --cpus 1\n");
 }
 
 int cmd_bisect(int argc, char **argv)
@@ -69,9 +81,11 @@ int cmd_bisect(int argc, char **argv)
 	struct opt_cmd cmd = {
 		.name = "bisect",
 		.usage = "patchbench bisect --series NAME|DIR|PATCH [--base NAME] [--metric KEY]\n"
-			 "                        [--repeat N|auto] [-o DIR] [run options]",
-		.summary = "Find the first patch of a series that makes a metric regress: build\n"
-			   "and run prefix kernels under --target vm, binary search.",
+			 "                        [--repeat N|auto] [-o DIR] [run options]\n"
+			 "       patchbench bisect --source GITDIR --good REF --bad REF [...]",
+		.summary = "Find the first patch of a series (or commit of a git range) that makes\n"
+			   "a metric regress: build and run its kernels under --target vm, binary\n"
+			   "search.",
 		.opts = bisect_options,
 		.extra_help = bisect_help,
 	};
@@ -100,8 +114,9 @@ int cmd_bisect(int argc, char **argv)
 		bo.repeat = 2;	/* bisect_run() goes auto when the runs have no instruction counts */
 	else if (repeat_parse("repeat", bo.repeat_s, bo.max_repeat, &bo.repeat, &bo.repeat_auto))
 		goto out;
-	if (!bo.series) {
-		pr_err("bisect needs --series NAME|DIR|PATCH (the patches to bisect)");
+	if (!bo.series && !bo.good && !bo.bad) {
+		pr_err("bisect needs --series NAME|DIR|PATCH, or --source GITDIR --good REF --bad "
+		       "REF (what to bisect)");
 		goto out;
 	}
 	ret = run_opts_parse(&ro, nrest, rest);

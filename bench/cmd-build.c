@@ -22,8 +22,9 @@ struct build_opts {
 static const struct option build_options[] = {
 	{ "name", 'n', OPT_STRING, O(name), NULL, "NAME",
 	  "kernel name in the cache and in results (required; [A-Za-z0-9._-])" },
-	{ "source", 0, OPT_STRING, O(source), NULL, "DIR|TARBALL",
-	  "kernel source [/usr/src/linux-source-6.1.tar.xz, unpacked once]" },
+	{ "source", 0, OPT_STRING, O(source), NULL, "DIR|TARBALL|git:DIR@REF",
+	  "kernel source: a tree, a tarball (unpacked once), or a commit of a git tree "
+	  "(exported once; the tree is only read) [/usr/src/linux-source-6.1.tar.xz]" },
 	{ "series", 's', OPT_STRING, O(series), NULL, "NAME|DIR|MBOX",
 	  "patch series: a name in kernels/series/, a directory with a 'series' file, "
 	  "or one patch or mbox file [vanilla: none]" },

@@ -27,9 +27,7 @@ static const struct option kernels_options[] = {
 
 static const char *base_name(const char *p)
 {
-	const char *s = p ? strrchr(p, '/') : NULL;
-
-	return s ? s + 1 : p ? p : "-";
+	return p ? path_base(p) : "-";
 }
 
 /* "2026-11-22T03:16:05Z" -> "2026-11-22 03:16" */

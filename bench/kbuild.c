@@ -381,13 +381,6 @@ int kbuild_check(const struct kbuild_opts *o, char *err, size_t errlen)
 	return ret;
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
 static void hex_of_file(const char *path, char hex[65])
 {
 	if (sha256_file(path, hex))
@@ -531,7 +524,7 @@ static int kb_tree(struct kb *b, char *err, size_t errlen)
 	free(b->root);
 	b->root = xasprintf("%s/trees/%s", b->cache, tk);
 	srcparent = xasprintf("%s/src", b->root);
-	b->tree = xasprintf("%s/%s", srcparent, base_name(b->srcdir));
+	b->tree = xasprintf("%s/%s", srcparent, path_base(b->srcdir));
 	new_root = !is_dir(b->root);
 	if (b->o->rebuild && is_dir(b->tree)) {
 		ret = remove_tree(b->tree);
@@ -613,7 +606,7 @@ static int kb_tree(struct kb *b, char *err, size_t errlen)
 		goto out_rm;
 	}
 	kb_line(b, false, "patch", now_ns() - t, "%u patch%s applied (%s)", b->series.n,
-		b->series.n == 1 ? "" : "es", base_name(b->series.label));
+		b->series.n == 1 ? "" : "es", path_base(b->series.label));
 	goto out;
 out_rm:
 	/* tmp is ours (made by cp -al above); the pristine tree is only linked from it */
@@ -686,7 +679,7 @@ static int kb_config(struct kb *b, const char *cc, char *err, size_t errlen)
 		goto out;
 	}
 	kb_line(b, false, "config", now_ns() - t, "%s + %s, olddefconfig",
-		base ? base : base_name(b->config), base_name(b->fragment));
+		base ? base : path_base(b->config), path_base(b->fragment));
 	t = now_ns();
 	ret = read_file(b->fragment, &frag);
 	if (!ret)
@@ -708,7 +701,7 @@ static int kb_config(struct kb *b, const char *cc, char *err, size_t errlen)
 		goto out;
 	}
 	kb_line(b, false, "check", now_ns() - t, "%u settings of %s as requested", checked,
-		base_name(b->fragment));
+		path_base(b->fragment));
 out:
 	sb_release(&frag);
 	sb_release(&cfg);
@@ -914,8 +907,8 @@ int kbuild_run(const struct kbuild_opts *o, struct kernel_info *out, char *err, 
 	b.t0 = now_ns();
 	if (!b.quiet)
 		pr_info("building kernel '%s' (key %.12s, series %s, config %s, -j%d)", o->name,
-			b.k.key, b.series.label ? base_name(b.series.label) : "none",
-			base_name(b.config), b.jobs);
+			b.k.key, b.series.label ? path_base(b.series.label) : "none",
+			path_base(b.config), b.jobs);
 	b.log = xasprintf("%s/logs/%s.log", b.cache, o->name);
 	{
 		char *logdir = xasprintf("%s/logs", b.cache);
@@ -940,7 +933,13 @@ int kbuild_run(const struct kbuild_opts *o, struct kernel_info *out, char *err, 
 			goto out;
 	} else {
 		b.tree = xstrdup(b.srcdir);
-		b.root = xstrdup(b.cache);
+		/*
+		 * The root of the source's own layout: the cache for src/<name>,
+		 * git/<sha>/ for a commit's export (ksrc.c): obj/<key> beside
+		 * src/<name>, the same relative paths for every commit.
+		 */
+		b.root = ksrc_is_git(o->source) ? xasprintf("%s/git/%.40s", b.cache,
+			 b.k.source_id + 4) : xstrdup(b.cache);
 	}
 	b.objdir = xasprintf("%s/obj/%s", b.root, b.k.key);
 	cc = have_ccache() ? "ccache gcc" : "gcc";

@@ -52,7 +52,7 @@ const struct option run_options[] = {
 	  "memcg charge batch (MEMCG_CHARGE_BATCH) for the drift bound [from the running "
 	  "kernel: 64 on 6.0 and later, 32 before]", NULL, 1, 4096 },
 	/* source, cache, workdir: a guest gets the VM target's values, not the user's */
-	{ "source", 0, OPT_STRING, O(source), NULL, "DIR|TARBALL",
+	{ "source", 0, OPT_STRING, O(source), NULL, "DIR|TARBALL|git:DIR@REF",
 	  "kernel source for kernelbuild [/usr/src/linux-source-6.1.tar.xz]" },
 	{ "cache", 0, OPT_STRING, O(cache), NULL, "DIR",
 	  "cache for unpacked sources [$PATCHBENCH_CACHE or ~/.cache/patchbench]" },

@@ -314,6 +314,13 @@ char *path_canon(const char *path)
 	return sb_detach(&out);
 }
 
+const char *path_base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 bool path_within(const char *path, const char *dir)
 {
 	char *p = path_canon(path), *d = path_canon(dir);

@@ -72,6 +72,8 @@ bool is_dir(const char *path);
 char *path_canon(const char *path);
 /* Whether  is  or below it, both taken through path_canon(). */
 bool path_within(const char *path, const char *dir);
+/* The last component of @path (after its last '/'), within @path itself. */
+const char *path_base(const char *path);
 
 /*
  * Value parsers for options and files: 0 on success, -EINVAL on bad syntax,

@@ -11,10 +11,11 @@ set -eu
 # indirectly, through dpkg-dev)
 # clang-14 libclang-rt-14-dev: make fuzz (libFuzzer) and make test's sanitizer build and smoke
 # run of the fuzz harnesses (libFuzzer is only a recommendation of clang-14)
+# git: bisect over a git range (--source GITDIR --good --bad) and its test's tree
 PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils patch
 libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
 linux-source-6.1 linux-perf trace-cmd qemu-system-x86 busybox-static ccache
-gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev"
+gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev git"
 
 # One dpkg-query for all of them (~0.06 s here), so make runs this on every invocation.
 # shellcheck disable=SC2086
