@@ -25,7 +25,7 @@ char *kbuild_kernels_dir(const char *opt)
 		dir = xstrdup(opt);
 	else if (env && *env)
 		dir = xstrdup(env);
-	else if ((exe = realpath("/proc/self/exe", NULL))) {
+	else if ((exe = pb_self_exe())) {	/* not realpath(): a rebuilt binary is "(deleted)" */
 		slash = strrchr(exe, '/');
 		*slash = '\0';
 		dir = xasprintf("%s/../kernels", exe);

@@ -331,21 +331,14 @@ static enum vm_end qemu_run(const struct run_opts *o, char **argv, const char *c
  */
 static char *self_exe(void)
 {
-	char buf[4096];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	char *del;
+	char *exe = pb_self_exe();
 
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	del = strstr(buf, " (deleted)");
-	if (del && !del[10])
-		*del = '\0';
-	if (access(buf, X_OK)) {
+	if (exe && access(exe, X_OK)) {
+		free(exe);
 		errno = ENOENT;
 		return NULL;
 	}
-	return xstrdup(buf);
+	return exe;
 }
 
 /*

@@ -314,6 +314,21 @@ char *path_canon(const char *path)
 	return sb_detach(&out);
 }
 
+char *pb_self_exe(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *del;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	del = strstr(buf, " (deleted)");
+	if (del && !del[10])
+		*del = '\0';
+	return xstrdup(buf);
+}
+
 const char *path_base(const char *path)
 {
 	const char *s = strrchr(path, '/');

@@ -72,6 +72,12 @@ bool is_dir(const char *path);
 char *path_canon(const char *path);
 /* Whether  is  or below it, both taken through path_canon(). */
 bool path_within(const char *path, const char *dir);
+/*
+ * pb_self_exe - the path of the running binary (readlink /proc/self/exe);
+ * when it was replaced while we run (a rebuild), the path without the
+ * kernel's " (deleted)": the new file there. NULL on failure; caller frees.
+ */
+char *pb_self_exe(void);
 /* The last component of @path (after its last '/'), within @path itself. */
 const char *path_base(const char *path);
 

@@ -417,11 +417,43 @@ static void test_path_canon(void)
 	free(top);
 }
 
-int main(void)
+/* pb_self_exe: this binary; a copy of it run after its file was replaced still finds the path */
+static void test_self_exe(void)
 {
+	char *exe = pb_self_exe(), *copy = xasprintf("%s/self", tmpdir);
+	char *cmd = xasprintf("cp '%s' '%s' && ('%s' --self-exe-probe & sleep 0.3; "
+			      "rm -f '%s'; cp '%s' '%s'; wait)", exe ? exe : "", copy, copy, copy,
+			      exe ? exe : "", copy);
+	struct strbuf out = STRBUF_INIT;
+	char *probe = xasprintf("%s/self.out", tmpdir);
+
+	tap_ok(exe && !strcmp(path_base(exe), "t-util") && path_exists(exe),
+	       "pb_self_exe: this binary (%s)", exe ? exe : "NULL");
+	tap_ok(system(cmd) == 0 && !read_file(probe, &out) && out.buf &&
+	       !strcmp(out.buf, copy), "replaced while it runs: the path, not \"(deleted)\" (%s)",
+	       out.buf ? out.buf : "nothing");
+	sb_release(&out);
+	free(probe);
+	free(cmd);
+	free(copy);
+	free(exe);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--self-exe-probe")) {
+		/* the copy, run by test_self_exe(): wait for the file to be replaced */
+		char *exe, *out;
+
+		usleep(600 * 1000);
+		exe = pb_self_exe();
+		out = xasprintf("%s.out", exe ? exe : "/nonexistent");
+		write_atomic(out, exe ? exe : "", exe ? strlen(exe) : 0);
+		return 0;
+	}
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan((12 + 16 + 1) + (14 + 25) + 9 + 6 + (9 + 9) + 7 + 6 + 4 + 2 + 8 + 1);
+	tap_plan((12 + 16 + 1) + (14 + 25) + 9 + 6 + (9 + 9) + 7 + 6 + 4 + 2 + 8 + 2 + 1);
 	test_parse_size();
 	test_parse_duration();
 	test_parse_int();
@@ -432,6 +464,7 @@ int main(void)
 	test_remove_tree();
 	test_strbuf();
 	test_path_canon();
+	test_self_exe();
 	tap_ok(!remove_tree(tmpdir) && !path_exists(tmpdir), "temporary directory removed");
 	return tap_done();
 }
