@@ -46,7 +46,8 @@ struct step {
 	char *subject;		/* its subject line */
 	char *runs;		/* <dir>/runs/<kernel> */
 	enum bisect_mark mark;
-	double seconds;		/* building and running it */
+	double seconds;		/* building and running it (before a resume too) */
+	double before;		/* what bisect.json had for it when resumed */
 	char *note;		/* why skipped or unclear, or what regressed */
 	int order;		/* when it was measured: 1 the base, 2 the whole series, ... */
 	bool built;		/* built (or found built) by this process */
@@ -242,13 +243,13 @@ static int measure(struct bisect *b, size_t k)
 		kernel_info_release(&ki);
 		if (ret) {
 			s->note = xasprintf("build failed: %s", err);
-			s->seconds = now_s() - t0;
+			s->seconds = s->before + now_s() - t0;
 			return -1;
 		}
 		s->built = true;
 	}
 	ret = run_to(b, k, b->o->repeat_auto ? 2 : b->o->repeat);
-	s->seconds = now_s() - t0;
+	s->seconds = s->before + now_s() - t0;
 	return ret;
 }
 
@@ -884,6 +885,34 @@ static int setup(struct bisect *b)
 	return 0;
 }
 
+/*
+ * A resume: the time each step took before, from the bisect.json being
+ * resumed, so that the step log keeps it (this process reuses the runs).
+ */
+static void load_before(struct bisect *b)
+{
+	char *path = xasprintf("%s/bisect.json", b->dir), err[256];
+	struct strbuf sb = STRBUF_INIT;
+	struct json *j = NULL;
+	const struct json *steps;
+	size_t i, k;
+
+	if (!read_file(path, &sb) && sb.buf)
+		j = json_parse(sb.buf, sb.len, err, sizeof(err));
+	steps = j ? json_get(j, "steps") : NULL;
+	for (i = 0; steps && steps->type == JSON_ARRAY && i < steps->n; i++) {
+		const char *kernel = json_get_str(steps->items[i], "kernel");
+		double sec = json_get_num(steps->items[i], "seconds", NAN);
+
+		for (k = 0; kernel && !isnan(sec) && k <= b->n; k++)
+			if (!strcmp(b->st[k].kernel, kernel))
+				b->st[k].before = sec;
+	}
+	json_free(j);
+	sb_release(&sb);
+	free(path);
+}
+
 /* The watched metrics from --metric, which must be metrics of the ends' comparison. */
 static int user_metrics(struct bisect *b, const struct comparison *c)
 {
@@ -945,6 +974,8 @@ int bisect_run(const struct bisect_opts *user, struct run_opts *ro)
 		resumed = path_exists(j);
 		free(j);
 	}
+	if (resumed)
+		load_before(&b);
 	if (!resumed)
 		write_json(&b, "running", NULL);
 	if (b.repo)

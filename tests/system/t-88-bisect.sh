@@ -73,14 +73,17 @@ ok $(echo "$j" | grep -q '"status":"found",' && echo "$j" | grep -q '"first_bad"
 [ -s "$R" ] && sed 's/^/# /' "$R"
 
 # --- resume: the same directory, nothing run again -------------------------------------
+t_before=$(awk '$2 == "p4" { sub("s$", "", $NF); print $NF }' "$R")
 s=$(date +%s)
 # shellcheck disable=SC2086
 "$PB" bisect --series bisect-demo -o "$B" $SMALL >"$TMP/again.out" 2>"$TMP/again.err"
 rc=$?
 el=$(( $(date +%s) - s ))
+t_after=$(awk '$2 == "p4" { sub("s$", "", $NF); print $NF }' "$R")
 ok $([ $rc -eq 0 ] && grep -q "^bisect: first bad patch: 3/4 " "$TMP/again.out" &&
-	! grep -q ": run [0-9]" "$TMP/again.err" && echo 0 || echo 1) \
-	"resume: the same answer, no run made (rc $rc, ${el}s)"
+	! grep -q ": run [0-9]" "$TMP/again.err" && [ "${t_before:-0}" -gt 0 ] &&
+	[ "${t_after:-0}" -ge "${t_before:-0}" ] && echo 0 || echo 1) \
+	"resume: the same answer, no run made, the step times kept (rc $rc, ${el}s; p4 ${t_before}s, then ${t_after}s)"
 # shellcheck disable=SC2086
 "$PB" bisect --series bisect-demo -o "$B" --metric insn:nope $SMALL >"$TMP/o" 2>&1
 rc=$?
