@@ -27,9 +27,13 @@ ok $([ -s "$R/memstat.tsv" ] && [ -s "$R/readlat.tsv" ] && [ -s "$R/drift.tsv" ]
 ok $(ls "$R"/*.tmp >/dev/null 2>&1 && echo 1 || echo 0) "no .tmp file left"
 ok $([ "$(leftover_cgroups)" -eq "$before" ] && echo 0 || echo 1) "no cgroup left behind"
 
-# One memory.stat read per cgroup per second (within one) over the run, less the grid points
-# the sampler reports it missed (a loaded machine: meta.json missed_intervals).
-dur=$(sed -n 's/^  "duration_s": \([0-9.]*\).*/\1/p' "$R/meta.json")
+# One memory.stat read per cgroup per second (within one) over the sampling window (the
+# first to the last read: meta.json's duration_s also holds the workloads' prepare and the
+# teardown, which a loaded machine stretches: once 75 s for a run of ~32 s, every cgroup's
+# reads short of it, none missed), less the grid points the sampler reports it missed (a
+# loaded machine: meta.json missed_intervals).
+dur=$(awk -F'\t' 'NR > 1 && $4 == "memory.stat" { if (f == "") f = $1; l = $1 }
+	END { printf "%.1f\n", (l - f) / 1000 }' "$R/readlat.tsv")
 missed=$(sed -n 's/^  "missed_intervals": \([0-9]*\).*/\1/p' "$R/meta.json")
 awk -F'\t' -v dur="$dur" -v missed="${missed:-0}" 'NR > 1 && $4 == "memory.stat" { n[$2]++ }
 	END { for (c in n) if (n[c] < dur - 1 - 3 - missed || n[c] > dur + 2) { print c, n[c]; bad++ }
