@@ -18,7 +18,7 @@ require_root_memcg
 TMP=$(mktemp -d /tmp/pb-compare.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-plan 42
+plan 43
 
 
 hostrun() {
@@ -248,6 +248,18 @@ ok $([ $rc -eq 1 ] && grep -q "^dashboard: 4 A/B directories, 1 recomputed" "$TM
 	grep -q '^<tr class="regression"><td>[^<]*</td><td>memcg-lazy-flush</td>' \
 		"$TMP/dash/index.html" && echo 0 || echo 1) \
 	"a regressing A/B: dashboard exits 1, its row red (rc $rc: $(cat "$TMP/d5.out"))"
+# an A/B with a git-range bisection in bisect/ (as nightly.sh BISECT=1 leaves one): the
+# row names the first bad commit and links its BISECT.txt (the two keys the dashboard reads
+# of bisect.json, written here in t-89's shape)
+mkdir -p "$TMP/results/ab-4-slow/bisect"
+printf '{ "schema": 1, "status": "found", "first_bad": 3, "first_bad_commit": "%s" }\n' \
+	f40173fe7b9ba9ff67acfdf0f615ffab48a5c883 >"$TMP/results/ab-4-slow/bisect/bisect.json"
+echo "first bad commit: 3/4" >"$TMP/results/ab-4-slow/bisect/BISECT.txt"
+"$PB" dashboard "$TMP/results" -o "$TMP/dash" >"$TMP/d7.out" 2>&1
+ok $(grep -q '<a href="[^"]*/BISECT.txt">first bad commit f40173fe7b9b</a>' "$TMP/dash/index.html" &&
+	[ -s "$(ls "$TMP"/dash/*/BISECT.txt 2>/dev/null | head -1)" ] && echo 0 || echo 1) \
+	"a git-range bisection: the row names the first bad commit, BISECT.txt next to it"
+rm -r "$TMP/results/ab-4-slow/bisect"
 "$PB" dashboard "$TMP/results" >/dev/null 2>"$TMP/d4.err"
 ok $([ $? -eq 2 ] && grep -q "^patchbench: error: dashboard needs RESULTS_DIR and -o OUT_DIR" \
 	"$TMP/d4.err" && echo 0 || echo 1) "dashboard without -o: exit 2, one error line"
