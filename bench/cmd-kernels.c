@@ -79,15 +79,19 @@ static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 	fprintf(out, "%-*s  %-*s  %-*s  %7s  %6s  %s\n", wname, "kernel", wrel, "release", wcfg,
 		"config", "bzImage", "build", "built (UTC)");
 	for (i = 0; i < n; i++) {
+		/* a commit of a git tree (bisect --good/--bad, build --source git:DIR@REF) */
+		bool git = k[i].source_id && !strncmp(k[i].source_id, "git:", 4) && !k[i].series;
+
 		fprintf(out, "%-*.*s  %-*.*s  %-*.*s  %7s  %6s  %s\n", wname, wname, k[i].name,
 			wrel, wrel, k[i].release ? k[i].release : "?", wcfg, wcfg,
 			base_name(k[i].config),
 			fmt_size(size, sizeof(size), (double)k[i].bzimage_bytes),
 			fmt_duration(dur, sizeof(dur), (int64_t)(k[i].build_seconds * 1e9)),
 			short_time(k[i].built_at, when, sizeof(when)));
-		fprintf(out, "  key %.12s  config %.12s  series %.*s\n", k[i].key,
-			k[i].config_sha256 ? k[i].config_sha256 : "?", 72 - 51,
-			k[i].series ? base_name(k[i].series) : "none");
+		fprintf(out, "  key %.12s  config %.12s  %s %.*s\n", k[i].key,
+			k[i].config_sha256 ? k[i].config_sha256 : "?",
+			git ? "commit" : "series", git ? 12 : 72 - 51,
+			git ? k[i].source_id + 4 : k[i].series ? base_name(k[i].series) : "none");
 	}
 	return 0;
 }

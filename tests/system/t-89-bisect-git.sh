@@ -120,8 +120,9 @@ ok $(echo "$j" | grep -q '"status":"found",' && echo "$j" | grep -q "\"first_bad
 	echo "$j" | grep -q '"prefix":3,[^}]*"mark":"bad"' && echo 0 || echo 1) \
 	"bisect.json: found, first_bad_commit, the source, each step's commit"
 ok $(grep -q "\"source_id\": *\"git:$BAD\"" "$CACHE/kernels/git-$SHORT/kernel.json" &&
-	[ -f "$CACHE/git/$BAD/src/linux-source-6.1/mm/memcontrol.c" ] && echo 0 || echo 1) \
-	"the kernel's cache key is the commit id; its export is in the cache"
+	[ -f "$CACHE/git/$BAD/src/linux-source-6.1/mm/memcontrol.c" ] &&
+	"$PB" kernels | grep -A1 "^git-$SHORT " | grep -q "  commit $SHORT$" && echo 0 || echo 1) \
+	"the kernel's cache key is the commit id ('kernels' names it); its export is in the cache"
 state >"$TMP/after"
 ok $(cmp -s "$TMP/before" "$TMP/after" && echo 0 || echo 1) \
 	"the git tree is as it was: HEAD, refs, worktrees, status"
