@@ -80,11 +80,7 @@ ok $([ -s "$R/dashboard/index.html" ] && grep -q '<a href="nightly_ab-[0-9-]*-va
 	"$R/dashboard/index.html" && echo 0 || echo 1) "night 1: dashboard written, it lists the night"
 
 # night 2: the last good run is night 1 with memory.stat reads 1000 times faster on its
-# B side (two runs, so that there is a verdict) and its idle workload done in a tenth of
-# the time: tonight regresses against it. The wall row decides the exit code: 5 s of idle
-# moves by milliseconds between boots, so Welch's interval at 2 runs (df ~ 1) still clears
-# it, where the read latency levels, one family at 99.64% each, may not (night 2 once
-# exited 0 on them alone)
+# B side (two runs, so that there is a verdict): tonight regresses against it
 G=$TMP/good
 mkdir -p "$G"
 cp -r "$N1/A-1" "$G/A-1"; cp -r "$N1/A-1" "$G/A-2"
@@ -92,8 +88,6 @@ for r in B-1 B-2; do
 	cp -r "$N1/B-1" "$G/$r"
 	awk -F'\t' -v OFS='\t' -v d=${r#B-} 'NR > 1 { $5 = int($5 / (1000 + d)) + 1 } 1' \
 		"$N1/B-1/readlat.tsv" >"$G/$r/readlat.tsv"
-	awk -F'\t' -v OFS='\t' -v d=${r#B-} 'NR > 1 { $6 = int($6 / (9 + d)) } 1' \
-		"$N1/B-1/workloads.tsv" >"$G/$r/workloads.tsv"
 done
 cat >"$G/ab.json" <<EOF
 {
