@@ -449,6 +449,8 @@ int main(int argc, char **argv)
 		exe = pb_self_exe();
 		out = xasprintf("%s.out", exe ? exe : "/nonexistent");
 		write_atomic(out, exe ? exe : "", exe ? strlen(exe) : 0);
+		free(out);
+		free(exe);
 		return 0;
 	}
 	if (!mkdtemp(tmpdir))
