@@ -11,7 +11,7 @@ require_root_memcg
 TMP=$(mktemp -d /tmp/pb-cli.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 F=$(cd "$(dirname "$0")/../fixtures/results" && pwd)
-plan 13
+plan 14
 
 # --- list ------------------------------------------------------------------------------
 "$PB" list >"$TMP/list" 2>&1
@@ -61,6 +61,24 @@ rc=$?
 ok $([ $rc -eq 2 ] && [ "$(wc -l <"$TMP/bad.err")" -eq 1 ] &&
 	grep -q "^patchbench: error: .*no-such-collection" "$TMP/bad.err" && echo 0 || echo 1) \
 	"bench: an unknown collection is exit 2, one error line (rc $rc)"
+
+# --- bench rss: one recorded rss_stat trace, read by libtraceevent and by trace-cmd | awk ---
+"$PB" bench rss >"$TMP/rss.txt" 2>"$TMP/rss.err"
+rc=$?
+if grep -q "^rss: skipped" "$TMP/rss.txt"; then
+	T_N=$((T_N + 1))
+	echo "ok $T_N # SKIP bench rss: $(sed -n 's/^rss: skipped: //p' "$TMP/rss.txt")"
+else
+	# both readers count the same trace: within 1% of each other (a parser that drops or
+	# double-counts events fails), and the ratio line
+	ours=$(sed -n 's/^rss: .*trace: \([0-9]*\) events.*/\1/p' "$TMP/rss.txt")
+	theirs=$(sed -n "s/^  note: trace-cmd's side counted \([0-9]*\) events.*/\1/p" "$TMP/rss.txt")
+	[ -n "$theirs" ] || theirs=$ours	# the note is printed only when the counts differ
+	ok $([ $rc -eq 0 ] && [ "${ours:-0}" -gt 1000 ] &&
+		[ $(( (ours - theirs) * 100 / ours )) -eq 0 ] && [ $((theirs - ours)) -lt $((ours / 100)) ] &&
+		grep -q "^  ratio: [0-9.]*x (median of" "$TMP/rss.txt" && echo 0 || echo 1) \
+		"bench rss: exit 0, both readers count the trace's events alike ($ours vs $theirs, rc $rc)"
+fi
 
 # --- compare --perf-top and --ci on the captured perf runs ---------------------------------
 "$PB" compare --perf-top 3 "$F/perf-1" "$F/perf-2" >"$TMP/p3.txt" 2>&1
