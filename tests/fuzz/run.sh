@@ -84,7 +84,9 @@ seeds() {
 	memstat) cp "$fix"/v1/*memory.stat "$fix"/v2/*memory.stat "$fix"/v2/proc-vmstat \
 		"$fix"/vmstat/* "$d/" 2>/dev/null
 		# copies with the same name: number them
-		i=0; for f in "$fix"/v1/* "$fix"/v2/* "$fix"/vmstat/*; do
+		i=0; for f in "$fix"/v1/* "$fix"/v2/* "$fix"/v2/recapture/* "$fix"/vmstat/*; do
+			case $f in *.sh) continue ;; esac
+			[ -f "$f" ] || continue
 			i=$((i + 1)); cp "$f" "$d/$i"; done ;;
 	tsv) i=0; for f in "$fix"/results/*/*.tsv; do i=$((i + 1)); cp "$f" "$d/$i.tsv"; done ;;
 	json) cp "$fix"/hyperfine-*.json "$d/"

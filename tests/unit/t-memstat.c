@@ -102,6 +102,9 @@ static void test_fixtures(void)
 		{ "v2/child-memory.stat", 47 },
 		{ "v2/root-memory.stat", 47 },
 		{ "v2/proc-vmstat", 61 },
+		{ "v2/recapture/child-memory.stat", 47 },
+		{ "v2/recapture/root-memory.stat", 47 },
+		{ "v2/recapture/proc-vmstat", 61 },
 	};
 	struct strbuf sb = STRBUF_INIT;
 	struct kvlist l;
@@ -124,6 +127,45 @@ static void test_fixtures(void)
 	}
 	kvlist_release(&l);
 	sb_release(&sb);
+}
+
+/*
+ * Method: the v2 files of the first capture against those of capture.sh run again
+ * (v2/recapture/, another boot of a 6.1.192 smoke kernel).
+ * Pass: the same keys in the same order: the recipe reproduces the fixture's shape.
+ */
+static void test_v2_recapture(void)
+{
+	static const char *const files[] = { "child-memory.stat", "root-memory.stat",
+					     "proc-vmstat" };
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+		struct kvlist la, lb;
+		char err[160] = "", *pa = xasprintf("v2/%s", files[i]);
+		char *pb = xasprintf("v2/recapture/%s", files[i]);
+		int ret;
+
+		kvlist_init(&la);
+		kvlist_init(&lb);
+		ret = load(pa, &a) || load(pb, &b) ||
+		      memstat_parse(a.buf, a.len, &la, err, sizeof(err)) ||
+		      memstat_parse(b.buf, b.len, &lb, err, sizeof(err));
+		for (k = 0; !ret && k < la.n && k < lb.n; k++)
+			if (la.v[k].keylen != lb.v[k].keylen ||
+			    memcmp(la.v[k].key, lb.v[k].key, la.v[k].keylen))
+				break;
+		tap_ok(!ret && la.n == lb.n && k == la.n,
+		       "v2/%s: a capture.sh run gives the same %zu keys in order (first differing "
+		       "at %zu) %s", files[i], la.n, k, err);
+		kvlist_release(&la);
+		kvlist_release(&lb);
+		sb_release(&a);
+		sb_release(&b);
+		free(pa);
+		free(pb);
+	}
 }
 
 /*
@@ -417,10 +459,11 @@ static void test_lookup(void)
 
 int main(void)
 {
-	tap_plan(20 + 7 + 4 + 1 + 13 + 1 + 3 + 2 + 6 + 5);
+	tap_plan(26 + 3 + 7 + 4 + 1 + 13 + 1 + 3 + 2 + 6 + 5);
 	test_fixtures();
 	test_v1_values();
 	test_v2_values();
+	test_v2_recapture();
 	test_unknown_key();
 	test_malformed();
 	test_long_line();
