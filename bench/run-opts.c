@@ -18,6 +18,7 @@
 static const char *const targets[] = { "host", "vm", NULL };
 static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
 static const char *const insn_modes[] = { "auto", "on", "off", NULL };
+static const char *const aslr_modes[] = { "auto", "on", "off", NULL };
 static const char *const cgroup_modes[] = { "auto", "v1", "v2", NULL };
 static const char *const scales[] = { "smoke", "small", "full", NULL };
 static const char *const yes_no[] = { "yes", "no", NULL };
@@ -69,6 +70,10 @@ const struct option run_options[] = {
 	{ "insn-count", 0, OPT_CHOICE, O(insn_count), "auto", "MODE",
 	  "--target vm: count guest instructions with the TCG plugin (auto: under TCG)",
 	  insn_modes, .tags = RUN_HOST },
+	{ "guest-aslr", 0, OPT_CHOICE, O(guest_aslr), "auto", "MODE",
+	  "--target vm: address space randomisation in the guest (auto: off, kernel "
+	  "parameter norandmaps, while counting instructions: it moves per-symbol counts "
+	  "by up to 15% between boots)", aslr_modes, .tags = RUN_HOST },
 	{ "cpus", 0, OPT_INT, O(vm_cpus), "2", "N", "--target vm: guest CPUs", NULL, 1, 256,
 	  RUN_HOST },
 	{ "mem", 0, OPT_SIZE, O(vm_mem), "4G", "SIZE", "--target vm: guest memory", NULL,

@@ -48,6 +48,7 @@ struct run_opts {
 	char *kernel;		/* built kernel name */
 	char *accel;		/* auto | kvm | tcg */
 	char *insn_count;	/* auto | on | off: guest instructions, TCG plugin */
+	char *guest_aslr;	/* auto | on | off: norandmaps (auto: off with insn counts) */
 	int vm_cpus;
 	uint64_t vm_mem;
 	int64_t boot_timeout, run_timeout;
