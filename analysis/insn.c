@@ -3,7 +3,9 @@
  * insn.c - read what the instruction-count plugin wrote (insn.raw) and the
  * kernel's System.map, and turn them into the run's tables:
  *   insn.tsv          per tick and vCPU: kernel and user instructions since
- *                     the previous tick; then one "window" row per vCPU
+ *                     the previous tick; then one "window" row per vCPU and
+ *                     one "spin" row per vCPU (kernel wait-loop turns taken
+ *                     out of the counts; kernel_insns column)
  *   insn-symbols.tsv  kernel instructions per symbol in the window, share
  *   insn-reads.tsv    instructions of each memory.stat read, in read order
  *   insn-ops.tsv      the same for a workload's own operations (readcost's reads)
@@ -268,6 +270,7 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 				r->nvcpu = (unsigned int)a;
 				r->kern = xcalloc(a, sizeof(*r->kern));
 				r->user = xcalloc(a, sizeof(*r->user));
+				r->spin = xcalloc(a, sizeof(*r->spin));
 			}
 		} else if (!strcmp(f[0], "total")) {
 			if (nf != 4 || num_u64(f[1], 10, &a) || a >= r->nvcpu ||
@@ -277,6 +280,15 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 			} else {
 				r->kern[a] = b;
 				r->user[a] = c;
+			}
+		} else if (!strcmp(f[0], "spin")) {
+			if (nf != 3 || num_u64(f[1], 10, &a) || a >= r->nvcpu ||
+			    num_u64(f[2], 10, &b)) {
+				snprintf(err, errlen, "line %zu: bad 'spin' row", lineno);
+				ret = -EINVAL;
+			} else {
+				r->spin[a] = b;
+				r->have_spin = true;
 			}
 		} else if (!strcmp(f[0], "tick")) {
 			struct insn_tick *t;
@@ -387,6 +399,7 @@ void insn_raw_release(struct insn_raw *r)
 	free(r->segs);
 	free(r->kern);
 	free(r->user);
+	free(r->spin);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -524,6 +537,15 @@ static int write_ticks(const char *dir, const struct insn_raw *r)
 		tsv_put_u64(&w, c);
 		tsv_put_u64(&w, r->kern[c]);
 		tsv_put_u64(&w, r->user[c]);
+		tsv_end_row(&w);
+	}
+	/* the wait-loop turns the plugin took out of the window's kernel counts */
+	for (c = 0; r->have_spin && c < r->nvcpu; c++) {
+		tsv_put_str(&w, "spin");
+		tsv_put_double(&w, (double)r->window_ns / 1e6, 1);
+		tsv_put_u64(&w, c);
+		tsv_put_u64(&w, r->spin[c]);
+		tsv_put_u64(&w, 0);
 		tsv_end_row(&w);
 	}
 	return tsv_writer_commit(&w);

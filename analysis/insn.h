@@ -56,6 +56,8 @@ struct insn_raw {
 	int64_t window_ns;
 	uint64_t reads_migrated, ops_migrated, probes_migrated, markers_ignored;
 	uint64_t *kern, *user;		/* window totals per vCPU */
+	uint64_t *spin;			/* kernel wait-loop turns, not in kern ("spin" rows) */
+	bool have_spin;			/* the plugin wrote "spin" rows (older ones did not) */
 	struct insn_tick *ticks;
 	size_t nticks;
 	struct insn_read *reads;

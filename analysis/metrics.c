@@ -876,7 +876,8 @@ static int extract_insn(const struct run_summary *s, const char *dir, struct met
 {
 	struct insn_row *rows;
 	struct tsv t = { 0 };
-	double kern = 0, user = 0;
+	double kern = 0, user = 0, spin = 0;
+	bool have_spin = false;
 	size_t r;
 	int ret;
 
@@ -889,6 +890,10 @@ static int extract_insn(const struct run_summary *s, const char *dir, struct met
 	if (ret)
 		return ret;
 	for (r = 0; r < t.nrows; r++) {
+		if (!strcmp(rows[r].row, "spin")) {
+			spin += rows[r].kernel;
+			have_spin = true;
+		}
 		if (strcmp(rows[r].row, "window"))
 			continue;
 		kern += rows[r].kernel;
@@ -900,6 +905,14 @@ static int extract_insn(const struct run_summary *s, const char *dir, struct met
 	    "kernel insns");
 	add(out, "instructions", MU_COUNT, MB_LOWER, 0.02, 1e6, false, user, "insn:user",
 	    "user insns");
+	/*
+	 * Kernel wait-loop turns (PAUSE to PAUSE), not in insn:kernel: how long
+	 * one vCPU spun for another is the host's scheduling of the vCPU
+	 * threads, so no verdict (informational).
+	 */
+	if (have_spin)
+		add(out, "instructions", MU_COUNT, MB_NONE, 0, 0, false, spin, "insn:spin",
+		    "kernel wait-loop insns (not in kernel)");
 	ret = insn_reads(dir, out, err, errlen);
 	if (!ret)
 		ret = insn_readcost(dir, out, err, errlen);

@@ -94,6 +94,9 @@ void report_insn_text(const struct run_summary *s, const char *dir, FILE *out)
 	fprintf(out, "  kernel %s, user %s\n",
 		metric_format(a, sizeof(a), MU_COUNT, value_of(&r, "insn:kernel"), false),
 		metric_format(b, sizeof(b), MU_COUNT, value_of(&r, "insn:user"), false));
+	if (!isnan(value_of(&r, "insn:spin")))
+		fprintf(out, "  kernel wait-loop turns (PAUSE to PAUSE), not counted above: %s\n",
+			metric_format(a, sizeof(a), MU_COUNT, value_of(&r, "insn:spin"), false));
 	fprintf(out, "Top %d kernel symbols\n  %9s %8s  symbol\n", TOP_SYMBOLS, "insns", "share");
 	for (i = 0; i < r.syms.n && i < TOP_SYMBOLS; i++)
 		fprintf(out, "  %9s %7.2f%%  %.50s\n",
@@ -130,6 +133,8 @@ void report_insn_json(const struct run_summary *s, const char *dir, struct json_
 	if (!r.state) {
 		jw_kdouble(w, "kernel_insns", value_of(&r, "insn:kernel"));
 		jw_kdouble(w, "user_insns", value_of(&r, "insn:user"));
+		if (!isnan(value_of(&r, "insn:spin")))
+			jw_kdouble(w, "spin_insns", value_of(&r, "insn:spin"));
 		jw_key(w, "top_symbols");
 		jw_arr_begin(w);
 		for (i = 0; i < r.syms.n && i < TOP_SYMBOLS; i++) {

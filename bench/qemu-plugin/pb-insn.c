@@ -14,6 +14,18 @@
  * execution counts, so the host can resolve them to symbols with the
  * kernel's System.map; user segments only add to the vCPU's user total.
  *
+ * Spin-wait: a kernel PAUSE (F3 90, cpu_relax()) starts a segment of its
+ * own. When a vCPU executes a PAUSE at most SPIN_MAX kernel instructions
+ * after its previous one, with no user instruction in between, what it ran
+ * since is one more turn of a wait loop (a lock, a timer being deleted on
+ * another CPU, a cross-CPU call): those counts move from the symbols and the
+ * vCPU's kernel total to its "spin" total. How long a vCPU waits for
+ * another depends on how the host schedules the vCPU threads, not on the
+ * guest's work: at 2 vCPUs the loops of queued_spin_lock_slowpath,
+ * lock_timer_base and hrtimer_cancel moved kmem-churn's kernel count by
+ * ~1% between boots. The first turn of a loop (up to its first PAUSE)
+ * counts as work.
+ *
  * Markers: window begin/end (counting happens only between them), a tick
  * (one row of per-vCPU totals, once per sampler interval), read begin/end
  * (the instructions the reading vCPU executed in between: one row per read,
@@ -25,7 +37,7 @@
  *
  * At exit (the guest powered off) the plugin writes OUT through OUT.tmp and
  * a rename: "pb-insn 1", then "vcpus", "window" (complete / open / none),
- * "window_ns", "total" rows per vCPU, "tick", "read", "op", "probe" and "seg" rows, all
+ * "window_ns", "total" and "spin" rows per vCPU, "tick", "read", "op", "probe" and "seg" rows, all
  * tab-separated (format in results/README.md). An open window means the
  * guest died inside it: the host marks the counts incomplete.
  *
@@ -112,9 +124,18 @@ struct seg {
 enum { SEQ_READ, SEQ_OP, SEQ_PROBE, NR_SEQ };
 static const char *const seq_row[NR_SEQ] = { "read", "op", "probe" };
 
+/* a wait loop's turn: at most this many kernel instructions from one PAUSE to the next */
+#define SPIN_MAX 400
+#define SPIN_SEGS 48		/* segments remembered since the last PAUSE */
+
 /* What one vCPU thread writes; a cache line each, so vCPUs do not share lines. */
 struct vcpu {
 	uint64_t kern, user;
+	uint64_t spin;			/* kernel instructions of wait-loop turns (not in kern) */
+	uint64_t since;			/* kernel instructions since the last PAUSE, not in kern yet */
+	unsigned int nturn;		/* segments of this turn in turn[], while since <= SPIN_MAX */
+	bool armed;			/* a PAUSE ran and nothing broke the turn since */
+	struct seg *turn[SPIN_SEGS];
 	uint64_t b_kern[NR_SEQ], b_user[NR_SEQ];	/* totals at this vCPU's last begin */
 	uint64_t b_seq[NR_SEQ];		/* which read / op that was (0: none) */
 } __attribute__((aligned(64)));
@@ -180,17 +201,53 @@ static void __attribute__((format(printf, 1, 2))) row_add(const char *fmt, ...)
 static void seg_exec(unsigned int vcpu, void *udata)
 {
 	uintptr_t u = (uintptr_t)udata;
+	struct vcpu *v;
 	struct seg *s;
 
 	if (__atomic_load_n(&pb.win, __ATOMIC_RELAXED) != WIN_OPEN || vcpu >= pb.nvcpu)
 		return;
+	v = &pb.v[vcpu];
 	if (u & 1) {			/* a user segment: its length, tagged */
-		pb.v[vcpu].user += u >> 1;
+		v->user += u >> 1;
+		if (v->armed) {		/* not a kernel wait loop */
+			v->kern += v->since;
+			v->armed = false;
+		}
 		return;
 	}
 	s = udata;
 	s->count[vcpu]++;
-	pb.v[vcpu].kern += s->n;
+	if (v->armed) {
+		/* a turn in progress: its instructions wait for the next PAUSE or its end */
+		if (v->since + s->n <= SPIN_MAX && v->nturn < SPIN_SEGS) {
+			v->turn[v->nturn++] = s;
+			v->since += s->n;
+			return;
+		}
+		v->kern += v->since;	/* too long for a wait loop's turn: work */
+		v->armed = false;
+	}
+	v->kern += s->n;
+}
+
+/* A kernel PAUSE, before its segment counts: the turn since the last one was spinning. */
+static void pause_exec(unsigned int vcpu, void *udata)
+{
+	struct vcpu *v;
+	unsigned int i;
+
+	(void)udata;
+	if (__atomic_load_n(&pb.win, __ATOMIC_RELAXED) != WIN_OPEN || vcpu >= pb.nvcpu)
+		return;
+	v = &pb.v[vcpu];
+	if (v->armed) {
+		for (i = 0; i < v->nturn; i++)
+			v->turn[i]->count[vcpu]--;
+		v->spin += v->since;
+	}
+	v->armed = true;
+	v->since = 0;
+	v->nturn = 0;
 }
 
 static void mark_exec(unsigned int vcpu, void *udata)
@@ -297,6 +354,15 @@ static void seg_add(struct qemu_plugin_tb *tb, size_t a, size_t b)
 	qemu_plugin_register_vcpu_insn_exec_cb(insn, seg_exec, QEMU_PLUGIN_CB_NO_REGS, udata);
 }
 
+/* PAUSE (F3 90) in kernel text: cpu_relax() */
+static bool is_kernel_pause(struct qemu_plugin_insn *insn)
+{
+	const unsigned char *b = qemu_plugin_insn_data(insn);
+
+	return (qemu_plugin_insn_vaddr(insn) & KERNEL_BIT) && qemu_plugin_insn_size(insn) == 2 &&
+	       b[0] == 0xf3 && b[1] == 0x90;
+}
+
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb), i, start = 0;
@@ -305,6 +371,15 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		int kind = pb_mark_decode(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn));
 
+		if (!kind && is_kernel_pause(insn)) {
+			/* its own segment, the callback first: the turn ends before it counts */
+			if (i > start)
+				seg_add(tb, start, i);
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, pause_exec,
+							       QEMU_PLUGIN_CB_NO_REGS, NULL);
+			start = i;
+			continue;
+		}
 		if (!kind)
 			continue;
 		if (i > start)
@@ -349,7 +424,10 @@ static int write_out(void)
 		pb.migrated[SEQ_READ], pb.migrated[SEQ_OP], pb.migrated[SEQ_PROBE],
 		pb.markers_ignored);
 	for (i = 0; i < pb.nvcpu; i++)
-		fprintf(f, "total\t%zu\t%" PRIu64 "\t%" PRIu64 "\n", i, pb.v[i].kern, pb.v[i].user);
+		fprintf(f, "total\t%zu\t%" PRIu64 "\t%" PRIu64 "\n", i,
+			pb.v[i].kern + (pb.v[i].armed ? pb.v[i].since : 0), pb.v[i].user);
+	for (i = 0; i < pb.nvcpu; i++)
+		fprintf(f, "spin\t%zu\t%" PRIu64 "\n", i, pb.v[i].spin);
 	if (pb.rows_len)
 		fwrite(pb.rows, 1, pb.rows_len, f);
 	/* one row per kernel address: retranslations of a block add up */

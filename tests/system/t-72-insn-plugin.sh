@@ -31,7 +31,7 @@ MAP=$K/System.map
 
 TMP=$(mktemp -d /tmp/pb-insn.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 15
+plan 16
 
 # boot OUT LOOPS [PLUGIN_ARGS]: one guest run; qemu's exit status
 boot() {
@@ -97,6 +97,9 @@ if [ -e "$K/System.map" ]; then
 		[ "$(sed -n 2p "$R/insn-symbols.tsv" | cut -f3 | cut -d. -f1)" -gt 0 ] &&
 		grep -q "^window	" "$R/insn.tsv" && echo 0 || echo 1) \
 		"vm run: insn_counts complete, insn-symbols.tsv and window totals (rc $rc)"
+	nspin=$(grep -c '^spin	' "$R/insn.tsv")
+	ok $([ "$nspin" -eq 2 ] && echo 0 || echo 1) \
+		"insn.tsv: a 'spin' row per vCPU, the wait-loop turns kept out of the counts ($nspin)"
 	# every memory.stat read of readlat.tsv has its row in insn-reads.tsv, by number
 	nst=$(awk -F'\t' 'NR > 1 && $4 == "memory.stat"' "$R/readlat.tsv" | wc -l)
 	nrd=$(awk -F'\t' 'NR > 1 && $3 != ""' "$R/insn-reads.tsv" | wc -l)
@@ -127,7 +130,7 @@ if [ -e "$K/System.map" ]; then
 		grep -q '"notes": ".*plugin .* not found' "$TMP/auto/meta.json" && echo 0 || echo 1) \
 		"auto without the plugin: the run goes on and meta.json says why (rc $rc)"
 else
-	for i in 1 2 3 4 5; do
+	for i in 1 2 3 4 5 6; do
 		T_N=$((T_N + 1))
 		echo "ok $T_N # SKIP the vanilla kernel has no System.map of its own (build --rebuild)"
 	done

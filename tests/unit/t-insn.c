@@ -185,6 +185,45 @@ static void test_raw(const struct ksyms *ks)
 	sb_release(&sb);
 }
 
+/*
+ * "spin" rows (kernel wait-loop turns the plugin took out of the counts): kept
+ * per vCPU, out of the kernel total, and written as insn.tsv "spin" rows.
+ */
+static void test_raw_spin(void)
+{
+	static const char in[] = "pb-insn\t1\nvcpus\t2\nwindow\tcomplete\nwindow_ns\t2000000\n"
+				 "total\t0\t100\t5\ntotal\t1\t200\t6\nspin\t0\t0\nspin\t1\t4000\n"
+				 "seg\tffffffff81000000\t300\n";
+	char *dir = xasprintf("%s/spin", tmpdir), *p = xasprintf("%s/insn.tsv", dir), err[256] = "";
+	struct insn_raw r;
+	struct tsv t;
+	size_t i, n = 0;
+	double spin = 0;
+	int ret = insn_raw_parse(&r, in, strlen(in), err, sizeof(err));
+
+	tap_ok(!ret && r.have_spin && r.spin[0] == 0 && r.spin[1] == 4000 &&
+	       insn_raw_kernel_total(&r) == 300, "spin rows: per vCPU, not in the kernel total (%s)",
+	       ret ? err : "ok");
+	mkdir_p(dir, 0755);
+	if (!ret)
+		ret = insn_write_results(dir, &r, NULL, 0);
+	if (!ret)
+		ret = tsv_load(&t, p, err, sizeof(err));
+	if (!ret) {
+		for (i = 0; i < t.nrows; i++)
+			if (!strcmp(tsv_get(&t, i, 0), "spin")) {
+				n++;
+				spin += tsv_get_num(&t, i, tsv_col(&t, "kernel_insns"));
+			}
+		tsv_release(&t);
+	}
+	tap_ok(!ret && n == 2 && spin == 4000, "insn.tsv: a 'spin' row per vCPU (%zu, %.0f)", n,
+	       spin);
+	insn_raw_release(&r);
+	free(p);
+	free(dir);
+}
+
 /* Method: what the plugin would not write is refused with the line named. */
 static void test_raw_bad(void)
 {
@@ -198,6 +237,7 @@ static void test_raw_bad(void)
 		{ "pb-insn\t1\nvcpus\t2\ntick\t0\t10\t1\t1\n", "line 3: bad 'tick' row" },
 		{ "pb-insn\t1\nvcpus\t1\nread\t1\t0\t-5\t3\n", "line 3: bad 'read'" },
 		{ "pb-insn\t1\nvcpus\t1\nseg\tzz\t3\n", "line 3: bad 'seg'" },
+		{ "pb-insn\t1\nvcpus\t1\nspin\t1\t5\n", "line 3: bad 'spin'" },
 		{ "pb-insn\t1\nvcpus\t1\nwindow\thalf\n", "line 3: bad 'window'" },
 	};
 	size_t i;
@@ -218,11 +258,12 @@ int main(void)
 
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan(4 + 7 + 10 + 8);
+	tap_plan(4 + 7 + 10 + 9 + 2);
 	test_marker();
 	test_ksyms(&ks);
 	test_raw(&ks);
 	test_raw_bad();
+	test_raw_spin();
 	ksyms_release(&ks);
 	remove_tree(tmpdir);
 	return tap_done();
