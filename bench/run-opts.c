@@ -91,6 +91,9 @@ const struct option run_options[] = {
 	  "keep perf.data in the result directory", yes_no },
 	{ "trace", 0, OPT_STRING, O(trace), NULL, "LIST",
 	  "tracepoint monitors, comma-separated: rss_stat" },
+	{ "pair", 0, OPT_STRING, O(pair), NULL, "ID",
+	  "the A/B pair of this run (meta.json \"pair\"; compare pairs the runs): the kernel "
+	  "must be in the cache, the Slurm node is noted", .tags = RUN_HOST },
 	{ NULL },
 };
 #undef O

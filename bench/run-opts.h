@@ -44,6 +44,7 @@ struct run_opts {
 	char *perf_keep;	/* --perf-keep yes|no: keep perf.data */
 	int perf_freq;		/* --perf-freq HZ */
 	char *trace;		/* --trace LIST: tracepoint monitors, e.g. "rss_stat" */
+	char *pair;		/* --pair ID: the A/B pair this run belongs to (meta.json "pair") */
 	/* --target vm */
 	char *kernel;		/* built kernel name */
 	char *accel;		/* auto | kvm | tcg */
