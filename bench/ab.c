@@ -78,6 +78,16 @@ static int ensure_kernel(const char *cache, const char *name, const struct ab_op
 	return ret;
 }
 
+const char *ab_run_set(struct run_opts *ro, const char *dir, int side, int i,
+		       const struct kernel_info *k)
+{
+	free(ro->out);
+	ro->out = xasprintf("%s/%s-%d", dir, side ? "B" : "A", i);
+	free(ro->kernel);
+	ro->kernel = xstrdup(k->name);
+	return ro->out;
+}
+
 static char *default_dir(const struct ab_opts *o)
 {
 	char *d = pb_date_stamp(), *dir = xasprintf("results/ab-%s-%s-vs-%s", d, o->base,
@@ -87,9 +97,9 @@ static char *default_dir(const struct ab_opts *o)
 	return dir;
 }
 
-static int write_ab_json(const char *dir, const struct ab_opts *o, const struct kernel_info *a,
-			 const struct kernel_info *b, char **runs, const char **sides, size_t n,
-			 const char *status, const char *stopped)
+int ab_write_json(const char *dir, const struct ab_opts *o, const struct kernel_info *a,
+		  const struct kernel_info *b, char **runs, const char **sides, size_t n,
+		  const char *status, const char *stopped, const struct ab_jobs *jobs)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
@@ -114,6 +124,14 @@ static int write_ab_json(const char *dir, const struct ab_opts *o, const struct 
 		jw_kint(&w, "max_repeat", o->max_repeat);
 		jw_kint(&w, "pairs", (int64_t)(n / 2));
 		jw_kstr(&w, "stopped", stopped);
+		jw_obj_end(&w);
+	}
+	if (jobs) {
+		jw_kstr(&w, "engine", "slurm");
+		jw_key(&w, "slurm_jobs");
+		jw_obj_begin(&w);
+		jw_kstr(&w, "array", jobs->array);
+		jw_kstr(&w, "final", jobs->final);
 		jw_obj_end(&w);
 	}
 	jw_key(&w, "runs");
@@ -253,9 +271,13 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 		pr_err("cannot create '%s': %s", dir, strerror(-ret));
 		goto out;
 	}
+	if (!strcmp(o->engine, "slurm")) {
+		code = ab_slurm(o, ro, dir, &ka, &kb);
+		goto out;
+	}
 	runs = xcalloc(2 * o->repeat, sizeof(*runs));
 	sides = xcalloc(2 * o->repeat, sizeof(*sides));
-	write_ab_json(dir, o, &ka, &kb, runs, sides, 0, "running", NULL);
+	ab_write_json(dir, o, &ka, &kb, runs, sides, 0, "running", NULL, NULL);
 	for (i = 0; i < o->repeat && !stop; i++) {
 		int side;
 
@@ -263,17 +285,13 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 			const struct kernel_info *k = side ? &kb : &ka;
 			int rc;
 
-			runs[nruns] = xasprintf("%s/%s-%d", dir, side ? "B" : "A", i + 1);
+			runs[nruns] = xstrdup(ab_run_set(ro, dir, side, i + 1, k));
 			sides[nruns] = side ? "B" : "A";
 			pr_info("ab: run %zu/%d: %s (%s)", nruns + 1, 2 * o->repeat,
 				side ? "patched" : "base", k->name);
-			free(ro->out);
-			ro->out = xstrdup(runs[nruns]);
-			free(ro->kernel);
-			ro->kernel = xstrdup(k->name);
 			rc = run_main(ro);
 			nruns++;
-			write_ab_json(dir, o, &ka, &kb, runs, sides, nruns, "running", NULL);
+			ab_write_json(dir, o, &ka, &kb, runs, sides, nruns, "running", NULL, NULL);
 			stop = run_stop(rc, runs[nruns - 1], &failed);
 		}
 		if (o->repeat_auto && !stop && !failed && i >= 1) {
@@ -281,8 +299,8 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 			stopped = NULL;
 			ret = ab_settled(dir, o, &stopped);
 			if (ret < 0) {
-				write_ab_json(dir, o, &ka, &kb, runs, sides, nruns, "failed",
-					      "a --watch metric the runs do not have");
+				ab_write_json(dir, o, &ka, &kb, runs, sides, nruns, "failed",
+					      "a --watch metric the runs do not have", NULL);
 				code = 2;
 				goto out;
 			}
@@ -300,9 +318,9 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 		free(stopped);
 		stopped = s;
 	}
-	write_ab_json(dir, o, &ka, &kb, runs, sides, nruns,
+	ab_write_json(dir, o, &ka, &kb, runs, sides, nruns,
 		      stop == SIGINT ? "interrupted" : stop || failed ? "failed" : "complete",
-		      stopped);
+		      stopped, NULL);
 	printf("\nA/B %s vs %s: %zu runs (%d failed) in %s\n", o->base, o->patched, nruns, failed,
 	       dir);
 	code = stop || failed ? 1 : 0;
