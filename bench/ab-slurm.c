@@ -38,10 +38,9 @@ static void list_runs(const char *dir, int repeat, char **runs, const char **sid
 	}
 }
 
-/* The task script of the array: pair N's two runs, in slurm_pair_first(N)'s order. */
-static char *task_script(const struct ab_opts *o, struct run_opts *ro, const char *dir,
-			 const struct kernel_info *ka, const struct kernel_info *kb,
-			 const char *self)
+char *ab_slurm_task_script(const struct ab_opts *o, struct run_opts *ro, const char *dir,
+			   const struct kernel_info *ka, const struct kernel_info *kb,
+			   const char *self)
 {
 	struct slurm_run *runs = xcalloc(2 * o->repeat, sizeof(*runs));
 	struct strbuf sb = STRBUF_INIT;
@@ -169,7 +168,7 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	ab_write_json(dir, o, ka, kb, runs, sides, n, "submitted", NULL, NULL);
 	task_path = xasprintf("%s/task.sh", sdir);
 	final_path = xasprintf("%s/final.sh", sdir);
-	text = task_script(o, ro, dir, ka, kb, self);
+	text = ab_slurm_task_script(o, ro, dir, ka, kb, self);
 	if (write_script(task_path, text))
 		goto out;
 	free(text);

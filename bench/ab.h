@@ -64,6 +64,15 @@ int ab_write_json(const char *dir, const struct ab_opts *o, const struct kernel_
 int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir,
 	     const struct kernel_info *ka, const struct kernel_info *kb);
 /*
+ * ab_slurm_task_script - the array's script (slurm_task_script()) of the
+ * A/B in @dir: task N runs pair N, each run's options from ab_run_set() on
+ * @ro plus --pair N, in slurm_pair_first(N)'s order, as "@self run ...".
+ * @ro's out and kernel are left at the last run's. The caller frees it.
+ */
+char *ab_slurm_task_script(const struct ab_opts *o, struct run_opts *ro, const char *dir,
+			   const struct kernel_info *ka, const struct kernel_info *kb,
+			   const char *self);
+/*
  * ab_collect - the final job's first step: ab.json's status from the
  * runs' meta.json (complete when every one is, else failed), one line per
  * run that is not complete. Returns 0, 1 a run is not complete, 2 no
