@@ -7,6 +7,8 @@
  * target").
  */
 #include "target.h"
+#include "cgroup.h"
+#include "drift.h"
 #include "kcache.h"
 #include "resultdir.h"
 #include "run-opts.h"
@@ -15,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 const struct target *const targets[] = {
@@ -98,32 +101,52 @@ static int pair_check(const struct run_opts *o, char *err, size_t errlen)
 }
 
 /*
+ * The meta.json of a run that could not start: what a run of @o would have
+ * recorded about the experiment (options, workload parameters, CPUs, charge
+ * batch, cgroup layout), so that compare lists its status, not every field.
+ */
+static void failed_meta(const struct run_opts *o, struct meta *m, int code, const char *error)
+{
+	struct cg_layout l;
+	struct utsname u;
+	char buf[64], e[256];
+
+	meta_init(m);
+	m->run_id = pb_run_id();
+	m->status = xstrdup("failed");
+	m->target = xstrdup(o->target);
+	m->kernel_name = o->kernel ? xstrdup(o->kernel) : NULL;
+	run_opts_to_meta(o, m);
+	run_opts_params_to_meta(o, m);
+	m->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (!m->batch)
+		m->batch = (int)drift_default_batch(uname(&u) ? NULL : u.release);
+	memset(&l, 0, sizeof(l));
+	if (!cg_layout_detect(&l, o->cgroup, e, sizeof(e)))
+		m->cgroup_version = xstrdup(cg_version_name(l.version));
+	cg_layout_release(&l);
+	m->perf_event = xstrdup("none");
+	m->start = xstrdup(iso8601(buf, sizeof(buf), wall_ns()));
+	m->end = xstrdup(buf);
+	m->error = error ? xstrdup(error) :
+		   xasprintf("the run could not start (bad input, exit %d): see the output of "
+			     "its job", code);
+}
+
+/*
  * After a run of a pair: its meta.json gets "pair" and "node"; a run that
  * could not start (exit 2, no meta.json) gets a failed one with @error (or a
  * generic reason), so that the A/B directory names it.
  */
 static void pair_stamp(const struct run_opts *o, int code, const char *error)
 {
-	char e[256], buf[64];
+	char e[256];
 	struct meta m;
 
 	if (!o->out)
 		return;
 	if (meta_load(&m, o->out, e, sizeof(e))) {
-		char *id = pb_run_id();
-
-		meta_init(&m);
-		m.run_id = id;
-		m.status = xstrdup("failed");
-		m.target = xstrdup(o->target);
-		m.kernel_name = o->kernel ? xstrdup(o->kernel) : NULL;
-		run_opts_to_meta(o, &m);
-		m.perf_event = xstrdup("none");
-		m.start = xstrdup(iso8601(buf, sizeof(buf), wall_ns()));
-		m.end = xstrdup(buf);
-		m.error = error ? xstrdup(error) :
-			  xasprintf("the run could not start (bad input, exit %d): see the "
-				    "output of its job", code);
+		failed_meta(o, &m, code, error);
 		if (mkdir_p(o->out, 0755)) {
 			meta_release(&m);
 			return;

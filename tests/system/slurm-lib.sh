@@ -1,7 +1,9 @@
 # slurm-lib.sh - a one-node Slurm cluster of a test's own (POSIX sh). Source it after lib.sh.
 #
 #   slurm_start DIR   munged with a key it makes, slurmctld and slurmd, every file in DIR
-#                     (the test's temp dir), ports 16817/16818 on 127.0.0.1 only; exports
+#                     (the test's temp dir), two ports on 127.0.0.1 only ($SLURM_PORT and
+#                     the next; by default from the shell's pid, so that two clusters of
+#                     two tests, or of a test and a person, do not meet); exports
 #                     SLURM_CONF; waits until the node is idle. Returns 1 with the reason
 #                     in SLURM_WHY when a daemon cannot start (the caller SKIPs).
 #   slurm_stop        stops exactly the daemons slurm_start started, by their pids, and
@@ -30,6 +32,7 @@ slurm_start() {
 	dd if=/dev/urandom of="$SLURM_DIR/munge/key" bs=1024 count=1 2>/dev/null
 	chmod 400 "$SLURM_DIR/munge/key"
 	sock=$SLURM_DIR/munge/socket
+	: "${SLURM_PORT:=$((17000 + ($$ % 1000) * 2))}"
 	munged --key-file="$SLURM_DIR/munge/key" --socket="$sock" \
 		--pid-file="$SLURM_DIR/munge/pid" --log-file="$SLURM_DIR/munge/log" \
 		--seed-file="$SLURM_DIR/munge/seed" --force 2>"$SLURM_DIR/munge/err" || {
@@ -39,8 +42,8 @@ slurm_start() {
 	cat >"$SLURM_DIR/slurm.conf" <<-CONF
 	ClusterName=pbtest
 	SlurmctldHost=localhost
-	SlurmctldPort=16817
-	SlurmdPort=16818
+	SlurmctldPort=$SLURM_PORT
+	SlurmdPort=$((SLURM_PORT + 1))
 	AuthType=auth/munge
 	AuthInfo=socket=$sock
 	CredType=cred/munge
