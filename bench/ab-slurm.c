@@ -144,6 +144,7 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	char *dir = path_canon(dir_in), *self = pb_self_exe(), *sdir = NULL, *text = NULL;
 	char *task_path = NULL, *final_path = NULL, *out = NULL, *name = NULL;
 	char *array = NULL, *final = NULL, *range = NULL;
+	struct sigaction sa, old_int, old_term;
 	struct ab_jobs jobs;
 	int code = 1, ret;
 
@@ -181,13 +182,18 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	}
 	if (write_script(final_path, text))
 		goto out;
+	/* from the first sbatch on, a Ctrl-C cancels what was submitted */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	name = xasprintf("pb-ab-%s", path_base(dir));
 	out = xasprintf("%s/task-%%a.out", sdir);
 	range = xasprintf("1-%d", o->repeat);
 	argv = slurm_sbatch_argv(&o->slurm, name, range, NULL, out, task_path);
 	if (slurm_submit(argv, &array, err, sizeof(err))) {
 		pr_err("%s", err);
-		goto out;
+		goto out_signals;
 	}
 	strv_free(argv);
 	free(out);
@@ -195,12 +201,12 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	out = xasprintf("%s/final.out", sdir);
 	range = xasprintf("afterany:%s", array);
 	argv = slurm_sbatch_argv(&o->slurm, name, NULL, range, out, final_path);
-	if (slurm_submit(argv, &final, err, sizeof(err))) {
+	if (stop_signal || slurm_submit(argv, &final, err, sizeof(err))) {
 		char *ids[] = { array, NULL };
 
-		pr_err("%s (the array %s is cancelled)", err, array);
+		pr_err("%s (the array %s is cancelled)", stop_signal ? "interrupted" : err, array);
 		slurm_cancel(ids);
-		goto out;
+		goto out_signals;
 	}
 	jobs.array = array;
 	jobs.final = final;
@@ -212,32 +218,28 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 		printf("ab: once job %s has ended: patchbench compare %s (its report: "
 		       "%s/report.txt)\n", final, dir, dir);
 		code = 0;
-		goto out;
+		goto out_signals;
 	}
 	{
-		struct sigaction sa, old_int, old_term;
 		char *ids[] = { array, final, NULL };
 
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigaction(SIGINT, &sa, &old_int);
-		sigaction(SIGTERM, &sa, &old_term);
 		ret = slurm_follow(ids, 1000, &stop_signal);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
 		if (ret == -EINTR) {
 			slurm_cancel(ids);
 			printf("ab: interrupted: cancelled jobs %s and %s\n", array, final);
 			ab_write_json(dir, o, ka, kb, runs, sides, n, "interrupted", NULL, &jobs);
-			goto out;
+			goto out_signals;
 		}
 		if (ret) {
 			pr_err("cannot follow jobs %s and %s: they go on (patchbench compare %s "
 			       "once they ended)", array, final, dir);
-			goto out;
+			goto out_signals;
 		}
 	}
 	code = show_result(o, dir, runs, n, final);
+out_signals:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 out:
 	for (i = 0; i < n; i++)
 		free(runs[i]);
