@@ -109,9 +109,12 @@ static int show_result(const struct ab_opts *o, const char *dir, char **runs, si
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *p = xasprintf("%s/slurm/compare.status", dir);
-	int code = 1, failed;
+	int code = 1, failed, i;
 	int64_t rc = -1;
 
+	/* on NFS a file made on another node can take a while to show */
+	for (i = 0; i < 30 && !path_exists(p); i++)
+		sleep(1);
 	failed = count_failed(runs, n, true);
 	if (!read_file(p, &sb))
 		while (sb.len && sb.buf[sb.len - 1] == '\n')

@@ -194,7 +194,12 @@ static const struct job_state *state_find(const struct job_state *s, size_t n, c
 	return NULL;
 }
 
-/* One squeue look at @joblist; -1 when squeue cannot be run. */
+/*
+ * One squeue look at @joblist, appended to @out; -1 when squeue cannot be
+ * run. A job that left slurmctld's memory is "Invalid job id specified":
+ * then each job of a list is asked alone, so that one gone job does not
+ * hide another that still runs.
+ */
 static int squeue_look(const char *joblist, struct job_state **out, size_t *nout)
 {
 	char *argv[] = { "squeue", "-h", "-r", "-o", "%i|%T|%N", "-j", (char *)joblist, NULL };
@@ -202,16 +207,22 @@ static int squeue_look(const char *joblist, struct job_state **out, size_t *nout
 	char *line, *save = NULL;
 	int ret = run_capture(argv, &sb, &e);
 
-	*out = NULL;
-	*nout = 0;
-	/* every job left the queue: squeue says "Invalid job id specified" */
-	if (ret && !strstr(e.buf ? e.buf : "", "Invalid job id")) {
+	if (ret && strstr(e.buf ? e.buf : "", "Invalid job id")) {
+		char **ids = strv_split(joblist, ',');
+		size_t i;
+
+		ret = 0;
+		for (i = 0; ids[i] && ids[1] && !ret; i++)
+			ret = squeue_look(ids[i], out, nout);
+		strv_free(ids);
+		goto out;
+	}
+	if (ret) {
 		chomp(&e);
 		pr_err("squeue failed: %s", e.len ? e.buf : ret < 0 ? strerror(-ret) : "exit status");
 		ret = -1;
 		goto out;
 	}
-	ret = 0;
 	for (line = strtok_r(sb.buf ? sb.buf : "", "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char **f = strv_split(line, '|');
@@ -246,9 +257,12 @@ int slurm_follow(char *const *ids, int interval_ms, volatile int *stop)
 			ret = -EINTR;
 			break;
 		}
+		cur = NULL;
+		ncur = 0;
 		if (squeue_look(list.buf, &cur, &ncur)) {
 			/* a Ctrl-C reaches squeue too */
 			ret = *stop ? -EINTR : -1;
+			states_free(cur, ncur);
 			break;
 		}
 		for (i = 0; i < ncur; i++) {
