@@ -195,7 +195,9 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	range = xasprintf("1-%d", o->repeat);
 	argv = slurm_sbatch_argv(&o->slurm, name, range, NULL, out, task_path);
 	if (slurm_submit(argv, &array, err, sizeof(err))) {
-		pr_err("%s", err);
+		/* nothing was submitted: no A/B directory either */
+		pr_err("%s (nothing submitted, '%s' removed)", err, dir);
+		remove_tree(dir);
 		goto out_signals;
 	}
 	strv_free(argv);
@@ -209,6 +211,7 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 
 		pr_err("%s (the array %s is cancelled)", stop_signal ? "interrupted" : err, array);
 		slurm_cancel(ids);
+		ab_write_json(dir, o, ka, kb, runs, sides, n, "failed", NULL, NULL);
 		goto out_signals;
 	}
 	jobs.array = array;

@@ -144,6 +144,15 @@ int cmd_ab(int argc, char **argv)
 		pr_err("--repeat auto needs --engine local (it decides after each pair)");
 		goto out_argv;
 	}
+	if (slurm) {
+		char *sbatch = pb_which("sbatch");
+
+		free(sbatch);
+		if (!sbatch) {
+			pr_err("--engine slurm: sbatch not found (slurm-wlm: make deps)");
+			goto out_argv;
+		}
+	}
 	if (!ao.patched) {
 		pr_err("ab needs --patched NAME (a built kernel or a series)");
 		goto out_argv;

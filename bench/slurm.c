@@ -138,6 +138,10 @@ int slurm_submit(char *const *argv, char **id, char *err, size_t errlen)
 	*id = NULL;
 	chomp(&out);
 	chomp(&e);
+	/* one line: sbatch's lines joined */
+	for (size_t i = 0; i < e.len; i++)
+		if (e.buf[i] == '\n')
+			e.buf[i] = ' ';
 	if (ret || !out.len) {
 		snprintf(err, errlen, "sbatch failed (%s): %s",
 			 ret < 0 ? strerror(-ret) : "exit status", e.len ? e.buf : "no message");

@@ -4,7 +4,7 @@
 # runs at the smallest size (-w idle --idle 1 -d 3s --no-perf), two kernels that only
 # exist as cache entries of a private --cache (host runs do not boot them).
 # Method: a local ab (1 pair) for the shape; ab --engine slurm --wait with 2 pairs; bad
-# input; the failed-task case: the jobs submitted held (--slurm-args --hold), the patched
+# input; a partition sbatch refuses; the failed-task case: the jobs submitted held (--slurm-args --hold), the patched
 # kernel removed from the cache, the jobs released: the nodes cannot see it; a held
 # submission without --wait; Ctrl-C on ab --wait.
 # Pass: slurm ab exits 0 with one state line per change, 4 complete runs under the A/B
@@ -21,7 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d /tmp/pb-slurm.XXXXXX)
 trap 'slurm_stop; rm -rf "$TMP"' EXIT
 slurm_start "$TMP" || skip_all "$SLURM_WHY"
-plan 19
+plan 20
 cd "$TMP" || exit 1
 C=$TMP/cache
 for k in kbase kpatched; do
@@ -89,6 +89,14 @@ ok $([ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && [ ! -e "$TMP/bad" ] &&
 	grep -q "need --engine slurm" "$TMP/bad.out" && grep -q "repeat auto needs --engine local" \
 	"$TMP/bad.out" && echo 0 || echo 1) \
 	"--wait without slurm, slurm with --repeat auto: exit 2, nothing made ($rc1 $rc2)"
+
+# shellcheck disable=SC2086
+"$PB" ab --engine slurm --partition no-such-partition -r 1 --ab-out "$TMP/nopart" $SMALL \
+	>"$TMP/nopart.out" 2>&1
+rc=$?
+ok $([ $rc -eq 1 ] && [ ! -e "$TMP/nopart" ] &&
+	[ "$(grep -c "sbatch failed.*nothing submitted" "$TMP/nopart.out")" -eq 1 ] && echo 0 || echo 1) \
+	"sbatch refuses (no such partition): exit 1, sbatch's reason on one line, no A/B directory (rc $rc)"
 
 # --- the failed task: a node that cannot see the patched kernel ---------------------------
 # shellcheck disable=SC2086
