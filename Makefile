@@ -67,6 +67,8 @@ CORE_SRCS += bench/insn-run.c
 CMD_SRCS += bench/insn-bench.c
 CMD_SRCS += bench/cmd-build.c bench/cmd-kernels.c bench/cmd-ab.c
 CORE_SRCS += bench/ab.c
+# the Slurm engine of ab: job array of pairs, final compare job (issue 13)
+CORE_SRCS += bench/ab-dir.c bench/slurm.c bench/ab-slurm.c
 # the cover letter reproduction's tables, verdicts and reports (issue 10)
 ANALYSIS_SRCS += analysis/repro.c analysis/repro-report.c
 # the cover letter reproduction (issue 6)

@@ -16,6 +16,7 @@
 
 static const char *const ci_names[] = {
 	[CI_NONE] = "none", [CI_WELCH] = "welch", [CI_BOOTSTRAP] = "bootstrap",
+	[CI_PAIRED] = "paired",
 };
 
 const char *ci_method_name(enum ci_method m)
@@ -58,6 +59,7 @@ void cmp_row_release(struct cmp_row *r)
 	free(r->m.label);
 	dvec_release(&r->a);
 	dvec_release(&r->b);
+	dvec_release(&r->d);
 }
 
 void comparison_init(struct comparison *c)
@@ -600,7 +602,13 @@ void compare_row_compute_at(struct cmp_row *r, enum ci_choice ci, double level)
 		r->delta_pct = r->delta == 0 ? 0 : NAN;
 	r->method = CI_NONE;
 	r->ci_lo = r->ci_hi = NAN;
-	if (na >= 2 && nb >= 2) {
+	if (r->paired && r->d.n >= 2) {
+		/* the pairs' own differences: what differs between machines cancels */
+		if (!stats_paired_ci(r->d.v, r->d.n, level, &r->ci_lo, &r->ci_hi))
+			r->method = CI_PAIRED;
+		else
+			r->ci_lo = r->ci_hi = NAN;
+	} else if (na >= 2 && nb >= 2) {
 		bool boot = ci == CI_CHOICE_BOOTSTRAP ||
 			    (ci == CI_CHOICE_AUTO && na >= COMPARE_BOOT_MIN_N &&
 			     nb >= COMPARE_BOOT_MIN_N);
@@ -827,12 +835,58 @@ static double noise_of(const struct comparison *nc, const char *key)
 	return n;
 }
 
+size_t compare_pair_runs(const struct cmp_side *a, const struct cmp_side *b, size_t *ia,
+			 size_t *ib)
+{
+	size_t i, j, k;
+
+	if (!a->n || a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (!a->metas[i].pair || !b->metas[i].pair)
+			return 0;
+	for (i = 0; i < a->n; i++) {
+		const char *p = a->metas[i].pair;
+		size_t found = 0;
+
+		/* one A per pair id ... */
+		for (k = 0; k < i; k++)
+			if (!strcmp(a->metas[k].pair, p))
+				return 0;
+		/* ... and one B */
+		for (j = 0; j < b->n; j++) {
+			if (strcmp(b->metas[j].pair, p))
+				continue;
+			ib[i] = j;
+			found++;
+		}
+		if (found != 1)
+			return 0;
+		ia[i] = i;
+	}
+	return a->n;
+}
+
+/* The value of row @r in run @ms: the metric, or 0 where the metric says so. */
+static bool run_value(const struct metric_set *ms, const struct cmp_row *r, double *v)
+{
+	const struct metric *m = metric_set_find(ms, r->m.key);
+
+	if (m)
+		*v = m->value;
+	else if (r->m.absent_zero && metric_set_has_group(ms, r->m.group))
+		*v = 0;
+	else
+		return false;
+	return true;
+}
+
 /* Load both (resolved) sides of @c, check them, compute every row. */
 static int compare_sides(struct comparison *c, const struct compare_opts *o,
 			 const struct comparison *noise, char *err, size_t errlen)
 {
 	struct metric_set *sa = NULL, *sb = NULL;
-	size_t i, k, na, nb;
+	size_t i, k, na, nb, *ia = NULL, *ib = NULL;
 	int ret;
 
 	c->ci = o->ci;
@@ -858,6 +912,10 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 		goto fail;
 	}
 	compare_check_inputs(c);
+	ia = xcalloc(na, sizeof(*ia));
+	ib = xcalloc(na, sizeof(*ib));
+	if (c->ci == CI_CHOICE_AUTO)
+		c->pairs = compare_pair_runs(&c->a, &c->b, ia, ib);
 	if (noise)
 		check_noise(c, noise);
 	if (c->ndiffs && !o->force)
@@ -875,12 +933,17 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 
 		for (i = 0; i < na + nb; i++) {
 			const struct metric_set *ms = i < na ? &sa[i] : &sb[i - na];
-			const struct metric *m = metric_set_find(ms, r->m.key);
+			double v;
 
-			if (m)
-				dvec_push(i < na ? &r->a : &r->b, m->value);
-			else if (r->m.absent_zero && metric_set_has_group(ms, r->m.group))
-				dvec_push(i < na ? &r->a : &r->b, 0);
+			if (run_value(ms, r, &v))
+				dvec_push(i < na ? &r->a : &r->b, v);
+		}
+		r->paired = c->pairs > 0;
+		for (i = 0; i < c->pairs; i++) {
+			double va, vb;
+
+			if (run_value(&sa[ia[i]], r, &va) && run_value(&sb[ib[i]], r, &vb))
+				dvec_push(&r->d, vb - va);
 		}
 		r->noise = noise_of(noise, r->m.key);
 		compare_row_compute(r, c->ci);
@@ -921,6 +984,8 @@ out:
 		metric_set_release(&sb[i]);
 	free(sa);
 	free(sb);
+	free(ia);
+	free(ib);
 	return ret;
 }
 

@@ -48,11 +48,11 @@
 /* perf symbols shown: the top ones by the larger mean share of the two sides */
 #define COMPARE_PERF_TOP 10
 
-enum ci_method { CI_NONE, CI_WELCH, CI_BOOTSTRAP };
+enum ci_method { CI_NONE, CI_WELCH, CI_BOOTSTRAP, CI_PAIRED };
 /* How to choose the interval: by n (COMPARE_BOOT_MIN_N), or always one. */
 enum ci_choice { CI_CHOICE_AUTO, CI_CHOICE_WELCH, CI_CHOICE_BOOTSTRAP };
 
-/* "none", "welch", "bootstrap" */
+/* "none", "welch", "bootstrap", "paired" */
 const char *ci_method_name(enum ci_method m);
 int ci_method_parse(const char *s, enum ci_method *m);
 
@@ -77,6 +77,13 @@ struct cmp_row {
 	double noise;		/* A/A noise floor, NaN without --noise */
 	double threshold;
 	enum verdict verdict;
+	/*
+	 * Paired runs (struct comparison's pairs): B - A of each pair where both
+	 * runs have the metric; with 2 or more the interval is the paired t
+	 * interval of their mean (CI_PAIRED).
+	 */
+	bool paired;
+	struct dvec d;
 };
 
 struct comparison {
@@ -96,6 +103,12 @@ struct comparison {
 	size_t perf_total;	/* perf symbols before keeping the top */
 	size_t insn_sym_total;	/* the same for the guest instruction counts */
 	size_t family_rows;	/* rows of the COMPARE_FAMILY_GROUP family (0: none) */
+	/*
+	 * Pairs of runs (meta.json "pair", one A and one B each, as an engine
+	 * runs them on one machine): > 0 when every run of both sides is paired
+	 * and --ci is auto, and the intervals are then of the paired differences.
+	 */
+	size_t pairs;
 };
 
 struct compare_opts {
@@ -119,6 +132,14 @@ int compare_resolve(const char *arg, struct cmp_side *s, char *err, size_t errle
 int compare_resolve_ab(const char *dir, struct cmp_side *a, struct cmp_side *b, char *err,
 		       size_t errlen);
 void cmp_side_release(struct cmp_side *s);
+/*
+ * compare_pair_runs - are the runs of @a and @b (their metas) paired: every
+ * run has a "pair", and each pair id has exactly one A and one B run? Then
+ * @ia[k] and @ib[k] (room for @a->n each) are the indices of pair k's runs,
+ * in @a's order, and the number of pairs is returned; else 0.
+ */
+size_t compare_pair_runs(const struct cmp_side *a, const struct cmp_side *b, size_t *ia,
+			 size_t *ib);
 
 /*
  * compare_check_inputs - what makes the two sides incomparable: a run that

@@ -55,14 +55,7 @@ bool plot_have_gnuplot(void)
 /* 'value' as a gnuplot single-quoted string: a quote is written twice. */
 static void gp_quote(struct strbuf *sb, const char *v)
 {
-	sb_adds(sb, "'");
-	for (; *v; v++) {
-		if (*v == '\'')
-			sb_adds(sb, "''");
-		else
-			sb_add(sb, v, 1);
-	}
-	sb_adds(sb, "'");
+	sb_add_squoted(sb, v, "''");
 }
 
 int plot_run(const char *name, const char *const *vars, const char *svg, char *err,

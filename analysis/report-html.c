@@ -434,11 +434,15 @@ static void header(struct plot_page *h, const struct comparison *c)
 	esc(h, m->cgroup_version ? m->cgroup_version : "?");
 	sb_addf(&h->sb, ", %d CPUs, samples every %s</li>\n", m->cpus,
 		fmt_duration(dur, sizeof(dur), m->interval_ns));
-	sb_addf(&h->sb, "<li>95%% CI of mean(B) - mean(A): %s; bootstrap %u resamples, "
-		"seed %#llx</li>\n", c->ci == CI_CHOICE_WELCH ? "Welch t" :
-		c->ci == CI_CHOICE_BOOTSTRAP ? "percentile bootstrap" :
-		"Welch t below 8 runs per side, else percentile bootstrap", c->iters,
-		(unsigned long long)c->seed);
+	if (c->pairs)
+		sb_addf(&h->sb, "<li>95%% CI of mean(B - A) over %zu pairs: paired t, both runs of "
+			"a pair on one machine</li>\n", c->pairs);
+	else
+		sb_addf(&h->sb, "<li>95%% CI of mean(B) - mean(A): %s; bootstrap %u resamples, "
+			"seed %#llx</li>\n", c->ci == CI_CHOICE_WELCH ? "Welch t" :
+			c->ci == CI_CHOICE_BOOTSTRAP ? "percentile bootstrap" :
+			"Welch t below 8 runs per side, else percentile bootstrap", c->iters,
+			(unsigned long long)c->seed);
 	sb_addf(&h->sb, "<li>verdict: the CI excludes 0 and |delta| &gt; threshold = max(metric "
 		"default%s)</li>\n", c->noise_src ? ", A/A noise floor" : "");
 	{

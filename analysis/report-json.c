@@ -106,6 +106,10 @@ void compare_to_json(const struct comparison *c, struct strbuf *sb)
 	jw_kint(&w, "bootstrap_min_n", COMPARE_BOOT_MIN_N);
 	jw_kuint(&w, "bootstrap_iters", c->iters);
 	jw_kuint(&w, "seed", c->seed);
+	if (c->pairs) {
+		jw_kstr(&w, "method", "paired");
+		jw_kuint(&w, "pairs", c->pairs);
+	}
 	if (c->family_rows >= 2) {
 		jw_key(&w, "family");
 		jw_obj_begin(&w);
@@ -264,6 +268,8 @@ int compare_from_json(struct comparison *c, const char *buf, size_t len, char *e
 	if (!json_get_u64(ci, "bootstrap_iters", &u))
 		c->iters = (unsigned)u;
 	json_get_u64(ci, "seed", &c->seed);
+	if (!json_get_u64(ci, "pairs", &u))
+		c->pairs = u;
 	if (!json_get_u64(json_get(ci, "family"), "rows", &u))
 		c->family_rows = u;
 	c->noise_src = dup_str(j, "noise");

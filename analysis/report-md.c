@@ -78,10 +78,15 @@ void compare_print_md(const struct comparison *c, FILE *out)
 	fprintf(out, "- workloads %s, scale %s, depth %d, %d builders -j%d, %d idle, samples every "
 		"%s\n", m->workloads ? m->workloads : "?", m->scale ? m->scale : "?", m->depth,
 		m->builders, m->jobs, m->idle, fmt_duration(dur, sizeof(dur), m->interval_ns));
-	fprintf(out, "- 95%% CI of mean(B) - mean(A): %s; bootstrap: %u resamples, seed %#llx\n",
-		c->ci == CI_CHOICE_WELCH ? "Welch t" : c->ci == CI_CHOICE_BOOTSTRAP ?
-		"percentile bootstrap" : "Welch t below 8 runs per side, else percentile bootstrap",
-		c->iters, (unsigned long long)c->seed);
+	if (c->pairs)
+		fprintf(out, "- 95%% CI of mean(B - A) over %zu pairs: paired t, both runs of a pair "
+			"on one machine\n", c->pairs);
+	else
+		fprintf(out, "- 95%% CI of mean(B) - mean(A): %s; bootstrap: %u resamples, seed "
+			"%#llx\n", c->ci == CI_CHOICE_WELCH ? "Welch t" :
+			c->ci == CI_CHOICE_BOOTSTRAP ? "percentile bootstrap" :
+			"Welch t below 8 runs per side, else percentile bootstrap", c->iters,
+			(unsigned long long)c->seed);
 	fprintf(out, "- verdict: the CI excludes 0 and |delta| > threshold = max(metric default%s)\n",
 		c->noise_src ? ", A/A noise floor" : "");
 	{

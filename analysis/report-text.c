@@ -68,7 +68,10 @@ static void print_header(const struct comparison *c, FILE *out)
 		      fmt_duration(a, sizeof(a), m->interval_ns));
 	text_wrap(out, "  ", 4, d, WIDTH);
 	free(d);
-	if (c->ci == CI_CHOICE_WELCH)
+	if (c->pairs)
+		d = xasprintf("95%% CI of mean(B - A) over %zu pairs: paired t interval (P), "
+			      "both runs of a pair on one machine", c->pairs);
+	else if (c->ci == CI_CHOICE_WELCH)
 		d = xasprintf("95%% CI of mean(B) - mean(A): Welch t interval (W)");
 	else if (c->ci == CI_CHOICE_BOOTSTRAP)
 		d = xasprintf("95%% CI of mean(B) - mean(A): percentile bootstrap (B), %u "
@@ -140,7 +143,7 @@ static void print_row(const struct comparison *c, const struct cmp_row *r, FILE 
 		snprintf(ci, sizeof(ci), "%s..%s %c",
 			 metric_format(lo, sizeof(lo), r->m.unit, r->ci_lo, true),
 			 metric_format(hi, sizeof(hi), r->m.unit, r->ci_hi, true),
-			 r->method == CI_WELCH ? 'W' : 'B');
+			 r->method == CI_WELCH ? 'W' : r->method == CI_PAIRED ? 'P' : 'B');
 	fprintf(out, "  %-29s %9s %9s %s\n", "  mean, CI",
 		metric_format(va, sizeof(va), r->m.unit, r->a_mean, false),
 		metric_format(vb, sizeof(vb), r->m.unit, r->b_mean, false), ci);

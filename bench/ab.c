@@ -6,7 +6,6 @@
  */
 #include "ab.h"
 #include "compare.h"
-#include "json.h"
 #include "kbuild.h"
 #include "resultdir.h"
 #include "run-opts.h"
@@ -85,52 +84,6 @@ static char *default_dir(const struct ab_opts *o)
 
 	free(d);
 	return dir;
-}
-
-static int write_ab_json(const char *dir, const struct ab_opts *o, const struct kernel_info *a,
-			 const struct kernel_info *b, char **runs, const char **sides, size_t n,
-			 const char *status, const char *stopped)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct json_writer w;
-	char *path = xasprintf("%s/ab.json", dir);
-	size_t i;
-	int ret;
-
-	jw_init(&w, &sb);
-	jw_obj_begin(&w);
-	jw_kint(&w, "schema", 1);
-	jw_kstr(&w, "status", status);
-	jw_kstr(&w, "base", o->base);
-	jw_kstr(&w, "patched", o->patched);
-	jw_kstr(&w, "base_key", a->key);
-	jw_kstr(&w, "patched_key", b->key);
-	jw_kstr(&w, "base_config_sha256", a->config_sha256);
-	jw_kstr(&w, "patched_config_sha256", b->config_sha256);
-	jw_kint(&w, "repeat", o->repeat);
-	if (o->repeat_auto) {
-		jw_key(&w, "repeat_auto");
-		jw_obj_begin(&w);
-		jw_kint(&w, "max_repeat", o->max_repeat);
-		jw_kint(&w, "pairs", (int64_t)(n / 2));
-		jw_kstr(&w, "stopped", stopped);
-		jw_obj_end(&w);
-	}
-	jw_key(&w, "runs");
-	jw_arr_begin(&w);
-	for (i = 0; i < n; i++) {
-		jw_obj_begin(&w);
-		jw_kstr(&w, "side", sides[i]);
-		jw_kstr(&w, "dir", strrchr(runs[i], '/') + 1);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	sb_adds(&sb, "\n");
-	ret = write_atomic(path, sb.buf, sb.len);
-	free(path);
-	sb_release(&sb);
-	return ret;
 }
 
 /*
@@ -253,9 +206,13 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 		pr_err("cannot create '%s': %s", dir, strerror(-ret));
 		goto out;
 	}
+	if (!strcmp(o->engine, "slurm")) {
+		code = ab_slurm(o, ro, dir, &ka, &kb);
+		goto out;
+	}
 	runs = xcalloc(2 * o->repeat, sizeof(*runs));
 	sides = xcalloc(2 * o->repeat, sizeof(*sides));
-	write_ab_json(dir, o, &ka, &kb, runs, sides, 0, "running", NULL);
+	ab_write_json(dir, o, &ka, &kb, runs, sides, 0, "running", NULL, NULL);
 	for (i = 0; i < o->repeat && !stop; i++) {
 		int side;
 
@@ -263,17 +220,13 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 			const struct kernel_info *k = side ? &kb : &ka;
 			int rc;
 
-			runs[nruns] = xasprintf("%s/%s-%d", dir, side ? "B" : "A", i + 1);
+			runs[nruns] = xstrdup(ab_run_set(ro, dir, side, i + 1, k));
 			sides[nruns] = side ? "B" : "A";
 			pr_info("ab: run %zu/%d: %s (%s)", nruns + 1, 2 * o->repeat,
 				side ? "patched" : "base", k->name);
-			free(ro->out);
-			ro->out = xstrdup(runs[nruns]);
-			free(ro->kernel);
-			ro->kernel = xstrdup(k->name);
 			rc = run_main(ro);
 			nruns++;
-			write_ab_json(dir, o, &ka, &kb, runs, sides, nruns, "running", NULL);
+			ab_write_json(dir, o, &ka, &kb, runs, sides, nruns, "running", NULL, NULL);
 			stop = run_stop(rc, runs[nruns - 1], &failed);
 		}
 		if (o->repeat_auto && !stop && !failed && i >= 1) {
@@ -281,8 +234,8 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 			stopped = NULL;
 			ret = ab_settled(dir, o, &stopped);
 			if (ret < 0) {
-				write_ab_json(dir, o, &ka, &kb, runs, sides, nruns, "failed",
-					      "a --watch metric the runs do not have");
+				ab_write_json(dir, o, &ka, &kb, runs, sides, nruns, "failed",
+					      "a --watch metric the runs do not have", NULL);
 				code = 2;
 				goto out;
 			}
@@ -300,9 +253,9 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 		free(stopped);
 		stopped = s;
 	}
-	write_ab_json(dir, o, &ka, &kb, runs, sides, nruns,
+	ab_write_json(dir, o, &ka, &kb, runs, sides, nruns,
 		      stop == SIGINT ? "interrupted" : stop || failed ? "failed" : "complete",
-		      stopped);
+		      stopped, NULL);
 	printf("\nA/B %s vs %s: %zu runs (%d failed) in %s\n", o->base, o->patched, nruns, failed,
 	       dir);
 	code = stop || failed ? 1 : 0;

@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 
+#include "slurm.h"
+
+struct kernel_info;
 struct run_opts;
 
 /* What "patchbench ab" fills from its own options (the rest is a struct run_opts). */
@@ -24,7 +27,58 @@ struct ab_opts {
 	char *config;		/* config of kernels built on the way (smoke|full|FILE) */
 	int build_jobs;		/* make -j of those builds; 0: the CPUs */
 	bool force;		/* replace an existing A/B directory */
+	char *engine;		/* local | slurm: who places the runs */
+	struct slurm_opts slurm;	/* --engine slurm */
+	char *collect;		/* --collect DIR: the final job's step (ab_collect()) */
 };
+
+/* What ab.json says about the jobs of --engine slurm (NULL for local). */
+struct ab_jobs {
+	const char *array, *final;
+};
+
+/*
+ * ab_run_set - the options of run @i (1-based) of side @side (0 A, 1 B)
+ * of the A/B in @dir: @ro with --out @dir/A-i or B-i and --kernel @k's
+ * name. Every engine builds a run's options here, from the options of ab.
+ * Returns the run's directory (within @ro->out).
+ */
+const char *ab_run_set(struct run_opts *ro, const char *dir, int side, int i,
+		       const struct kernel_info *k);
+/*
+ * ab_write_json - @dir/ab.json: both kernels, the @n runs so far (@runs:
+ * their directories, @sides "A"/"B"), @status, why --repeat auto stopped
+ * (@stopped, or NULL), and with @jobs the engine's jobs. 0 or -errno.
+ */
+int ab_write_json(const char *dir, const struct ab_opts *o, const struct kernel_info *a,
+		  const struct kernel_info *b, char **runs, const char **sides, size_t n,
+		  const char *status, const char *stopped, const struct ab_jobs *jobs);
+/*
+ * ab_slurm - --engine slurm, once both kernels are built and @dir made:
+ * write the task and final scripts under @dir/slurm, submit the array (task
+ * N: pair N, its order by slurm_pair_first()) and the final job, then with
+ * --wait follow them (Ctrl-C cancels exactly those jobs) and print the
+ * report. Returns the exit code: compare's with --wait, else 0 submitted;
+ * 1 a job could not be submitted or followed, or interrupted.
+ */
+int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir,
+	     const struct kernel_info *ka, const struct kernel_info *kb);
+/*
+ * ab_slurm_task_script - the array's script (slurm_task_script()) of the
+ * A/B in @dir: task N runs pair N, each run's options from ab_run_set() on
+ * @ro plus --pair N, in slurm_pair_first(N)'s order, as "@self run ...".
+ * @ro's out and kernel are left at the last run's. The caller frees it.
+ */
+char *ab_slurm_task_script(const struct ab_opts *o, struct run_opts *ro, const char *dir,
+			   const struct kernel_info *ka, const struct kernel_info *kb,
+			   const char *self);
+/*
+ * ab_collect - the final job's first step: ab.json's status from the
+ * runs' meta.json (complete when every one is, else failed), one line per
+ * run that is not complete. Returns 0, 1 a run is not complete, 2 no
+ * readable ab.json.
+ */
+int ab_collect(const char *dir);
 
 /*
  * ab_run - check both kernels and the A/B directory before building

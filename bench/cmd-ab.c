@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const engines[] = { "local", "slurm", NULL };
+
 #define O(f) offsetof(struct ab_opts, f)
 static const struct option ab_options[] = {
 	{ "base", 'A', OPT_STRING, O(base), "vanilla", "NAME",
@@ -38,6 +40,21 @@ static const struct option ab_options[] = {
 	{ "build-jobs", 0, OPT_INT, O(build_jobs), NULL, "N",
 	  "make -j for kernels built on the way [CPUs]", NULL, 1, 1024 },
 	{ "ab-force", 0, OPT_BOOL, O(force), NULL, NULL, "replace an existing A/B directory" },
+	{ "engine", 0, OPT_CHOICE, O(engine), "local", "ENGINE",
+	  "who places the runs: local = one after the other here, slurm = a Slurm job array "
+	  "of pairs (see below)", engines },
+	{ "partition", 0, OPT_STRING, O(slurm.partition), NULL, "NAME",
+	  "--engine slurm: the partition of every job [the cluster's default]" },
+	{ "time", 0, OPT_STRING, O(slurm.time), NULL, "TIME",
+	  "--engine slurm: the time limit of each job (sbatch --time) [the partition's]" },
+	{ "slurm-args", 0, OPT_STRING, O(slurm.args), NULL, "'ARGS'",
+	  "--engine slurm: more sbatch options for every job, space-separated" },
+	{ "max-parallel", 0, OPT_INT, O(slurm.max_parallel), NULL, "N",
+	  "--engine slurm: at most N pairs at once (the array's %N) [no limit]", NULL, 1, 100000 },
+	{ "wait", 0, OPT_BOOL, O(slurm.wait), NULL, NULL,
+	  "--engine slurm: follow the jobs, print the report, exit with compare's status" },
+	{ "collect", 0, OPT_STRING, O(collect), NULL, "DIR",
+	  "the final job's step: ab.json's status from the runs of A/B directory DIR" },
 	{ NULL },
 };
 #undef O
@@ -45,7 +62,8 @@ static const struct option ab_options[] = {
 static void ab_help(void)
 {
 	printf("\nEvery other option is an option of 'patchbench run' (see its --help) and\n"
-	       "applies to every run; --target is vm, --perf is on (--no-perf to drop it).\n"
+	       "applies to every run; --target is vm unless --target host is given, --perf\n"
+	       "is on (--no-perf to drop it).\n"
 	       "Kernels that are not built yet are built first ('patchbench build').\n\n"
 	       "--repeat auto: after each pair from the second on, the watched metrics'\n"
 	       "intervals are looked at, at level 1 - 0.05 / (max-repeat - 1) each\n"
@@ -53,6 +71,14 @@ static void ab_help(void)
 	       "a metric settles when compare's rule says changed, or when its interval\n"
 	       "lies inside +-threshold. It stops when all have settled, or at\n"
 	       "--max-repeat pairs, and says which.\n\n"
+	       "--engine slurm: the kernels are built here, into --cache, which must be\n"
+	       "on a filesystem every node sees (a node that does not see a kernel says\n"
+	       "so in its run's error). Task N of one job array runs pair N on one node\n"
+	       "(A then B for odd N, B then A for even N), each run with --pair N; a\n"
+	       "final job (afterany) writes ab.json's status and compare's report.txt.\n"
+	       "Without --wait the job ids and the command that shows the result are\n"
+	       "printed; with it, one line per job state change, then the report, and\n"
+	       "Ctrl-C cancels exactly these jobs. --target host is honoured.\n\n"
 	       "example: patchbench ab --base vanilla --patched memcg-flush-on-read -r 3 \\\n"
 	       "             -w kernelbuild,idle --builders 2 --idle 3\n");
 }
@@ -73,7 +99,7 @@ int cmd_ab(int argc, char **argv)
 	char **run_argv;
 	int run_argc = 0, ab_argc, i, ret, code = 2;
 	char **ab_argv;
-	bool no_perf = false, ro_parsed = false;
+	bool no_perf = false, ro_parsed = false, slurm, host = false;
 
 	memset(&ao, 0, sizeof(ao));
 	/* Split argv: ab's own options here, everything else is for "run". */
@@ -97,8 +123,36 @@ int cmd_ab(int argc, char **argv)
 		pr_err("unexpected argument '%s' (see 'patchbench ab --help')", ab_argv[ret]);
 		goto out_argv;
 	}
+	if (ao.collect) {
+		if (run_argc > 1) {
+			pr_err("--collect takes no run options ('%s')", run_argv[1]);
+			goto out_argv;
+		}
+		code = ab_collect(ao.collect);
+		goto out_argv;
+	}
+	slurm = !strcmp(ao.engine, "slurm");
+	if (!slurm && (ao.slurm.partition || ao.slurm.time || ao.slurm.args ||
+		       ao.slurm.max_parallel || ao.slurm.wait)) {
+		pr_err("--partition, --time, --slurm-args, --max-parallel and --wait need "
+		       "--engine slurm");
+		goto out_argv;
+	}
 	if (repeat_parse("repeat", ao.repeat_s, ao.max_repeat, &ao.repeat, &ao.repeat_auto))
 		goto out_argv;
+	if (slurm && ao.repeat_auto) {
+		pr_err("--repeat auto needs --engine local (it decides after each pair)");
+		goto out_argv;
+	}
+	if (slurm) {
+		char *sbatch = pb_which("sbatch");
+
+		free(sbatch);
+		if (!sbatch) {
+			pr_err("--engine slurm: sbatch not found (slurm-wlm: make deps)");
+			goto out_argv;
+		}
+	}
 	if (!ao.patched) {
 		pr_err("ab needs --patched NAME (a built kernel or a series)");
 		goto out_argv;
@@ -113,8 +167,15 @@ int cmd_ab(int argc, char **argv)
 		pr_err("ab chooses --out and --kernel itself (use --ab-out, --base, --patched)");
 		goto out_argv;
 	}
-	free(ro.target);
-	ro.target = xstrdup("vm");
+	/* vm unless --target host was asked for */
+	for (i = 1; i < run_argc; i++)
+		if (!strcmp(run_argv[i], "--target") || !strncmp(run_argv[i], "--target=", 9) ||
+		    !strncmp(run_argv[i], "-t", 2))
+			host = !strcmp(ro.target, "host");
+	if (!host) {
+		free(ro.target);
+		ro.target = xstrdup("vm");
+	}
 	/* bad input is found before any kernel is built or directory made */
 	if (wl_check_list(ro.workload))
 		goto out_argv;

@@ -96,6 +96,9 @@ const struct option run_options[] = {
 	  "keep perf.data in the result directory", yes_no },
 	{ "trace", 0, OPT_STRING, O(trace), NULL, "LIST",
 	  "tracepoint monitors, comma-separated: rss_stat" },
+	{ "pair", 0, OPT_STRING, O(pair), NULL, "ID",
+	  "the A/B pair of this run (meta.json \"pair\"; compare pairs the runs): the kernel "
+	  "must be in the cache, the Slurm node is noted", .tags = RUN_HOST },
 	{ NULL },
 };
 #undef O
@@ -379,18 +382,21 @@ static bool unset(const struct option *op, const void *base)
 	return true;
 }
 
-void run_opts_guest_format(const struct run_opts *g, struct strbuf *args, struct strbuf *info)
+char **run_opts_argv(const struct run_opts *g, unsigned skip_tags)
 {
 	const struct workload *const *w;
 	const struct option *op;
+	char **argv = NULL;
+	size_t n = 0;
 
 	for (op = run_options; op->type != OPT_END; op++) {
 		char *v;
 
-		if ((op->tags & RUN_HOST) || unset(op, g))
+		if ((op->tags & skip_tags) || unset(op, g))
 			continue;
 		v = opt_format(op, g);
-		sb_addf(args, "--%s=%s\n", op->name, v);
+		argv = xrealloc(argv, (n + 2) * sizeof(*argv));
+		argv[n++] = xasprintf("--%s=%s", op->name, v);
 		free(v);
 	}
 	for (w = workloads; *w; w++) {
@@ -401,10 +407,24 @@ void run_opts_guest_format(const struct run_opts *g, struct strbuf *args, struct
 			if (unset(op, p))
 				continue;
 			v = opt_format(op, p);
-			sb_addf(args, "--%s-%s=%s\n", (*w)->name, op->name, v);
+			argv = xrealloc(argv, (n + 2) * sizeof(*argv));
+			argv[n++] = xasprintf("--%s-%s=%s", (*w)->name, op->name, v);
 			free(v);
 		}
 	}
+	argv = xrealloc(argv, (n + 1) * sizeof(*argv));
+	argv[n] = NULL;
+	return argv;
+}
+
+void run_opts_guest_format(const struct run_opts *g, struct strbuf *args, struct strbuf *info)
+{
+	char **argv = run_opts_argv(g, RUN_HOST);
+	size_t i;
+
+	for (i = 0; argv[i]; i++)
+		sb_addf(args, "%s\n", argv[i]);
+	strv_free(argv);
 #define S(x) ((x) ? (x) : "")
 	sb_addf(info, "target=%s\nkernel=%s\nseries=%s\nconfig_hash=%s\nnotes=%s\n",
 		S(g->target_label), S(g->kernel_name), S(g->series), S(g->config_hash),

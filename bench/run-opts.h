@@ -44,6 +44,7 @@ struct run_opts {
 	char *perf_keep;	/* --perf-keep yes|no: keep perf.data */
 	int perf_freq;		/* --perf-freq HZ */
 	char *trace;		/* --trace LIST: tracepoint monitors, e.g. "rss_stat" */
+	char *pair;		/* --pair ID: the A/B pair this run belongs to (meta.json "pair") */
 	/* --target vm */
 	char *kernel;		/* built kernel name */
 	char *accel;		/* auto | kvm | tcg */
@@ -112,6 +113,13 @@ void run_opts_from_meta(struct run_opts *o, const struct meta *m);
  * ("--<workload>-<param>=value"); guest.info the target_label, kernel_name,
  * series, config_hash and notes fields as key=value lines.
  */
+/*
+ * run_opts_argv - every set option of @g as "--name=value" (the workload
+ * parameters as "--<workload>-<param>=value"), but those whose tags share
+ * a bit with @skip_tags: what "patchbench run" needs to run @g again (0)
+ * or inside a guest (RUN_HOST). NULL-terminated; free with strv_free().
+ */
+char **run_opts_argv(const struct run_opts *g, unsigned skip_tags);
 /* Both texts of @g; the strbufs are the caller's. */
 void run_opts_guest_format(const struct run_opts *g, struct strbuf *args, struct strbuf *info);
 /*

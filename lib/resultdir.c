@@ -64,6 +64,9 @@ static const struct meta_field {
 	{ "failed_log", MF_STR, offsetof(struct meta, failed_log) },
 	{ "notes", MF_STR, offsetof(struct meta, notes) },
 	{ "insn_counts", MF_STR, offsetof(struct meta, insn_counts), true },
+	/* the pair of an A/B pair (--pair) and the Slurm node the run ran on; older runs lack both */
+	{ "pair", MF_STR, offsetof(struct meta, pair), true },
+	{ "node", MF_STR, offsetof(struct meta, node), true },
 };
 
 #define FIELD(m, f, T) ((T *)((char *)(m) + (f)->offset))

@@ -48,6 +48,8 @@ struct meta {
 	char *failed_log;	/* log of the failed workload, relative, or NULL */
 	char *notes;		/* why optional monitors are off, or NULL */
 	char *insn_counts;	/* vm runs: guest instruction counts complete / incomplete: / missing: / off: */
+	char *pair;		/* A/B pair id (run --pair), or NULL */
+	char *node;		/* Slurm node ($SLURMD_NODENAME), or NULL */
 	struct meta_param *params;
 	size_t nparams;
 };

@@ -337,6 +337,20 @@ double stats_t_quantile(double p, double df)
  * Return: 0, or -EINVAL if a sample has fewer than 2 values or @level is
  * out of range.
  */
+int stats_paired_ci(const double *d, size_t n, double level, double *lo, double *hi)
+{
+	double mean, half;
+
+	if (n < 2 || !(level > 0 && level < 1))
+		return -EINVAL;
+	mean = stats_mean(d, n);
+	half = stats_t_quantile((1 + level) / 2, (double)(n - 1)) *
+	       sqrt(sample_var(d, n) / (double)n);
+	*lo = mean - half;
+	*hi = mean + half;
+	return 0;
+}
+
 int stats_welch_ci(const double *a, size_t na, const double *b, size_t nb, double level,
 		   double *lo, double *hi, double *df_out)
 {

@@ -34,6 +34,12 @@ void dvec_release(struct dvec *d);
 double stats_t_quantile(double p, double df);
 int stats_bootstrap_diff_ci(const double *a, size_t na, const double *b, size_t nb,
 			    unsigned iters, uint64_t seed, double level, double *lo, double *hi);
+/*
+ * stats_paired_ci - the t interval at @level of the mean of the @n paired
+ * differences @d (B - A of each pair): mean +- t(n - 1) * sd / sqrt(n).
+ * 0, or -EINVAL for n < 2 or a bad level.
+ */
+int stats_paired_ci(const double *d, size_t n, double level, double *lo, double *hi);
 int stats_welch_ci(const double *a, size_t na, const double *b, size_t nb, double level,
 		   double *lo, double *hi, double *df_out);
 int stats_welch_ci_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,

@@ -90,3 +90,15 @@ char *sb_detach(struct strbuf *sb)
 	sb->len = sb->alloc = 0;
 	return p;
 }
+
+void sb_add_squoted(struct strbuf *sb, const char *s, const char *quote_as)
+{
+	sb_adds(sb, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_adds(sb, quote_as);
+		else
+			sb_add(sb, s, 1);
+	}
+	sb_adds(sb, "'");
+}

@@ -20,5 +20,10 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(prin
 void sb_reset(struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and reinitialises @sb. */
 char *sb_detach(struct strbuf *sb);
+/*
+ * sb_add_squoted - @s in single quotes, each quote in it written as
+ * @quote_as: "'\\''" for sh, "''" for gnuplot.
+ */
+void sb_add_squoted(struct strbuf *sb, const char *s, const char *quote_as);
 
 #endif

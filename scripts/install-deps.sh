@@ -12,10 +12,12 @@ set -eu
 # clang-14 libclang-rt-14-dev: make fuzz (libFuzzer) and make test's sanitizer build and smoke
 # run of the fuzz harnesses (libFuzzer is only a recommendation of clang-14)
 # git: bisect over a git range (--source GITDIR --good --bad) and its test's tree
+# slurm-wlm munge: ab --engine slurm (sbatch, squeue, scancel) and the one-node cluster
+# its system test starts (slurmctld, slurmd, munged)
 PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils patch
 libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
 linux-source-6.1 linux-perf trace-cmd qemu-system-x86 busybox-static ccache
-gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev git"
+gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev git slurm-wlm munge"
 
 # One dpkg-query for all of them (~0.06 s here), so make runs this on every invocation.
 # shellcheck disable=SC2086

@@ -20,6 +20,11 @@
 #   BISECT     1: a series that regresses against the base is bisected
 #              ("patchbench bisect" into the A/B directory's bisect/; the
 #              dashboard row links its BISECT.txt) [0]
+#   ENGINE     local, or slurm: ab places the runs as a Slurm job array and
+#              waits for it ("ab --engine slurm --wait"; the kernels are built
+#              here, into a cache every node sees: README, "Many machines") [local]
+#   ENGINE_ARGS more ab options for the engine, e.g. "--partition big
+#              --max-parallel 4 --time 2:00:00" [none]
 #   LOCK       lock file [$RESULTS/.nightly.lock]
 #   DRY_RUN    1: print the commands instead of running them
 #
@@ -48,6 +53,16 @@ NOISE=${NOISE:-}
 LOCK=${LOCK:-$RESULTS/.nightly.lock}
 DRY_RUN=${DRY_RUN:-0}
 BISECT=${BISECT:-0}
+ENGINE=${ENGINE:-local}
+ENGINE_ARGS=${ENGINE_ARGS:-}
+case $ENGINE in
+local) engine_opt= ;;
+slurm) engine_opt="--engine slurm --wait $ENGINE_ARGS" ;;
+*)
+	echo "nightly: ENGINE '$ENGINE': local or slurm" >&2
+	exit 2
+	;;
+esac
 
 say() { echo "nightly: $*"; }
 
@@ -96,8 +111,13 @@ for s in $SERIES; do
 	fi
 	dir=$RESULTS/nightly/ab-$stamp-$BASE-vs-$s
 	# shellcheck disable=SC2086
-	run "$PB" ab --base "$BASE" --patched "$s" --repeat "$REPEAT" --ab-out "$dir" $RUN_ARGS ||
+	run "$PB" ab --base "$BASE" --patched "$s" --repeat "$REPEAT" --ab-out "$dir" $engine_opt \
+		$RUN_ARGS
+	rc=$?
+	# slurm --wait exits with compare's status: 1 is a regression, judged below
+	if [ $rc -ne 0 ] && { [ "$ENGINE" = local ] || [ $rc -ne 1 ]; }; then
 		fail "ab $BASE vs $s: a run failed (see $dir)"
+	fi
 
 	# against the base; the text report is the mail, the html the archive
 	# shellcheck disable=SC2086

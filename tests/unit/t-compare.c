@@ -135,6 +135,165 @@ static void test_welch_known(void)
 }
 
 /*
+ * Method: the paired interval of A = {10, 20, 30}, B = {12, 22.5, 31.5}
+ * with pairs (10, 12), (20, 22.5), (30, 31.5): differences {2, 2.5, 1.5},
+ * mean 2, sd 0.5, t(0.975, 2) = 4.302653, half = 4.302653 x 0.5 / sqrt(3)
+ * = 1.242069 (by hand). Unpaired, the same values' Welch interval holds 0
+ * (the runs differ by 10 between pairs, the pairs by 2 within).
+ * Pass: paired [0.757931, 3.242069] method paired; unpaired Welch around 0;
+ * one difference only: no paired interval, Welch as before.
+ */
+static void test_paired_known(void)
+{
+	const double a[] = { 10, 20, 30 }, b[] = { 12, 22.5, 31.5 };
+	double half = 4.302653 * 0.5 / sqrt(3);
+	struct cmp_row r;
+	size_t i;
+
+	mk_row(&r, a, 3, b, 3);
+	r.paired = true;
+	for (i = 0; i < 3; i++)
+		dvec_push(&r.d, b[i] - a[i]);
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_PAIRED && near(r.ci_lo, 2 - half, 1e-5) &&
+	       near(r.ci_hi, 2 + half, 1e-5) && near(r.delta, 2, 1e-12),
+	       "paired {2, 2.5, 1.5}: [0.757931, 3.242069] (got %s [%.6f, %.6f])",
+	       ci_method_name(r.method), r.ci_lo, r.ci_hi);
+	cmp_row_release(&r);
+	mk_row(&r, a, 3, b, 3);
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_WELCH && r.ci_lo < 0 && r.ci_hi > 0,
+	       "the same values unpaired: Welch, interval holds 0 ([%g, %g])", r.ci_lo, r.ci_hi);
+	cmp_row_release(&r);
+	mk_row(&r, a, 3, b, 3);
+	r.paired = true;
+	dvec_push(&r.d, 2);
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_WELCH, "one pair with the metric: no paired interval, Welch (%s)",
+	       ci_method_name(r.method));
+	cmp_row_release(&r);
+}
+
+static char *print_to_string(const struct comparison *c, enum out_format fmt);
+static void copy_run(const char *from, const char *to, void (*edit)(struct meta *));
+
+/* A side of @n runs with pair ids @pairs (NULL entries: no "pair"). */
+static void mk_side(struct cmp_side *s, const char *const *pairs, size_t n)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	s->metas = xcalloc(n, sizeof(*s->metas));
+	s->runs = xcalloc(n, sizeof(*s->runs));
+	for (i = 0; i < n; i++) {
+		meta_init(&s->metas[i]);
+		s->metas[i].pair = pairs[i] ? xstrdup(pairs[i]) : NULL;
+		s->runs[i] = xasprintf("run-%zu", i);
+	}
+}
+
+/*
+ * Method: compare_pair_runs() on sides whose runs carry pair ids: in
+ * different orders; one run without an id; an id twice on a side; an id
+ * only on one side.
+ * Pass: 3 pairs with B's indices {1, 0, 2}; 0 in every other case.
+ */
+static void test_pair_runs(void)
+{
+	static const char *const a3[] = { "1", "2", "3" }, *const b3[] = { "2", "1", "3" };
+	static const char *const hole[] = { "1", NULL, "3" }, *const twice[] = { "1", "1", "3" };
+	static const char *const other[] = { "1", "2", "4" };
+	struct cmp_side a, b;
+	size_t ia[3], ib[3], n;
+
+	mk_side(&a, a3, 3);
+	mk_side(&b, b3, 3);
+	n = compare_pair_runs(&a, &b, ia, ib);
+	tap_ok(n == 3 && ia[0] == 0 && ib[0] == 1 && ib[1] == 0 && ib[2] == 2,
+	       "pairs in another order on B: 3 pairs, B's runs 1, 0, 2 (%zu)", n);
+	cmp_side_release(&b);
+	mk_side(&b, hole, 3);
+	tap_ok(!compare_pair_runs(&a, &b, ia, ib), "a run without a pair id: not paired");
+	cmp_side_release(&b);
+	mk_side(&b, twice, 3);
+	tap_ok(!compare_pair_runs(&a, &b, ia, ib), "a pair id twice on a side: not paired");
+	cmp_side_release(&b);
+	mk_side(&b, other, 3);
+	tap_ok(!compare_pair_runs(&a, &b, ia, ib), "a pair id on one side only: not paired");
+	cmp_side_release(&b);
+	cmp_side_release(&a);
+}
+
+static void edit_pair1(struct meta *m)
+{
+	m->pair = xstrdup("1");
+}
+
+static void edit_pair2(struct meta *m)
+{
+	m->pair = xstrdup("2");
+}
+
+/*
+ * Method: an A/B directory of fixture copies whose meta.json carry pair
+ * ids 1 and 2 (one A and one B each), compared; then printed as text, md,
+ * html and JSON, and the JSON read back.
+ * Pass: 2 pairs; a row with both values in both pairs has the paired
+ * method; every format's method line says "over 2 pairs: paired t" (JSON:
+ * ci.method "paired"); the JSON read back keeps the pairs.
+ */
+static void test_paired_dir(void)
+{
+	static const char *const runs[] = { "A-1", "host-1", "B-1", "host-2",
+					    "A-2", "host-2", "B-2", "host-1" };
+	struct compare_opts o = { .ci = CI_CHOICE_AUTO };
+	char *ab = xasprintf("%s/ab-paired", tmpdir), *p, err[512] = "";
+	const char *j = "{\"schema\": 1, \"status\": \"complete\", \"base\": \"vanilla\", "
+			"\"patched\": \"noop\", \"repeat\": 2, \"runs\": ["
+			"{\"side\": \"A\", \"dir\": \"A-1\"}, {\"side\": \"B\", \"dir\": \"B-1\"}, "
+			"{\"side\": \"A\", \"dir\": \"A-2\"}, {\"side\": \"B\", \"dir\": \"B-2\"}]}\n";
+	static const enum out_format fmts[] = { FMT_TEXT, FMT_MD, FMT_HTML, FMT_JSON };
+	struct comparison c, back;
+	size_t i, paired = 0, said = 0;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(runs); i += 2) {
+		char *from = xasprintf("%s/results/%s", FIXTURES, runs[i + 1]);
+
+		p = xasprintf("%s/%s", ab, runs[i]);
+		copy_run(from, p, runs[i][2] == '1' ? edit_pair1 : edit_pair2);
+		free(p);
+		free(from);
+	}
+	p = xasprintf("%s/ab.json", ab);
+	write_atomic(p, j, strlen(j));
+	free(p);
+	ret = compare_dirs(&c, ab, NULL, &o, err, sizeof(err));
+	for (i = 0; !ret && i < c.nrows; i++)
+		paired += c.rows[i].method == CI_PAIRED;
+	tap_ok(!ret && c.pairs == 2 && paired > 0, "paired A/B directory: 2 pairs, %zu rows "
+	       "with the paired interval (%s)", paired, ret ? err : "ok");
+	for (i = 0; !ret && i < ARRAY_SIZE(fmts); i++) {
+		char *s = print_to_string(&c, fmts[i]);
+
+		/* the header's method line, not only the rows' "paired" cells */
+		said += s && (fmts[i] == FMT_JSON ? strstr(s, "\"method\": \"paired\"") :
+			      strstr(s, "over 2 pairs: paired t")) != NULL;
+		if (fmts[i] == FMT_JSON && s) {
+			if (!compare_from_json(&back, s, strlen(s), err, sizeof(err)))
+				said += back.pairs == 2;
+			comparison_release(&back);
+		}
+		free(s);
+	}
+	tap_ok(said == 5, "text, md, html and JSON say paired, the JSON read back keeps 2 pairs "
+	       "(%zu of 5)", said);
+	comparison_release(&c);
+	free(ab);
+}
+
+/*
  * Method: verdict_decide() and verdict_threshold() on hand-picked cases.
  * Pass: direction decides regression vs improvement; an interval that
  * contains 0 or a delta within the threshold is no change; the A/A noise
@@ -1149,7 +1308,7 @@ static void test_insn_control(void)
 
 int main(void)
 {
-	tap_plan(93);
+	tap_plan(102);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -1171,6 +1330,9 @@ int main(void)
 	test_root_phases();
 	test_format_nonfinite();
 	test_insn_sources();
+	test_paired_known();
+	test_pair_runs();
+	test_paired_dir();
 	test_insn_one_side();
 	test_insn_incomplete();
 	test_insn_report();

@@ -43,6 +43,8 @@ static const struct {
 	{ "error", offsetof(struct meta, error) },
 	{ "failed_log", offsetof(struct meta, failed_log) },
 	{ "notes", offsetof(struct meta, notes) },
+	{ "pair", offsetof(struct meta, pair) },
+	{ "node", offsetof(struct meta, node) },
 };
 
 #define STR(m, i) (*(char **)((char *)(m) + str_fields[i].offset))
@@ -179,6 +181,9 @@ static void test_roundtrip(void)
 	ret = meta_from_json(&b, sb.buf, sb.len, err, sizeof(err));
 	tap_ok(!ret && !b.run_id && !b.kernel_name && !b.notes && b.error && !*b.error &&
 	       b.nparams == 0 && !b.params, "NULL strings stay NULL, \"\" stays \"\", no params");
+	tap_ok(!strstr(sb.buf, "\"pair\"") && !strstr(sb.buf, "\"node\"") && !b.pair && !b.node,
+	       "a run without pair and node (an older or local one): neither is written, both "
+	       "read back NULL");
 	meta_release(&b);
 	meta_release(&a);
 	tap_ok(!a.error && !a.params && a.schema == META_SCHEMA,
@@ -364,7 +369,7 @@ int main(void)
 
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan((1 + per_compare + 5) + 17 + (2 + per_compare + 3) + 5 + 1 + 1);
+	tap_plan((1 + per_compare + 6) + 17 + (2 + per_compare + 3) + 5 + 1 + 1);
 	test_roundtrip();
 	test_from_json();
 	test_write_load();
