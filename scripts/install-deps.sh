@@ -12,10 +12,11 @@ set -eu
 # clang-14 libclang-rt-14-dev: make fuzz (libFuzzer) and make test's sanitizer build and smoke
 # run of the fuzz harnesses (libFuzzer is only a recommendation of clang-14)
 # git: bisect over a git range (--source GITDIR --good --bad) and its test's tree
+# e2fsprogs: mke2fs, run in the guest (its / is ours) for the selftests' ext2 scratch disk
 PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils patch
 libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
 linux-source-6.1 linux-perf trace-cmd qemu-system-x86 busybox-static ccache
-gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev git"
+gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev git e2fsprogs"
 
 # One dpkg-query for all of them (~0.06 s here), so make runs this on every invocation.
 # shellcheck disable=SC2086
