@@ -10,15 +10,19 @@
  */
 #include "guest.h"
 #include "run-opts.h"
+#include "spawn.h"
 #include "target.h"
 #include "util.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -139,6 +143,123 @@ out:
 	return ret;
 }
 
+int guest_scratch_disk(const char *dir, const char *log, char *err, size_t errlen)
+{
+	/* -F: a whole device; -m 0: no reserved blocks; -q: errors only */
+	char *argv[] = { "mke2fs", "-q", "-F", "-m", "0", "-t", "ext2", GUEST_DISK_DEV, NULL };
+	int ret;
+
+	/* a disk from an earlier use in this boot goes first (EBUSY while it is in use) */
+	write_file_str("/sys/block/zram0/reset", "1");
+	ret = write_file_str("/sys/block/zram0/disksize", "256M");
+	if (ret) {
+		snprintf(err, errlen, "cannot size %s: %s%s", GUEST_DISK_DEV, strerror(-ret),
+			 ret == -ENOENT ? " (a kernel without CONFIG_ZRAM)" : "");
+		return ret;
+	}
+	ret = run_logged(argv, log);
+	if (ret) {
+		snprintf(err, errlen, "mke2fs %s failed (exit %d, see %s)", GUEST_DISK_DEV, ret,
+			 log);
+		goto fail;
+	}
+	ret = mkdir_p(dir, 0755);
+	if (ret) {
+		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(-ret));
+		goto fail;
+	}
+	if (mount(GUEST_DISK_DEV, dir, "ext2", 0, NULL)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot mount %s on '%s': %s%s", GUEST_DISK_DEV, dir,
+			 strerror(errno), errno == ENODEV ? " (a kernel without CONFIG_EXT2_FS)" : "");
+		goto fail;
+	}
+	if (chmod(dir, 01777))
+		pr_warn("cannot chmod '%s': %s", dir, strerror(errno));
+	return 0;
+fail:
+	write_file_str("/sys/block/zram0/reset", "1");
+	return ret < 0 ? ret : -EIO;
+}
+
+void guest_scratch_disk_release(const char *dir)
+{
+	if (umount2(dir, MNT_DETACH))
+		pr_warn("cannot unmount '%s': %s", dir, strerror(errno));
+	else
+		rmdir(dir);
+	write_file_str("/sys/block/zram0/reset", "1");
+}
+
+int guest_cgroup2_without(const char *flag, char **old)
+{
+	static const char *const flags[] = { "nsdelegate", "memory_localevents",
+					     "memory_recursiveprot", NULL };
+	struct strbuf sb = STRBUF_INIT, cur = STRBUF_INIT, next = STRBUF_INIT;
+	const char *p, *end;
+	bool had = false;
+	int ret, i;
+
+	*old = NULL;
+	ret = read_file("/proc/self/mounts", &sb);
+	if (ret)
+		return ret;
+	/* "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nsdelegate,memory_recursiveprot 0 0" */
+	p = strstr(sb.buf, " /sys/fs/cgroup cgroup2 ");
+	end = p ? strchr(p + strlen(" /sys/fs/cgroup cgroup2 "), ' ') : NULL;
+	if (!end) {
+		sb_release(&sb);
+		return -ENOENT;
+	}
+	p += strlen(" /sys/fs/cgroup cgroup2 ") - 1;
+	for (i = 0; flags[i]; i++) {
+		const char *f = strstr(p, flags[i]);
+		size_t n = strlen(flags[i]);
+
+		if (!f || f > end || (f[n] != ',' && f[n] != ' ') || (f[-1] != ',' && f[-1] != ' '))
+			continue;
+		sb_addf(&cur, "%s%s", cur.len ? "," : "", flags[i]);
+		if (!strcmp(flags[i], flag))
+			had = true;
+		else
+			sb_addf(&next, "%s%s", next.len ? "," : "", flags[i]);
+	}
+	sb_release(&sb);
+	if (!had) {
+		ret = 1;
+	} else {
+		ret = guest_cgroup2_remount(next.len ? next.buf : "");
+		if (!ret)
+			*old = xstrdup(cur.buf);
+	}
+	sb_release(&cur);
+	sb_release(&next);
+	return ret;
+}
+
+int guest_cgroup2_remount(const char *opts)
+{
+	return mount(NULL, "/sys/fs/cgroup", NULL, MS_REMOUNT, opts) ? -errno : 0;
+}
+
+int guest_loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		ret = -errno;
+	if (!ret && !(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+			ret = -errno;
+	}
+	close(fd);
+	return ret;
+}
+
 void guest_init_main(void)
 {
 	struct run_opts o;
@@ -159,6 +280,10 @@ void guest_init_main(void)
 	mnt("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, "nsdelegate,memory_recursiveprot");
 	mnt("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	mnt("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	/* as on any machine (test_memcg_sock connects to localhost) */
+	ret = guest_loopback_up();
+	if (ret)
+		pr_warn("cannot bring up lo: %s", strerror(-ret));
 	/*
 	 * Only /run is writable (tmpfs): /tmp, /var/tmp and /root stay the
 	 * host's, read-only, because the kernel source and the prepared object

@@ -14,10 +14,11 @@ set -eu
 # git: bisect over a git range (--source GITDIR --good --bad) and its test's tree
 # slurm-wlm munge: ab --engine slurm (sbatch, squeue, scancel) and the one-node cluster
 # its system test starts (slurmctld, slurmd, munged)
+# e2fsprogs: mke2fs, run in the guest (its / is ours) for the selftests' ext2 scratch disk
 PKGS="build-essential pkg-config perl flex bison bc cpio kmod xz-utils patch
 libelf-dev libssl-dev libtracefs-dev libtraceevent-dev
 linux-source-6.1 linux-perf trace-cmd qemu-system-x86 busybox-static ccache
-gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev git slurm-wlm munge"
+gnuplot-nox hyperfine chromium clang-14 libclang-rt-14-dev git slurm-wlm munge e2fsprogs"
 
 # One dpkg-query for all of them (~0.06 s here), so make runs this on every invocation.
 # shellcheck disable=SC2086

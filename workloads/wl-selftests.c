@@ -25,7 +25,12 @@
  * over 9p, which keeps no negative dentries: test_kmem_basic would fail on
  * every kernel) but, with --selftests-root overlay (the default), below a
  * private overlay root with a tmpfs upper: guest_local_root(). The other
- * workloads of the run keep the shared root.
+ * workloads of the run keep the shared root. Their cwd is an ext2 on a
+ * zram disk (guest_scratch_disk()): test_memcontrol's page cache
+ * (O_TMPFILE in ".", holes read) is charged and reclaimable there as on a
+ * disk, not on tmpfs. While they run, cgroup2 is remounted without
+ * memory_recursiveprot (6.1's test_memcg_low assumes a plain mount), and
+ * they are built with their Makefile's flags, not -O2 (ST_CC_FLAGS).
  */
 #include "workload.h"
 #include "afile.h"
@@ -50,6 +55,15 @@
 
 #define SELFTESTS_DEFAULT "test_kmem,test_memcontrol"
 #define KSFT_SKIP_CODE 4
+/*
+ * The flags of the selftests' own Makefile (CFLAGS += -Wall -pthread, no -O:
+ * cgroup_util.c's alloc_anon() writes a zero to each page of a buffer it then
+ * frees, and at -O2 gcc drops those stores, so nothing is allocated and the
+ * min/low/max/oom tests of test_memcontrol fail), plus -static (the guest
+ * runs them from the host's root) and -w.
+ */
+#define ST_CC_FLAGS "gcc -w -pthread -static"
+#define ST_DISK_DIR "/run/patchbench/selftests-disk"	/* the tests' cwd in the guest */
 
 struct selftests_params {
 	char *dir;
@@ -103,7 +117,7 @@ static int selftests_build(const char *srcdir, const char *cache, char **dirp, c
 
 	*dirp = NULL;
 	sha256_init(&h);
-	sha256_update(&h, "gcc -O2 -pthread -static", 24);
+	sha256_update(&h, ST_CC_FLAGS, strlen(ST_CC_FLAGS));
 	for (i = 0; st_sources[i]; i++) {
 		path = xasprintf("%s/%s", base, st_sources[i]);
 		ret = sha256_file(path, fhex);
@@ -141,7 +155,7 @@ static int selftests_build(const char *srcdir, const char *cache, char **dirp, c
 		char *src = xasprintf("%s/%s.c", base, st_known[i]);
 		char *util = xasprintf("%s/cgroup_util.c", base);
 		char *out = xasprintf("%s/%s", tmp, st_known[i]);
-		char *argv[] = { "gcc", "-O2", "-w", "-pthread", "-static", "-o", out, src, util,
+		char *argv[] = { "gcc", "-w", "-pthread", "-static", "-o", out, src, util,
 				 NULL };
 
 		ret = run_logged(argv, log);
@@ -202,6 +216,7 @@ struct st_arg {
 	char *tests;
 	char *tap;		/* result directory's selftests.tap */
 	char *cwd;		/* scratch: test_memcontrol makes O_TMPFILE files in "." */
+	char *disklog;		/* mke2fs's output (left only when it failed) */
 	bool local_root;	/* --selftests-root overlay: guest_local_root() first */
 	int64_t timeout;
 };
@@ -315,8 +330,8 @@ static int selftests_main(void *p)
 	struct st_arg *a = p;
 	char **v = strv_split(a->tests, ',');
 	size_t n = strv_len(v), i;
-	char why[512] = "";
-	int ret = 0, lr = -1;
+	char why[512] = "", dwhy[512] = "", *cgflags = NULL;
+	int ret = 0, lr = -1, disk = -1, rp = 1;
 	struct afile af;
 	FILE *out;
 
@@ -331,9 +346,40 @@ static int selftests_main(void *p)
 			fflush(stdout);
 		}
 	}
+	/* the tests' cwd: a disk-like filesystem (guest_scratch_disk() says why) */
+	if (!a->skip) {
+		disk = guest_scratch_disk(ST_DISK_DIR, a->disklog, dwhy, sizeof(dwhy));
+		if (disk) {
+			printf("selftests: warning: %s: the tests' cwd is %s (tmpfs)\n", dwhy, a->cwd);
+			fflush(stdout);
+		} else {
+			unlink(a->disklog);
+			free(a->cwd);
+			a->cwd = xstrdup(ST_DISK_DIR);
+		}
+	}
+	/*
+	 * 6.1's test_memcg_low expects no memory.events "low" in a sibling
+	 * without protection of its own, which memory_recursiveprot (the guest's
+	 * and systemd's default) gives one: the tests run without it, as on the
+	 * plain mount they were written for, and it is put back after them.
+	 */
+	if (!a->skip) {
+		rp = guest_cgroup2_without("memory_recursiveprot", &cgflags);
+		if (rp < 0) {
+			printf("selftests: warning: cannot remount cgroup2 without "
+			       "memory_recursiveprot: %s\n", strerror(-rp));
+			fflush(stdout);
+		}
+	}
 	ret = afile_open(&af, a->tap);
 	if (ret) {
 		fprintf(stderr, "selftests: cannot create '%s.tmp': %s\n", a->tap, strerror(-ret));
+		if (!disk)
+			guest_scratch_disk_release(ST_DISK_DIR);
+		if (!rp)
+			guest_cgroup2_remount(cgflags);
+		free(cgflags);
 		strv_free(v);
 		return 1;
 	}
@@ -346,6 +392,18 @@ static int selftests_main(void *p)
 		fprintf(out, "# patchbench: root shared (%s): 9p keeps no negative dentries, "
 			     "test_kmem_basic cannot pass\n",
 			a->local_root ? why : "--selftests-root shared");
+	if (!rp)
+		fprintf(out, "# patchbench: cgroup2 without memory_recursiveprot while the tests "
+			     "run (was %s)\n", cgflags);
+	else if (rp < 0)
+		fprintf(out, "# patchbench: cgroup2 kept memory_recursiveprot (%s): "
+			     "test_memcg_low cannot pass\n", strerror(-rp));
+	if (!a->skip && !disk)
+		fprintf(out, "# patchbench: cwd ext2 on %s (a hole read allocates page cache, "
+			     "reclaim can drop it)\n", GUEST_DISK_DEV);
+	else if (!a->skip)
+		fprintf(out, "# patchbench: cwd tmpfs (%s): test_memcontrol's page cache tests "
+			     "cannot pass\n", dwhy);
 	for (i = 0; i < n; i++) {
 		bool timed_out;
 		int64_t t0;
@@ -373,6 +431,11 @@ static int selftests_main(void *p)
 				code);
 		fflush(out);
 	}
+	if (!disk)
+		guest_scratch_disk_release(ST_DISK_DIR);
+	if (!rp && guest_cgroup2_remount(cgflags))
+		printf("selftests: warning: cannot remount cgroup2 with %s again\n", cgflags);
+	free(cgflags);
 	ret = afile_commit(&af);
 	if (ret && af.failed_rename)
 		fprintf(stderr, "selftests: cannot rename '%s.tmp': %s\n", a->tap, strerror(-ret));
@@ -409,6 +472,7 @@ static int selftests_start(struct wl_inst *wi)
 	a->tests = xstrdup(p->tests);
 	a->tap = run_path(r, "selftests.tap");
 	a->cwd = xstrdup(r->workdir);
+	a->disklog = run_path(r, "selftests-disk.log");
 	a->timeout = p->timeout;
 	a->local_root = p->root && !strcmp(p->root, "overlay");
 	if (!r->o->target_label)
@@ -443,6 +507,7 @@ static void selftests_cleanup(struct wl_inst *wi)
 	free(a->tests);
 	free(a->tap);
 	free(a->cwd);
+	free(a->disklog);
 	free(a);
 	wi->priv = NULL;
 }
