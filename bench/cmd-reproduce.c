@@ -64,8 +64,7 @@ static const struct option repro_options[] = {
 	{ "readcost-counts", 0, OPT_STRING, offsetof(struct repro_opts, readcost_counts),
 	  "10,100,1000", "LIST", "numbers of child cgroups of the read-cost scaling", NULL, 0, 0 },
 	{ "selftests", 0, OPT_STRING, offsetof(struct repro_opts, selftests),
-	  NULL, "LIST", "cgroup selftests of table 1 (default: test_kmem at smoke scale, else\n"
-	  "test_kmem,test_memcontrol)", NULL, 0, 0 },
+	  NULL, "LIST", "cgroup selftests of table 1 [test_kmem,test_memcontrol]", NULL, 0, 0 },
 	{ "selftests-kernels", 0, OPT_STRING, offsetof(struct repro_opts, selftests_kernels),
 	  "vanilla,noop,memcg-flush-on-read,memcg-lazy-flush", "LIST",
 	  "kernels table 1 runs the selftests on (they take minutes each under TCG)", NULL, 0, 0 },
@@ -164,8 +163,7 @@ int cmd_reproduce(int argc, char **argv)
 		goto out;
 	}
 	if (!o.selftests)
-		o.selftests = xstrdup(strcmp(o.scale, "smoke") ? "test_kmem,test_memcontrol" :
-				      "test_kmem");
+		o.selftests = xstrdup("test_kmem,test_memcontrol");
 	if (!o.no_readcost && counts_check(o.readcost_counts)) {
 		pr_err("--readcost-counts: '%s' is not a list of numbers of cgroups (1..100000)",
 		       o.readcost_counts ? o.readcost_counts : "");
