@@ -63,6 +63,9 @@ CMD_SRCS += bench/cmd-perfdiff.c
 # system-wide counters: libperf from the kernel source (scripts/libperf.sh builds it into the
 # cache), raw perf_event_open() when that failed (issue 14)
 CORE_SRCS += bench/counters.c bench/counters-raw.c bench/counters-libperf.c
+# what else changed: every stat key's change over the window, and compare's listing (issue 14)
+CORE_SRCS += bench/statdelta.c bench/monitors/mon-statdelta.c
+ANALYSIS_SRCS += analysis/changed.c
 # kernel builds: patchbench build and kernels (issue 3)
 CORE_SRCS += bench/kbuild.c bench/kparse.c bench/kcache.c bench/kseries.c
 # guest instruction counts in vm runs (issue 11)
