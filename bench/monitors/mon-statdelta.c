@@ -106,19 +106,29 @@ static int statdelta_start(struct run *r, void **priv, char *err, size_t errlen)
 	return 0;
 }
 
-/* The whole file, from offset 0: one seq_file show, as the sampler reads it. */
+/*
+ * The whole file in one pread() from offset 0: one seq_file show, as the
+ * sampler reads it, so that both readings are snapshots of one moment each;
+ * a buffer the file fills is doubled and the read done again.
+ */
 static bool read_all(int fd, struct strbuf *sb)
 {
-	char buf[8192];
-	off_t off = 0;
+	size_t cap = 64 << 10;
+	char *buf = NULL;
 	ssize_t got;
 
-	sb_reset(sb);
-	while ((got = pread(fd, buf, sizeof(buf), off)) > 0) {
-		sb_add(sb, buf, (size_t)got);
-		off += got;
+	for (;;) {
+		buf = xrealloc(buf, cap);
+		got = pread(fd, buf, cap, 0);
+		if (got < 0 || (size_t)got < cap)
+			break;
+		cap *= 2;
 	}
-	return got == 0;
+	sb_reset(sb);
+	if (got > 0)
+		sb_add(sb, buf, (size_t)got);
+	free(buf);
+	return got >= 0;
 }
 
 static void read_side(struct statdelta_mon *m, bool after)
