@@ -265,6 +265,28 @@ static void test_listing(void)
 	}
 	free(t);
 	free(j);
+	t = print_to_string(&c, FMT_MD);
+	{
+		const char *s = strstr(t, "## What else changed");
+		size_t rows = 0;
+
+		for (; s && (s = strstr(s, "\n| ")); s++)
+			rows++;
+		/* the header row, then one per key */
+		tap_ok(rows == CHANGED_TOP + 1 && strstr(t, "28 of 666 keys changed"),
+		       "md: the section, 10 rows (%zu lines)", rows);
+	}
+	free(t);
+	t = print_to_string(&c, FMT_HTML);
+	{
+		const char *s = strstr(t, "<h2>What else changed</h2>");
+		size_t rows = 0;
+
+		for (; s && (s = strstr(s, "<tr><td>")); s++)
+			rows++;
+		tap_ok(rows == CHANGED_TOP, "html: the section, 10 rows (%zu)", rows);
+	}
+	free(t);
 	comparison_release(&c);
 
 	tap_ok(!cmp(&c, SD "/a", SD "/b", NULL, 3), "--changed 3");
@@ -339,7 +361,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	tap_plan(36);
+	tap_plan(38);
 	test_extract();
 	test_file();
 	test_listing();
