@@ -943,7 +943,8 @@ static int changed_order(const void *pa, const void *pb)
  * of @noise; the listed ones first. 0, or -EINVAL with @err for a bad file.
  */
 static int compute_changed(struct comparison *c, const struct compare_opts *o,
-			   const struct comparison *noise, char *err, size_t errlen)
+			   const struct comparison *noise, const size_t *ia, const size_t *ib,
+			   char *err, size_t errlen)
 {
 	size_t na = c->a.n, nb = c->b.n, i, k, nl = 0;
 	struct metric_set *ms = xcalloc(na + nb, sizeof(*ms));
@@ -973,6 +974,14 @@ static int compute_changed(struct comparison *c, const struct compare_opts *o,
 
 			if (m)
 				dvec_push(i < na ? &r->a : &r->b, m->value);
+		}
+		/* paired runs: the interval of the paired differences, as for the metrics */
+		r->paired = c->pairs > 0;
+		for (i = 0; i < c->pairs; i++) {
+			double va, vb;
+
+			if (run_value(&ms[ia[i]], r, &va) && run_value(&ms[na + ib[i]], r, &vb))
+				dvec_push(&r->d, vb - va);
 		}
 		r->noise = noise ? noise_in(noise->changed, noise->nchanged_all, r->m.key) : NAN;
 		compare_row_compute(r, c->ci);
@@ -1069,7 +1078,7 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 	c->perf_top = o->perf_top ? o->perf_top : COMPARE_PERF_TOP;
 	keep_top(c, "perf", c->perf_top, &c->perf_total);
 	keep_top(c, "insn-symbols", c->perf_top, &c->insn_sym_total);
-	if (compute_changed(c, o, noise, err, errlen))
+	if (compute_changed(c, o, noise, ia, ib, err, errlen))
 		goto fail;
 	for (i = 0; i < c->nrows; i++) {
 		struct cmp_row *r = &c->rows[i];

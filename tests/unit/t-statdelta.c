@@ -9,7 +9,8 @@
  * Fixtures: tests/fixtures/statdelta (README there: the capture commands).
  * files/ is one cgroup read before and after 16M of page cache went through
  * it; a/ and b/ are two host runs each of idle,kmem-churn with 10 and 40
- * children, aa/ two more of a/'s for the A/A floor.
+ * children, aa/ two more of a/'s for the A/A floor; copies of a/ and b/
+ * with meta.json "pair" made in a private mkdtemp directory.
  */
 #include <errno.h>
 #include <math.h>
@@ -355,16 +356,75 @@ static void test_listing(void)
 	comparison_release(&c);
 }
 
+/* A copy of fixture run @from as @to with meta.json "pair" @pair. */
+static void copy_paired(const char *from, const char *to, const char *pair)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *p, *q;
+	FILE *f;
+
+	mkdir_p(to, 0755);
+	p = xasprintf("%s/stat-delta.tsv", from);
+	read_file(p, &sb);
+	free(p);
+	p = xasprintf("%s/stat-delta.tsv", to);
+	f = fopen(p, "w");
+	fwrite(sb.buf, 1, sb.len, f);
+	fclose(f);
+	free(p);
+	p = xasprintf("%s/meta.json", from);
+	read_file(p, &sb);
+	free(p);
+	q = strstr(sb.buf, "\"schema\": 1,");
+	p = xasprintf("%s/meta.json", to);
+	f = fopen(p, "w");
+	fprintf(f, "%.*s\"pair\": \"%s\", %s", (int)(q - sb.buf), sb.buf, pair, q);
+	fclose(f);
+	free(p);
+	sb_release(&sb);
+}
+
+/* Paired runs (meta.json "pair"): the changed keys get the paired interval too. */
+static void test_paired(void)
+{
+	static const char *const runs[] = { "a/a1", "a/a2", "b/b1", "b/b2" };
+	struct comparison c;
+	char *a = xasprintf("%s/pa", tmpdir), *b = xasprintf("%s/pb", tmpdir);
+	size_t i, paired = 0;
+	int ret;
+
+	for (i = 0; i < 4; i++) {
+		char *from = xasprintf("%s/%s", SD, runs[i]);
+		char *to = xasprintf("%s/%s", i < 2 ? a : b, runs[i] + 2);
+		char pair[8];
+
+		snprintf(pair, sizeof(pair), "%zu", i % 2 + 1);
+		copy_paired(from, to, pair);
+		free(from);
+		free(to);
+	}
+	ret = cmp(&c, a, b, NULL, 0);
+	for (i = 0; !ret && i < c.nchanged_all; i++)
+		paired += c.changed[i].method == CI_PAIRED;
+	tap_ok(!ret && c.pairs == 2 && paired > 0 && c.nchanged > 0,
+	       "paired runs: the changed keys' intervals are paired (%zu of %zu), %zu listed",
+	       paired, c.nchanged_all, c.nchanged);
+	comparison_release(&c);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
 	}
-	tap_plan(38);
+	tap_plan(39);
 	test_extract();
 	test_file();
 	test_listing();
-	rmdir(tmpdir);
+	test_paired();
+	remove_tree(tmpdir);
 	return tap_done();
 }
