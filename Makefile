@@ -60,6 +60,12 @@ ANALYSIS_SRCS += analysis/insn.c analysis/report-insn.c
 CORE_SRCS += bench/perf.c bench/monitors/mon-perf.c bench/monitors/mon-rss.c \
 	     bench/monitors/mon-cputotal.c bench/rss-bench.c bench/sampler-bench.c
 CMD_SRCS += bench/cmd-perfdiff.c
+# system-wide counters: libperf from the kernel source (scripts/libperf.sh builds it into the
+# cache), raw perf_event_open() when that failed (issue 14)
+CORE_SRCS += bench/counters.c bench/counters-raw.c bench/counters-libperf.c
+# what else changed: every stat key's change over the window, and compare's listing (issue 14)
+CORE_SRCS += bench/statdelta.c bench/monitors/mon-statdelta.c
+ANALYSIS_SRCS += analysis/changed.c
 # kernel builds: patchbench build and kernels (issue 3)
 CORE_SRCS += bench/kbuild.c bench/kparse.c bench/kcache.c bench/kseries.c
 # guest instruction counts in vm runs (issue 11)
@@ -79,6 +85,14 @@ ANALYSIS_SRCS += analysis/bisect.c analysis/settle.c
 CORE_SRCS += bench/bisect-run.c
 CMD_SRCS += bench/cmd-bisect.c
 
+# libperf: the script writes $(LIBPERF)/libperf-config.h and, when the build worked, links
+# $(LIBPERF)/include and lib to the cache; LDLIBS is recursive, so the wildcard looks when a
+# program is linked (after the script ran).
+LIBPERF := $(BUILD)/libperf
+LIBPERF_SRC := $(or $(PB_LIBPERF_SRC),/usr/src/linux-source-6.1.tar.xz)
+LIBPERF_LIBS = $(wildcard $(LIBPERF)/lib/libperf.a $(LIBPERF)/lib/libapi.a)
+LDLIBS += $(LIBPERF_LIBS)
+
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
@@ -95,6 +109,8 @@ STATREAD := bench/pb-statread
 # guest init of its system test
 PLUGIN := $(BUILD)/pb-insn.so
 INSN_GUEST := $(BUILD)/tests/insn-guest
+# the counters over a fixed window, against perf stat (tests/system/t-52-counters.sh)
+COUNTERS_WINDOW := $(BUILD)/tests/counters-window
 
 # Fuzzing and sanitizers (issue 15). The library is compiled again with clang, once with
 # libFuzzer's coverage hooks (fuzz-obj/) and once for the unit tests (san-obj/); a sanitizer
@@ -130,6 +146,15 @@ $(BUILD)/%.o: %.c | deps
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(PB_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# once per source id into the cache (the script says which step failed, and the build goes on
+# with the raw counters); again when the tarball or the script changes
+$(LIBPERF)/libperf-config.h: scripts/libperf.sh $(wildcard $(LIBPERF_SRC)) | deps
+	$(Q)PB_LIBPERF_SRC=$(LIBPERF_SRC) sh scripts/libperf.sh $(LIBPERF)
+$(BUILD)/bench/counters-libperf.o $(FUZZ_OBJ)/bench/counters-libperf.o \
+$(SAN_OBJ)/bench/counters-libperf.o: $(LIBPERF)/libperf-config.h
+$(BUILD)/bench/counters-libperf.o $(FUZZ_OBJ)/bench/counters-libperf.o \
+$(SAN_OBJ)/bench/counters-libperf.o: PB_CFLAGS += -I$(LIBPERF) -I$(LIBPERF)/include
+
 $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -152,6 +177,11 @@ $(INSN_GUEST): tests/helpers/insn-guest.c bench/insn-marker.h | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) -std=gnu11 -Wall $(CFLAGS) -static -Ibench -o $@ $<
+
+$(COUNTERS_WINDOW): tests/helpers/counters-window.c $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(PB_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -181,7 +211,7 @@ system-test: $(PB) $(STATREAD)
 # One prove run, so the summary counts every test: the unit tests, the same built with clang's
 # sanitizers, a smoke run of every fuzz harness (tests/fuzz/run.sh, FUZZ_SMOKE_S s each; SKIPs
 # without clang) and the system tests.
-test: $(PB) $(STATREAD) $(PLUGIN) $(INSN_GUEST) $(UNIT_BINS) clang-builds
+test: $(PB) $(STATREAD) $(PLUGIN) $(INSN_GUEST) $(COUNTERS_WINDOW) $(UNIT_BINS) clang-builds
 	PB=$(CURDIR)/$(PB) FUZZ_BIN=$(CURDIR)/$(BUILD)/fuzz FUZZ_S=$(FUZZ_SMOKE_S) \
 		SAN_DIR=$(CURDIR)/$(BUILD)/san/tests CLANG=$(CLANG) \
 		prove -f --exec '' $(UNIT_BINS) $$(ls $(SAN_BINS) 2>/dev/null) tests/fuzz/run.sh \

@@ -6,6 +6,7 @@
  * result, cmp-format.c chooses among them.
  */
 #include "compare.h"
+#include "changed.h"
 #include "json.h"
 
 #include <dirent.h>
@@ -84,6 +85,9 @@ void comparison_release(struct comparison *c)
 	for (i = 0; i < c->nrows; i++)
 		cmp_row_release(&c->rows[i]);
 	free(c->rows);
+	for (i = 0; i < c->nchanged_all; i++)
+		cmp_row_release(&c->changed[i]);
+	free(c->changed);
 	free(c->noise_src);
 	comparison_init(c);
 }
@@ -457,20 +461,21 @@ size_t compare_check_inputs(struct comparison *c)
  * The row of @key, made from @tmpl when new. A floor that depends on the run
  * (drift's share over the bound, in rows) is the largest of the runs'.
  */
-static struct cmp_row *get_row(struct comparison *c, const struct metric *tmpl)
+/* The row of @tmpl's key in @rows (of *@nrows), added if new. */
+static struct cmp_row *row_get(struct cmp_row **rows, size_t *nrows, const struct metric *tmpl)
 {
 	struct cmp_row *r;
 	size_t i;
 
-	for (i = 0; i < c->nrows; i++)
-		if (!strcmp(c->rows[i].m.key, tmpl->key)) {
-			r = &c->rows[i];
+	for (i = 0; i < *nrows; i++)
+		if (!strcmp((*rows)[i].m.key, tmpl->key)) {
+			r = &(*rows)[i];
 			if (tmpl->thr_abs > r->m.thr_abs)
 				r->m.thr_abs = tmpl->thr_abs;
 			return r;
 		}
-	c->rows = xrealloc(c->rows, (c->nrows + 1) * sizeof(*c->rows));
-	r = &c->rows[c->nrows++];
+	*rows = xrealloc(*rows, (*nrows + 1) * sizeof(**rows));
+	r = &(*rows)[(*nrows)++];
 	memset(r, 0, sizeof(*r));
 	r->m = *tmpl;
 	r->m.key = xstrdup(tmpl->key);
@@ -479,6 +484,11 @@ static struct cmp_row *get_row(struct comparison *c, const struct metric *tmpl)
 	r->m.value = NAN;
 	r->noise = NAN;
 	return r;
+}
+
+static struct cmp_row *get_row(struct comparison *c, const struct metric *tmpl)
+{
+	return row_get(&c->rows, &c->nrows, tmpl);
 }
 
 static size_t group_index(const char *group)
@@ -814,14 +824,14 @@ static void check_noise(struct comparison *c, const struct comparison *nc)
 	free(x.diffs);
 }
 
-/* The noise floor of a row from the A/A row of the same key. */
-static double noise_of(const struct comparison *nc, const char *key)
+/* The noise floor of a row from the A/A row of the same key among @rows. */
+static double noise_in(const struct cmp_row *rows, size_t nrows, const char *key)
 {
 	double n = NAN;
 	size_t i;
 
-	for (i = 0; nc && i < nc->nrows; i++) {
-		const struct cmp_row *r = &nc->rows[i];
+	for (i = 0; i < nrows; i++) {
+		const struct cmp_row *r = &rows[i];
 
 		if (strcmp(r->m.key, key))
 			continue;
@@ -879,6 +889,121 @@ static bool run_value(const struct metric_set *ms, const struct cmp_row *r, doub
 	else
 		return false;
 	return true;
+}
+
+static double noise_of(const struct comparison *nc, const char *key)
+{
+	return nc ? noise_in(nc->rows, nc->nrows, key) : NAN;
+}
+
+bool compare_changed_values_only(const struct comparison *c)
+{
+	return c->a.n < 2 || c->b.n < 2;
+}
+
+double compare_rel_sd(const struct dvec *v)
+{
+	double mean, sd;
+
+	if (v->n < 2)
+		return NAN;
+	mean = stats_mean(v->v, v->n);
+	sd = stats_stddev(v->v, v->n);
+	if (mean == 0)
+		return sd == 0 ? 0 : NAN;
+	return 100 * sd / fabs(mean);
+}
+
+/* Is changed row @r listed: significant, or with one run a side, moved at all? */
+static bool changed_listed(const struct comparison *c, const struct cmp_row *r)
+{
+	if (compare_changed_values_only(c))
+		return r->a.n && r->b.n && !isnan(r->delta) && r->delta != 0;
+	return r->verdict == VERDICT_REGRESSION || r->verdict == VERDICT_IMPROVEMENT;
+}
+
+/* Listed rows by |%change|, then those from zero (no %change) by |delta|, then by key. */
+static int changed_order(const void *pa, const void *pb)
+{
+	const struct cmp_row *a = pa, *b = pb;
+	bool za = isnan(a->delta_pct), zb = isnan(b->delta_pct);
+
+	if (za != zb)
+		return za ? 1 : -1;
+	if (!za && fabs(a->delta_pct) != fabs(b->delta_pct))
+		return fabs(a->delta_pct) > fabs(b->delta_pct) ? -1 : 1;
+	if (fabs(a->delta) != fabs(b->delta))
+		return fabs(a->delta) > fabs(b->delta) ? -1 : 1;
+	return strcmp(a->m.key, b->m.key);
+}
+
+/*
+ * What else changed: every key of the runs' stat-delta.tsv (runs without
+ * one add nothing), judged as a row is, with the A/A floor of the same key
+ * of @noise; the listed ones first. 0, or -EINVAL with @err for a bad file.
+ */
+static int compute_changed(struct comparison *c, const struct compare_opts *o,
+			   const struct comparison *noise, const size_t *ia, const size_t *ib,
+			   char *err, size_t errlen)
+{
+	size_t na = c->a.n, nb = c->b.n, i, k, nl = 0;
+	struct metric_set *ms = xcalloc(na + nb, sizeof(*ms));
+	bool *got = xcalloc(na + nb, sizeof(*got));
+	struct cmp_row *sorted;
+	int ret = 0;
+
+	c->changed_top = o->changed_top ? o->changed_top : CHANGED_TOP;
+	for (i = 0; i < na + nb; i++) {
+		metric_set_init(&ms[i]);
+		ret = changed_load(i < na ? c->a.runs[i] : c->b.runs[i - na], &ms[i], err, errlen);
+		if (ret == -ENOENT)
+			ret = 0;
+		else if (ret)
+			goto out;
+		else
+			got[i] = true;
+	}
+	for (i = 0; i < na + nb; i++)
+		for (k = 0; k < ms[i].n; k++)
+			row_get(&c->changed, &c->nchanged_all, &ms[i].m[k]);
+	for (k = 0; k < c->nchanged_all; k++) {
+		struct cmp_row *r = &c->changed[k];
+
+		for (i = 0; i < na + nb; i++) {
+			const struct metric *m = got[i] ? metric_set_find(&ms[i], r->m.key) : NULL;
+
+			if (m)
+				dvec_push(i < na ? &r->a : &r->b, m->value);
+		}
+		/* paired runs: the interval of the paired differences, as for the metrics */
+		r->paired = c->pairs > 0;
+		for (i = 0; i < c->pairs; i++) {
+			double va, vb;
+
+			if (run_value(&ms[ia[i]], r, &va) && run_value(&ms[na + ib[i]], r, &vb))
+				dvec_push(&r->d, vb - va);
+		}
+		r->noise = noise ? noise_in(noise->changed, noise->nchanged_all, r->m.key) : NAN;
+		compare_row_compute(r, c->ci);
+	}
+	/* the listed rows first, in their order; the others after them, in first-seen order */
+	sorted = xcalloc(c->nchanged_all ? c->nchanged_all : 1, sizeof(*sorted));
+	for (k = 0; k < c->nchanged_all; k++)
+		if (changed_listed(c, &c->changed[k]))
+			sorted[nl++] = c->changed[k];
+	c->nchanged = nl;
+	for (k = 0; k < c->nchanged_all; k++)
+		if (!changed_listed(c, &c->changed[k]))
+			sorted[nl++] = c->changed[k];
+	qsort(sorted, c->nchanged, sizeof(*sorted), changed_order);
+	free(c->changed);
+	c->changed = sorted;
+out:
+	for (i = 0; i < na + nb; i++)
+		metric_set_release(&ms[i]);
+	free(ms);
+	free(got);
+	return ret;
 }
 
 /* Load both (resolved) sides of @c, check them, compute every row. */
@@ -953,6 +1078,8 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 	c->perf_top = o->perf_top ? o->perf_top : COMPARE_PERF_TOP;
 	keep_top(c, "perf", c->perf_top, &c->perf_total);
 	keep_top(c, "insn-symbols", c->perf_top, &c->insn_sym_total);
+	if (compute_changed(c, o, noise, ia, ib, err, errlen))
+		goto fail;
 	for (i = 0; i < c->nrows; i++) {
 		struct cmp_row *r = &c->rows[i];
 

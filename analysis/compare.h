@@ -109,6 +109,18 @@ struct comparison {
 	 * and --ci is auto, and the intervals are then of the paired differences.
 	 */
 	size_t pairs;
+	/*
+	 * What else changed (changed.h, stat-delta.tsv): one row per key of any
+	 * run, judged as a metric is, kept apart from @rows and the verdict
+	 * counts. The first @nchanged are listed: with two runs a side or more,
+	 * the keys whose change is significant beyond the A/A floor; with one,
+	 * every key that moved (values only). Listed rows come by |%change|,
+	 * then those that moved from zero by |delta|; the others after them.
+	 */
+	struct cmp_row *changed;
+	size_t nchanged_all;	/* 0: no run has stat-delta.tsv */
+	size_t nchanged;
+	size_t changed_top;	/* --changed N: rows the text and md reports show */
 };
 
 struct compare_opts {
@@ -116,6 +128,7 @@ struct compare_opts {
 	bool force;
 	enum ci_choice ci;
 	size_t perf_top;	/* 0: COMPARE_PERF_TOP */
+	size_t changed_top;	/* 0: CHANGED_TOP */
 };
 
 void comparison_init(struct comparison *c);
@@ -215,6 +228,18 @@ char *compare_verdict_line(const struct comparison *c);
 const char *compare_row_one_side(const struct cmp_row *r);
 size_t compare_one_sided(const struct comparison *c);
 char *compare_one_side_note(const struct comparison *c);
+
+/*
+ * compare_changed_values_only - are the listed changed rows values only
+ * (fewer than two runs on a side: no significance)?
+ */
+bool compare_changed_values_only(const struct comparison *c);
+/*
+ * compare_rel_sd - lkp's "+-" column: the standard deviation of @v in
+ * percent of |mean|; NaN with fewer than two values or a zero mean (0 if
+ * the values are all 0).
+ */
+double compare_rel_sd(const struct dvec *v);
 
 /* Title of the section of metric group @group (from metric_sources[]). */
 const char *compare_group_title(const char *group);

@@ -12,6 +12,7 @@
  */
 #include "report-compare.h"
 #include "compare.h"
+#include "changed.h"
 #include "plot.h"
 #include "tsv.h"
 #include "u64map.h"
@@ -389,6 +390,59 @@ static void tables(struct plot_page *h, const struct comparison *c)
 	free(origin);
 }
 
+static void sigma_cell(struct plot_page *h, const struct dvec *v)
+{
+	double sd = compare_rel_sd(v);
+
+	if (isnan(sd))
+		sb_adds(&h->sb, "<td>-</td>");
+	else
+		sb_addf(&h->sb, "<td>%.0f%%</td>", sd);
+}
+
+/* What else changed: the first --changed N listed keys of stat-delta.tsv (none: nothing). */
+static void changed_table(struct plot_page *h, const struct comparison *c)
+{
+	size_t i, n = c->nchanged < c->changed_top ? c->nchanged : c->changed_top;
+
+	if (!c->nchanged_all)
+		return;
+	sb_adds(&h->sb, "<h2>What else changed</h2>\n<p class=\"source\">");
+	if (compare_changed_values_only(c))
+		sb_addf(&h->sb, "%s, n=%zu/%zu: values only, no significance; %zu of the %zu keys "
+			"that moved (of %zu)", CHANGED_FILE, c->a.n, c->b.n, n, c->nchanged,
+			c->nchanged_all);
+	else
+		sb_addf(&h->sb, "%s, n=%zu/%zu: %zu of %zu keys changed (the 95%% CI excludes 0, "
+			"|change| &gt; max(%.0f%% of A, A/A floor)); the first %zu", CHANGED_FILE,
+			c->a.n, c->b.n, c->nchanged, c->nchanged_all, 100 * CHANGED_THR_REL, n);
+	sb_adds(&h->sb, "</p>\n");
+	if (!n)
+		return;
+	sb_adds(&h->sb, "<table>\n<tr><th>");
+	esc(h, c->a.label);
+	sb_adds(&h->sb, " mean</th><th>&plusmn;</th><th>%change</th><th>");
+	esc(h, c->b.label);
+	sb_adds(&h->sb, " mean</th><th>&plusmn;</th><th>key</th></tr>\n");
+	for (i = 0; i < n; i++) {
+		const struct cmp_row *r = &c->changed[i];
+
+		sb_adds(&h->sb, "<tr>");
+		fmt_cell(h, r->m.unit, r->a_mean, false);
+		sigma_cell(h, &r->a);
+		if (isnan(r->delta_pct))
+			fmt_cell(h, r->m.unit, r->delta, true);
+		else
+			sb_addf(&h->sb, "<td>%+.1f%%</td>", r->delta_pct);
+		fmt_cell(h, r->m.unit, r->b_mean, false);
+		sigma_cell(h, &r->b);
+		sb_adds(&h->sb, "<td class=\"v\">");
+		esc(h, r->m.label);
+		sb_adds(&h->sb, "</td></tr>\n");
+	}
+	sb_adds(&h->sb, "</table>\n");
+}
+
 static void header(struct plot_page *h, const struct comparison *c)
 {
 	const struct cmp_side *sides[2] = { &c->a, &c->b };
@@ -515,6 +569,7 @@ int compare_print_html(const struct comparison *c, FILE *out, char *err, size_t 
 	plot_perf(&h, c);
 	sb_adds(&h.sb, "</div>\n");
 	tables(&h, c);
+	changed_table(&h, c);
 	sb_addf(&h.sb, "<footer>patchbench %s compare, schema %d</footer>\n</body>\n</html>\n",
 		PATCHBENCH_VERSION, COMPARE_SCHEMA);
 	if (fwrite(h.sb.buf, 1, h.sb.len, out) != h.sb.len || fflush(out)) {

@@ -7,6 +7,7 @@
  */
 #include "report-compare.h"
 #include "compare.h"
+#include "changed.h"
 #include "json.h"
 
 #include <errno.h>
@@ -149,6 +150,22 @@ void compare_to_json(const struct comparison *c, struct strbuf *sb)
 	for (i = 0; i < c->nrows; i++)
 		row_json(&w, &c->rows[i]);
 	jw_arr_end(&w);
+	/* what else changed: only for runs with stat-delta.tsv (older ones print as before) */
+	if (c->nchanged_all) {
+		jw_key(&w, "changed");
+		jw_obj_begin(&w);
+		jw_kstr(&w, "file", CHANGED_FILE);
+		jw_kbool(&w, "values_only", compare_changed_values_only(c));
+		jw_kuint(&w, "keys", c->nchanged_all);
+		jw_kuint(&w, "listed", c->nchanged);
+		jw_kuint(&w, "text_top", c->changed_top);
+		jw_key(&w, "rows");
+		jw_arr_begin(&w);
+		for (i = 0; i < c->nchanged; i++)
+			row_json(&w, &c->changed[i]);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+	}
 	jw_obj_end(&w);
 	free(line);
 }

@@ -6,6 +6,7 @@
  */
 #include "report-compare.h"
 #include "compare.h"
+#include "changed.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,6 +52,53 @@ static void print_row(const struct cmp_row *r, FILE *out)
 		fprintf(out, "**%s** |\n", verdict_name(r->verdict));
 	else
 		fprintf(out, "%s |\n", verdict_name(r->verdict));
+}
+
+static const char *md_sigma(char *buf, size_t len, const struct dvec *v)
+{
+	double sd = compare_rel_sd(v);
+
+	if (isnan(sd))
+		snprintf(buf, len, "%s", "-");
+	else
+		snprintf(buf, len, "%.0f%%", sd);
+	return buf;
+}
+
+/* What else changed: the first --changed N listed keys of stat-delta.tsv (none: nothing). */
+static void print_changed(const struct comparison *c, FILE *out)
+{
+	size_t i, n = c->nchanged < c->changed_top ? c->nchanged : c->changed_top;
+	char a[32], b[32], sa[16], sb[16], p[32];
+
+	if (!c->nchanged_all)
+		return;
+	fprintf(out, "\n## What else changed\n\n");
+	if (compare_changed_values_only(c))
+		fprintf(out, "_%s, n=%zu/%zu: values only, no significance; %zu of the %zu keys that "
+			"moved (of %zu)_\n\n", CHANGED_FILE, c->a.n, c->b.n, n, c->nchanged,
+			c->nchanged_all);
+	else
+		fprintf(out, "_%s, n=%zu/%zu: %zu of %zu keys changed (the 95%% CI excludes 0, "
+			"|change| > max(%.0f%% of A, A/A floor)); the first %zu_\n\n", CHANGED_FILE,
+			c->a.n, c->b.n, c->nchanged, c->nchanged_all, 100 * CHANGED_THR_REL, n);
+	if (!n)
+		return;
+	fprintf(out, "| %s mean | +- | %%change | %s mean | +- | key |\n", c->a.label, c->b.label);
+	fputs("|---:|---:|---:|---:|---:|---|\n", out);
+	for (i = 0; i < n; i++) {
+		const struct cmp_row *r = &c->changed[i];
+
+		fprintf(out, "| %s | %s | %s | %s | %s | ",
+			metric_format(a, sizeof(a), r->m.unit, r->a_mean, false),
+			md_sigma(sa, sizeof(sa), &r->a),
+			isnan(r->delta_pct) ? metric_format(p, sizeof(p), r->m.unit, r->delta, true) :
+			(snprintf(p, sizeof(p), "%+.1f%%", r->delta_pct), p),
+			metric_format(b, sizeof(b), r->m.unit, r->b_mean, false),
+			md_sigma(sb, sizeof(sb), &r->b));
+		md_cell(out, r->m.label);
+		fputs(" |\n", out);
+	}
 }
 
 /**
@@ -123,6 +171,7 @@ void compare_print_md(const struct comparison *c, FILE *out)
 		}
 		print_row(r, out);
 	}
+	print_changed(c, out);
 	d = compare_verdict_line(c);
 	fprintf(out, "\n**Verdict:** %s\n", d);
 	free(d);

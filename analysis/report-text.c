@@ -7,6 +7,7 @@
  */
 #include "report-compare.h"
 #include "compare.h"
+#include "changed.h"
 #include "report.h"
 
 #include <math.h>
@@ -149,6 +150,74 @@ static void print_row(const struct comparison *c, const struct cmp_row *r, FILE 
 		metric_format(vb, sizeof(vb), r->m.unit, r->b_mean, false), ci);
 }
 
+/* "3%": lkp's "+-" column (compare_rel_sd()), "" without one */
+static const char *fmt_sigma(char *buf, size_t len, const struct dvec *v)
+{
+	double sd = compare_rel_sd(v);
+
+	if (isnan(sd))
+		snprintf(buf, len, "%s", v->n < 2 ? "" : "-");
+	else
+		snprintf(buf, len, "%.0f%%", sd);
+	return buf;
+}
+
+/*
+ * What else changed: the listed keys of stat-delta.tsv, lkp style (each
+ * side's mean and relative standard deviation, %change), after the metrics.
+ * Nothing for runs without the file.
+ */
+static void print_changed(const struct comparison *c, FILE *out)
+{
+	char la[16], lb[16], va[32], vb[32], sa[16], sb[16], dl[32], first[48] = "", *d;
+	size_t i, len, n = c->nchanged < c->changed_top ? c->nchanged : c->changed_top;
+	bool vo = compare_changed_values_only(c);
+
+	if (!c->nchanged_all)
+		return;
+	fprintf(out, "\n");
+	d = xasprintf("What else changed [%s, n=%zu/%zu]", CHANGED_FILE, c->a.n, c->b.n);
+	text_wrap(out, "", 4, d, WIDTH);
+	free(d);
+	if (n < c->nchanged)
+		snprintf(first, sizeof(first), "; the first %zu", n);
+	if (vo)
+		d = xasprintf("n=%zu/%zu: values only, no significance; %zu of the %zu keys that "
+			      "moved (of %zu memory.stat, vmstat and memory.events keys), by "
+			      "|%%change|, then from zero by |change|", c->a.n, c->b.n, n, c->nchanged,
+			      c->nchanged_all);
+	else
+		d = xasprintf("%zu of %zu memory.stat, vmstat and memory.events keys changed (95%% "
+			      "interval excludes 0, |change| over %.0f%% of A and the A/A floor)%s, "
+			      "by |%%change|, then from zero by |change|", c->nchanged,
+			      c->nchanged_all, 100 * CHANGED_THR_REL, first);
+	text_wrap(out, "  ", 4, d, WIDTH);
+	free(d);
+	if (!n)
+		return;
+	snprintf(la, sizeof(la), "%.8s:", c->a.label);
+	snprintf(lb, sizeof(lb), "%.8s:", c->b.label);
+	fprintf(out, "  %9s %5s %8s %9s %5s  %s\n", la, "+-", "%change", lb, "+-", "key");
+	for (i = 0; i < n; i++) {
+		const struct cmp_row *r = &c->changed[i];
+
+		/* a key too long for the line gets a line of its own, above its numbers */
+		if (strlen(r->m.label) > WIDTH - 46)
+			fprintf(out, "  %.70s\n", r->m.label);
+		d = xasprintf("  %9s %5s %8s %9s %5s  %s",
+			      metric_format(va, sizeof(va), r->m.unit, r->a_mean, false),
+			      fmt_sigma(sa, sizeof(sa), &r->a), fmt_delta(dl, sizeof(dl), r),
+			      metric_format(vb, sizeof(vb), r->m.unit, r->b_mean, false),
+			      fmt_sigma(sb, sizeof(sb), &r->b),
+			      strlen(r->m.label) > WIDTH - 46 ? "" : r->m.label);
+		len = strlen(d);
+		while (len && d[len - 1] == ' ')
+			len--;
+		fprintf(out, "%.*s\n", (int)len, d);
+		free(d);
+	}
+}
+
 /**
  * compare_print_text - the comparison as 72-column text
  * @c: a computed comparison
@@ -175,6 +244,7 @@ void compare_print_text(const struct comparison *c, FILE *out)
 		}
 		print_row(c, r, out);
 	}
+	print_changed(c, out);
 	fprintf(out, "\n");
 	v = compare_verdict_line(c);
 	text_wrap(out, "Verdict: ", 4, v, WIDTH);

@@ -25,6 +25,7 @@ struct compare_cli {
 	char *ci;
 	bool force;
 	int perf_top;
+	int changed;
 };
 
 static const char *const ci_choices[] = { "auto", "welch", "bootstrap", NULL };
@@ -44,6 +45,9 @@ static const struct option compare_options[] = {
 	  "welch, bootstrap", ci_choices },
 	{ "perf-top", 0, OPT_INT, O(perf_top), "10", "N",
 	  "perf symbols shown: the N largest shares on either side", NULL, 1, 100000 },
+	{ "changed", 0, OPT_INT, O(changed), "10", "N",
+	  "what else changed (stat-delta.tsv): the N largest significant key changes shown "
+	  "(json has all)", NULL, 1, 1000000 },
 	{ NULL },
 };
 #undef O
@@ -57,6 +61,11 @@ static void compare_help(void)
 	       "the 95%% interval of delta, and a verdict: the interval excludes 0 and\n"
 	       "|delta| exceeds the larger of the metric's default threshold and the A/A\n"
 	       "noise floor. Fewer than two runs on a side: values, no verdict.\n\n"
+	       "What else changed: runs with stat-delta.tsv (the change over the window\n"
+	       "of every memory.stat, /proc/vmstat and memory.events key) list, after the\n"
+	       "metrics, the keys whose change is significant by the same rule (at least\n"
+	       "5%% of A's mean, and beyond the A/A floor), by |%%change|, with each side's\n"
+	       "mean and relative standard deviation; one run a side: the values only.\n\n"
 	       "exit status: 0 no regression, 1 at least one regression, 2 bad input.\n");
 }
 
@@ -138,6 +147,7 @@ int cmd_compare(int argc, char **argv)
 	co.noise = o.noise;
 	co.force = o.force;
 	co.perf_top = (size_t)o.perf_top;
+	co.changed_top = (size_t)o.changed;
 	co.ci = !strcmp(o.ci, "welch") ? CI_CHOICE_WELCH :
 		!strcmp(o.ci, "bootstrap") ? CI_CHOICE_BOOTSTRAP : CI_CHOICE_AUTO;
 	ret = compare_dirs(&c, pos[0], npos == 2 ? pos[1] : NULL, &co, err, sizeof(err));

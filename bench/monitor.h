@@ -51,5 +51,6 @@ extern const struct monitor mon_cpustat;
 extern const struct monitor mon_cputotal;
 extern const struct monitor mon_perf;
 extern const struct monitor mon_rss;
+extern const struct monitor mon_statdelta;
 
 #endif

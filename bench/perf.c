@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * perf.c - the perf tool and raw perf_event_open(), as the perf and
- * cputotal monitors and "patchbench perfdiff" need them.
- *
- * The DESIGN's long-term plan is libperf from the kernel source for in-process
- * counters; until that is built into the cache, raw perf_event_open() does
- * the few things we need.
+ * perf.c - the perf tool, as the perf monitor and "patchbench perfdiff"
+ * need it. In-process counters are counters.h's (libperf, or raw
+ * perf_event_open() when libperf was not built).
  */
 #include "perf.h"
+#include "counters.h"
 #include "spawn.h"
 
 #include <errno.h>
@@ -15,7 +13,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 char *perf_find(void)
@@ -44,26 +41,9 @@ char *perf_find(void)
 	return found;
 }
 
-int perf_event_open_sys(void *attr, pid_t pid, int cpu, int group_fd, unsigned long flags)
-{
-	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
-}
-
 int perf_event_try(uint32_t type, uint64_t config)
 {
-	struct perf_event_attr a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = type;
-	a.config = config;
-	a.disabled = 1;
-	fd = perf_event_open_sys(&a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	return counters_try(type, config);
 }
 
 int perf_pick_event(const char **event, char *err, size_t errlen)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * perf.h - glue to the perf tool and to perf_event_open(): find the binary,
+ * perf.h - glue to the perf tool: find the binary,
  * pick the sampling event this machine supports, run a command and capture
  * its output, turn a perf.data into a per-symbol profile.
  */
@@ -23,14 +23,12 @@
 char *perf_find(void);
 
 /*
- * perf_event_try - open the counter @type/@config system-wide on CPU 0
- * (pid -1, as "perf record -a" does) and close it again. Returns 0 if it
+ * perf_event_try - open the counter @type/@config system-wide (pid -1, as
+ * "perf record -a" does; counters_try()) and close it again. Returns 0 if it
  * works, else -errno: -ENOENT/-EOPNOTSUPP when the machine has no such
  * counter (no hardware PMU), -EACCES/-EPERM when not permitted.
  */
 int perf_event_try(uint32_t type, uint64_t config);
-/* perf_event_open(2), which glibc does not wrap. */
-int perf_event_open_sys(void *attr, pid_t pid, int cpu, int group_fd, unsigned long flags);
 
 /*
  * perf_pick_event - "cycles" if the machine counts CPU cycles, else

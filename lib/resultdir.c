@@ -67,6 +67,7 @@ static const struct meta_field {
 	/* the pair of an A/B pair (--pair) and the Slurm node the run ran on; older runs lack both */
 	{ "pair", MF_STR, offsetof(struct meta, pair), true },
 	{ "node", MF_STR, offsetof(struct meta, node), true },
+	{ "counters", MF_STR, offsetof(struct meta, counters), true },
 };
 
 #define FIELD(m, f, T) ((T *)((char *)(m) + (f)->offset))

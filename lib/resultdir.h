@@ -50,6 +50,7 @@ struct meta {
 	char *insn_counts;	/* vm runs: guest instruction counts complete / incomplete: / missing: / off: */
 	char *pair;		/* A/B pair id (run --pair), or NULL */
 	char *node;		/* Slurm node ($SLURMD_NODENAME), or NULL */
+	char *counters;		/* system-wide counters by libperf | raw (perf_event_open), NULL: none */
 	struct meta_param *params;
 	size_t nparams;
 };

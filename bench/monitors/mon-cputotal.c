@@ -3,16 +3,16 @@
  * mon-cputotal.c - "perf stat -a" style totals over the measured window
  * (cputotal.tsv): task-clock, cpu-clock, context switches, migrations, page
  * faults, and cycles/instructions where the machine has a PMU, counted
- * system-wide on every CPU with perf_event_open(), plus the busy and idle
- * time of /proc/stat over the same window.
+ * system-wide on every CPU (counters.h: libperf, or raw perf_event_open()
+ * when libperf was not built, said in meta.json "counters" and "notes"),
+ * plus the busy and idle time of /proc/stat over the same window.
  *
- * The DESIGN's plan is libperf (tools/lib/perf of the kernel source, built
- * into the cache); until then raw perf_event_open() is all this needs.
  * Counters are opened disabled in .start and enabled when the workloads
  * have started, so the window is the same as the perf profile's.
  */
+#include "counters.h"
 #include "monitor.h"
-#include "perf.h"
+#include "resultdir.h"
 #include "run.h"
 #include "tsv.h"
 #include "util.h"
@@ -21,7 +21,6 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 struct counter_def {
@@ -51,8 +50,7 @@ struct cpu_jiffies {
 
 struct cputotal {
 	int ncpu;
-	int *fd;		/* [def * ncpu + cpu], -1 if not opened */
-	int err[NDEFS];		/* why a counter could not be opened (-errno), 0 if it could */
+	struct counters *ctr;
 	uint64_t value[NDEFS], enabled[NDEFS], running[NDEFS];
 	struct cpu_jiffies j0, j1;
 	int64_t t_on, t_off;
@@ -74,74 +72,41 @@ static void read_jiffies(struct cpu_jiffies *j)
 
 static int cputotal_start(struct run *r, void **priv, char *err, size_t errlen)
 {
-	struct cputotal *c = xcalloc(1, sizeof(*c));
+	struct counter_spec specs[NDEFS];
+	struct cputotal *c;
+	struct counters *ctr;
 	size_t d;
-	int cpu, opened = 0;
 
-	c->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	c->fd = xmalloc(NDEFS * (size_t)c->ncpu * sizeof(*c->fd));
-	for (d = 0; d < NDEFS; d++) {
-		for (cpu = 0; cpu < c->ncpu; cpu++) {
-			struct perf_event_attr a;
-			int *fd = &c->fd[d * (size_t)c->ncpu + (size_t)cpu];
-
-			memset(&a, 0, sizeof(a));
-			a.size = sizeof(a);
-			a.type = defs[d].type;
-			a.config = defs[d].config;
-			a.disabled = 1;
-			a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
-			*fd = perf_event_open_sys(&a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-			if (*fd < 0 && !c->err[d])
-				c->err[d] = -errno;
-			if (*fd >= 0)
-				opened++;
-		}
-	}
-	if (!opened) {
-		snprintf(err, errlen, "cannot open system-wide perf counters: %s",
-			 strerror(-c->err[1]));
-		free(c->fd);
-		free(c);
-		return -EACCES;
-	}
+	for (d = 0; d < NDEFS; d++)
+		specs[d] = (struct counter_spec){ defs[d].name, defs[d].type, defs[d].config };
+	ctr = counters_open(specs, NDEFS, err, errlen);
+	if (!ctr)
+		return -errno;
+	c = xcalloc(1, sizeof(*c));
+	c->ctr = ctr;
+	c->ncpu = counters_ncpu(ctr);
 	*priv = c;
 	return 0;
-}
-
-static void toggle(struct cputotal *c, bool on)
-{
-	size_t i;
-
-	for (i = 0; i < NDEFS * (size_t)c->ncpu; i++)
-		if (c->fd[i] >= 0)
-			ioctl(c->fd[i], on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
 }
 
 static void window_close(struct cputotal *c)
 {
 	size_t d;
-	int cpu;
 
 	if (!c->on || c->off)
 		return;
-	toggle(c, false);
+	counters_disable(c->ctr);
 	c->t_off = now_ns();
 	read_jiffies(&c->j1);
 	c->off = true;
 	for (d = 0; d < NDEFS; d++) {
-		for (cpu = 0; cpu < c->ncpu; cpu++) {
-			uint64_t v[3];
-			int fd = c->fd[d * (size_t)c->ncpu + (size_t)cpu];
+		struct counter_value v;
 
-			if (fd < 0 || read(fd, v, sizeof(v)) != sizeof(v))
-				continue;
-			/* scale a multiplexed counter to the whole window, as perf stat does */
-			c->value[d] += v[2] && v[2] < v[1] ? (uint64_t)((double)v[0] * v[1] / v[2]) :
-							      v[0];
-			c->enabled[d] += v[1];
-			c->running[d] += v[2];
-		}
+		if (counters_read(c->ctr, d, &v))
+			continue;
+		c->value[d] = v.value;
+		c->enabled[d] = v.enabled;
+		c->running[d] = v.running;
 	}
 }
 
@@ -152,7 +117,7 @@ static void cputotal_event(struct run *r, void *priv, enum mon_event ev, int nod
 	if (ev == MON_WORKLOADS_STARTED && !c->on) {
 		read_jiffies(&c->j0);
 		c->t_on = now_ns();
-		toggle(c, true);
+		counters_enable(c->ctr);
 		c->on = true;
 	} else if (ev == MON_WORKLOADS_DONE) {
 		window_close(c);
@@ -197,12 +162,13 @@ static int cputotal_stop(struct run *r, void *priv)
 		return ret;
 	for (d = 0; d < NDEFS; d++) {
 		const char *st = "ok";
+		int e = counters_error(c->ctr, d);
 
-		if (c->err[d] == -ENOENT || c->err[d] == -EOPNOTSUPP || c->err[d] == -ENODEV)
+		if (e == -ENOENT || e == -EOPNOTSUPP || e == -ENODEV)
 			st = "not-supported";
-		else if (c->err[d] == -EACCES || c->err[d] == -EPERM)
+		else if (e == -EACCES || e == -EPERM)
 			st = "not-permitted";
-		else if (c->err[d])
+		else if (e)
 			st = "error";
 		put(&w, defs[d].name, (double)c->value[d] * defs[d].scale,
 		    defs[d].scale < 1 ? 3 : 0, defs[d].unit, c,
@@ -217,15 +183,22 @@ static int cputotal_stop(struct run *r, void *priv)
 	return tsv_writer_commit(&w);
 }
 
+/* which backend counted, and why it is not libperf */
+static void cputotal_meta(const struct run *r, void *priv, struct meta *m)
+{
+	struct cputotal *c = priv;
+
+	free(m->counters);
+	m->counters = xstrdup(counters_backend(c->ctr));
+	if (counters_note(c->ctr))
+		meta_add_note(m, counters_note(c->ctr));
+}
+
 static void cputotal_free(void *priv)
 {
 	struct cputotal *c = priv;
-	size_t i;
 
-	for (i = 0; i < NDEFS * (size_t)c->ncpu; i++)
-		if (c->fd[i] >= 0)
-			close(c->fd[i]);
-	free(c->fd);
+	counters_free(c->ctr);
 	free(c);
 }
 
@@ -235,5 +208,6 @@ const struct monitor mon_cputotal = {
 	.start = cputotal_start,
 	.event = cputotal_event,
 	.stop = cputotal_stop,
+	.meta = cputotal_meta,
 	.free = cputotal_free,
 };

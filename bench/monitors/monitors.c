@@ -15,6 +15,7 @@ const struct monitor *const monitors[] = {
 	&mon_cputotal,
 	&mon_perf,
 	&mon_rss,
+	&mon_statdelta,
 	NULL,
 };
 _Static_assert(ARRAY_SIZE(monitors) - 1 <= RUN_MAX_MONITORS,

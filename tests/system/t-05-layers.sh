@@ -71,7 +71,9 @@ ok $([ -n "$objs" ] && [ -z "$bad" ] && echo 0 || echo 1) \
 
 # (4) the whole core library, linked alone
 echo 'int main(void) { return 0; }' >"$TMP/main.c"
+# libperf from the cache when this build has it (scripts/libperf.sh), as the Makefile links it
 libs="-lm $(pkg-config --libs libtracefs libtraceevent 2>/dev/null) -lpthread"
+for a in libperf libapi; do [ -f "$B/libperf/lib/$a.a" ] && libs="$libs $B/libperf/lib/$a.a"; done
 ${CC:-cc} -o "$TMP/core" "$TMP/main.c" -Wl,--whole-archive "$B/libpatchbench.a" \
 	-Wl,--no-whole-archive $libs >"$TMP/link" 2>&1
 rc=$?

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmp-format.h"
+#include "cmp-print.h"
 #include "compare.h"
 #include "json.h"
 #include "metrics.h"
@@ -345,17 +346,6 @@ static int fixture_compare(struct comparison *c, const char *a, const char *b, b
 	struct compare_opts o = { .noise = NULL, .force = force, .ci = CI_CHOICE_AUTO };
 
 	return compare_dirs(c, a, b, &o, err, errlen);
-}
-
-static char *print_to_string(const struct comparison *c, enum out_format fmt)
-{
-	char *buf = NULL, err[256];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	compare_print(c, fmt, f, err, sizeof(err));
-	fclose(f);
-	return buf;
 }
 
 /* The longest line of @s; one longer than 72 is shown as a diagnostic. */
