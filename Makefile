@@ -97,6 +97,7 @@ LDLIBS += $(LIBPERF_LIBS)
 # git describe of this tree ("unknown" when it is not the top of a git work tree), and is
 # rebuilt when that changes
 CORE_SRCS += bench/envcap.c
+ANALYSIS_SRCS += analysis/envdiff.c
 PB_COMMIT := $(shell [ "$$(git -C '$(CURDIR)' rev-parse --show-toplevel 2>/dev/null)" = '$(CURDIR)' ] && \
 	       git -C '$(CURDIR)' describe --always --dirty 2>/dev/null || echo unknown)
 

@@ -153,6 +153,32 @@ void meta_env_add_vm(struct meta_env *e, const char *name, const char *value)
 	param_add(&e->vm, &e->nvm, name, value);
 }
 
+size_t meta_env_pairs(const struct meta_env *e, struct meta_param **out)
+{
+	size_t i, n = 0;
+
+	*out = NULL;
+	for (i = 0; i < ARRAY_SIZE(env_fields); i++) {
+		const struct meta_field *f = &env_fields[i];
+		char *s = NULL;
+
+		if (f->type == MF_STR && *FIELD(e, f, char *))
+			s = xstrdup(*FIELD(e, f, char *));
+		else if (f->type == MF_INT && *FIELD(e, f, int) >= 0)
+			s = xasprintf("%d", *FIELD(e, f, int));
+		if (s)
+			param_add(out, &n, f->name, s);
+		free(s);
+	}
+	for (i = 0; i < e->nvm; i++) {
+		char *k = xasprintf("vm.%s", e->vm[i].key);
+
+		param_add(out, &n, k, e->vm[i].value);
+		free(k);
+	}
+	return n;
+}
+
 void meta_add_param(struct meta *m, const char *key, const char *value)
 {
 	param_add(&m->params, &m->nparams, key, value);

@@ -51,6 +51,12 @@ struct meta_env *meta_env_new(void);
 void meta_env_free(struct meta_env *e);
 /* Add /proc/sys/vm/@name = @value (copied). */
 void meta_env_add_vm(struct meta_env *e, const char *name, const char *value);
+/*
+ * meta_env_pairs - @e as text pairs, its JSON names as keys: the fields recorded, in
+ * meta.json's order ("cpus" -> "2"), then "vm.<name>" for each sysctl; not the guest.
+ * Returns how many; *@out is the caller's (free the keys, the values and the array).
+ */
+size_t meta_env_pairs(const struct meta_env *e, struct meta_param **out);
 
 /* meta.json: where every number of a run came from. */
 struct meta {
