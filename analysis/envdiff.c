@@ -12,8 +12,9 @@
 
 const char *const envdiff_refusing[] = { "cpu_model", "qemu", "cpufreq_governor", NULL };
 
-/* The flattened env of one run (meta_env_pairs()), or none. */
+/* The flattened env of one run (meta_env_pairs()); @recorded false: the run has none. */
 struct run_pairs {
+	bool recorded;
 	struct meta_param *p;
 	size_t n;
 };
@@ -91,6 +92,8 @@ static void key_values(struct env_key_diff *k, const char *key, const struct run
 	for (i = 0; i < n; i++) {
 		const char *v = pairs_get(&runs[i], key);
 
+		if (!runs[i].recorded)
+			continue;	/* older than env: left out */
 		if (i < na)
 			add_value(&k->a, &k->na, v ? v : ENVDIFF_UNRECORDED);
 		else
@@ -101,7 +104,8 @@ static void key_values(struct env_key_diff *k, const char *key, const struct run
 	k->a[k->na] = NULL;
 	k->b = xrealloc(k->b, (k->nb + 1) * sizeof(*k->b));
 	k->b[k->nb] = NULL;
-	k->between = k->na != k->nb || !subset(k->a, k->na, k->b, k->nb, false);
+	k->between = k->na && k->nb &&
+		     (k->na != k->nb || !subset(k->a, k->na, k->b, k->nb, false));
 	k->refuses = is_refusing(key) && has_recorded(k->a, k->na) && has_recorded(k->b, k->nb) &&
 		     !(subset(k->a, k->na, k->b, k->nb, true) && subset(k->b, k->nb, k->a, k->na, true));
 }
@@ -111,7 +115,7 @@ void envdiff_compute(struct env_diff *d, const struct meta *a, size_t na, const 
 {
 	struct run_pairs *runs = xcalloc(na + nb + 1, sizeof(*runs));
 	char **keys = NULL;
-	size_t nkeys = 0, i, k, any = 0;
+	size_t nkeys = 0, i, k;
 
 	envdiff_release(d);
 	for (i = 0; i < na + nb; i++) {
@@ -119,17 +123,17 @@ void envdiff_compute(struct env_diff *d, const struct meta *a, size_t na, const 
 
 		if (!m->env)
 			continue;
-		any++;
+		runs[i].recorded = true;
 		runs[i].n = meta_env_pairs(m->env, &runs[i].p);
 		for (k = 0; k < runs[i].n; k++)
 			add_value(&keys, &nkeys, runs[i].p[k].key);
 	}
-	for (k = 0; any && k < nkeys; k++) {
+	for (k = 0; k < nkeys; k++) {
 		struct env_key_diff kd;
 
 		key_values(&kd, keys[k], runs, na + nb, na);
-		if (kd.na == 1 && kd.nb == 1 && !kd.between) {
-			key_release(&kd);	/* one value everywhere */
+		if (kd.na <= 1 && kd.nb <= 1 && !kd.between) {
+			key_release(&kd);	/* one value wherever recorded */
 			continue;
 		}
 		d->keys = xrealloc(d->keys, (d->n + 1) * sizeof(*d->keys));
@@ -175,6 +179,8 @@ static void add_quoted(struct strbuf *sb, char *const *v, size_t n)
 {
 	size_t i;
 
+	if (!n)
+		sb_adds(sb, ENVDIFF_UNRECORDED);
 	for (i = 0; i < n; i++) {
 		bool plain = !strcmp(v[i], ENVDIFF_UNRECORDED);
 

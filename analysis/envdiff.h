@@ -5,9 +5,10 @@
  *
  * Every env field and every vm sysctl is a key ("cpu_model", "vm.swappiness";
  * a vm run's guest env is not compared: the host's is the machine). A key is
- * listed when its value is not the same in every run. A run that has no env
- * (older than it) or not that key counts as ENVDIFF_UNRECORDED; when no run
- * has an env there is nothing to list.
+ * listed when its value is not the same in every run that recorded an env. A
+ * run without one (older than it) is left out, so that comparing with an old
+ * baseline lists nothing; a run with an env but not that key (qemu in a host
+ * run) counts as ENVDIFF_UNRECORDED.
  *
  * Refusal: the keys of envdiff_refusing[] (CPU model, qemu version, cpufreq
  * governor) make the sides different machines when both sides recorded the
