@@ -8,7 +8,7 @@
 # sysctl such as stat_refresh, which acts when read), the source commit is git describe
 # of this tree; identical machines add nothing to the report; another CPU model is
 # refused with exit 2 and one line naming the key and both values; --force compares,
-# with a warning line and the key listed in text and json.
+# with a warning line and the key listed in text, json and html.
 . "$(dirname "$0")/lib.sh"
 require_root_memcg
 
@@ -16,7 +16,7 @@ TMP=$(mktemp -d /tmp/pb-env.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
-plan 16
+plan 17
 
 # env_field DIR KEY: a value of DIR/meta.json's env (4 spaces in), quotes and comma removed
 env_field() {
@@ -112,6 +112,15 @@ ok $([ $rc -le 1 ] && grep -q "^Warning (--force): the sides ran on different ma
 ok $(grep -A3 '^  "env": {' "$TMP/force.json" | grep -q '^      "A": \[' &&
 	grep -q '"refuses": true' "$TMP/force.json" && echo 0 || echo 1) \
 	"json: an env object with the key's A and B values"
+
+if command -v gnuplot >/dev/null; then
+	"$PB" compare --force -F html -o "$TMP/force.html" "$TMP/a" "$TMP/b" >/dev/null 2>&1
+	ok $(grep -q '<b>Warning (--force):</b> the sides ran on different machines' "$TMP/force.html" &&
+		grep -q '<b>Environment differs:</b>' "$TMP/force.html" && echo 0 || echo 1) \
+		"html: the warning and the list"
+else
+	skip "gnuplot missing (make deps): the HTML report plots"
+fi
 
 ok_no_leftovers
 done_testing
