@@ -93,6 +93,14 @@ LIBPERF_SRC := $(or $(PB_LIBPERF_SRC),/usr/src/linux-source-6.1.tar.xz)
 LIBPERF_LIBS = $(wildcard $(LIBPERF)/lib/libperf.a $(LIBPERF)/lib/libapi.a)
 LDLIBS += $(LIBPERF_LIBS)
 
+# the environment of a run in meta.json "env" (issue 13): envcap.o gets the source commit,
+# git describe of this tree ("unknown" when it is not the top of a git work tree), and is
+# rebuilt when that changes
+CORE_SRCS += bench/envcap.c
+ANALYSIS_SRCS += analysis/envdiff.c
+PB_COMMIT := $(shell [ "$$(git -C '$(CURDIR)' rev-parse --show-toplevel 2>/dev/null)" = '$(CURDIR)' ] && \
+	       git -C '$(CURDIR)' describe --always --dirty 2>/dev/null || echo unknown)
+
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ANALYSIS_SRCS) $(WORKLOAD_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
@@ -232,6 +240,15 @@ clean:
 $(BUILD)/analysis/plot.o: PB_CFLAGS += -DPB_PLOTS_DIR='"$(CURDIR)/analysis/plots"'
 # the instruction-count plugin a vm run loads when PATCHBENCH_PLUGIN is not set
 $(BUILD)/bench/insn-run.o: PB_CFLAGS += -DPB_PLUGIN_PATH='"$(CURDIR)/$(PLUGIN)"'
+# the source commit in meta.json "env" (bench/envcap.c), rebuilt when it changes
+$(BUILD)/commit.txt: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PB_COMMIT)' | cmp -s - $@ || echo '$(PB_COMMIT)' >$@
+.PHONY: FORCE
+FORCE:
+$(BUILD)/bench/envcap.o $(FUZZ_OBJ)/bench/envcap.o $(SAN_OBJ)/bench/envcap.o: $(BUILD)/commit.txt
+$(BUILD)/bench/envcap.o $(FUZZ_OBJ)/bench/envcap.o $(SAN_OBJ)/bench/envcap.o: PB_CFLAGS += \
+	-DPB_SOURCE_COMMIT='"$(PB_COMMIT)"'
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
 

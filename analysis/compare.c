@@ -88,6 +88,7 @@ void comparison_release(struct comparison *c)
 	for (i = 0; i < c->nchanged_all; i++)
 		cmp_row_release(&c->changed[i]);
 	free(c->changed);
+	envdiff_release(&c->env);
 	free(c->noise_src);
 	comparison_init(c);
 }
@@ -1045,6 +1046,15 @@ static int compare_sides(struct comparison *c, const struct compare_opts *o,
 		check_noise(c, noise);
 	if (c->ndiffs && !o->force)
 		goto mismatch;
+	/* different machines (CPU model, qemu, governor): one line that names the key */
+	envdiff_compute(&c->env, c->a.metas, na, c->b.metas, nb);
+	if (envdiff_refused(&c->env) && !o->force) {
+		char *why = envdiff_refusal(&c->env);
+
+		snprintf(err, errlen, "%s (--force compares anyway)", why);
+		free(why);
+		goto fail;
+	}
 	/* rows: every metric of any run, in order of first appearance */
 	for (i = 0; i < na + nb; i++) {
 		const struct metric_set *ms = i < na ? &sa[i] : &sb[i - na];

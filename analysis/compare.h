@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "envdiff.h"
 #include "metrics.h"
 #include "resultdir.h"
 #include "stats.h"
@@ -121,6 +122,7 @@ struct comparison {
 	size_t nchanged_all;	/* 0: no run has stat-delta.tsv */
 	size_t nchanged;
 	size_t changed_top;	/* --changed N: rows the text and md reports show */
+	struct env_diff env;	/* environment differences (envdiff.h), of the runs' meta.json "env" */
 };
 
 struct compare_opts {

@@ -525,6 +525,24 @@ static void header(struct plot_page *h, const struct comparison *c)
 		}
 		sb_adds(&h->sb, "</ul></div>\n");
 	}
+	if (c->env.n) {
+		note = envdiff_refusal(&c->env);
+		if (note) {
+			sb_adds(&h->sb, "<p class=\"note\"><b>Warning (--force):</b> ");
+			esc(h, note);
+			sb_adds(&h->sb, "</p>\n");
+		}
+		free(note);
+		sb_adds(&h->sb, "<div class=\"diffs\"><b>Environment differs:</b><ul>\n");
+		for (i = 0; i < c->env.n; i++) {
+			note = envdiff_line(&c->env.keys[i]);
+			sb_adds(&h->sb, "<li>");
+			esc(h, note);
+			sb_adds(&h->sb, "</li>\n");
+			free(note);
+		}
+		sb_adds(&h->sb, "</ul></div>\n");
+	}
 	note = compare_one_side_note(c);
 	if (note) {
 		sb_adds(&h->sb, "<p class=\"note\"><b>Note:</b> ");

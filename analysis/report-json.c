@@ -39,6 +39,37 @@ static void side_json(struct json_writer *w, const struct cmp_side *s)
 	jw_obj_end(w);
 }
 
+/* "env": { key: { "A": [values], "B": [values], "between", "refuses" } }, when any differ */
+static void env_json(struct json_writer *w, const struct env_diff *d)
+{
+	size_t i, k;
+
+	if (!d->n)
+		return;
+	jw_key(w, "env");
+	jw_obj_begin(w);
+	for (i = 0; i < d->n; i++) {
+		const struct env_key_diff *e = &d->keys[i];
+
+		jw_key(w, e->key);
+		jw_obj_begin(w);
+		jw_key(w, "A");
+		jw_arr_begin(w);
+		for (k = 0; k < e->na; k++)
+			jw_str(w, e->a[k]);
+		jw_arr_end(w);
+		jw_key(w, "B");
+		jw_arr_begin(w);
+		for (k = 0; k < e->nb; k++)
+			jw_str(w, e->b[k]);
+		jw_arr_end(w);
+		jw_kbool(w, "between", e->between);
+		jw_kbool(w, "refuses", e->refuses);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
 static void values_json(struct json_writer *w, const char *key, const struct dvec *d,
 			double median, double mean)
 {
@@ -129,6 +160,7 @@ void compare_to_json(const struct comparison *c, struct strbuf *sb)
 	for (i = 0; i < c->ndiffs; i++)
 		jw_str(&w, c->diffs[i]);
 	jw_arr_end(&w);
+	env_json(&w, &c->env);
 	jw_key(&w, "sides");
 	jw_obj_begin(&w);
 	jw_key(&w, "A");
@@ -317,6 +349,8 @@ int compare_from_json(struct comparison *c, const char *buf, size_t len, char *e
 		snprintf(err, errlen, "a side has no runs");
 		goto out;
 	}
+	/* "env" is what the runs' metas give: computed again, not read */
+	envdiff_compute(&c->env, c->a.metas, c->a.n, c->b.metas, c->b.n);
 	sum = json_get(j, "summary");
 	if (!json_get_u64(sum, "regressions", &u))
 		c->nreg = u;

@@ -152,6 +152,18 @@ void compare_print_md(const struct comparison *c, FILE *out)
 		for (i = 0; i < c->ndiffs; i++)
 			fprintf(out, "- %s\n", c->diffs[i]);
 	}
+	if (c->env.n) {
+		d = envdiff_refusal(&c->env);
+		if (d)
+			fprintf(out, "\n**Warning (--force):** %s\n", d);
+		free(d);
+		fprintf(out, "\n**Environment differs:**\n\n");
+		for (i = 0; i < c->env.n; i++) {
+			d = envdiff_line(&c->env.keys[i]);
+			fprintf(out, "- %s\n", d);
+			free(d);
+		}
+	}
 	d = compare_one_side_note(c);
 	if (d)
 		fprintf(out, "\n**Note:** %s\n", d);

@@ -99,6 +99,19 @@ static void print_header(const struct comparison *c, FILE *out)
 		for (i = 0; i < c->ndiffs; i++)
 			text_wrap(out, "  - ", 4, c->diffs[i], WIDTH);
 	}
+	if (c->env.n) {
+		d = envdiff_refusal(&c->env);
+		fprintf(out, "\n");
+		if (d)
+			text_wrap(out, "Warning (--force): ", 4, d, WIDTH);
+		free(d);
+		fprintf(out, "Environment differs:\n");
+		for (i = 0; i < c->env.n; i++) {
+			d = envdiff_line(&c->env.keys[i]);
+			text_wrap(out, "  - ", 4, d, WIDTH);
+			free(d);
+		}
+	}
 	d = compare_one_side_note(c);
 	if (d) {
 		fprintf(out, "\n");

@@ -39,7 +39,8 @@ static const struct option compare_options[] = {
 	  out_formats_text_md_json_html },
 	{ "output", 'o', OPT_STRING, O(out), NULL, "FILE", "write the report to FILE [stdout]" },
 	{ "force", 'f', OPT_BOOL, O(force), NULL, NULL,
-	  "compare sides that differ in workload, tree, target or perf event (listed on top)" },
+	  "compare sides that differ in workload, tree, target or perf event, or that ran on "
+	  "different machines (CPU model, qemu version, cpufreq governor); listed on top" },
 	{ "ci", 0, OPT_CHOICE, O(ci), "auto", "METHOD",
 	  "95% interval of the difference: auto (Welch below 8 runs per side, else bootstrap), "
 	  "welch, bootstrap", ci_choices },
@@ -66,6 +67,9 @@ static void compare_help(void)
 	       "metrics, the keys whose change is significant by the same rule (at least\n"
 	       "5%% of A's mean, and beyond the A/A floor), by |%%change|, with each side's\n"
 	       "mean and relative standard deviation; one run a side: the values only.\n\n"
+	       "The runs' environments (meta.json \"env\") that differ are listed after\n"
+	       "the header; a different CPU model, qemu version or cpufreq governor between\n"
+	       "the sides is refused unless --force.\n\n"
 	       "exit status: 0 no regression, 1 at least one regression, 2 bad input.\n");
 }
 

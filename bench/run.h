@@ -16,6 +16,8 @@
 #include "util.h"
 #include "workload.h"
 
+struct meta_env;
+
 /* Room for the monitors of monitors[] (asserted there). */
 #define RUN_MAX_MONITORS 8
 
@@ -46,6 +48,7 @@ struct run {
 	bool stopping;		/* stop_all() has signalled the workloads */
 	unsigned long missed;	/* grid points of the sampling interval passed with no sample */
 	char *owner_path;	/* <cache>/runs/<id>.owner while the run exists, or NULL */
+	struct meta_env *env;	/* the machine, captured as the run starts (envcap.h) */
 };
 
 /* Absolute path of @name in the run's result directory; caller frees. */

@@ -7,6 +7,7 @@
  * result directory says what happened.
  */
 #include "runner.h"
+#include "envcap.h"
 #include "report.h"
 #include "resultdir.h"
 #include "monitor.h"
@@ -128,6 +129,7 @@ static void fill_meta(const struct run *r, struct meta *m)
 	m->missed_intervals = r->missed;
 	m->error = r->error ? xstrdup(r->error) : NULL;
 	m->notes = r->notes.len ? xstrdup(r->notes.buf) : NULL;
+	m->env = r->env;	/* borrowed: write_meta() takes it back */
 	for (size_t i = 0; monitors[i]; i++)
 		if (r->mon_priv[i] && monitors[i]->meta)
 			monitors[i]->meta(r, r->mon_priv[i], m);
@@ -156,6 +158,7 @@ static int write_meta(struct run *r, bool last)
 		free(p);
 		ret = meta_write(&m, r->dir);
 	}
+	m.env = NULL;
 	meta_release(&m);
 	if (ret)
 		pr_err("cannot write '%s/meta.json': %s", r->dir, strerror(-ret));
@@ -897,6 +900,7 @@ static int host_run(const struct target *t, struct run_opts *o, const char *why)
 	/* From here on the run exists: errors mark it failed, exit code 1. */
 	code = 1;
 	install_signals();
+	r->env = envcap_host();
 	r->wall_start = wall_ns();
 	if (o->notes)
 		sb_adds(&r->notes, o->notes);
@@ -1035,6 +1039,7 @@ out_finish:
 	free(r->owner_path);
 out_layout:
 	cg_layout_release(&r->layout);
+	meta_env_free(r->env);
 	free(r->id);
 	free(r->dir);
 	free(r->cache);

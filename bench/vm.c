@@ -14,6 +14,7 @@
  * boot-failed before the marker), a run longer than --run-timeout is
  * timeout. qemu is always reaped.
  */
+#include "envcap.h"
 #include "guest.h"
 #include "insn-run.h"
 #include "kbuild.h"
@@ -431,6 +432,32 @@ static int note_insn(const char *dir, struct insn_plan *ip)
 	return ret;
 }
 
+/*
+ * The env of a vm run is the host's, the machine's (qemu's version and the kernel's
+ * compiler with it); what the guest captured as patchbench ran inside the VM, the
+ * booted kernel's view, is kept as its "guest".
+ */
+static void note_env(const char *dir, const char *qemu, const struct kernel_info *k)
+{
+	struct meta_env *e = envcap_host();
+	struct meta m;
+	char err[256];
+
+	envcap_qemu(e, qemu);
+	if (k->dir)
+		envcap_kernel_cc(e, k->dir);
+	if (meta_load(&m, dir, err, sizeof(err))) {
+		pr_warn("the host's environment is not noted: %s", err);
+		meta_env_free(e);
+		return;
+	}
+	e->guest = m.env;
+	m.env = e;
+	if (meta_write(&m, dir))
+		pr_err("cannot write '%s/meta.json'", dir);
+	meta_release(&m);
+}
+
 static void write_host_meta(const char *dir, const struct run_opts *o,
 			    const struct kernel_info *k, const char *label, const char *id,
 			    const char *status, const char *error, const char *notes,
@@ -574,6 +601,7 @@ static int vm_run(const struct target *t, struct run_opts *o, const char *why)
 	ret = vm_prepare_workloads(o, &g, cache, err, sizeof(err));
 	if (ret) {
 		write_host_meta(dir, o, &k, label, id, "failed", err, why, wall_start);
+		note_env(dir, qemu, &k);
 		pr_err("%s", err);
 		goto out;
 	}
@@ -639,6 +667,7 @@ static int vm_run(const struct target *t, struct run_opts *o, const char *why)
 	}
 	if (note_insn(dir, &ip))
 		code = 1;
+	note_env(dir, qemu, &k);
 	report_print_dir(dir, FMT_TEXT, stdout);
 	pr_info("result: %s (%s)", dir, end == VM_END_OK ? (code ? "see status" : "complete") :
 		vm_end_status[end]);

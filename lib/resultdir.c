@@ -70,6 +70,23 @@ static const struct meta_field {
 	{ "counters", MF_STR, offsetof(struct meta, counters), true },
 };
 
+/* meta.json "env" (struct meta_env): every field optional, see resultdir.h. */
+static const struct meta_field env_fields[] = {
+	{ "host", MF_STR, offsetof(struct meta_env, host), true },
+	{ "cpu_model", MF_STR, offsetof(struct meta_env, cpu_model), true },
+	{ "cpus", MF_INT, offsetof(struct meta_env, cpus), true },
+	{ "numa_nodes", MF_INT, offsetof(struct meta_env, numa_nodes), true },
+	{ "cpufreq_governor", MF_STR, offsetof(struct meta_env, governor), true },
+	{ "thp_enabled", MF_STR, offsetof(struct meta_env, thp_enabled), true },
+	{ "thp_defrag", MF_STR, offsetof(struct meta_env, thp_defrag), true },
+	{ "cmdline", MF_STR, offsetof(struct meta_env, cmdline), true },
+	{ "cc", MF_STR, offsetof(struct meta_env, cc), true },
+	{ "kernel_cc", MF_STR, offsetof(struct meta_env, kernel_cc), true },
+	{ "qemu", MF_STR, offsetof(struct meta_env, qemu), true },
+	{ "patchbench_version", MF_STR, offsetof(struct meta_env, version), true },
+	{ "source_commit", MF_STR, offsetof(struct meta_env, commit), true },
+};
+
 #define FIELD(m, f, T) ((T *)((char *)(m) + (f)->offset))
 
 void meta_init(struct meta *m)
@@ -79,29 +96,92 @@ void meta_init(struct meta *m)
 	m->missed_intervals = -1;
 }
 
-void meta_release(struct meta *m)
+/* Free the strings of the fields @fs of the struct at @m, and the pairs @p. */
+static void fields_free(void *m, const struct meta_field *fs, size_t n, struct meta_param *p,
+			size_t np)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if (fs[i].type == MF_STR)
+			free(*FIELD(m, &fs[i], char *));
+	for (i = 0; i < np; i++) {
+		free(p[i].key);
+		free(p[i].value);
+	}
+	free(p);
+}
+
+/* Append a copy of @key = @value to the pairs *@p (*@n of them). */
+static void param_add(struct meta_param **p, size_t *n, const char *key, const char *value)
+{
+	*p = xrealloc(*p, (*n + 1) * sizeof(**p));
+	(*p)[*n].key = xstrdup(key);
+	(*p)[*n].value = xstrdup(value);
+	(*n)++;
+}
+
+void meta_release(struct meta *m)
+{
 	if (!m)
 		return;
-	for (i = 0; i < ARRAY_SIZE(meta_fields); i++)
-		if (meta_fields[i].type == MF_STR)
-			free(*FIELD(m, &meta_fields[i], char *));
-	for (i = 0; i < m->nparams; i++) {
-		free(m->params[i].key);
-		free(m->params[i].value);
-	}
-	free(m->params);
+	fields_free(m, meta_fields, ARRAY_SIZE(meta_fields), m->params, m->nparams);
+	meta_env_free(m->env);
 	meta_init(m);
+}
+
+struct meta_env *meta_env_new(void)
+{
+	struct meta_env *e = xcalloc(1, sizeof(*e));
+
+	e->cpus = -1;
+	e->numa_nodes = -1;
+	return e;
+}
+
+void meta_env_free(struct meta_env *e)
+{
+	if (!e)
+		return;
+	fields_free(e, env_fields, ARRAY_SIZE(env_fields), e->vm, e->nvm);
+	meta_env_free(e->guest);
+	free(e);
+}
+
+void meta_env_add_vm(struct meta_env *e, const char *name, const char *value)
+{
+	param_add(&e->vm, &e->nvm, name, value);
+}
+
+size_t meta_env_pairs(const struct meta_env *e, struct meta_param **out)
+{
+	size_t i, n = 0;
+
+	*out = NULL;
+	for (i = 0; i < ARRAY_SIZE(env_fields); i++) {
+		const struct meta_field *f = &env_fields[i];
+		char *s = NULL;
+
+		if (f->type == MF_STR && *FIELD(e, f, char *))
+			s = xstrdup(*FIELD(e, f, char *));
+		else if (f->type == MF_INT && *FIELD(e, f, int) >= 0)
+			s = xasprintf("%d", *FIELD(e, f, int));
+		if (s)
+			param_add(out, &n, f->name, s);
+		free(s);
+	}
+	for (i = 0; i < e->nvm; i++) {
+		char *k = xasprintf("vm.%s", e->vm[i].key);
+
+		param_add(out, &n, k, e->vm[i].value);
+		free(k);
+	}
+	return n;
 }
 
 void meta_add_param(struct meta *m, const char *key, const char *value)
 {
-	m->params = xrealloc(m->params, (m->nparams + 1) * sizeof(*m->params));
-	m->params[m->nparams].key = xstrdup(key);
-	m->params[m->nparams].value = xstrdup(value);
-	m->nparams++;
+	param_add(&m->params, &m->nparams, key, value);
 }
 
 void meta_add_note(struct meta *m, const char *note)
@@ -122,14 +202,13 @@ const char *meta_param(const struct meta *m, const char *key)
 	return NULL;
 }
 
-void meta_jw(const struct meta *m, struct json_writer *jw)
+/* The fields @fs of the struct at @m, as keys of the object open in @jw. */
+static void fields_jw(const void *m, const struct meta_field *fs, size_t n, struct json_writer *jw)
 {
 	size_t i;
 
-	jw_obj_begin(jw);
-	jw_kint(jw, "schema", m->schema);
-	for (i = 0; i < ARRAY_SIZE(meta_fields); i++) {
-		const struct meta_field *f = &meta_fields[i];
+	for (i = 0; i < n; i++) {
+		const struct meta_field *f = &fs[i];
 
 		switch (f->type) {
 		case MF_STR:
@@ -138,6 +217,8 @@ void meta_jw(const struct meta *m, struct json_writer *jw)
 			jw_kstr(jw, f->name, *FIELD(m, f, char *));
 			break;
 		case MF_INT:
+			if (f->optional && *FIELD(m, f, int) < 0)
+				break;
 			jw_kint(jw, f->name, *FIELD(m, f, int));
 			break;
 		case MF_I64:
@@ -153,11 +234,42 @@ void meta_jw(const struct meta *m, struct json_writer *jw)
 			break;
 		}
 	}
-	jw_key(jw, "params");
+}
+
+/* "@key": { the pairs @p } */
+static void pairs_jw(const char *key, const struct meta_param *p, size_t n, struct json_writer *jw)
+{
+	size_t i;
+
+	jw_key(jw, key);
 	jw_obj_begin(jw);
-	for (i = 0; i < m->nparams; i++)
-		jw_kstr(jw, m->params[i].key, m->params[i].value);
+	for (i = 0; i < n; i++)
+		jw_kstr(jw, p[i].key, p[i].value);
 	jw_obj_end(jw);
+}
+
+static void env_jw(const struct meta_env *e, struct json_writer *jw)
+{
+	jw_obj_begin(jw);
+	fields_jw(e, env_fields, ARRAY_SIZE(env_fields), jw);
+	pairs_jw("vm_sysctls", e->vm, e->nvm, jw);
+	if (e->guest) {
+		jw_key(jw, "guest");
+		env_jw(e->guest, jw);
+	}
+	jw_obj_end(jw);
+}
+
+void meta_jw(const struct meta *m, struct json_writer *jw)
+{
+	jw_obj_begin(jw);
+	jw_kint(jw, "schema", m->schema);
+	fields_jw(m, meta_fields, ARRAY_SIZE(meta_fields), jw);
+	pairs_jw("params", m->params, m->nparams, jw);
+	if (m->env) {
+		jw_key(jw, "env");
+		env_jw(m->env, jw);
+	}
 	jw_obj_end(jw);
 }
 
@@ -185,8 +297,8 @@ static const char *json_type_name(const struct json *v)
  * must not show defaults for numbers a meta.json holds in a broken form.
  * Strings may be null (the writer's NULL), numbers of type double too (NaN).
  */
-static int meta_field_get(struct meta *m, const struct meta_field *f, const struct json *j,
-			  char *err, size_t errlen)
+static int meta_field_get(void *m, const struct meta_field *f, const struct json *j,
+			  const char *prefix, char *err, size_t errlen)
 {
 	const struct json *v = json_get(j, f->name);
 	const char *want = NULL;
@@ -202,8 +314,9 @@ static int meta_field_get(struct meta *m, const struct meta_field *f, const stru
 			want = "a string or null";
 		break;
 	case MF_INT:
-		if (json_get_i64(j, f->name, &i) || i < INT_MIN || i > INT_MAX)
-			want = "an integer that fits an int";
+		/* an optional int (env's) is left out when unknown, never negative */
+		if (json_get_i64(j, f->name, &i) || i < (f->optional ? 0 : INT_MIN) || i > INT_MAX)
+			want = f->optional ? "a non-negative int" : "an integer that fits an int";
 		else
 			*FIELD(m, f, int) = (int)i;
 		break;
@@ -224,9 +337,72 @@ static int meta_field_get(struct meta *m, const struct meta_field *f, const stru
 	}
 	if (!want)
 		return 0;
-	snprintf(err, errlen, "field '%s': expected %s, got %s", f->name, want,
+	snprintf(err, errlen, "field '%s%s': expected %s, got %s", prefix, f->name, want,
 		 v->type == JSON_NUMBER ? "a number out of range" : json_type_name(v));
 	return -EINVAL;
+}
+
+/*
+ * meta.json "env" at @v (field name @name, e.g. "env" or "env.guest") into a new
+ * *@out; typed as strictly as the top level. @nest: a "guest" may be in it.
+ */
+static int env_from_json(struct meta_env **out, const struct json *v, const char *name, bool nest,
+			 char *err, size_t errlen)
+{
+	const struct json *vm, *g;
+	struct meta_env *e;
+	char *prefix;
+	size_t i;
+	int ret = -EINVAL;
+
+	*out = NULL;
+	if (!v || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_OBJECT) {
+		snprintf(err, errlen, "field '%s': expected an object, got %s", name,
+			 json_type_name(v));
+		return -EINVAL;
+	}
+	e = meta_env_new();
+	prefix = xasprintf("%s.", name);
+	for (i = 0; i < ARRAY_SIZE(env_fields); i++)
+		if (meta_field_get(e, &env_fields[i], v, prefix, err, errlen))
+			goto out;
+	vm = json_get(v, "vm_sysctls");
+	if (vm && vm->type != JSON_OBJECT) {
+		snprintf(err, errlen, "field '%svm_sysctls': expected an object, got %s", prefix,
+			 json_type_name(vm));
+		goto out;
+	}
+	for (i = 0; vm && i < vm->n; i++) {
+		if (vm->items[i]->type != JSON_STRING) {
+			snprintf(err, errlen, "field '%svm_sysctls.%s': expected a string, got %s",
+				 prefix, vm->keys[i], json_type_name(vm->items[i]));
+			goto out;
+		}
+		meta_env_add_vm(e, vm->keys[i], vm->items[i]->str);
+	}
+	g = json_get(v, "guest");
+	if (g && !nest) {
+		snprintf(err, errlen, "field '%sguest': not expected in a guest's env", prefix);
+		goto out;
+	}
+	if (g) {
+		char *gname = xasprintf("%sguest", prefix);
+
+		ret = env_from_json(&e->guest, g, gname, false, err, errlen);
+		free(gname);
+		if (ret)
+			goto out;
+	}
+	ret = 0;
+out:
+	free(prefix);
+	if (ret)
+		meta_env_free(e);
+	else
+		*out = e;
+	return ret;
 }
 
 int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t errlen)
@@ -247,7 +423,7 @@ int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t e
 	}
 	m->schema = (int)v;
 	for (i = 0; i < ARRAY_SIZE(meta_fields); i++)
-		if (meta_field_get(m, &meta_fields[i], j, err, errlen))
+		if (meta_field_get(m, &meta_fields[i], j, "", err, errlen))
 			goto fail;
 	params = json_get(j, "params");
 	if (params && params->type != JSON_OBJECT && params->type != JSON_NULL) {
@@ -263,6 +439,8 @@ int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t e
 		}
 		meta_add_param(m, params->keys[i], params->items[i]->str);
 	}
+	if (env_from_json(&m->env, json_get(j, "env"), "env", true, err, errlen))
+		goto fail;
 	return 0;
 fail:
 	meta_release(m);

@@ -18,6 +18,46 @@ struct meta_param {
 	char *value;		/* "32M" */
 };
 
+/*
+ * meta.json's "env": the machine a run ran on, as mmtests' tests-sysstate and
+ * lkp's job metadata record it (captured by bench/envcap.c, compared by
+ * analysis/envdiff.c). Runs older than it have none (struct meta's @env NULL).
+ * A string not recorded is NULL and a number -1; both are then left out of the
+ * JSON. A vm run's env is the host's (the machine), its @guest what the guest
+ * saw inside the VM (the booted kernel's view).
+ */
+struct meta_env {
+	char *host;		/* gethostname() */
+	char *cpu_model;	/* /proc/cpuinfo "model name" of the first CPU */
+	int cpus;		/* online CPUs, sysconf(_SC_NPROCESSORS_ONLN) */
+	int numa_nodes;		/* /sys/devices/system/node/node<N> (1 without NUMA) */
+	char *governor;		/* cpufreq scaling_governor, "none" without cpufreq */
+	char *thp_enabled;	/* transparent_hugepage/enabled, the [chosen] one */
+	char *thp_defrag;	/* transparent_hugepage/defrag, the [chosen] one */
+	char *cmdline;		/* /proc/cmdline */
+	char *cc;		/* the compiler that built patchbench (__VERSION__) */
+	char *kernel_cc;	/* vm: the built kernel's CONFIG_CC_VERSION_TEXT */
+	char *qemu;		/* vm: first line of qemu-system-x86_64 --version */
+	char *version;		/* patchbench version */
+	char *commit;		/* git describe of patchbench's source, or "unknown" */
+	struct meta_param *vm;	/* /proc/sys/vm/<name>: world-readable one-value ones, by name */
+	size_t nvm;
+	struct meta_env *guest;	/* vm runs: the guest's own env, or NULL */
+};
+
+/* A new env with nothing recorded (numbers -1). Free with meta_env_free(). */
+struct meta_env *meta_env_new(void);
+/* Free @e and its guest; NULL is fine. */
+void meta_env_free(struct meta_env *e);
+/* Add /proc/sys/vm/@name = @value (copied). */
+void meta_env_add_vm(struct meta_env *e, const char *name, const char *value);
+/*
+ * meta_env_pairs - @e as text pairs, its JSON names as keys: the fields recorded, in
+ * meta.json's order ("cpus" -> "2"), then "vm.<name>" for each sysctl; not the guest.
+ * Returns how many; *@out is the caller's (free the keys, the values and the array).
+ */
+size_t meta_env_pairs(const struct meta_env *e, struct meta_param **out);
+
 /* meta.json: where every number of a run came from. */
 struct meta {
 	int schema;
@@ -53,6 +93,7 @@ struct meta {
 	char *counters;		/* system-wide counters by libperf | raw (perf_event_open), NULL: none */
 	struct meta_param *params;
 	size_t nparams;
+	struct meta_env *env;	/* the machine, or NULL (runs older than it): meta.json "env" */
 };
 
 void meta_init(struct meta *m);

@@ -91,7 +91,8 @@ seeds() {
 	tsv) i=0; for f in "$fix"/results/*/*.tsv; do i=$((i + 1)); cp "$f" "$d/$i.tsv"; done ;;
 	json) cp "$fix"/hyperfine-*.json "$d/"
 		i=0; for f in "$fix"/results/*/meta.json; do i=$((i + 1)); cp "$f" "$d/m$i"; done ;;
-	meta) i=0; for f in "$fix"/results/*/meta.json; do i=$((i + 1)); cp "$f" "$d/m$i"; done ;;
+	meta) i=0; for f in "$fix"/results/*/meta.json "$fix"/env/*/meta.json; do
+			i=$((i + 1)); cp "$f" "$d/m$i"; done ;;
 	hyperfine) cp "$fix"/hyperfine-*.json "$d/" ;;
 	perfsym-report) cp "$fix"/perf/report-*.txt "$d/" ;;
 	perfsym-tsv) cp "$fix"/results/perf-1/perf-symbols.tsv "$d/1"
