@@ -4,7 +4,8 @@
  * metrics_tap_line, tap_doc_print_failures, the selftest metrics) on selftests.tap
  * captured from a 6.1.192 guest (tests/fixtures/results/selftests-vanilla:
  * test_kmem below the overlay root, all ok; test_memcontrol, 12 of its 14
- * subtests not ok, one with a line printed on stderr before it).
+ * subtests not ok, one with a line printed on stderr before it; and
+ * results/selftests-vanilla-ext2, the same after the harness fixes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,62 @@ static void test_failures(const struct strbuf *sb)
 	tap_doc_release(&d);
 }
 
+/*
+ * Method: the capture of the same boot after the harness fixes
+ * (results/selftests-vanilla-ext2: the selftests built with their Makefile's
+ * flags, an ext2 on zram as their cwd, cgroup2 without memory_recursiveprot,
+ * lo up). Pass: test_memcontrol and its 13 subtests ok and swap_max SKIP;
+ * test_kmem not ok on test_kmem_memcg_deletion alone, with the values it
+ * printed as diagnostics and the memory.current vs stat sum line; the three
+ * notes of patchbench (root, cgroup2 flags, cwd) before the programs' times.
+ */
+static void test_ext2_capture(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct tap_test *mc, *del;
+	struct tap_doc d;
+	char *buf = NULL;
+	size_t len = 0, i;
+	int sub_ok = 0, sub_skip = 0, sub_bad = 0;
+	FILE *f;
+
+	if (read_file(FIXTURES "/results/selftests-vanilla-ext2/selftests.tap", &sb)) {
+		tap_ok(0, "selftests-vanilla-ext2/selftests.tap read");
+		tap_ok(0, "test_kmem_memcg_deletion's diagnostics");
+		tap_ok(0, "notes");
+		return;
+	}
+	tap_parse(sb.buf, sb.len, &d);
+	mc = tap_doc_find(&d, "selftests: cgroup: test_memcontrol");
+	for (i = 0; i < d.n; i++)
+		if (d.t[i].depth == 1 && strncmp(d.t[i].name, "test_memcg_", 11) == 0) {
+			sub_ok += d.t[i].status == TAP_OK;
+			sub_skip += d.t[i].status == TAP_SKIP;
+			sub_bad += d.t[i].status == TAP_NOT_OK;
+		}
+	tap_ok(d.n == 22 && mc && mc->status == TAP_OK && sub_ok == 13 && sub_skip == 1 &&
+	       sub_bad == 0, "test_memcontrol ok: 13 subtests ok, swap_max SKIP (%d/%d/%d)",
+	       sub_ok, sub_skip, sub_bad);
+	del = tap_doc_find(&d, "test_kmem_memcg_deletion");
+	f = open_memstream(&buf, &len);
+	tap_doc_print_failures(f, &d, "vanilla");
+	fclose(f);
+	tap_ok(del && del->status == TAP_NOT_OK && del->ndiag == 9 &&
+	       !strcmp(del->diag[0], "memory.current = 4182016") &&
+	       count_status(&d, 1, TAP_NOT_OK) == 1 &&
+	       strstr(buf, "    memory.current 4.0M, the stat items' sum 3.3M (753.6K apart)\n"),
+	       "test_kmem_memcg_deletion alone not ok, its 9 printed lines and the sum line");
+	tap_ok(d.nnotes == 5 && !strncmp(d.notes[0], "root overlay (", 14) &&
+	       !strncmp(d.notes[1], "cgroup2 without memory_recursiveprot", 36) &&
+	       !strncmp(d.notes[2], "cwd ext2 on /dev/zram0", 22) &&
+	       !strcmp(d.notes[3], "test_kmem ran 93.5s") &&
+	       !strcmp(d.notes[4], "test_memcontrol ran 13.8s"),
+	       "patchbench's notes: root, cgroup2 flags, cwd, the times (%zu)", d.nnotes);
+	free(buf);
+	tap_doc_release(&d);
+	sb_release(&sb);
+}
+
 int main(void)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -166,10 +223,11 @@ int main(void)
 	ret = read_file(RUN "/selftests.tap", &sb);
 	if (ret)
 		return tap_skip_all("no captured selftests.tap fixture");
-	tap_plan(15);
+	tap_plan(15 + 3);
 	test_parse(&sb);
 	test_line_and_metrics();
 	test_failures(&sb);
+	test_ext2_capture();
 	sb_release(&sb);
 	return tap_done();
 }
