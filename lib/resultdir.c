@@ -421,6 +421,12 @@ int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t e
 			 (long long)v, META_SCHEMA);
 		return -EINVAL;
 	}
+	/* schemas count from 1; a negative one was cut to an int and written back as another */
+	if (v < 1) {
+		snprintf(err, errlen, "field 'schema': %lld is not a schema version (1..%d)",
+			 (long long)v, META_SCHEMA);
+		return -EINVAL;
+	}
 	m->schema = (int)v;
 	for (i = 0; i < ARRAY_SIZE(meta_fields); i++)
 		if (meta_field_get(m, &meta_fields[i], j, "", err, errlen))

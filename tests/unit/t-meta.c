@@ -214,6 +214,11 @@ static void test_from_json(void)
 		  "a string schema" },
 		{ "{\"schema\": 2}", "meta.json schema 2 is newer than this patchbench (1)",
 		  "a newer schema" },
+		{ "{\"schema\": -44444444442}",
+		  "field 'schema': -44444444442 is not a schema version (1..1)",
+		  "a negative schema (fuzz-meta: cut to an int, written back as another)" },
+		{ "{\"schema\": 0}", "field 'schema': 0 is not a schema version (1..1)",
+		  "schema 0" },
 		{ "{\"schema\": 1, \"cpus\": \"4\"}",
 		  "field 'cpus': expected an integer that fits an int, got a string",
 		  "a string cpus" },
@@ -369,7 +374,7 @@ int main(void)
 
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan((1 + per_compare + 6) + 17 + (2 + per_compare + 3) + 5 + 1 + 1);
+	tap_plan((1 + per_compare + 6) + 19 + (2 + per_compare + 3) + 5 + 1 + 1);
 	test_roundtrip();
 	test_from_json();
 	test_write_load();
