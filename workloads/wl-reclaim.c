@@ -161,8 +161,14 @@ static int make_file(const struct reclaim_ctl *c)
 	/* clean pages can be dropped: the cgroup's reads then charge them to it */
 	if (!ret && fdatasync(fd) < 0)
 		ret = -errno;
-	if (!ret)
-		ret = -posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	/*
+	 * Best effort: tmpfs (the guest's workdir) has no such thing, and there
+	 * the file is shmem, charged to the writer, not the cgroup: said in the log.
+	 */
+	if (!ret && posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		printf("reclaim: cannot drop '%s' from the page cache (a tmpfs?): its reads "
+		       "charge nothing to the cgroup, only the anonymous memory presses it\n",
+		       c->file);
 	close(fd);
 	return ret;
 }
