@@ -44,6 +44,9 @@ ANALYSIS_SRCS := analysis/drift.c analysis/metrics.c \
 WORKLOAD_SRCS := workloads/workloads.c workloads/wl-idle.c workloads/wl-kernelbuild.c \
 		 workloads/wl-kmem-churn.c workloads/wl-selftests.c \
 		 workloads/wl-readcost.c workloads/wl-stat-probe.c workloads/readcost.c
+# memcg workloads that reach charge and reclaim (issue 14)
+WORKLOAD_SRCS += workloads/memcg-wl.c workloads/wl-page-fault.c workloads/wl-reclaim.c \
+		 workloads/wl-cgroup-churn.c
 CMD_SRCS := bench/patchbench.c bench/cmd-bench.c bench/cmd-list.c bench/cmd-report.c bench/cmd-targets.c \
 	    bench/cmd-run.c bench/cmd-clean.c
 # compare, verdicts, report formats and plots (issue 5)

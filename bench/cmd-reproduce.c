@@ -50,8 +50,9 @@ static const struct option repro_options[] = {
 	  "against vanilla", NULL, 0, 0 },
 	{ "max-repeat", 0, OPT_INT, offsetof(struct repro_opts, max_repeat), "8", "N",
 	  "the most rounds of --repeats auto", NULL, 2, 100 },
-	{ "workloads", 'w', OPT_STRING, offsetof(struct repro_opts, workloads), "idle,kernelbuild,stat-probe",
-	  "LIST", "workloads of the overhead runs (reduced: idle,stat-probe)", NULL, 0, 0 },
+	{ "workloads", 'w', OPT_STRING, offsetof(struct repro_opts, workloads), NULL, "LIST",
+	  "workloads of the overhead runs (reduced: idle,stat-probe) [smoke: " REPRO_WORKLOADS
+	  "; small, full: also " REPRO_MEMCG_WORKLOADS "]", NULL, 0, 0 },
 	{ "duration", 'd', OPT_DURATION, offsetof(struct repro_opts, duration), NULL, "TIME",
 	  "length of each overhead run (default: until the builders finish)", NULL,
 	  NSEC_PER_SEC, 7 * 24 * 3600 * NSEC_PER_SEC },
@@ -154,6 +155,10 @@ int cmd_reproduce(int argc, char **argv)
 	}
 	if (repeat_parse("repeats", o.repeats_s, o.max_repeat, &o.repeats, &o.repeats_auto))
 		goto out;
+	/* the memcg workloads reach charge and reclaim; not at smoke scale, to keep it short */
+	if (!o.workloads)
+		o.workloads = xstrdup(strcmp(o.scale, "smoke") ?
+				     REPRO_WORKLOADS "," REPRO_MEMCG_WORKLOADS : REPRO_WORKLOADS);
 	if (!o.workloads || !*o.workloads) {
 		pr_err("--workloads is empty");
 		goto out;

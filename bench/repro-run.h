@@ -15,6 +15,14 @@ struct kernel_info;
 struct repro_auto;
 struct repro_kernel;
 
+/*
+ * The workloads of the overhead runs when --workloads is not given: these at
+ * every scale, and at small and full also the memcg workloads that reach
+ * charge and reclaim (issue 14; not at smoke, which tests run).
+ */
+#define REPRO_WORKLOADS "idle,kernelbuild,stat-probe"
+#define REPRO_MEMCG_WORKLOADS "page-fault,reclaim,cgroup-churn"
+
 /* The options of a reproduction, as "patchbench reproduce" parses them. */
 struct repro_opts {
 	char *scale;		/* smoke|small|full */

@@ -22,7 +22,7 @@ struct workload;
 extern const struct option run_options[];
 
 /* Room for the workloads of workloads[] (asserted there). */
-#define RUN_MAX_WORKLOADS 8
+#define RUN_MAX_WORKLOADS 12
 
 /* The files of the guest hand-over, in the share (run_opts_guest_write/read). */
 #define GUEST_ARGS_FILE "guest-args"	/* "run" options, one "--name=value" per line */

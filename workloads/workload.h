@@ -114,5 +114,8 @@ extern const struct workload wl_kmem_churn;
 extern const struct workload wl_selftests;
 extern const struct workload wl_readcost;
 extern const struct workload wl_stat_probe;
+extern const struct workload wl_page_fault;
+extern const struct workload wl_reclaim;
+extern const struct workload wl_cgroup_churn;
 
 #endif

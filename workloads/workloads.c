@@ -18,6 +18,9 @@ const struct workload *const workloads[] = {
 	&wl_selftests,
 	&wl_readcost,
 	&wl_stat_probe,
+	&wl_page_fault,
+	&wl_reclaim,
+	&wl_cgroup_churn,
 	NULL,
 };
 _Static_assert(ARRAY_SIZE(workloads) - 1 <= RUN_MAX_WORKLOADS,

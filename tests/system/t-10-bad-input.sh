@@ -6,7 +6,7 @@ require_root_memcg
 
 TMP=$(mktemp -d /tmp/pb-bad.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 114
+plan 138
 
 # expect_usage DESCRIPTION ARGS...: exit 2, one line on stderr naming the problem, nothing created.
 expect_usage() {
@@ -39,6 +39,18 @@ else
 	expect_usage "no memory controller in forced v2" run --cgroup v2 -w idle -o "$TMP/res"
 fi
 expect_usage "stat-probe interval under 1ms" run -w stat-probe --stat-probe-interval 0 -o "$TMP/res"
+# the memcg workloads (issue 14): a size below its minimum, or more than the machine has
+expect_usage "page-fault size below 1M" run -w page-fault --page-fault-size 4K -o "$TMP/res"
+expect_usage "page-fault size x procs over RAM" run -w page-fault --page-fault-size 64T \
+	--page-fault-procs 4 -o "$TMP/res"
+expect_usage "page-fault mode 3" run -w page-fault --page-fault-mode 3 -o "$TMP/res"
+expect_usage "reclaim limit below 16M" run -w reclaim --reclaim-limit 1M -o "$TMP/res"
+expect_usage "reclaim limit over RAM" run -w reclaim --reclaim-limit 64T -o "$TMP/res"
+expect_usage "reclaim limit not below the working set" run -w reclaim --reclaim-limit 64M \
+	--reclaim-file 16M --reclaim-anon 16M -o "$TMP/res"
+expect_usage "cgroup-churn batch 0" run -w cgroup-churn --cgroup-churn-batch 0 -o "$TMP/res"
+expect_usage "cgroup-churn pages over RAM" run -w cgroup-churn --cgroup-churn-cgroups 100000 \
+	--cgroup-churn-pages 65536 -o "$TMP/res"
 expect_usage "reproduce: bad read-cost counts" reproduce --readcost-counts 10,x -o "$TMP/res"
 expect_usage "reproduce: zero read-cost runs" reproduce --readcost-repeats 0 -o "$TMP/res"
 # not root, for real: drop to nobody

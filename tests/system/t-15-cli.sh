@@ -17,10 +17,10 @@ plan 14
 "$PB" list >"$TMP/list" 2>&1
 rc=$?
 n=0
-for w in idle kernelbuild kmem-churn selftests readcost stat-probe; do
+for w in idle kernelbuild kmem-churn selftests readcost stat-probe page-fault reclaim cgroup-churn; do
 	grep -q "^  $w  *[a-z/*-]*  *[a-z]" "$TMP/list" && n=$((n + 1))
 done
-ok $([ $rc -eq 0 ] && [ $n -eq 6 ] && echo 0 || echo 1) "list: exit 0, the 6 workloads ($n)"
+ok $([ $rc -eq 0 ] && [ $n -eq 9 ] && echo 0 || echo 1) "list: exit 0, the 9 workloads ($n)"
 ok $(grep -q "^idle parameters:" "$TMP/list" && grep -q -- "--idle-anon SIZE" "$TMP/list" &&
 	grep -q -- "--kmem-churn-children N" "$TMP/list"; echo $?) "list: each workload's parameters"
 
