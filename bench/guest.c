@@ -143,15 +143,18 @@ out:
 	return ret;
 }
 
-int guest_scratch_disk(const char *dir, const char *log, char *err, size_t errlen)
+int guest_scratch_disk(const char *dir, uint64_t size, const char *log, char *err,
+		       size_t errlen)
 {
+	char bytes[32];
 	/* -F: a whole device; -m 0: no reserved blocks; -q: errors only */
 	char *argv[] = { "mke2fs", "-q", "-F", "-m", "0", "-t", "ext2", GUEST_DISK_DEV, NULL };
 	int ret;
 
 	/* a disk from an earlier use in this boot goes first (EBUSY while it is in use) */
 	write_file_str("/sys/block/zram0/reset", "1");
-	ret = write_file_str("/sys/block/zram0/disksize", "256M");
+	snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)size);
+	ret = write_file_str("/sys/block/zram0/disksize", bytes);
 	if (ret) {
 		snprintf(err, errlen, "cannot size %s: %s%s", GUEST_DISK_DEV, strerror(-ret),
 			 ret == -ENOENT ? " (a kernel without CONFIG_ZRAM)" : "");

@@ -3,6 +3,7 @@
 #define PB_GUEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The contract between the host side of --target vm (vm.c) and patchbench
@@ -41,6 +42,7 @@ int guest_local_root(char *err, size_t errlen);
 /**
  * guest_scratch_disk - mount a fresh ext2 on a zram disk at @dir
  * @dir: the mount point (created)
+ * @size: the disk's size in bytes (zram stores what is written, compressed)
  * @log: where mke2fs's output goes
  * @err: why it failed
  * @errlen: size of @err
@@ -54,7 +56,8 @@ int guest_local_root(char *err, size_t errlen);
  * host's mke2fs (the guest's / is the host's) and mounts it (CONFIG_EXT2_FS).
  * Returns 0 or -errno; guest_scratch_disk_release() undoes it.
  */
-int guest_scratch_disk(const char *dir, const char *log, char *err, size_t errlen);
+int guest_scratch_disk(const char *dir, uint64_t size, const char *log, char *err,
+		       size_t errlen);
 void guest_scratch_disk_release(const char *dir);
 
 /**

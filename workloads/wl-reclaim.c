@@ -30,6 +30,7 @@
  * that reason. Result: reclaim.tsv (memcg-wl.h rows).
  */
 #include "workload.h"
+#include "guest.h"
 #include "memcg-wl.h"
 #include "run-opts.h"
 #include "runner.h"
@@ -76,6 +77,7 @@ struct reclaim_ctl {
 	struct rc_shared *sh;
 	char *dir, *file;
 	bool v2;
+	bool disk;			/* dir is a guest_scratch_disk() */
 };
 
 static int reclaim_check(struct run *r, void *params, char *err, size_t errlen)
@@ -140,21 +142,36 @@ static int toucher(void *arg)
 	return 0;
 }
 
-/* The file, written from outside the cgroup and then dropped from the page cache. */
+/*
+ * The file, written from outside the cgroup and kept out of the page cache:
+ * with O_DIRECT where the filesystem has it (the guest's ext2 on zram, most
+ * disks), else written and then dropped with fadvise (a kernel without
+ * CONFIG_ADVISE_SYSCALLS, as the smoke guest's tinyconfig, cannot).
+ */
 static int make_file(const struct reclaim_ctl *c)
 {
-	static char buf[1 << 20];
+	static char buf[1 << 20] __attribute__((aligned(4096)));
 	uint64_t left = c->p.file;
+	bool direct = true;
 	int fd, ret = 0;
 
 	memset(buf, 0x5a, sizeof(buf));
-	fd = open(c->file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(c->file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_DIRECT, 0600);
+	if (fd < 0 && errno == EINVAL) {	/* tmpfs: no O_DIRECT */
+		direct = false;
+		fd = open(c->file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	}
 	if (fd < 0)
 		return -errno;
 	while (left && !ret) {
 		size_t n = left < sizeof(buf) ? (size_t)left : sizeof(buf);
 
-		if (write(fd, buf, n) != (ssize_t)n)
+		if (direct && n % 4096) {	/* a tail O_DIRECT cannot write */
+			direct = false;
+			if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_DIRECT) < 0)
+				ret = -errno;
+		}
+		if (!ret && write(fd, buf, n) != (ssize_t)n)
 			ret = errno ? -errno : -EIO;
 		left -= n;
 	}
@@ -162,10 +179,11 @@ static int make_file(const struct reclaim_ctl *c)
 	if (!ret && fdatasync(fd) < 0)
 		ret = -errno;
 	/*
-	 * Best effort: tmpfs (the guest's workdir) has no such thing, and there
-	 * the file is shmem, charged to the writer, not the cgroup: said in the log.
+	 * Best effort: tmpfs (the guest's workdir without its scratch disk) has
+	 * no such thing, and there the file is shmem, charged to the writer,
+	 * not the cgroup: said in the log.
 	 */
-	if (!ret && posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+	if (!ret && !direct && posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
 		printf("reclaim: cannot drop '%s' from the page cache (a tmpfs?): its reads "
 		       "charge nothing to the cgroup, only the anonymous memory presses it\n",
 		       c->file);
@@ -434,6 +452,25 @@ static int reclaim_start(struct wl_inst *wi)
 		pr_err("cannot create '%s': %s", c->dir, strerror(-ret));
 		return ret;
 	}
+	/*
+	 * In a guest the workdir is a tmpfs, where the file would be shmem:
+	 * charged to its writer and, without swap, not reclaimable. An ext2 on
+	 * zram behaves like a disk: the cgroup's reads charge clean page cache
+	 * to it that reclaim can drop.
+	 */
+	if (wi->run->o->target_label) {
+		char *log = run_path(wi->run, "reclaim-disk.log");
+
+		ret = guest_scratch_disk(c->dir, c->p.file + (64ULL << 20), log, err,
+					 sizeof(err));
+		if (ret) {
+			printf("reclaim: warning: %s: the file stays on the tmpfs\n", err);
+		} else {
+			c->disk = true;
+			unlink(log);
+		}
+		free(log);
+	}
 	return run_spawn(wi, true, reclaim_main, c);
 }
 
@@ -467,6 +504,8 @@ static void reclaim_cleanup(struct wl_inst *wi)
 
 	if (!c)
 		return;
+	if (c->disk)
+		guest_scratch_disk_release(c->dir);
 	if (c->dir)
 		remove_tree(c->dir);
 	if (c->sh)

@@ -348,7 +348,8 @@ static int selftests_main(void *p)
 	}
 	/* the tests' cwd: a disk-like filesystem (guest_scratch_disk() says why) */
 	if (!a->skip) {
-		disk = guest_scratch_disk(ST_DISK_DIR, a->disklog, dwhy, sizeof(dwhy));
+		disk = guest_scratch_disk(ST_DISK_DIR, 256ULL << 20, a->disklog, dwhy,
+					  sizeof(dwhy));
 		if (disk) {
 			printf("selftests: warning: %s: the tests' cwd is %s (tmpfs)\n", dwhy, a->cwd);
 			fflush(stdout);
