@@ -153,23 +153,15 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	printf("ab: submitted job array %s (%d pairs, one per task) and final job %s "
 	       "(compare, afterany)\n", jobs.array, o->repeat, jobs.final);
 	fflush(stdout);
-	if (!o->slurm.wait) {
-		printf("ab: once job %s has ended: patchbench compare %s (its report: "
-		       "%s/report.txt)\n", jobs.final, dir, dir);
+	free(text);
+	text = xasprintf("patchbench compare %s (its report: %s/report.txt)", dir, dir);
+	ret = slurm_after_submit("ab", &jobs, o->slurm.wait, text);
+	if (ret == 1)
 		code = 0;
-		goto out;
-	}
-	ret = slurm_wait_jobs(&jobs);
-	if (ret == -EINTR) {
-		printf("ab: interrupted: cancelled jobs %s and %s\n", jobs.array, jobs.final);
+	if (ret == -EINTR)
 		ab_write_json(dir, o, ka, kb, runs, sides, n, "interrupted", NULL, &abj);
+	if (ret)
 		goto out;
-	}
-	if (ret) {
-		pr_err("cannot follow jobs %s and %s: they go on (patchbench compare %s "
-		       "once they ended)", jobs.array, jobs.final, dir);
-		goto out;
-	}
 	code = show_result(o, dir, runs, n, jobs.final);
 out:
 	slurm_signals_restore(sig);

@@ -212,22 +212,14 @@ int repro_slurm(const struct repro_opts *o, const char *out_in, char *const *rep
 	printf("reproduce: submitted job array %s (%d tasks, %zu runs) and final job %s "
 	       "(the report, afterany)\n", jobs.array, runs[n - 1].task, n, jobs.final);
 	fflush(stdout);
-	if (!o->slurm.wait) {
-		printf("reproduce: once job %s has ended: cat %s/REPORT.txt (the exit status in "
-		       "%s/slurm/report.status)\n", jobs.final, out, out);
+	free(text);
+	text = xasprintf("cat %s/REPORT.txt (the exit status in %s/slurm/report.status)", out,
+			 out);
+	ret = slurm_after_submit("reproduce", &jobs, o->slurm.wait, text);
+	if (ret == 1)
 		code = 0;
+	if (ret)
 		goto out;
-	}
-	ret = slurm_wait_jobs(&jobs);
-	if (ret == -EINTR) {
-		printf("reproduce: interrupted: cancelled jobs %s and %s\n", jobs.array, jobs.final);
-		goto out;
-	}
-	if (ret) {
-		pr_err("cannot follow jobs %s and %s: they go on (%s/REPORT.txt once they ended)",
-		       jobs.array, jobs.final, out);
-		goto out;
-	}
 	code = show_result(out, runs, n, jobs.final);
 out:
 	slurm_signals_restore(sig);

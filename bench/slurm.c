@@ -454,6 +454,24 @@ int slurm_wait_jobs(const struct slurm_jobs *j)
 	return ret;
 }
 
+int slurm_after_submit(const char *who, const struct slurm_jobs *j, bool wait,
+		       const char *later)
+{
+	int ret;
+
+	if (!wait) {
+		printf("%s: once job %s has ended: %s\n", who, j->final, later);
+		return 1;
+	}
+	ret = slurm_wait_jobs(j);
+	if (ret == -EINTR)
+		printf("%s: interrupted: cancelled jobs %s and %s\n", who, j->array, j->final);
+	else if (ret)
+		pr_err("cannot follow jobs %s and %s: they go on (once they ended: %s)", j->array,
+		       j->final, later);
+	return ret;
+}
+
 int slurm_read_status(const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;

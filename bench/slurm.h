@@ -159,6 +159,15 @@ int slurm_submit_jobs(const struct slurm_opts *o, const char *name, const char *
 int slurm_wait_jobs(const struct slurm_jobs *j);
 
 /*
+ * slurm_after_submit - what follows a submission of the jobs @j by command
+ * @who: without @wait the line "@who: once job FINAL has ended: @later"
+ * (returns 1); with it slurm_wait_jobs(), "@who: interrupted: cancelled
+ * jobs ..." (-EINTR) or an error that the jobs go on (-1); 0 once they ended.
+ */
+int slurm_after_submit(const char *who, const struct slurm_jobs *j, bool wait,
+		       const char *later);
+
+/*
  * slurm_read_status - the exit status a final job wrote into @path, once
  * it shows (a file made on another node can take a while over NFS: at
  * most 30 s). 0..255, or -1 when there is none.
