@@ -83,6 +83,8 @@ ANALYSIS_SRCS += analysis/repro.c analysis/repro-report.c
 # the cover letter reproduction (issue 6)
 CMD_SRCS += bench/cmd-reproduce.c
 CORE_SRCS += bench/repro-run.c
+# reproduce and bisect --engine slurm (issue 13)
+CORE_SRCS += bench/repro-slurm.c
 # bisect: the search, the driver, the command (issue 12)
 ANALYSIS_SRCS += analysis/bisect.c analysis/settle.c
 CORE_SRCS += bench/bisect-run.c

@@ -15,17 +15,9 @@
 #include "util.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static volatile int stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 /* The runs' directories and sides in the local order A-1 B-1 A-2 B-2 ... (ab.json). */
 static void list_runs(const char *dir, int repeat, char **runs, const char **sides)
@@ -66,68 +58,23 @@ char *ab_slurm_task_script(const struct ab_opts *o, struct run_opts *ro, const c
 	return sb_detach(&sb);
 }
 
-static int write_script(const char *path, const char *text)
-{
-	int ret = write_atomic(path, text, strlen(text));
-
-	if (ret)
-		pr_err("cannot write '%s': %s", path, strerror(-ret));
-	return ret;
-}
-
-/* Runs of the A/B in @runs that are not complete, each printed with its status and error. */
-static int count_failed(char **runs, size_t n, bool print)
-{
-	int failed = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char e[512];
-		struct meta m;
-
-		if (meta_load(&m, runs[i], e, sizeof(e))) {
-			failed++;
-			if (print)
-				printf("ab: %s: no result (%s)\n", path_base(runs[i]), e);
-			continue;
-		}
-		if (!m.status || strcmp(m.status, "complete")) {
-			failed++;
-			if (print)
-				printf("ab: %s: %s%s%s%s%s\n", path_base(runs[i]),
-				       m.status ? m.status : "?", m.node ? " on node " : "",
-				       m.node ? m.node : "", m.error ? ": " : "", m.error ? m.error : "");
-		}
-		meta_release(&m);
-	}
-	return failed;
-}
-
 /* After the jobs: the report the final job wrote, and compare's status. */
 static int show_result(const struct ab_opts *o, const char *dir, char **runs, size_t n,
 		       const char *final)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *p = xasprintf("%s/slurm/compare.status", dir);
-	int code = 1, failed, i;
-	int64_t rc = -1;
+	int code, failed;
 
-	/* on NFS a file made on another node can take a while to show */
-	for (i = 0; i < 30 && !path_exists(p); i++)
-		sleep(1);
-	failed = count_failed(runs, n, true);
-	if (!read_file(p, &sb))
-		while (sb.len && sb.buf[sb.len - 1] == '\n')
-			sb.buf[--sb.len] = '\0';
-	if (!sb.len || parse_i64(sb.buf, &rc) || rc < 0 || rc > 255) {
+	code = slurm_read_status(p);
+	failed = slurm_count_failed("ab", dir, runs, n, true);
+	if (code < 0) {
 		pr_err("the final job %s wrote no compare status (see '%s/slurm/final.out')",
 		       final, dir);
 		code = 1;
 	} else {
-		code = (int)rc;
 		free(p);
 		p = xasprintf("%s/report.txt", dir);
-		sb_reset(&sb);
 		if (!read_file(p, &sb))
 			fwrite(sb.buf, 1, sb.len, stdout);
 	}
@@ -142,13 +89,13 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	     const struct kernel_info *ka, const struct kernel_info *kb)
 {
 	size_t n = 2 * (size_t)o->repeat, i;
-	char **runs = xcalloc(n, sizeof(*runs)), **argv = NULL, err[1024];
+	char **runs = xcalloc(n, sizeof(*runs)), err[1024];
 	const char **sides = xcalloc(n, sizeof(*sides));
 	char *dir = path_canon(dir_in), *self = pb_self_exe(), *sdir = NULL, *text = NULL;
-	char *task_path = NULL, *final_path = NULL, *out = NULL, *name = NULL;
-	char *array = NULL, *final = NULL, *range = NULL;
-	struct sigaction sa, old_int, old_term;
-	struct ab_jobs jobs;
+	char *task_path = NULL, *final_path = NULL, *name = NULL, *range = NULL;
+	struct slurm_signals *sig = NULL;
+	struct slurm_jobs jobs = { NULL, NULL };
+	struct ab_jobs abj;
 	int code = 1, ret;
 
 	if (!dir || !self) {
@@ -156,12 +103,10 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 		goto out;
 	}
 	/* every node must find the same cache, by the same path */
-	if (!ro->cache || ro->cache[0] != '/') {
-		char *c = ro->cache ? path_canon(ro->cache) : pb_cache_dir();
-
-		free(ro->cache);
-		ro->cache = c;
-	}
+	text = slurm_cache(ro->cache);
+	free(ro->cache);
+	ro->cache = text;
+	text = NULL;
 	sdir = xasprintf("%s/slurm", dir);
 	ret = mkdir_p(sdir, 0755);
 	if (ret) {
@@ -173,7 +118,7 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	task_path = xasprintf("%s/task.sh", sdir);
 	final_path = xasprintf("%s/final.sh", sdir);
 	text = ab_slurm_task_script(o, ro, dir, ka, kb, self);
-	if (write_script(task_path, text))
+	if (slurm_write_script(task_path, text))
 		goto out;
 	free(text);
 	text = NULL;
@@ -183,86 +128,56 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 		slurm_final_script(&sb, self, dir);
 		text = sb_detach(&sb);
 	}
-	if (write_script(final_path, text))
+	if (slurm_write_script(final_path, text))
 		goto out;
 	/* from the first sbatch on, a Ctrl-C cancels what was submitted */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	sig = slurm_signals_catch();
 	name = xasprintf("pb-ab-%s", path_base(dir));
-	out = xasprintf("%s/task-%%a.out", sdir);
 	range = xasprintf("1-%d", o->repeat);
-	argv = slurm_sbatch_argv(&o->slurm, name, range, NULL, out, task_path);
-	if (slurm_submit(argv, &array, err, sizeof(err))) {
+	ret = slurm_submit_jobs(&o->slurm, name, sdir, range, task_path, final_path, &jobs, err,
+				sizeof(err));
+	if (ret == -1) {
 		/* nothing was submitted: no A/B directory either */
 		pr_err("%s (nothing submitted, '%s' removed)", err, dir);
 		remove_tree(dir);
-		goto out_signals;
+		goto out;
 	}
-	strv_free(argv);
-	free(out);
-	free(range);
-	out = xasprintf("%s/final.out", sdir);
-	range = xasprintf("afterany:%s", array);
-	argv = slurm_sbatch_argv(&o->slurm, name, NULL, range, out, final_path);
-	if (stop_signal || slurm_submit(argv, &final, err, sizeof(err))) {
-		char *ids[] = { array, NULL };
-
-		pr_err("%s (the array %s is cancelled)", stop_signal ? "interrupted" : err, array);
-		slurm_cancel(ids);
+	if (ret) {
+		pr_err("%s (the array %s is cancelled)", err, jobs.array);
 		ab_write_json(dir, o, ka, kb, runs, sides, n, "failed", NULL, NULL);
-		goto out_signals;
+		goto out;
 	}
-	jobs.array = array;
-	jobs.final = final;
-	ab_write_json(dir, o, ka, kb, runs, sides, n, "submitted", NULL, &jobs);
+	abj.array = jobs.array;
+	abj.final = jobs.final;
+	ab_write_json(dir, o, ka, kb, runs, sides, n, "submitted", NULL, &abj);
 	printf("ab: submitted job array %s (%d pairs, one per task) and final job %s "
-	       "(compare, afterany)\n", array, o->repeat, final);
+	       "(compare, afterany)\n", jobs.array, o->repeat, jobs.final);
 	fflush(stdout);
-	if (!o->slurm.wait) {
-		printf("ab: once job %s has ended: patchbench compare %s (its report: "
-		       "%s/report.txt)\n", final, dir, dir);
+	free(text);
+	text = xasprintf("patchbench compare %s (its report: %s/report.txt)", dir, dir);
+	ret = slurm_after_submit("ab", &jobs, o->slurm.wait, text);
+	if (ret == 1)
 		code = 0;
-		goto out_signals;
-	}
-	{
-		char *ids[] = { array, final, NULL };
-
-		ret = slurm_follow(ids, 1000, &stop_signal);
-		if (ret == -EINTR) {
-			slurm_cancel(ids);
-			printf("ab: interrupted: cancelled jobs %s and %s\n", array, final);
-			ab_write_json(dir, o, ka, kb, runs, sides, n, "interrupted", NULL, &jobs);
-			goto out_signals;
-		}
-		if (ret) {
-			pr_err("cannot follow jobs %s and %s: they go on (patchbench compare %s "
-			       "once they ended)", array, final, dir);
-			goto out_signals;
-		}
-	}
-	code = show_result(o, dir, runs, n, final);
-out_signals:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	if (ret == -EINTR)
+		ab_write_json(dir, o, ka, kb, runs, sides, n, "interrupted", NULL, &abj);
+	if (ret)
+		goto out;
+	code = show_result(o, dir, runs, n, jobs.final);
 out:
+	slurm_signals_restore(sig);
 	for (i = 0; i < n; i++)
 		free(runs[i]);
 	free(runs);
 	free(sides);
-	strv_free(argv);
 	free(dir);
 	free(self);
 	free(sdir);
 	free(text);
 	free(task_path);
 	free(final_path);
-	free(out);
 	free(name);
 	free(range);
-	free(array);
-	free(final);
+	slurm_jobs_release(&jobs);
 	return code;
 }
 
@@ -294,7 +209,7 @@ int ab_collect(const char *dir)
 		if (d && !strchr(d, '/'))
 			runs[n++] = xasprintf("%s/%s", dir, d);
 	}
-	failed = count_failed(runs, n, true);
+	failed = slurm_count_failed("ab", dir, runs, n, true);
 	jw_init(&w, &outb);
 	jw_obj_begin(&w);
 	for (i = 0; i < j->n; i++) {

@@ -72,6 +72,8 @@ struct bisect {
 	bool interrupted;	/* a run was interrupted: stop */
 	char *target;		/* the base's first run's meta.json: vm-tcg or vm-kvm */
 	struct kernel_info kbase;
+	bool slurm;		/* --engine slurm */
+	int arrays;		/* job arrays submitted so far: <dir>/slurm/<N>/ */
 };
 
 /* A progress line on stderr: the runs' --quiet silences pr_info(), not these. */
@@ -182,6 +184,17 @@ static void build_opts(struct kbuild_opts *bo, const struct bisect *b, const cha
 	bo->quiet = b->ro->quiet;
 }
 
+/* The run options of run @i of prefix @k, in @b->ro. Its directory (within @b->ro). */
+static const char *run_set(struct bisect *b, size_t k, int i)
+{
+	free(b->ro->out);
+	b->ro->out = xasprintf("%s/%d", b->st[k].runs, i);
+	b->ro->force = true;
+	free(b->ro->kernel);
+	b->ro->kernel = xstrdup(b->st[k].kernel);
+	return b->ro->out;
+}
+
 /* Make runs 1..@n of prefix @k (complete ones are kept). 0, or -1 with the note set. */
 static int run_to(struct bisect *b, size_t k, int n)
 {
@@ -198,11 +211,8 @@ static int run_to(struct bisect *b, size_t k, int n)
 			continue;
 		}
 		progress("%s %zu/%zu: run %d/%d of %s", step_word(b), k, b->n, i, n, s->kernel);
-		free(b->ro->out);
-		b->ro->out = out;
-		b->ro->force = true;
-		free(b->ro->kernel);
-		b->ro->kernel = xstrdup(s->kernel);
+		free(out);
+		out = (char *)run_set(b, k, i);
 		ret = run_main(b->ro);
 		if (ret) {
 			struct meta m;
@@ -216,6 +226,139 @@ static int run_to(struct bisect *b, size_t k, int n)
 		}
 		s->nruns = i;
 	}
+	return 0;
+}
+
+/*
+ * --engine slurm: runs 1..@n of each prefix of @ks (@nk of them) that are
+ * not complete as one job array (a run per task) in <dir>/slurm/<N>/,
+ * waited for; then, in the local order, each prefix's complete runs
+ * counted, the first that is not complete noted. 0, or -1 with the note set.
+ */
+static int run_array(struct bisect *b, const size_t *ks, size_t nk, int n)
+{
+	struct slurm_run *runs = NULL;
+	struct slurm_signals *sig = NULL;
+	struct slurm_jobs jobs = { NULL, NULL };
+	struct strbuf sb = STRBUF_INIT;
+	char *self = pb_self_exe(), *sdir = NULL, *path = NULL, *name = NULL, *range = NULL;
+	char err[1024];
+	size_t j, nr = 0;
+	int i, ret = -1, rc;
+
+	for (j = 0; j < nk; j++) {
+		for (i = 1; i <= n; i++) {
+			const char *out = run_set(b, ks[j], i);
+			char *abs;
+
+			if (meta_complete(out))
+				continue;
+			/* the nodes' jobs start in this directory too, but need not */
+			abs = path_canon(out);
+			if (abs) {
+				free(b->ro->out);
+				b->ro->out = abs;
+			}
+			progress("%s %zu/%zu: run %d/%d of %s on Slurm", step_word(b), ks[j], b->n, i,
+				 n, b->st[ks[j]].kernel);
+			runs = xrealloc(runs, (nr + 1) * sizeof(*runs));
+			runs[nr].task = (int)nr + 1;
+			runs[nr++].argv = run_opts_argv(b->ro, 0);
+		}
+	}
+	if (!nr)
+		goto count;
+	sdir = xasprintf("%s/slurm/%d", b->dir, ++b->arrays);
+	rc = mkdir_p(sdir, 0755);
+	if (rc || !self) {
+		b->st[ks[nk - 1]].note = xasprintf("cannot create '%s': %s", sdir,
+						   rc ? strerror(-rc) : "no path of this program");
+		goto out;
+	}
+	slurm_task_script(&sb, self, runs, nr);
+	path = xasprintf("%s/task.sh", sdir);
+	if (slurm_write_script(path, sb.buf)) {
+		b->st[ks[nk - 1]].note = xasprintf("cannot write '%s'", path);
+		goto out;
+	}
+	name = xasprintf("pb-bisect-%s", path_base(b->dir));
+	range = xasprintf("1-%zu", nr);
+	sig = slurm_signals_catch();
+	if (slurm_submit_jobs(&b->o->slurm, name, sdir, range, path, NULL, &jobs, err,
+			      sizeof(err))) {
+		b->st[ks[nk - 1]].note = xstrdup(err);
+		goto out;
+	}
+	progress("%s %zu/%zu: job array %s (%zu runs), waiting", step_word(b), ks[nk - 1], b->n,
+		 jobs.array, nr);
+	rc = slurm_wait_jobs(&jobs);
+	if (rc == -EINTR) {
+		printf("bisect: interrupted: cancelled job array %s\n", jobs.array);
+		fflush(stdout);
+		b->interrupted = true;
+		b->st[ks[nk - 1]].note = xasprintf("interrupted (job array %s cancelled)",
+						   jobs.array);
+		goto out;
+	}
+	if (rc) {
+		b->st[ks[nk - 1]].note = xasprintf("cannot follow job array %s", jobs.array);
+		goto out;
+	}
+count:
+	for (j = 0; j < nk; j++) {
+		struct step *s = &b->st[ks[j]];
+
+		for (i = 1; i <= n; i++) {
+			const char *out = run_set(b, ks[j], i);
+			struct meta m;
+
+			if (meta_complete(out)) {
+				s->nruns = s->nruns > i ? s->nruns : i;
+				continue;
+			}
+			if (meta_load(&m, out, err, sizeof(err))) {
+				s->note = xasprintf("run %d failed (no result: %s, %s)", i, err, out);
+			} else {
+				b->interrupted = m.status && !strcmp(m.status, "interrupted");
+				s->note = xasprintf("run %d failed (%s%s%s%s%s, %s)", i,
+						    m.status ? m.status : "?",
+						    m.node ? " on node " : "", m.node ? m.node : "",
+						    m.error ? ": " : "", m.error ? m.error : "", out);
+				meta_release(&m);
+			}
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	slurm_signals_restore(sig);
+	for (j = 0; j < nr; j++)
+		strv_free((char **)runs[j].argv);
+	free(runs);
+	slurm_jobs_release(&jobs);
+	sb_release(&sb);
+	free(self);
+	free(sdir);
+	free(path);
+	free(name);
+	free(range);
+	return ret;
+}
+
+/*
+ * Runs 1..@n of each prefix of @ks (@nk of them): local, run_to() of each
+ * in turn; --engine slurm, one job array (run_array()). 0, or -1 with the
+ * note set.
+ */
+static int run_some(struct bisect *b, const size_t *ks, size_t nk, int n)
+{
+	size_t j;
+
+	if (b->slurm)
+		return run_array(b, ks, nk, n);
+	for (j = 0; j < nk; j++)
+		if (run_to(b, ks[j], n))
+			return -1;
 	return 0;
 }
 
@@ -248,7 +391,7 @@ static int measure(struct bisect *b, size_t k)
 		}
 		s->built = true;
 	}
-	ret = run_to(b, k, b->o->repeat_auto ? 2 : b->o->repeat);
+	ret = run_some(b, &k, 1, b->o->repeat_auto ? 2 : b->o->repeat);
 	s->seconds = s->before + now_s() - t0;
 	return ret;
 }
@@ -366,7 +509,7 @@ static int settle(struct bisect *b, size_t k, struct comparison *c)
 		}
 		n++;
 		comparison_release(c);
-		if (run_to(b, 0, n) || run_to(b, k, n)) {
+		if (run_some(b, (size_t[]){ 0, k }, 2, n)) {
 			if (b->st[0].note && k)
 				s->note = xasprintf("base %s", b->st[0].note);
 			s->seconds += now_s() - t0;
@@ -942,7 +1085,7 @@ static int user_metrics(struct bisect *b, const struct comparison *c)
 int bisect_run(const struct bisect_opts *user, struct run_opts *ro)
 {
 	struct bisect_opts opts = *user, *o = &opts;	/* the default --repeat is decided below */
-	struct bisect b = { .o = o, .ro = ro };
+	struct bisect b = { .o = o, .ro = ro, .slurm = o->engine && !strcmp(o->engine, "slurm") };
 	struct bisect_result r;
 	struct comparison c;
 	enum bisect_mark *marks = NULL;

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "slurm.h"
+
 struct run_opts;
 
 /* What "patchbench bisect" fills from its own options (the rest is a struct run_opts). */
@@ -26,13 +28,18 @@ struct bisect_opts {
 	char *out;		/* NULL: results/bisect-<date>-<series> */
 	char *config;		/* config of the kernels built (smoke|full|FILE) */
 	int build_jobs;		/* make -j; 0: the CPUs */
+	char *engine;		/* local | slurm: who places the runs */
+	struct slurm_opts slurm;	/* --engine slurm: each step's runs one array, waited for */
 };
 
 /*
  * bisect_run - build and run the ends (base, whole series), then bisect the
  * metrics that regressed there (or @o->metric); writes bisect.json and
  * BISECT.txt into the bisect directory, whose complete runs a second call
- * with the same directory reuses (resume). @ro holds the run options of
+ * with the same directory reuses (resume). With --engine slurm the runs a
+ * step makes (a kernel's, or a base run and one of the kernel's) are one
+ * job array of a run per task, waited for (Ctrl-C cancels it); the builds
+ * stay here. @ro holds the run options of
  * every run (its out and kernel are set here). Returns the exit code: 0 the
  * first bad patch was found or there is nothing to bisect, 1 a step failed
  * or the answer is ambiguous, 2 bad input.

@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const engines[] = { "local", "slurm", NULL };
-
 #define O(f) offsetof(struct ab_opts, f)
 static const struct option ab_options[] = {
 	{ "base", 'A', OPT_STRING, O(base), "vanilla", "NAME",
@@ -42,15 +40,8 @@ static const struct option ab_options[] = {
 	{ "ab-force", 0, OPT_BOOL, O(force), NULL, NULL, "replace an existing A/B directory" },
 	{ "engine", 0, OPT_CHOICE, O(engine), "local", "ENGINE",
 	  "who places the runs: local = one after the other here, slurm = a Slurm job array "
-	  "of pairs (see below)", engines },
-	{ "partition", 0, OPT_STRING, O(slurm.partition), NULL, "NAME",
-	  "--engine slurm: the partition of every job [the cluster's default]" },
-	{ "time", 0, OPT_STRING, O(slurm.time), NULL, "TIME",
-	  "--engine slurm: the time limit of each job (sbatch --time) [the partition's]" },
-	{ "slurm-args", 0, OPT_STRING, O(slurm.args), NULL, "'ARGS'",
-	  "--engine slurm: more sbatch options for every job, space-separated" },
-	{ "max-parallel", 0, OPT_INT, O(slurm.max_parallel), NULL, "N",
-	  "--engine slurm: at most N pairs at once (the array's %N) [no limit]", NULL, 1, 100000 },
+	  "of pairs (see below)", slurm_engines },
+	SLURM_OPTIONS(struct ab_opts, slurm, "pairs", 0),
 	{ "wait", 0, OPT_BOOL, O(slurm.wait), NULL, NULL,
 	  "--engine slurm: follow the jobs, print the report, exit with compare's status" },
 	{ "collect", 0, OPT_STRING, O(collect), NULL, "DIR",
@@ -132,27 +123,16 @@ int cmd_ab(int argc, char **argv)
 		goto out_argv;
 	}
 	slurm = !strcmp(ao.engine, "slurm");
-	if (!slurm && (ao.slurm.partition || ao.slurm.time || ao.slurm.args ||
-		       ao.slurm.max_parallel || ao.slurm.wait)) {
-		pr_err("--partition, --time, --slurm-args, --max-parallel and --wait need "
-		       "--engine slurm");
+	if (!slurm && slurm_check(ao.engine, &ao.slurm, true))
 		goto out_argv;
-	}
 	if (repeat_parse("repeat", ao.repeat_s, ao.max_repeat, &ao.repeat, &ao.repeat_auto))
 		goto out_argv;
 	if (slurm && ao.repeat_auto) {
 		pr_err("--repeat auto needs --engine local (it decides after each pair)");
 		goto out_argv;
 	}
-	if (slurm) {
-		char *sbatch = pb_which("sbatch");
-
-		free(sbatch);
-		if (!sbatch) {
-			pr_err("--engine slurm: sbatch not found (slurm-wlm: make deps)");
-			goto out_argv;
-		}
-	}
+	if (slurm && slurm_check(ao.engine, &ao.slurm, true))
+		goto out_argv;
 	if (!ao.patched) {
 		pr_err("ab needs --patched NAME (a built kernel or a series)");
 		goto out_argv;

@@ -40,6 +40,13 @@ static const struct option bisect_options[] = {
 	  "config of the kernels built (smoke|full|FILE)" },
 	{ "build-jobs", 0, OPT_INT, O(build_jobs), NULL, "N", "make -j of the builds [CPUs]", NULL,
 	  1, 1024 },
+	{ "engine", 0, OPT_CHOICE, O(engine), "local", "ENGINE",
+	  "who places the runs: local = one after the other here, slurm = each step's runs "
+	  "a Slurm job array, waited for (see below)", slurm_engines },
+	SLURM_OPTIONS(struct bisect_opts, slurm, "runs", 0),
+	{ "wait", 0, OPT_BOOL, O(slurm.wait), NULL, NULL,
+	  "--engine slurm: implied (each step waits for its runs); accepted for the same "
+	  "command line as ab" },
 	{ NULL },
 };
 #undef O
@@ -66,6 +73,13 @@ static void bisect_help(void)
 	       "side; each look at level 1 - 0.05 / (max-repeat - 1). Watched: --metric,\n"
 	       "else insn:kernel (cputotal:task-clock without counts) at the ends, then\n"
 	       "the bisected metrics. A step still open at the most is unclear.\n\n"
+	       "--engine slurm: the builds stay here, into --cache, which must be on a\n"
+	       "filesystem every node sees, as must the bisect directory. Each step's\n"
+	       "runs (a kernel's first runs, or with --repeat auto a base run and one of\n"
+	       "the kernel) are one job array, a run per task, and bisect waits for it\n"
+	       "(--wait is implied: the next step depends on this one), one line per job\n"
+	       "state change; Ctrl-C cancels exactly that array. The answer is the same\n"
+	       "as a local bisection of the same runs.\n\n"
 	       "exit: 0 found (or nothing to bisect), 1 ambiguous or failed, 2 bad input\n\n"
 	       "Under TCG use --cpus 1 for costs of a few percent of the kernel's\n"
 	       "instructions (at 2 vCPUs lock spinning moves them by 4-11%% between boots).\n\n"
@@ -119,6 +133,8 @@ int cmd_bisect(int argc, char **argv)
 		       "REF (what to bisect)");
 		goto out;
 	}
+	if (slurm_check(bo.engine, &bo.slurm, true))
+		goto out;
 	ret = run_opts_parse(&ro, nrest, rest);
 	ro_parsed = true;
 	if (ret < 0) {
@@ -134,6 +150,13 @@ int cmd_bisect(int argc, char **argv)
 	ro.target = xstrdup("vm");
 	if (wl_check_list(ro.workload))
 		goto out;
+	if (!strcmp(bo.engine, "slurm")) {
+		/* every node finds the kernels by this path */
+		char *c = slurm_cache(ro.cache);
+
+		free(ro.cache);
+		ro.cache = c;
+	}
 	code = bisect_run(&bo, &ro);
 out:
 	if (ro_parsed)

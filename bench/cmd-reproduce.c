@@ -37,13 +37,16 @@ static const char *const *const kernels = repro_kernel_names;
 
 static const char *const scales[] = { "smoke", "small", "full", NULL };
 
+/* Tag of the options the final job's "reproduce --report-only" does not get. */
+#define NOT_REPORT 1u
+
 static const struct option repro_options[] = {
 	{ "scale", 's', OPT_CHOICE, offsetof(struct repro_opts, scale), "smoke", "SCALE",
 	  "smoke (TCG-sized kernelbuild), small, full (the cover letter's -j16 builders)",
 	  scales, 0, 0 },
 	{ "out", 'o', OPT_STRING, offsetof(struct repro_opts, out), NULL, "DIR",
 	  "output directory (default results/reproduce-<date>); complete runs in it are reused",
-	  NULL, 0, 0 },
+	  NULL, 0, 0, NOT_REPORT },
 	{ "repeats", 'r', OPT_STRING, offsetof(struct repro_opts, repeats_s), "2", "N|auto",
 	  "runs per kernel for tables 2 and 3 (2+ for a verdict); auto: rounds are added "
 	  "until every kernel's insn:kernel (without counts cputotal:task-clock) settles "
@@ -79,7 +82,14 @@ static const struct option repro_options[] = {
 	{ "report-only", 0, OPT_BOOL, offsetof(struct repro_opts, report_only), NULL, NULL,
 	  "build and run nothing: write the report again from the runs in -o DIR "
 	  "(kernels from --cache; give the options of the reproduction; 'took' is then the "
-	  "time of the report)", NULL, 0, 0 },
+	  "time of the report)", NULL, 0, 0, NOT_REPORT },
+	{ "engine", 0, OPT_CHOICE, offsetof(struct repro_opts, engine), "local", "ENGINE",
+	  "who places the runs: local = one after the other here, slurm = one Slurm job array "
+	  "(see below)", slurm_engines, 0, 0, NOT_REPORT },
+	SLURM_OPTIONS(struct repro_opts, slurm, "tasks", NOT_REPORT),
+	{ "wait", 0, OPT_BOOL, offsetof(struct repro_opts, slurm.wait), NULL, NULL,
+	  "--engine slurm: follow the jobs, print the report, exit with its status",
+	  NULL, 0, 0, NOT_REPORT },
 	{ NULL },
 };
 
@@ -99,6 +109,54 @@ static int counts_check(const char *list)
 	}
 	strv_free(v);
 	return ret;
+}
+
+/*
+ * The final job's command of --engine slurm: "reproduce --report-only
+ * --out=@out" and every option of @o the report depends on, as
+ * --name=value (opt_format(): exact).
+ */
+static char **report_argv(const struct repro_opts *o, const char *out)
+{
+	const struct option *op;
+	char **v = xcalloc(4, sizeof(*v));
+	size_t n = 0;
+
+	v[n++] = xstrdup("reproduce");
+	v[n++] = xstrdup("--report-only");
+	v[n++] = xasprintf("--out=%s", out);
+	for (op = repro_options; op->name; op++) {
+		const void *f = (const char *)o + op->offset;
+		char *val;
+
+		if ((op->tags & NOT_REPORT) ||
+		    (op->type == OPT_BOOL && !*(const bool *)f) ||
+		    (op->type == OPT_DURATION && !*(const int64_t *)f) ||
+		    ((op->type == OPT_STRING || op->type == OPT_CHOICE) && !*(char *const *)f))
+			continue;
+		val = opt_format(op, o);
+		v = xrealloc(v, (n + 2) * sizeof(*v));
+		v[n++] = xasprintf("--%s=%s", op->name, val);
+		v[n] = NULL;
+		free(val);
+	}
+	return v;
+}
+
+static void repro_help(void)
+{
+	printf("\n--engine slurm: the kernels are built here, into --cache, which must be on\n"
+	       "a filesystem every node sees, as must -o DIR. The runs a local reproduce\n"
+	       "would make (complete ones are reused) become one job array: a task per\n"
+	       "table-1 kernel, per read-cost round and per overhead round (the round's\n"
+	       "four runs with --pair ROUND, the first kernel rotating by round), each run\n"
+	       "in the directory a local reproduce uses. A final job (afterany) runs\n"
+	       "'reproduce --report-only' with the same options: the report a local\n"
+	       "reproduce writes from those directories ('took' is the report's time).\n"
+	       "Without --wait the job ids and the command that shows the result are\n"
+	       "printed; with it, one line per job state change, then the report, and\n"
+	       "the exit status is the report's; Ctrl-C cancels exactly these jobs.\n"
+	       "--repeats auto needs --engine local.\n");
 }
 
 /* The reports of @ks (analysis/repro-report.c) with what they say of @ro. */
@@ -131,6 +189,7 @@ int cmd_reproduce(int argc, char **argv)
 			   "when a verdict is not the expected one (noop: no change; lazy-flush:\n"
 			   "drift regression; flush-on-read: drift improvement, read-latency cost).",
 		.opts = repro_options,
+		.extra_help = repro_help,
 	};
 	struct kernel_info ki[NKERNELS];
 	struct repro_kernel ks[NKERNELS];
@@ -140,7 +199,7 @@ int cmd_reproduce(int argc, char **argv)
 	int64_t t0 = now_ns();
 	size_t i;
 	int r, code = 2, ret;
-	bool all_ok = true;
+	bool all_ok = true, slurm;
 
 	memset(ki, 0, sizeof(ki));
 	memset(ks, 0, sizeof(ks));
@@ -178,6 +237,17 @@ int cmd_reproduce(int argc, char **argv)
 		pr_err("--workloads without kernelbuild needs --duration");
 		goto out;
 	}
+	if (slurm_check(o.engine, &o.slurm, true))
+		goto out;
+	slurm = !strcmp(o.engine, "slurm");
+	if (slurm && o.repeats_auto) {
+		pr_err("--repeats auto needs --engine local (it decides after each round)");
+		goto out;
+	}
+	if (slurm && o.report_only) {
+		pr_err("--report-only builds and runs nothing: it needs --engine local");
+		goto out;
+	}
 	{
 		time_t now = time(NULL);
 		struct tm tm;
@@ -200,6 +270,20 @@ int cmd_reproduce(int argc, char **argv)
 	if (ret) {
 		pr_err("cannot create '%s': %s", out, strerror(-ret));
 		goto out;
+	}
+	if (slurm) {
+		char *abs = path_canon(out), **rargv;
+
+		free(o.cache);
+		o.cache = slurm_cache(cache);	/* every node finds the kernels by this path */
+		rargv = report_argv(&o, abs ? abs : out);
+		ret = repro_slurm(&o, out, rargv);
+		strv_free(rargv);
+		free(abs);
+		if (ret >= 0) {
+			code = ret;
+			goto out;
+		}
 	}
 	ret = repro_run(&o, out, cache, ki, ks, &ra);
 	if (ret) {

@@ -36,17 +36,58 @@ static void set_str(char **field, const char *value)
 	*field = value ? xstrdup(value) : NULL;
 }
 
+int repro_run_opts(const struct repro_opts *ro, const char *kernel, const char *out,
+		   const char *workloads, bool perf, bool use_duration, struct run_opts *o)
+{
+	bool kb = wl_in_list(&wl_kernelbuild, workloads);
+	int ret;
+
+	run_opts_init(o);
+	set_str(&o->target, "vm");
+	set_str(&o->kernel, kernel);
+	set_str(&o->out, out);
+	o->force = true;
+	set_str(&o->workload, workloads);
+	o->perf = perf;
+	if (ro->source)
+		set_str(&o->source, ro->source);
+	if (ro->cache)
+		set_str(&o->cache, ro->cache);
+	set_str(&o->scale, ro->scale);
+	/* table 3 also looks at the samples after the build */
+	if (kb)
+		o->settle = 10 * NSEC_PER_SEC;
+	/* smoke under TCG: one object per builder keeps 8 runs near 2 min each */
+	if (kb && !strcmp(ro->scale, "smoke") &&
+	    !(ro->run_args && strstr(ro->run_args, "--kernelbuild-targets")))
+		run_opts_set_wl_str(o, &wl_kernelbuild, "targets", REPRO_SMOKE_TARGETS);
+	if (use_duration && ro->duration)
+		o->duration = ro->duration / NSEC_PER_MSEC * NSEC_PER_MSEC;
+	if (wl_in_list(&wl_selftests, workloads))
+		run_opts_set_wl_str(o, &wl_selftests, "tests", ro->selftests);
+	if (wl_in_list(&wl_readcost, workloads)) {
+		run_opts_set_wl_str(o, &wl_readcost, "counts", ro->readcost_counts);
+		/* the sampler's reads of the root flush: keep them out of the dirty reads */
+		o->interval = 10 * NSEC_PER_SEC;
+	}
+	if (wl_in_list(&wl_kmem_churn, workloads))
+		*(int *)wl_param(&wl_kmem_churn, run_opts_wl(o, &wl_kmem_churn), "children") = 20;
+	if (!kb)
+		o->idle = 2;
+	ret = use_duration && ro->run_args ? run_opts_apply_str(o, ro->run_args) : 0;
+	return ret == -2 ? 1 : ret ? 2 : 0;
+}
+
 /*
  * One vm run of @workloads on @kernel into @out, with what @ro says of it
- * (with @use_duration: --duration and --run-args, the overhead runs). A
- * complete run in @out is reused. Returns 0, 1 for a failed run (with
- * --report-only: a missing one), 2 for bad options (--run-args, run_main()).
+ * (repro_run_opts()). A complete run in @out is reused. Returns 0, 1 for a
+ * failed run (with --report-only: a missing one), 2 for bad options
+ * (--run-args, run_main()).
  */
 static int run_one(const struct repro_opts *ro, const char *kernel, const char *out,
 		   const char *workloads, bool perf, bool use_duration)
 {
 	struct run_opts o;
-	bool kb = wl_in_list(&wl_kernelbuild, workloads);
 	int ret;
 
 	if (meta_complete(out)) {
@@ -56,42 +97,10 @@ static int run_one(const struct repro_opts *ro, const char *kernel, const char *
 	}
 	if (ro->report_only)
 		return 1;	/* nothing is run: the caller warns, the report says what is missing */
-	run_opts_init(&o);
-	set_str(&o.target, "vm");
-	set_str(&o.kernel, kernel);
-	set_str(&o.out, out);
-	o.force = true;
-	set_str(&o.workload, workloads);
-	o.perf = perf;
-	if (ro->source)
-		set_str(&o.source, ro->source);
-	if (ro->cache)
-		set_str(&o.cache, ro->cache);
-	set_str(&o.scale, ro->scale);
-	/* table 3 also looks at the samples after the build */
-	if (kb)
-		o.settle = 10 * NSEC_PER_SEC;
-	/* smoke under TCG: one object per builder keeps 8 runs near 2 min each */
-	if (kb && !strcmp(ro->scale, "smoke") &&
-	    !(ro->run_args && strstr(ro->run_args, "--kernelbuild-targets")))
-		run_opts_set_wl_str(&o, &wl_kernelbuild, "targets", REPRO_SMOKE_TARGETS);
-	if (use_duration && ro->duration)
-		o.duration = ro->duration / NSEC_PER_MSEC * NSEC_PER_MSEC;
-	if (wl_in_list(&wl_selftests, workloads))
-		run_opts_set_wl_str(&o, &wl_selftests, "tests", ro->selftests);
-	if (wl_in_list(&wl_readcost, workloads)) {
-		run_opts_set_wl_str(&o, &wl_readcost, "counts", ro->readcost_counts);
-		/* the sampler's reads of the root flush: keep them out of the dirty reads */
-		o.interval = 10 * NSEC_PER_SEC;
-	}
-	if (wl_in_list(&wl_kmem_churn, workloads))
-		*(int *)wl_param(&wl_kmem_churn, run_opts_wl(&o, &wl_kmem_churn), "children") = 20;
-	if (!kb)
-		o.idle = 2;
 	pr_info("reproduce: run %s: %s -> %s", kernel, workloads, out);
-	ret = use_duration && ro->run_args ? run_opts_apply_str(&o, ro->run_args) : 0;
+	ret = repro_run_opts(ro, kernel, out, workloads, perf, use_duration, &o);
 	if (ret)
-		ret = ret == -2 ? 0 : 2;	/* --help among them: printed */
+		ret = ret == 1 ? 0 : 2;	/* --help among them: printed */
 	else
 		ret = run_main(&o);
 	run_opts_release(&o);
@@ -99,7 +108,7 @@ static int run_one(const struct repro_opts *ro, const char *kernel, const char *
 }
 
 /* The four kernels: built unless built already with the same key (loaded with --report-only). */
-static int get_kernels(const struct repro_opts *o, const char *cache, struct kernel_info ki[])
+int repro_get_kernels(const struct repro_opts *o, const char *cache, struct kernel_info *ki)
 {
 	char err[1024];
 	size_t i;
@@ -276,7 +285,7 @@ int repro_run(const struct repro_opts *o, const char *out, const char *cache,
 	size_t i;
 	int ret;
 
-	ret = get_kernels(o, cache, ki);
+	ret = repro_get_kernels(o, cache, ki);
 	if (!ret)
 		ret = run_selftests(o, out, ks);
 	if (!ret)

@@ -15,7 +15,7 @@
 
 struct strbuf;
 
-/* The engine's options (ab --partition, --time, --slurm-args, --max-parallel, --wait). */
+/* The engine's options (--partition, --time, --slurm-args, --max-parallel, --wait). */
 struct slurm_opts {
 	char *partition;	/* sbatch --partition; NULL: the cluster's default */
 	char *time;		/* sbatch --time of each task; NULL: the partition's */
@@ -23,6 +23,39 @@ struct slurm_opts {
 	int max_parallel;	/* the array's %N: at most N tasks at once; 0: no limit */
 	bool wait;		/* follow the jobs, exit with compare's status */
 };
+
+/*
+ * SLURM_OPTIONS - the option table entries of struct slurm_opts as the
+ * member @field of the options struct @type, the same for ab, reproduce
+ * and bisect (options.h); @tasks names what one array task runs, @tags
+ * the tags of the entries.
+ */
+#define SLURM_OPTIONS(type, field, tasks, tags) \
+	{ "partition", 0, OPT_STRING, offsetof(type, field.partition), NULL, "NAME", \
+	  "--engine slurm: the partition of every job [the cluster's default]", \
+	  NULL, 0, 0, tags }, \
+	{ "time", 0, OPT_STRING, offsetof(type, field.time), NULL, "TIME", \
+	  "--engine slurm: the time limit of each job (sbatch --time) [the partition's]", \
+	  NULL, 0, 0, tags }, \
+	{ "slurm-args", 0, OPT_STRING, offsetof(type, field.args), NULL, "'ARGS'", \
+	  "--engine slurm: more sbatch options for every job, space-separated", \
+	  NULL, 0, 0, tags }, \
+	{ "max-parallel", 0, OPT_INT, offsetof(type, field.max_parallel), NULL, "N", \
+	  "--engine slurm: at most N " tasks " at once (the array's %N) [no limit]", NULL, \
+	  1, 100000, tags }
+
+/* The choices of --engine. */
+extern const char *const slurm_engines[];
+
+/*
+ * slurm_check - the engine options before anything is built: the slurm
+ * ones without --engine slurm (@wait_too: --wait counts), and sbatch
+ * missing with it. 0, or -1 with the one-line reason printed.
+ */
+int slurm_check(const char *engine, const struct slurm_opts *o, bool wait_too);
+
+/* slurm_cache - the --cache every node is given: @cache (or the default) made absolute. */
+char *slurm_cache(const char *cache);
 
 /*
  * slurm_pair_first - which side task @task (1-based, the pair id) runs
@@ -45,6 +78,15 @@ struct slurm_run {
  */
 void slurm_task_script(struct strbuf *sb, const char *self, const struct slurm_run *runs,
 		       size_t n);
+/*
+ * slurm_report_script - the POSIX sh script of a final job of command
+ * @cmd ("ab"): "@self @pre" when @pre is not NULL (its status ignored),
+ * then "@self @main" with its output into @dir/@report (renamed into place)
+ * and its exit status into @dir/@status; exits with that status.
+ */
+void slurm_report_script(struct strbuf *sb, const char *self, const char *dir, const char *cmd,
+			 char *const *pre, char *const *main, const char *report,
+			 const char *status);
 /*
  * slurm_final_script - the POSIX sh script of the final job: "@self ab
  * --collect @dir" (ab.json's status), then "@self compare @dir" into
@@ -80,5 +122,64 @@ int slurm_cancel(char *const *ids);
  * -EINTR at once. 0, -EINTR, or -1 when squeue cannot be run (printed).
  */
 int slurm_follow(char *const *ids, int interval_ms, volatile int *stop);
+
+/* The jobs one command submitted: the array, the final job (NULL: none). */
+struct slurm_jobs {
+	char *array, *final;
+};
+
+void slurm_jobs_release(struct slurm_jobs *j);
+
+/* SIGINT and SIGTERM caught (slurm_interrupted()) from the first sbatch on, and back. */
+struct slurm_signals;
+struct slurm_signals *slurm_signals_catch(void);
+void slurm_signals_restore(struct slurm_signals *s);
+/* The signal caught since slurm_signals_catch(), or 0. */
+int slurm_interrupted(void);
+
+/* slurm_write_script - @text into @path (atomic). 0, or -errno printed. */
+int slurm_write_script(const char *path, const char *text);
+
+/*
+ * slurm_submit_jobs - submit the array @range ("1-4") of the script
+ * @task_script, its output in @sdir/task-%a.out, and with @final_script
+ * the final job (afterany on the array, output @sdir/final.out), both
+ * named @name. 0; -1 nothing was submitted (@err: sbatch's reason); -2 the
+ * final job was refused or a signal came: the array is cancelled (@err).
+ */
+int slurm_submit_jobs(const struct slurm_opts *o, const char *name, const char *sdir,
+		      const char *range, const char *task_script, const char *final_script,
+		      struct slurm_jobs *jobs, char *err, size_t errlen);
+
+/*
+ * slurm_wait_jobs - slurm_follow() the jobs of @j (once a second) until
+ * they ended; a SIGINT or SIGTERM (slurm_signals_catch() is the caller's)
+ * cancels exactly them: -EINTR. 0, -EINTR, -1 squeue cannot be run.
+ */
+int slurm_wait_jobs(const struct slurm_jobs *j);
+
+/*
+ * slurm_after_submit - what follows a submission of the jobs @j by command
+ * @who: without @wait the line "@who: once job FINAL has ended: @later"
+ * (returns 1); with it slurm_wait_jobs(), "@who: interrupted: cancelled
+ * jobs ..." (-EINTR) or an error that the jobs go on (-1); 0 once they ended.
+ */
+int slurm_after_submit(const char *who, const struct slurm_jobs *j, bool wait,
+		       const char *later);
+
+/*
+ * slurm_read_status - the exit status a final job wrote into @path, once
+ * it shows (a file made on another node can take a while over NFS: at
+ * most 30 s). 0..255, or -1 when there is none.
+ */
+int slurm_read_status(const char *path);
+
+/*
+ * slurm_count_failed - how many of the runs @runs (result directories
+ * below @dir) are not complete; with @print one line each, "@who: RUN:
+ * STATUS on node NODE: ERROR", RUN relative to @dir.
+ */
+int slurm_count_failed(const char *who, const char *dir, char *const *runs, size_t n,
+		       bool print);
 
 #endif

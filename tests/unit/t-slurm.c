@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * t-slurm.c - unit tests for bench/slurm.c and the array plan of
- * bench/ab-slurm.c: which side each task runs first, the generated task
- * script (run as POSIX sh with a stand-in for patchbench that prints its
- * arguments), the final job's script, the sbatch command lines. No Slurm
- * is needed: tests/system/t-87-slurm.sh runs the real thing.
+ * t-slurm.c - unit tests for bench/slurm.c and the array plans of
+ * bench/ab-slurm.c and bench/repro-slurm.c: which side each task runs
+ * first, the generated task scripts (run as POSIX sh with a stand-in for
+ * patchbench that prints its arguments), the final jobs' scripts, the
+ * sbatch command lines, the reproduction's tasks. No Slurm is needed:
+ * tests/system/t-87-slurm.sh and t-87b-slurm-vm.sh run the real thing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 
 #include "ab.h"
 #include "kcache.h"
+#include "repro-run.h"
+#include "repro.h"
 #include "run-opts.h"
 #include "slurm.h"
 #include "strbuf.h"
@@ -251,9 +254,144 @@ static void test_sbatch_argv(void)
 	strv_free(w);
 }
 
+/*
+ * Method: slurm_report_script() of a reproduction's final job (no first
+ * step) with a stand-in patchbench that prints its arguments and one that
+ * fails, in a directory with a slurm/ subdirectory.
+ * Pass: the command's output in slurm/report.out, its status (0, then 1)
+ * in slurm/report.status, the script exits with it.
+ */
+static void test_report_script(void)
+{
+	char *pb = fake_pb(), *dir = xasprintf("%s/rep", tmpdir), *sub, *out, *p;
+	char *main_argv[] = { "reproduce", "--report-only", "--out=x y", NULL };
+	struct strbuf sb = STRBUF_INIT, f = STRBUF_INIT;
+	int rc;
+
+	sub = xasprintf("%s/slurm", dir);
+	mkdir_p(sub, 0755);
+	slurm_report_script(&sb, pb, dir, "reproduce", NULL, main_argv, "slurm/report.out",
+			    "slurm/report.status");
+	out = run_script(sb.buf, 0, &rc);
+	p = xasprintf("%s/report.out", sub);
+	read_file(p, &f);
+	tap_ok(!rc && !*out && f.buf && !strcmp(f.buf, "reproduce --report-only --out=x y\n"),
+	       "report script: the command's output in slurm/report.out, exit 0 (rc %d)", rc);
+	free(p);
+	free(out);
+	sb_reset(&sb);
+	slurm_report_script(&sb, "/bin/false", dir, "reproduce", NULL, main_argv,
+			    "slurm/report.out", "slurm/report.status");
+	out = run_script(sb.buf, 0, &rc);
+	p = xasprintf("%s/report.status", sub);
+	read_file(p, &f);
+	tap_ok(rc == 1 && f.buf && !strcmp(f.buf, "1\n"),
+	       "a failing report: status 1 in slurm/report.status, exit 1 (rc %d)", rc);
+	free(p);
+	free(out);
+	sb_release(&f);
+	sb_release(&sb);
+	free(sub);
+	free(dir);
+	free(pb);
+}
+
+/* A run directory @dir whose meta.json says complete. */
+static void fake_complete(const char *dir)
+{
+	char *p = xasprintf("%s/meta.json", dir);
+	const char *j = "{\"schema\": 1, \"status\": \"complete\"}\n";
+
+	mkdir_p(dir, 0755);
+	write_atomic(p, j, strlen(j));
+	free(p);
+}
+
+/*
+ * Method: repro_plan() of a reproduction with table 1 on vanilla, one
+ * read-cost round and 2 overhead rounds (-w idle,stat-probe -d 3s), into
+ * an empty directory; again with runs/noop/1 complete, and with the whole
+ * read-cost round complete; the task script of the first plan run under
+ * /bin/sh for task 4 with a stand-in patchbench, its first line parsed
+ * back with run_opts_parse().
+ * Pass: 13 runs in 4 tasks: selftests/vanilla (task 1), the 4 read-cost
+ * runs (task 2), round 1 from vanilla on with pair 1 (task 3), round 2 from
+ * noop on with pair 2 (task 4); a complete run is left out (12 runs); a
+ * complete round leaves no task: 8 runs in 3 tasks, numbered 1..3; task 4
+ * runs the 4 runs of round 2, noop first, and its options parse back to
+ * the vm run reproduce makes (kernel, out, pair 2, perf, duration 3s,
+ * workloads, idle 2).
+ */
+static void test_repro_plan(void)
+{
+	struct repro_opts o = {
+		.scale = "smoke", .repeats = 2, .workloads = "idle,stat-probe",
+		.duration = 3 * NSEC_PER_SEC, .readcost_repeats = 1, .readcost_counts = "10",
+		.selftests = "test_kmem", .selftests_kernels = "vanilla", .cache = "/c",
+	};
+	char *dir = xasprintf("%s/repro", tmpdir), *pb = fake_pb(), *p, *script, *out, *nl;
+	struct repro_planned *r;
+	struct run_opts back;
+	size_t n, i;
+	int rc, ntask[5] = { 0 };
+	bool pairs = true;
+
+	n = repro_plan(&o, dir, &r);
+	for (i = 0; i < n; i++) {
+		if (r[i].task >= 1 && r[i].task <= 4)
+			ntask[r[i].task]++;
+		pairs &= r[i].pair == (r[i].task >= 3 ? r[i].task - 2 : 0);
+	}
+	tap_ok(n == 13 && ntask[1] == 1 && ntask[2] == 4 && ntask[3] == 4 && ntask[4] == 4 &&
+	       pairs && strstr(r[0].dir, "/selftests/vanilla") && strstr(r[1].dir, "/readcost/") &&
+	       !strcmp(r[5].kernel, "vanilla") && strstr(r[5].dir, "/runs/vanilla/1") &&
+	       !strcmp(r[9].kernel, "noop") && strstr(r[9].dir, "/runs/noop/2") &&
+	       r[9].perf && !r[1].perf,
+	       "plan: 13 runs in 4 tasks, round 1 from vanilla, round 2 from noop, pairs (%zu)", n);
+	script = repro_slurm_task_script(&o, r, n, pb);
+	out = run_script(script ? script : "", 4, &rc);
+	nl = strchr(out, '\n');
+	if (nl)
+		*nl = '\0';
+	{
+		char **words = strv_split(out, ' ');
+		int nw = (int)strv_len(words);
+
+		rc = nw ? run_opts_parse(&back, nw, words) : -1;
+		tap_ok(!rc && nl && !strcmp(back.kernel, "noop") && strstr(back.out, "/runs/noop/2") &&
+		       back.pair && !strcmp(back.pair, "2") && back.perf &&
+		       back.duration == 3 * NSEC_PER_SEC && !strcmp(back.workload, "idle,stat-probe") &&
+		       back.idle == 2 && !strcmp(back.target, "vm") && !strcmp(back.cache, "/c"),
+		       "task 4's first run parses back to reproduce's vm run of noop, round 2");
+		run_opts_release(&back);
+		strv_free(words);
+	}
+	free(out);
+	free(script);
+	repro_plan_free(r, 13);
+
+	p = xasprintf("%s/runs/noop/1", dir);
+	fake_complete(p);
+	free(p);
+	n = repro_plan(&o, dir, &r);
+	tap_ok(n == 12, "a complete run is left out (%zu runs)", n);
+	repro_plan_free(r, n);
+	for (i = 0; i < 4; i++) {
+		p = xasprintf("%s/readcost/%s/1", dir, repro_kernel_names[i]);
+		fake_complete(p);
+		free(p);
+	}
+	n = repro_plan(&o, dir, &r);
+	tap_ok(n == 8 && r[0].task == 1 && r[1].task == 2 && r[n - 1].task == 3,
+	       "a complete round leaves no task: %zu runs, tasks 1..%d", n, n ? r[n - 1].task : 0);
+	repro_plan_free(r, n);
+	free(dir);
+	free(pb);
+}
+
 int main(void)
 {
-	tap_plan(14);
+	tap_plan(20);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -263,6 +401,8 @@ int main(void)
 	test_quoting();
 	test_final_script();
 	test_sbatch_argv();
+	test_report_script();
+	test_repro_plan();
 	remove_tree(tmpdir);
 	return tap_done();
 }
