@@ -85,7 +85,7 @@ void comparison_release(struct comparison *c)
 	for (i = 0; i < c->nrows; i++)
 		cmp_row_release(&c->rows[i]);
 	free(c->rows);
-	for (i = 0; i < c->nchanged_all; i++)
+	for (i = 0; i < c->nchanged_rows; i++)
 		cmp_row_release(&c->changed[i]);
 	free(c->changed);
 	envdiff_release(&c->env);
@@ -984,7 +984,7 @@ static int compute_changed(struct comparison *c, const struct compare_opts *o,
 			if (run_value(&ms[ia[i]], r, &va) && run_value(&ms[na + ib[i]], r, &vb))
 				dvec_push(&r->d, vb - va);
 		}
-		r->noise = noise ? noise_in(noise->changed, noise->nchanged_all, r->m.key) : NAN;
+		r->noise = noise ? noise_in(noise->changed, noise->nchanged_rows, r->m.key) : NAN;
 		compare_row_compute(r, c->ci);
 	}
 	/* the listed rows first, in their order; the others after them, in first-seen order */
@@ -999,6 +999,7 @@ static int compute_changed(struct comparison *c, const struct compare_opts *o,
 	qsort(sorted, c->nchanged, sizeof(*sorted), changed_order);
 	free(c->changed);
 	c->changed = sorted;
+	c->nchanged_rows = c->nchanged_all;
 out:
 	for (i = 0; i < na + nb; i++)
 		metric_set_release(&ms[i]);

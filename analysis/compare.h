@@ -121,6 +121,7 @@ struct comparison {
 	struct cmp_row *changed;
 	size_t nchanged_all;	/* 0: no run has stat-delta.tsv */
 	size_t nchanged;
+	size_t nchanged_rows;	/* rows held in @changed: all when computed, the listed when read back */
 	size_t changed_top;	/* --changed N: rows the text and md reports show */
 	struct env_diff env;	/* environment differences (envdiff.h), of the runs' meta.json "env" */
 };

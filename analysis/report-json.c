@@ -290,7 +290,7 @@ int compare_from_json(struct comparison *c, const char *buf, size_t len, char *e
 		      size_t errlen)
 {
 	struct json *j = json_parse(buf, len, err, errlen);
-	const struct json *sides, *rows, *diffs, *ci, *sum;
+	const struct json *sides, *rows, *diffs, *ci, *sum, *ch;
 	int64_t schema;
 	uint64_t u;
 	size_t i;
@@ -371,6 +371,31 @@ int compare_from_json(struct comparison *c, const char *buf, size_t len, char *e
 		c->nrows++;
 		if (ret)
 			goto out;
+	}
+	/* what else changed: the listed rows (the others were not written; keys counts them) */
+	ch = json_get(j, "changed");
+	if (ch && ch->type == JSON_OBJECT) {
+		const struct json *cr = json_get(ch, "rows");
+		uint64_t keys = 0;
+
+		if (!cr || cr->type != JSON_ARRAY || json_get_u64(ch, "keys", &keys) ||
+		    keys < cr->n || keys > SIZE_MAX) {
+			snprintf(err, errlen, "\"changed\" without \"rows\" and \"keys\" (at least "
+				 "as many as rows)");
+			goto out;
+		}
+		c->changed = xcalloc(cr->n + 1, sizeof(*c->changed));
+		c->nchanged_all = (size_t)keys;
+		for (i = 0; i < cr->n; i++) {
+			ret = row_from_json(&c->changed[i], cr->items[i], err, errlen);
+			c->nchanged++;
+			c->nchanged_rows++;
+			if (ret)
+				goto out;
+		}
+		if (!json_get_u64(ch, "text_top", &u))
+			c->changed_top = u;
+		ret = -EINVAL;
 	}
 	ret = 0;
 out:

@@ -33,6 +33,80 @@ static const char *nz(const char *s)
 	return s && *s ? s : "unknown";
 }
 
+/* The memcg workloads whose results are files of their own (workloads/memcg-wl.h). */
+static const char *const wl_sources[] = { "page-fault", "reclaim", "cgroup-churn" };
+
+/*
+ * Their metrics, as compare reads them, into @ms (the sources the run has).
+ * Return: 0, or -errno with @err naming the file.
+ */
+static int wl_results(const struct run_summary *s, const char *dir, struct metric_set *ms,
+		      char *err, size_t errlen)
+{
+	size_t i;
+	int ret = 0;
+
+	metric_set_init(ms);
+	for (i = 0; !ret && i < ARRAY_SIZE(wl_sources); i++) {
+		const struct metric_source *src = metric_source_find(wl_sources[i]);
+		char *p = xasprintf("%s/%s", dir, src ? src->file : "");
+
+		if (src && path_exists(p))
+			ret = src->extract(s, dir, ms, err, errlen);
+		free(p);
+	}
+	return ret;
+}
+
+static void print_wl_results(const struct run_summary *s, const char *dir, FILE *out)
+{
+	struct metric_set ms;
+	char err[512], v[32];
+	const char *group = NULL;
+	size_t i;
+
+	if (wl_results(s, dir, &ms, err, sizeof(err))) {
+		text_wrap(out, "\nWorkload results: ", 4, err, 72);
+	} else if (ms.n) {
+		fprintf(out, "\nWorkload results (the workloads' own files)\n");
+		for (i = 0; i < ms.n; i++) {
+			const struct metric *m = &ms.m[i];
+
+			if (!group || strcmp(group, m->group))
+				fprintf(out, "  %s\n", m->group);
+			group = m->group;
+			fprintf(out, "    %-30.30s %12s\n", m->label,
+				metric_format(v, sizeof(v), m->unit, m->value, false));
+		}
+	}
+	metric_set_release(&ms);
+}
+
+static void wl_results_json(const struct run_summary *s, const char *dir, struct json_writer *w)
+{
+	struct metric_set ms;
+	char err[512];
+	size_t i;
+
+	if (wl_results(s, dir, &ms, err, sizeof(err))) {
+		jw_kstr(w, "workload_results_error", err);
+	} else if (ms.n) {
+		jw_key(w, "workload_results");
+		jw_arr_begin(w);
+		for (i = 0; i < ms.n; i++) {
+			jw_obj_begin(w);
+			jw_kstr(w, "workload", ms.m[i].group);
+			jw_kstr(w, "key", ms.m[i].key);
+			jw_kstr(w, "label", ms.m[i].label);
+			jw_kstr(w, "unit", metric_unit_name(ms.m[i].unit));
+			jw_kdouble(w, "value", ms.m[i].value);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	metric_set_release(&ms);
+}
+
 /* What the writers of the summary read. */
 struct report_data {
 	struct run_summary *s;
@@ -122,6 +196,7 @@ static int print_text(const void *data, FILE *out, char *err, size_t errlen)
 				bd->state);
 		}
 	}
+	print_wl_results(s, r->dir, out);
 	report_insn_text(s, r->dir, out);
 	report_perf_text(r->dir, m->perf_event, out);
 	return 0;
@@ -187,6 +262,7 @@ static int print_json(const void *data, FILE *out, char *err, size_t errlen)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
+	wl_results_json(s, r->dir, &w);
 	report_perf_json(r->dir, &w);
 	report_insn_json(s, r->dir, &w);
 	jw_obj_end(&w);

@@ -4,7 +4,8 @@
 # Method: copy tests/fixtures/golden (real runs: an A/B directory, a
 # reproduction directory, a failed run, and a kernel cache of kernel.json
 # files; its README has the capture commands) and the vm runs with guest
-# instruction counts of tests/fixtures/results (vm-insn-*) to a temporary directory, cd
+# instruction counts of tests/fixtures/results (vm-insn-*) and the memcg workloads' run of
+# tests/fixtures/memcg-wl to a temporary directory, cd
 # there so that every path is the same relative one, run report, compare
 # (text, md, json, html), perfdiff (also --event insn), kernels and reproduce
 # --report-only, and
@@ -23,7 +24,7 @@ F=$(cd "$(dirname "$0")/../fixtures/golden" && pwd)
 E=$F/expected
 TMP=$(mktemp -d /tmp/pb-golden.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 63
+plan 67
 
 # nothing of the caller's environment reaches the outputs
 LC_ALL=C
@@ -33,6 +34,7 @@ unset PATCHBENCH_CACHE PATCHBENCH_KERNELS XDG_CACHE_HOME
 
 mkdir "$TMP/in" && cp -R "$F/ab" "$F/repro" "$F/host" "$F/cache" "$TMP/in/" || exit 1
 cp -R "$F/../results/vm-insn-vanilla-1" "$F/../results/vm-insn-vanilla-2" "$TMP/in/" || exit 1
+cp -R "$F/../memcg-wl/host-all" "$TMP/in/memcg-wl" || exit 1
 cd "$TMP/in" || exit 1
 
 # same NAME ACTUAL: the file ACTUAL must equal expected/NAME (or becomes it).
@@ -77,6 +79,9 @@ golden report "$PB" report $AB/A-1
 golden report-json "$PB" report -F json $AB/A-1
 golden report-two "$PB" report $R/vanilla/1 $R/memcg-flush-on-read/2
 golden report-failed "$PB" report host/failed
+# the memcg workloads' own results (page-fault, reclaim, cgroup-churn)
+golden report-memcg-wl "$PB" report memcg-wl
+golden report-memcg-wl-json "$PB" report -F json memcg-wl
 
 # --- compare: one run a side, repeats in every format, A/B dir, mismatches ----
 golden compare-n1 "$PB" compare $AB/A-1 $AB/B-1

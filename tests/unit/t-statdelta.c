@@ -264,6 +264,26 @@ static void test_listing(void)
 			k++;
 		tap_ok(k == 28 && strstr(j, "\"listed\": 28"), "json: all 28 listed rows (%zu)", k);
 	}
+	/* read back (the dashboard's cache): the same JSON, and the same text section */
+	{
+		struct comparison back;
+		char err[256] = "", *t2 = NULL, *j2 = NULL, *t1 = print_to_string(&c, FMT_TEXT);
+		int r2 = compare_from_json(&back, j, strlen(j), err, sizeof(err));
+
+		if (!r2) {
+			j2 = print_to_string(&back, FMT_JSON);
+			t2 = print_to_string(&back, FMT_TEXT);
+		}
+		tap_ok(!r2 && back.nchanged == 28 && back.nchanged_all == 666 && !strcmp(j, j2) &&
+		       strstr(t2, "What else changed") && !strcmp(strstr(t1, "What else changed"),
+							     strstr(t2, "What else changed")),
+		       "json read back: 28 of 666 listed, the same JSON and text section (%s)",
+		       r2 ? err : "ok");
+		free(t1);
+		free(t2);
+		free(j2);
+		comparison_release(&back);
+	}
 	free(t);
 	free(j);
 	t = print_to_string(&c, FMT_MD);
@@ -420,7 +440,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	tap_plan(39);
+	tap_plan(40);
 	test_extract();
 	test_file();
 	test_listing();
