@@ -9,6 +9,7 @@
  *   insn-symbols.tsv  kernel instructions per symbol in the window, share
  *   insn-reads.tsv    instructions of each memory.stat read, in read order
  *   insn-ops.tsv      the same for a workload's own operations (readcost's reads)
+ *   insn-work.tsv     per vCPU: what ran inside page-fault's marked work, its operations
  * Parsers take a buffer and never a path, so they are tested on captured output.
  */
 #include "insn.h"
@@ -271,6 +272,7 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 				r->kern = xcalloc(a, sizeof(*r->kern));
 				r->user = xcalloc(a, sizeof(*r->user));
 				r->spin = xcalloc(a, sizeof(*r->spin));
+				r->work = xcalloc(a, sizeof(*r->work));
 			}
 		} else if (!strcmp(f[0], "total")) {
 			if (nf != 4 || num_u64(f[1], 10, &a) || a >= r->nvcpu ||
@@ -289,6 +291,20 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 			} else {
 				r->spin[a] = b;
 				r->have_spin = true;
+			}
+		} else if (!strcmp(f[0], "work")) {
+			struct insn_work *w = NULL;
+
+			if (nf == 8 && !num_u64(f[1], 10, &a) && a < r->nvcpu)
+				w = &r->work[a];
+			if (!w || w->seen || num_u64(f[2], 10, &w->kern) ||
+			    num_u64(f[3], 10, &w->user) || num_u64(f[4], 10, &w->ops) ||
+			    num_u64(f[5], 10, &w->open) || num_u64(f[6], 10, &w->unmatched) ||
+			    num_u64(f[7], 10, &w->irq)) {
+				snprintf(err, errlen, "line %zu: bad 'work' row", lineno);
+				ret = -EINVAL;
+			} else {
+				w->seen = r->have_work = true;
 			}
 		} else if (!strcmp(f[0], "tick")) {
 			struct insn_tick *t;
@@ -399,6 +415,7 @@ void insn_raw_release(struct insn_raw *r)
 	free(r->segs);
 	free(r->kern);
 	free(r->user);
+	free(r->work);
 	free(r->spin);
 	memset(r, 0, sizeof(*r));
 }
@@ -598,6 +615,49 @@ static int write_reads(const char *dir, const char *file, const char *col,
 	return tsv_writer_commit(&w);
 }
 
+/* insn-work.tsv: one row per vCPU with work, then their total. */
+static int write_work(const char *dir, const struct insn_raw *r)
+{
+	static const char *const cols[] = { "vcpu", "kernel_insns", "user_insns", "ops", "open",
+					    "unmatched", "irq_insns", NULL };
+	struct insn_work sum = { 0 };
+	struct tsv_writer w;
+	unsigned int c;
+	int ret = open_in(&w, dir, "insn-work.tsv", cols);
+
+	if (ret)
+		return ret;
+	for (c = 0; c < r->nvcpu; c++) {
+		const struct insn_work *x = &r->work[c];
+
+		if (!x->seen)
+			continue;
+		tsv_put_u64(&w, c);
+		tsv_put_u64(&w, x->kern);
+		tsv_put_u64(&w, x->user);
+		tsv_put_u64(&w, x->ops);
+		tsv_put_u64(&w, x->open);
+		tsv_put_u64(&w, x->unmatched);
+		tsv_put_u64(&w, x->irq);
+		tsv_end_row(&w);
+		sum.kern += x->kern;
+		sum.user += x->user;
+		sum.ops += x->ops;
+		sum.open += x->open;
+		sum.unmatched += x->unmatched;
+		sum.irq += x->irq;
+	}
+	tsv_put_str(&w, "total");
+	tsv_put_u64(&w, sum.kern);
+	tsv_put_u64(&w, sum.user);
+	tsv_put_u64(&w, sum.ops);
+	tsv_put_u64(&w, sum.open);
+	tsv_put_u64(&w, sum.unmatched);
+	tsv_put_u64(&w, sum.irq);
+	tsv_end_row(&w);
+	return tsv_writer_commit(&w);
+}
+
 /* One cell of the column annotate() adds: row @row of @t, text into @buf. */
 typedef void (*annotate_fn)(const struct tsv *t, size_t row, const struct insn_raw *r,
 			    char *buf, size_t len);
@@ -722,7 +782,8 @@ static void readcost_insn(const struct tsv *t, size_t row, const struct insn_raw
 }
 
 /**
- * insn_write_results - write insn.tsv, insn-symbols.tsv, insn-reads.tsv (and insn-ops.tsv)
+ * insn_write_results - write insn.tsv, insn-symbols.tsv, insn-reads.tsv (and insn-ops.tsv,
+ * insn-work.tsv when the run has them)
  * @dir: the result directory
  * @r: the parsed plugin output
  * @s: its symbols (insn_symbols())
@@ -745,6 +806,8 @@ int insn_write_results(const char *dir, const struct insn_raw *r, const struct i
 	/* only a run whose workload marks its operations has them */
 	if (!ret && r->nops)
 		ret = write_reads(dir, "insn-ops.tsv", "op", r->ops, r->nops);
+	if (!ret && r->have_work)
+		ret = write_work(dir, r);
 	/* and the counts beside the times, for the reader of the tables */
 	if (!ret)
 		ret = annotate(dir, "readlat.tsv", "insn", readlat_insn, r);

@@ -44,6 +44,14 @@ struct insn_read {
 	uint64_t kern, user;
 };
 
+/* One vCPU's "work" row: what ran while page-fault's work was open there. */
+struct insn_work {
+	bool seen;			/* the vCPU has a row */
+	uint64_t kern, user, ops;
+	uint64_t open, unmatched;	/* parts open at the end; ends without a begin */
+	uint64_t irq;			/* interrupt instructions kept out of kern and user */
+};
+
 /* Instructions executed from one kernel address (a block's start). */
 struct insn_seg {
 	uint64_t vaddr, insns;
@@ -66,6 +74,8 @@ struct insn_raw {
 	size_t nops;
 	struct insn_read *probes;	/* stat-probe's probes */
 	size_t nprobes;
+	struct insn_work *work;		/* [nvcpu], when have_work */
+	bool have_work;
 	struct insn_seg *segs;
 	size_t nsegs;
 };

@@ -97,6 +97,13 @@ void report_insn_text(const struct run_summary *s, const char *dir, FILE *out)
 	if (!isnan(value_of(&r, "insn:spin")))
 		fprintf(out, "  kernel wait-loop turns (PAUSE to PAUSE), not counted above: %s\n",
 			metric_format(a, sizeof(a), MU_COUNT, value_of(&r, "insn:spin"), false));
+	if (!isnan(value_of(&r, "insn:page-fault:kernel_per_op")))
+		fprintf(out, "  page-fault: %s kernel, %s user instructions per page touched\n"
+			"    (mmap and munmap included)\n",
+			metric_format(a, sizeof(a), MU_COUNT,
+				      value_of(&r, "insn:page-fault:kernel_per_op"), false),
+			metric_format(b, sizeof(b), MU_COUNT,
+				      value_of(&r, "insn:page-fault:user_per_op"), false));
 	fprintf(out, "Top %d kernel symbols\n  %9s %8s  symbol\n", TOP_SYMBOLS, "insns", "share");
 	for (i = 0; i < r.syms.n && i < TOP_SYMBOLS; i++)
 		fprintf(out, "  %9s %7.2f%%  %.50s\n",
@@ -135,6 +142,12 @@ void report_insn_json(const struct run_summary *s, const char *dir, struct json_
 		jw_kdouble(w, "user_insns", value_of(&r, "insn:user"));
 		if (!isnan(value_of(&r, "insn:spin")))
 			jw_kdouble(w, "spin_insns", value_of(&r, "insn:spin"));
+		if (!isnan(value_of(&r, "insn:page-fault:kernel_per_op"))) {
+			jw_kdouble(w, "page_fault_kernel_insns_per_op",
+				   value_of(&r, "insn:page-fault:kernel_per_op"));
+			jw_kdouble(w, "page_fault_user_insns_per_op",
+				   value_of(&r, "insn:page-fault:user_per_op"));
+		}
 		jw_key(w, "top_symbols");
 		jw_arr_begin(w);
 		for (i = 0; i < r.syms.n && i < TOP_SYMBOLS; i++) {

@@ -18,6 +18,8 @@
  *     is preempted moves the kernel count by more than the control adds);
  *   - base kernel, idle -d 5s (work proportional to the run's length): the
  *     A/A figure of a time-driven workload, and of quiet memory.stat reads.
+ *   - base kernel, page-fault (2 workers pinned one per vCPU, 2 s): the A/A
+ *     figure of kernel instructions per operation (page touched).
  * A/A spread of a count = (max - min) / mean over the runs of one pool. A/B
  * comparisons draw runs from the pools with a fixed seed (comparisons share
  * runs, so they are not independent) and judge them with compare's code at
@@ -55,6 +57,12 @@ static const char *const timed_args[] = {
 	"-w", "idle", "--idle", "2", "-d", "10s", "--interval", "500ms",
 };
 #define TIMED_DESC "idle --idle 2 -d 10s --interval 500ms"
+/* Per operation: page-fault's workers, one pinned per vCPU, their instructions per page. */
+static const char *const pf_args[] = {
+	"-w", "page-fault", "--page-fault-procs", "2", "--page-fault-size", "16M",
+	"--page-fault-time", "2s", "--settle", "0",
+};
+#define PF_DESC "page-fault --page-fault-procs 2 --page-fault-size 16M --page-fault-time 2s"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -64,7 +72,7 @@ void insn_bench_interrupt(int sig)
 }
 
 /* the pools, in the order of each round of runs */
-enum { P_BASE, P_OFF, P_UP, P_CONTROL, P_NOOP, P_TIMED, P_N };
+enum { P_BASE, P_OFF, P_UP, P_CONTROL, P_NOOP, P_TIMED, P_PF, P_N };
 
 /* The runs of one kernel and workload: "<prefix>-00", "<prefix>-01", ... */
 struct pool {
@@ -501,6 +509,22 @@ static int timed_aa(const struct pool *p, struct insn_result *res, double *v, ch
 	return ret;
 }
 
+/* The per-operation pool: page-fault's kernel instructions per page touched. */
+static void pf_aa(const struct pool *p, struct insn_result *res, double *v)
+{
+	struct figure *f = figure_add(res, "page_fault_per_op_aa_pct", '%', 1);
+
+	snprintf(f->label, sizeof(f->label), "page-fault insns per op A/A, 2 vCPUs (%d)", p->n);
+	pool_values(p, "insn:page-fault:kernel_per_op", false, v);
+	if (!all_finite(v, p->n)) {
+		f->skip = xstrdup("no run counted its page-fault work (insn-work.tsv)");
+		return;
+	}
+	f->value = spread_pct(v, p->n);
+	snprintf(f->note, sizeof(f->note), "(%.1f .. %.1f kernel insns per page touched)",
+		 stats_min(v, p->n), stats_max(v, p->n));
+}
+
 /* Wall time with counts over without, pair by pair (each pair ran back to back). */
 static void overhead(const struct pool *on, const struct pool *off, struct insn_result *res)
 {
@@ -640,8 +664,8 @@ static void print_text(const struct insn_bench_opts *o, const struct insn_result
 	fprintf(out, "Guest instruction counts (TCG plugin): bench aa's instruction mode\n");
 	sb_addf(&sb, "%d vm runs (base kernel %s), interleaved, %.0fs per run, up to %d per "
 		"pool; 2 vCPUs (run's default) unless \"1 vCPU\" (--cpus 1). Fixed work: "
-		FIXED_DESC "; time-driven: " TIMED_DESC ". A/A spread = (max - min) / mean of a "
-		"pool's runs. A/B (1 vCPU): %d comparisons of %d vs %d runs per kernel, drawn "
+		FIXED_DESC "; time-driven: " TIMED_DESC "; per operation: " PF_DESC ". A/A "
+		"spread = (max - min) / mean of a "		"pool's runs. A/B (1 vCPU): %d comparisons of %d vs %d runs per kernel, drawn "
 		"from the pools (seed %#llx), at compare's default thresholds.", res->runs,
 		pools[P_BASE].kernel, res->runs ? res->run_ns / 1e9 / res->runs : 0, o->pool,
 		o->comparisons, o->per_side, o->per_side, (unsigned long long)INSN_SEED);
@@ -677,6 +701,7 @@ static void print_json(const struct insn_bench_opts *o, const struct insn_result
 	jw_kstr(w, "kernel", pools[P_BASE].kernel);
 	jw_kstr(w, "fixed_workload", FIXED_DESC);
 	jw_kstr(w, "timed_workload", TIMED_DESC);
+	jw_kstr(w, "per_op_workload", PF_DESC);
 	jw_kint(w, "pool", o->pool);
 	jw_kint(w, "pairs", o->pairs);
 	jw_kint(w, "comparisons", o->comparisons);
@@ -821,6 +846,7 @@ int insn_bench_run(const struct insn_bench_opts *o, struct json_writer *w, FILE 
 				       "1" };
 	pools[P_TIMED] = (struct pool){ names[0], "timed", timed_args, ARRAY_SIZE(timed_args),
 					"on" };
+	pools[P_PF] = (struct pool){ names[0], "pf", pf_args, ARRAY_SIZE(pf_args), "on" };
 	tmp = xstrdup("/tmp/patchbench-insn.XXXXXX");
 	if (!mkdtemp(tmp)) {
 		ret = -errno;
@@ -851,7 +877,8 @@ int insn_bench_run(const struct insn_bench_opts *o, struct json_writer *w, FILE 
 				continue;
 			fprintf(stderr, "patchbench: bench insn: run %d/%d: %s, %s, counts %s "
 				"(%s so far)\n", ++done, total, p->kernel,
-				p->args == timed_args ? "idle" : "kmem-churn", p->count,
+				p->args == timed_args ? "idle" : p->args == pf_args ? "page-fault" :
+				"kmem-churn", p->count,
 				fmt_duration(el, sizeof(el), now_ns() - t0));
 			ret = pool_run(p, k);
 		}
@@ -871,6 +898,7 @@ int insn_bench_run(const struct insn_bench_opts *o, struct json_writer *w, FILE 
 	level_aa(&pools[P_BASE], &res, "p50", "read_p50_level_aa_fixed_pct", v);
 	level_aa(&pools[P_BASE], &res, "p99", "read_p99_level_aa_fixed_pct", v);
 	ret = timed_aa(&pools[P_TIMED], &res, v, err, sizeof(err));
+	pf_aa(&pools[P_PF], &res, v);
 	overhead(&pools[P_BASE], &pools[P_OFF], &res);
 	if (!ret)
 		ret = ab_figure(o, tmp, &pools[P_UP], &pools[P_CONTROL], true, &seed, &res, err,

@@ -13,11 +13,18 @@
  *   PB_MARK(PB_MARK_READ_BEGIN); pread(fd, ...); PB_MARK(PB_MARK_READ_END);
  *   PB_MARK(PB_MARK_TICK);           once per sampler interval
  *   PB_MARK(PB_MARK_OP_BEGIN); ... PB_MARK(PB_MARK_OP_END);   a workload's operation
+ *   PB_MARK(PB_MARK_WORK_BEGIN); ... PB_MARK(PB_MARK_WORK_OP);  one operation of many processes
  *   PB_MARK(PB_MARK_WINDOW_END);
  *
  * Reads, ops and probes are three sequences, each numbered from 1 in the order
  * they begin, each for one process at a time: the sampler makes the reads,
  * readcost's controller the ops, stat-probe's process the probes.
+ *
+ * Work markers are for many processes at once (page-fault's workers), each
+ * pinned to one CPU so that what it begins on a vCPU ends there: per vCPU,
+ * the plugin adds up what ran while at least one part of the work was open
+ * there (WORK_BEGIN nests; WORK_OP and WORK_END close one, WORK_OP also
+ * counts one operation). No row per operation: a total and a count per vCPU.
  */
 #ifndef PB_INSN_MARKER_H
 #define PB_INSN_MARKER_H
@@ -39,7 +46,10 @@ enum pb_mark {
 	PB_MARK_OP_END		= 7,	/* ... and ends: one op row, numbered apart from reads */
 	PB_MARK_PROBE_BEGIN	= 8,	/* stat-probe's probe begins (read, fault, read) */
 	PB_MARK_PROBE_END	= 9,	/* ... and ends: one probe row, numbered apart */
-	PB_MARK_MAX		= 9,
+	PB_MARK_WORK_BEGIN	= 10,	/* this vCPU enters a part of a workload's work (nests) */
+	PB_MARK_WORK_OP		= 11,	/* ... leaves it, and one operation is done */
+	PB_MARK_WORK_END	= 12,	/* ... leaves it, no operation counted */
+	PB_MARK_MAX		= 12,
 };
 
 #define PB_MARK_STR_(x)	#x

@@ -18,6 +18,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,16 +146,76 @@ int insn_plan_make(struct insn_plan *p, const char *mode, const char *accel, con
 	return 0;
 }
 
+/*
+ * The kernel's entry points, as the plugin's entries=FILE takes them: "ADDRESS
+ * KIND" a line, i for an interrupt (asm_common_interrupt, asm_spurious_interrupt,
+ * asm_sysvec_*, asm_exc_nmi, asm_exc_machine_check), e for any other exception
+ * (asm_exc_*: a page fault is work), s for the 64-bit system call. Written
+ * through a temp file and a rename. Return: 0 or -errno (-ENOENT: no entry
+ * point in @ks, an older or odd map).
+ */
+static int write_entries(const struct ksyms *ks, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, n = 0;
+	int ret;
+
+	for (i = 0; i < ks->n; i++) {
+		const char *s = ks->v[i].name;
+		char kind = 0;
+
+		if (!strcmp(s, "asm_common_interrupt") || !strcmp(s, "asm_spurious_interrupt") ||
+		    !strncmp(s, "asm_sysvec_", 11) || !strcmp(s, "asm_exc_nmi") ||
+		    !strcmp(s, "asm_exc_machine_check"))
+			kind = 'i';
+		else if (!strncmp(s, "asm_exc_", 8))
+			kind = 'e';
+		else if (!strcmp(s, "entry_SYSCALL_64"))
+			kind = 's';
+		if (!kind)
+			continue;
+		sb_addf(&sb, "%" PRIx64 " %c\n", ks->v[i].addr, kind);
+		n++;
+	}
+	ret = n ? write_atomic(path, sb.buf, sb.len) : -ENOENT;
+	sb_release(&sb);
+	return ret;
+}
+
 /**
  * insn_plugin_arg - the value of qemu's -plugin option for a run into @dir
  * @p: a plan that wants counts
  * @dir: the result directory (absolute)
  *
+ * Also writes @dir/insn-entries, the kernel's entry points from its
+ * System.map, so that the plugin can keep interrupts out of the counts of a
+ * workload's marked work (page-fault's instructions per operation). Without
+ * it (a map with no entry points) the plugin counts interrupts in, and the
+ * "work" rows say 0 excluded; a warning says why.
+ *
  * Return: a string the caller frees.
  */
 char *insn_plugin_arg(const struct insn_plan *p, const char *dir)
 {
-	return xasprintf("%s,out=%s/insn.raw", p->plugin, dir);
+	char *entries = xasprintf("%s/insn-entries", dir), *arg, err[256] = "";
+	struct strbuf mb = STRBUF_INIT;
+	struct ksyms ks = { 0 };
+	int ret = read_regular_file(p->map, 1UL << 30, &mb, err, sizeof(err));
+
+	if (!ret && (ret = ksyms_parse(&ks, mb.buf, mb.len, err, sizeof(err))) == 0)
+		ret = write_entries(&ks, entries);
+	if (ret) {
+		pr_warn("'%s': %s: interrupts stay in the counts of marked work", p->map,
+			err[0] ? err : ret == -ENOENT ? "no kernel entry points (asm_exc_*)" :
+			strerror(-ret));
+		arg = xasprintf("%s,out=%s/insn.raw", p->plugin, dir);
+	} else {
+		arg = xasprintf("%s,out=%s/insn.raw,entries=%s", p->plugin, dir, entries);
+	}
+	ksyms_release(&ks);
+	sb_release(&mb);
+	free(entries);
+	return arg;
 }
 
 /**

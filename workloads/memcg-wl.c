@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define MIB (1ull << 20)
 
@@ -194,6 +195,11 @@ int64_t mwl_flat_key(const char *buf, size_t len, const char *key)
 	errno = 0;
 	x = strtoll(v, &end, 10);
 	return end == v || errno ? -1 : x;
+}
+
+int mwl_thp_off(void)
+{
+	return prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) ? -errno : 0;
 }
 
 int64_t mwl_file_key(const char *path, const char *key)

@@ -91,6 +91,14 @@ int64_t mwl_flat_key(const char *buf, size_t len, const char *key);
 int64_t mwl_file_key(const char *path, const char *key);
 /* The number in the file @path (memory.failcnt), or -1. */
 int64_t mwl_file_num(const char *path);
+/*
+ * mwl_thp_off - no transparent huge pages for the calling process (and what it
+ * forks): prctl(PR_SET_THP_DISABLE), which every kernel since 3.15 has.
+ * madvise(MADV_NOHUGEPAGE) alone is not enough: the smoke guest kernel
+ * (tinyconfig) has no CONFIG_ADVISE_SYSCALLS, and there its 2 MiB faults
+ * made one page-fault "operation" 1/512 of a fault. Return: 0 or -errno.
+ */
+int mwl_thp_off(void);
 
 /*
  * The result file of a memcg workload, <workload>.tsv in the result

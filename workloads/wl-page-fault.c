@@ -4,8 +4,9 @@
  * cgroup: N processes in the "page-fault" cgroup each map --page-fault-size
  * bytes, write one byte to every page, unmap, and again, for
  * --page-fault-time. One operation is one page touched, that is one page
- * fault (THP is off for the mapping, MADV_NOHUGEPAGE, so that an operation
- * is one 4K fault whatever the machine's THP setting). This is the
+ * fault (THP is off for the process, PR_SET_THP_DISABLE, and the mapping,
+ * MADV_NOHUGEPAGE, so that an operation is one 4K fault whatever the
+ * machine's THP setting; the smoke guest has no madvise). This is the
  * workload the 0-day and Phoronix reports against memcg rstat flushing
  * were found with: every fault charges a page and updates memcg stats.
  *
@@ -20,6 +21,12 @@
  * about one per operation; while it runs anon, active_anon/inactive_anon
  * (v1: rss), mode 2 also file (v1: cache).
  *
+ * Each worker is pinned to one CPU (round robin over the CPUs it may use), as
+ * will-it-scale binds its tasks. Under the TCG instruction-count plugin, its
+ * mmap, each page touch and its munmap are marked as work (insn-marker.h):
+ * instructions per operation are what ran inside them over the pages touched
+ * (insn-work.tsv, metric insn:page-fault:kernel_per_op).
+ *
  * The controller stays in patchbench's own cgroup; the workers, each in the
  * cgroup, count in a shared page. Result: page-fault.tsv (memcg-wl.h rows):
  * operations per second per process (the mean over the processes, each
@@ -28,6 +35,7 @@
  * written all the same.
  */
 #include "workload.h"
+#include "insn-marker.h"
 #include "memcg-wl.h"
 #include "memstat.h"
 #include "run-opts.h"
@@ -36,6 +44,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -61,6 +70,8 @@ static const struct option pf_params[] = {
 struct pf_slot {
 	volatile uint64_t ops;
 	volatile int64_t t0, t1;	/* its first and latest fault, monotonic ns */
+	int cpu;			/* pinned to, or -1 */
+	int thp_off;			/* mwl_thp_off() held */
 };
 
 struct pf_shared {
@@ -100,6 +111,32 @@ static int pf_vm_prepare(const struct run_opts *host, struct run_opts *guest, co
 			      (unsigned)host->vm_cpus, host->vm_mem, &out, err, errlen);
 }
 
+/*
+ * Pin the calling worker to the (@index mod n)-th CPU it may run on, as
+ * will-it-scale binds its tasks: under the instruction-count plugin a part of
+ * the work begins and ends on one vCPU. Return: the CPU, or -1 (not pinned:
+ * the counts are then only as good as the scheduler keeps it in place).
+ */
+static int pf_pin(int index)
+{
+	cpu_set_t set, one;
+	int cpu, k = 0, n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -1;
+	n = CPU_COUNT(&set);
+	if (n < 1)
+		return -1;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &set) || k++ != index % n)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		return sched_setaffinity(0, sizeof(one), &one) ? -1 : cpu;
+	}
+	return -1;
+}
+
 static int pf_worker(void *arg)
 {
 	struct pf_ctl *c = arg;
@@ -119,21 +156,30 @@ static int pf_worker(void *arg)
 		}
 		free(path);
 	}
+	s->cpu = pf_pin(c->index);
+	s->thp_off = !mwl_thp_off();
 	while (!c->sh->go && !c->sh->stop)
 		usleep(1000);
 	s->t0 = s->t1 = now_ns();
 	while (!c->sh->stop) {
-		char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-			       (fd < 0 ? MAP_ANONYMOUS : 0), fd, 0);
+		char *m;
 
+		/* work markers (insn-marker.h): mmap, each touch (one op), munmap */
+		PB_MARK(PB_MARK_WORK_BEGIN);
+		m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			 (fd < 0 ? MAP_ANONYMOUS : 0), fd, 0);
+		if (m != MAP_FAILED)
+			madvise(m, len, MADV_NOHUGEPAGE);
+		PB_MARK(PB_MARK_WORK_END);
 		if (m == MAP_FAILED) {
 			fprintf(stderr, "page-fault: cannot map %zu bytes: %s\n", len,
 				strerror(errno));
 			return 1;
 		}
-		madvise(m, len, MADV_NOHUGEPAGE);
 		for (off = 0; off < len; off += ps) {
+			PB_MARK(PB_MARK_WORK_BEGIN);
 			m[off] = 0;
+			PB_MARK(PB_MARK_WORK_OP);
 			ops++;
 			/* every 256 faults: publish, and look whether to stop */
 			if (!(ops & 255)) {
@@ -143,7 +189,9 @@ static int pf_worker(void *arg)
 					break;
 			}
 		}
+		PB_MARK(PB_MARK_WORK_BEGIN);
 		munmap(m, len);
+		PB_MARK(PB_MARK_WORK_END);
 		s->ops = ops;
 		s->t1 = now_ns();
 	}
@@ -165,10 +213,10 @@ static int pf_main(void *arg)
 	char *out = run_path(wi->run, "page-fault.tsv");
 	struct strbuf sb = STRBUF_INIT;
 	pid_t *pids = xcalloc(c->p.procs, sizeof(*pids));
-	int64_t f0, f1, t0, end;
+	int64_t f0, f1, h0, h1, t0, end;
 	double sum = 0, mean;
 	uint64_t ops = 0;
-	int i, ret = 0, status, failed = 0;
+	int i, ret = 0, status, failed = 0, pinned = 0, thp_off = 0;
 	char src[256];
 
 	mwl_catch_term();
@@ -178,6 +226,7 @@ static int pf_main(void *arg)
 	       node->mem_path);
 	fflush(stdout);
 	f0 = pf_pgfault(stat);
+	h0 = mwl_file_key(stat, "thp_fault_alloc");
 	for (i = 0; i < c->p.procs; i++) {
 		c->index = i;
 		pids[i] = cg_spawn(&wi->run->tree, node, -1, pf_worker, c);
@@ -201,6 +250,7 @@ static int pf_main(void *arg)
 			failed++;
 	}
 	f1 = pf_pgfault(stat);
+	h1 = mwl_file_key(stat, "thp_fault_alloc");
 	if (failed) {
 		fprintf(stderr, "page-fault: %d of %d processes failed\n", failed, c->p.procs);
 		ret = 1;
@@ -212,6 +262,8 @@ static int pf_main(void *arg)
 		double rate = secs > 0 ? (double)s->ops / secs : 0;
 		char name[64];
 
+		pinned += s->cpu >= 0;
+		thp_off += s->thp_off;
 		snprintf(name, sizeof(name), "proc-%d:ops_per_sec", i);
 		mwl_row(&sb, name, rate, "ops/s", "clock: pages touched / the process's own time");
 		sum += rate;
@@ -230,8 +282,15 @@ static int pf_main(void *arg)
 		mwl_row_absent(&sb, "faults", "faults", "memory.stat has no pgfault");
 	if (f0 >= 0 && f1 >= f0 && ops)
 		mwl_row(&sb, "faults_per_op", (double)(f1 - f0) / (double)ops, "ratio",
-			"faults / ops: 1 when memory.stat is current (6.1 guests: less, the rstat flush lags)");
+			"faults / ops: 1 with one 4K fault a page (thp_faults 0)");
 	mwl_row(&sb, "procs", c->p.procs, "count", "--page-fault-procs");
+	mwl_row(&sb, "pinned", pinned, "count", "processes pinned to one CPU each, round robin");
+	mwl_row(&sb, "thp_off", thp_off, "count", "processes with PR_SET_THP_DISABLE (one fault a page)");
+	snprintf(src, sizeof(src), "memory.stat:thp_fault_alloc of %s, after - before", node->rel);
+	if (h0 >= 0 && h1 >= h0)
+		mwl_row(&sb, "thp_faults", (double)(h1 - h0), "faults", src);
+	else
+		mwl_row_absent(&sb, "thp_faults", "faults", "memory.stat has no thp_fault_alloc");
 	mwl_row(&sb, "mode", c->p.mode, "mode", "--page-fault-mode");
 	mwl_row(&sb, "size", (double)c->p.size, "bytes", "--page-fault-size");
 	if (write_atomic(out, sb.buf, sb.len)) {
@@ -268,6 +327,8 @@ static int pf_start(struct wl_inst *wi)
 	if (sh == MAP_FAILED)
 		return -errno;
 	c->sh = sh;
+	for (int i = 0; i < c->p.procs; i++)
+		c->sh->w[i].cpu = -1;
 	c->dir = xasprintf("%s/page-fault", wi->run->workdir);
 	ret = mkdir_p(c->dir, 0755);
 	if (ret) {

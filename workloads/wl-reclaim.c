@@ -124,9 +124,11 @@ static int toucher(void *arg)
 {
 	struct reclaim_ctl *c = arg;
 	size_t ps = c->wi->run->page_size, len = c->p.anon, off;
-	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *m;
 	uint64_t n = 0;
 
+	mwl_thp_off();	/* 4K pages, as the limit counts them; the guest has no madvise */
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
 		fprintf(stderr, "reclaim: cannot map %zu bytes: %s\n", len, strerror(errno));
 		return 1;

@@ -31,14 +31,26 @@
  * (the instructions the reading vCPU executed in between: one row per read,
  * numbered, so row k is the sampler's k-th read), op begin/end (the same
  * for readcost's reads, numbered apart) and probe begin/end (stat-probe's
- * probes, a third sequence). A marker
+ * probes, a third sequence), work begin/op/end (page-fault's workers, many at
+ * once, each pinned to a CPU: per vCPU, what ran while a part of the work was
+ * open there, and the operations done; one "work" row per vCPU). A marker
  * counts with the instructions after it, so a read's count covers exactly
  * what ran between its two markers on that vCPU.
  *
+ * entries=FILE (written by the host from System.map: the kernel's interrupt,
+ * exception and system-call entry points) gives each vCPU a stack of entry
+ * levels: a block that starts at an entry point opens one, an IRETQ or
+ * SYSRETQ closes the innermost. What runs while an interrupt level is open
+ * (the handler, its softirqs, a task it switched to until the next return)
+ * is left out of the work counts and shown apart ("work" rows' last column):
+ * timer ticks come by the host's wall time, not by the guest's work, and
+ * moved page-fault's instructions per page by 1.2% between boots. The
+ * window's totals, ticks, reads, ops and probes keep everything.
+ *
  * At exit (the guest powered off) the plugin writes OUT through OUT.tmp and
  * a rename: "pb-insn 1", then "vcpus", "window" (complete / open / none),
- * "window_ns", "total" and "spin" rows per vCPU, "tick", "read", "op", "probe" and "seg" rows, all
- * tab-separated (format in results/README.md). An open window means the
+ * "window_ns", "total", "spin" (and "work") rows per vCPU, "tick", "read", "op",
+ * "probe" and "seg" rows, all tab-separated (format in results/README.md). An open window means the
  * guest died inside it: the host marks the counts incomplete.
  *
  * Messages go to qemu's stderr (qemu_plugin_outs() goes to its log, which is off
@@ -138,6 +150,16 @@ struct vcpu {
 	struct seg *turn[SPIN_SEGS];
 	uint64_t b_kern[NR_SEQ], b_user[NR_SEQ];	/* totals at this vCPU's last begin */
 	uint64_t b_seq[NR_SEQ];		/* which read / op that was (0: none) */
+	/* work markers: parts open here, the totals when the first opened, the sums */
+	unsigned int w_depth;
+	uint64_t w_kern0, w_user0, w_irqk0, w_irqu0;
+	uint64_t w_kern, w_user, w_ops, w_irq;
+	uint64_t w_unmatched;		/* a WORK_OP or WORK_END with no part open */
+	bool w_seen;
+	/* interrupt entries (entries=FILE): an entry stack, a bit per level set for an interrupt */
+	unsigned int e_depth;
+	uint64_t e_irq;			/* the levels that are interrupts */
+	uint64_t irq_kern, irq_user;	/* instructions run inside an interrupt (in kern, user too) */
 } __attribute__((aligned(64)));
 
 enum { WIN_NONE, WIN_OPEN, WIN_DONE };
@@ -156,6 +178,9 @@ static struct {
 	size_t nsegs, asegs;
 	char *rows;			/* "tick", "read", "op" rows, in the order they happened */
 	size_t rows_len, rows_alloc;
+	uint64_t *entry_addr;		/* sorted */
+	char *entry_kind;		/* 'i' interrupt, 'e' exception */
+	size_t nentries;
 	uint64_t ticks;
 } pb = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -209,8 +234,12 @@ static void seg_exec(unsigned int vcpu, void *udata)
 	v = &pb.v[vcpu];
 	if (u & 1) {			/* a user segment: its length, tagged */
 		v->user += u >> 1;
+		if (v->e_irq)
+			v->irq_user += u >> 1;
 		if (v->armed) {		/* not a kernel wait loop */
 			v->kern += v->since;
+			if (v->e_irq)
+				v->irq_kern += v->since;
 			v->armed = false;
 		}
 		return;
@@ -225,9 +254,13 @@ static void seg_exec(unsigned int vcpu, void *udata)
 			return;
 		}
 		v->kern += v->since;	/* too long for a wait loop's turn: work */
+		if (v->e_irq)
+			v->irq_kern += v->since;
 		v->armed = false;
 	}
 	v->kern += s->n;
+	if (v->e_irq)
+		v->irq_kern += s->n;
 }
 
 /* A kernel PAUSE, before its segment counts: the turn since the last one was spinning. */
@@ -248,6 +281,40 @@ static void pause_exec(unsigned int vcpu, void *udata)
 	v->armed = true;
 	v->since = 0;
 	v->nturn = 0;
+}
+
+/*
+ * An entry point of the kernel (entries=FILE): a level more on this vCPU's
+ * entry stack, an interrupt level if @udata is 'i'. Tracked outside the
+ * window too, so that the stack is right when it opens.
+ */
+static void entry_exec(unsigned int vcpu, void *udata)
+{
+	struct vcpu *v;
+
+	if (vcpu >= pb.nvcpu)
+		return;
+	v = &pb.v[vcpu];
+	if (v->e_depth < 64) {
+		if ((char)(uintptr_t)udata == 'i')
+			v->e_irq |= 1ull << v->e_depth;
+		v->e_depth++;
+	}
+}
+
+/* IRETQ or SYSRETQ in the kernel: the innermost level ends (none open: nothing). */
+static void return_exec(unsigned int vcpu, void *udata)
+{
+	struct vcpu *v;
+
+	(void)udata;
+	if (vcpu >= pb.nvcpu)
+		return;
+	v = &pb.v[vcpu];
+	if (v->e_depth) {
+		v->e_depth--;
+		v->e_irq &= ~(1ull << v->e_depth);
+	}
 }
 
 static void mark_exec(unsigned int vcpu, void *udata)
@@ -324,6 +391,34 @@ static void mark_exec(unsigned int vcpu, void *udata)
 		v->b_seq[q] = 0;
 		pthread_mutex_unlock(&pb.lock);
 		break;
+	case PB_MARK_WORK_BEGIN:
+		/* this vCPU's own counters only: no lock */
+		if (__atomic_load_n(&pb.win, __ATOMIC_RELAXED) != WIN_OPEN)
+			break;
+		v->w_seen = true;
+		if (!v->w_depth++) {
+			v->w_kern0 = v->kern;
+			v->w_user0 = v->user;
+			v->w_irqk0 = v->irq_kern;
+			v->w_irqu0 = v->irq_user;
+		}
+		break;
+	case PB_MARK_WORK_OP:
+	case PB_MARK_WORK_END:
+		if (__atomic_load_n(&pb.win, __ATOMIC_RELAXED) != WIN_OPEN)
+			break;
+		if (!v->w_depth) {
+			v->w_unmatched++;
+			break;
+		}
+		if (kind == PB_MARK_WORK_OP)
+			v->w_ops++;
+		if (!--v->w_depth) {
+			v->w_kern += v->kern - v->w_kern0 - (v->irq_kern - v->w_irqk0);
+			v->w_user += v->user - v->w_user0 - (v->irq_user - v->w_irqu0);
+			v->w_irq += v->irq_kern - v->w_irqk0 + v->irq_user - v->w_irqu0;
+		}
+		break;
 	}
 }
 
@@ -363,10 +458,45 @@ static bool is_kernel_pause(struct qemu_plugin_insn *insn)
 	       b[0] == 0xf3 && b[1] == 0x90;
 }
 
+/* The kind of the kernel entry point at @vaddr ('i', 'e', 's'), or 0. */
+static char entry_at(uint64_t vaddr)
+{
+	size_t lo = 0, hi = pb.nentries;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pb.entry_addr[mid] < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < pb.nentries && pb.entry_addr[lo] == vaddr ? pb.entry_kind[lo] : 0;
+}
+
+/* IRETQ (48 CF) or SYSRETQ (48 0F 07) in kernel text */
+static bool is_kernel_return(struct qemu_plugin_insn *insn)
+{
+	const unsigned char *b = qemu_plugin_insn_data(insn);
+	size_t len = qemu_plugin_insn_size(insn);
+
+	return (qemu_plugin_insn_vaddr(insn) & KERNEL_BIT) && b[0] == 0x48 &&
+	       ((len == 2 && b[1] == 0xcf) || (len == 3 && b[1] == 0x0f && b[2] == 0x07));
+}
+
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb), i, start = 0;
 
+	/* an entry point: its level opens before its first segment counts */
+	if (n && pb.nentries) {
+		struct qemu_plugin_insn *first = qemu_plugin_tb_get_insn(tb, 0);
+		char kind = entry_at(qemu_plugin_insn_vaddr(first));
+
+		if (kind)
+			qemu_plugin_register_vcpu_insn_exec_cb(first, entry_exec, QEMU_PLUGIN_CB_NO_REGS,
+							       (void *)(uintptr_t)kind);
+	}
 	for (i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		int kind = pb_mark_decode(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn));
@@ -391,6 +521,10 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	}
 	if (n > start)
 		seg_add(tb, start, n);
+	/* a return ends a block: its level closes after the last segment counted */
+	if (n && pb.nentries && is_kernel_return(qemu_plugin_tb_get_insn(tb, n - 1)))
+		qemu_plugin_register_vcpu_insn_exec_cb(qemu_plugin_tb_get_insn(tb, n - 1),
+						       return_exec, QEMU_PLUGIN_CB_NO_REGS, NULL);
 }
 
 /* ---- output ----------------------------------------------------------------------- */
@@ -428,6 +562,20 @@ static int write_out(void)
 			pb.v[i].kern + (pb.v[i].armed ? pb.v[i].since : 0), pb.v[i].user);
 	for (i = 0; i < pb.nvcpu; i++)
 		fprintf(f, "spin\t%zu\t%" PRIu64 "\n", i, pb.v[i].spin);
+	/* work parts still open when counting stopped count up to there; depth says so */
+	for (i = 0; i < pb.nvcpu; i++) {
+		const struct vcpu *v = &pb.v[i];
+
+		if (!v->w_seen)
+			continue;
+		uint64_t ik = v->w_depth ? v->irq_kern - v->w_irqk0 : 0;
+		uint64_t iu = v->w_depth ? v->irq_user - v->w_irqu0 : 0;
+
+		fprintf(f, "work\t%zu\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%u\t%" PRIu64 "\t%"
+			PRIu64 "\n", i, v->w_kern + (v->w_depth ? v->kern - v->w_kern0 - ik : 0),
+			v->w_user + (v->w_depth ? v->user - v->w_user0 - iu : 0), v->w_ops,
+			v->w_depth, v->w_unmatched, v->w_irq + ik + iu);
+	}
 	if (pb.rows_len)
 		fwrite(pb.rows, 1, pb.rows_len, f);
 	/* one row per kernel address: retranslations of a block add up */
@@ -467,6 +615,61 @@ static void at_exit(qemu_plugin_id_t id, void *p)
 	}
 }
 
+static int cmp_entry(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * entries=FILE: the kernel's entry points, "ADDRESS KIND" a line (hex, then i
+ * for an interrupt, e for an exception, s for the system call), as the host
+ * writes them from System.map. Return: 0, or -1 after saying why on stderr.
+ */
+static int load_entries(const char *path)
+{
+	struct { uint64_t addr; char kind; } *e = NULL;
+	char line[128], msg[512];
+	size_t n = 0, alloc = 0, i;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		snprintf(msg, sizeof(msg), "pb-insn: cannot read '%s': %s\n", path, strerror(errno));
+		fputs(msg, stderr);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char k;
+
+		if (sscanf(line, "%llx %c", &a, &k) != 2 || !strchr("ies", k)) {
+			snprintf(msg, sizeof(msg), "pb-insn: '%s': bad line '%.60s'\n", path, line);
+			fputs(msg, stderr);
+			fclose(f);
+			free(e);
+			return -1;
+		}
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 64;
+			e = must(realloc(e, alloc * sizeof(*e)));
+		}
+		e[n].addr = a;
+		e[n++].kind = k;
+	}
+	fclose(f);
+	qsort(e, n, sizeof(*e), cmp_entry);	/* addr first: sorts by it */
+	pb.entry_addr = must(calloc(n + 1, sizeof(*pb.entry_addr)));
+	pb.entry_kind = must(calloc(n + 1, 1));
+	for (i = 0; i < n; i++) {
+		pb.entry_addr[i] = e[i].addr;
+		pb.entry_kind[i] = e[i].kind;
+	}
+	pb.nentries = n;
+	free(e);
+	return 0;
+}
+
 PB_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
 				  char **argv)
 {
@@ -487,8 +690,11 @@ PB_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, 
 		if (!strncmp(argv[i], "out=", 4) && argv[i][4]) {
 			free(pb.out);
 			pb.out = must(strdup(argv[i] + 4));
+		} else if (!strncmp(argv[i], "entries=", 8) && argv[i][8]) {
+			if (load_entries(argv[i] + 8))
+				return -1;
 		} else {
-			snprintf(msg, sizeof(msg), "pb-insn: unknown argument '%s' (takes out=FILE)\n",
+			snprintf(msg, sizeof(msg), "pb-insn: unknown argument '%s' (takes out=FILE, entries=FILE)\n",
 				 argv[i]);
 			fputs(msg, stderr);
 			return -1;

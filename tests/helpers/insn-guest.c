@@ -4,15 +4,21 @@
  *
  *   qemu ... -plugin build/pb-insn.so,out=X -append "... init=build/tests/insn-guest -- LOOPS READS"
  *
- * Opens the window, runs a user-space loop of exactly 2 * LOOPS + 1
- * instructions, reads a file of the shared root READS times between read markers (one tick after each), closes the window
- * and powers off. It is the only user process in the guest, so the user
- * instructions of two boots with different LOOPS differ by exactly twice the
- * difference of LOOPS: the test asserts that.
+ * Pins itself to CPU 0, opens the window, runs a user-space loop of exactly
+ * 2 * LOOPS + 1 instructions, reads a file of the shared root READS times
+ * between read markers (one tick after each), then runs the loop 4 times more
+ * as marked work (3 operations one after the other, then one nested in
+ * another part, then one WORK_END without a begin), closes the window and
+ * powers off. It is the only user process in the guest, so the user
+ * instructions of two boots with different LOOPS differ by exactly 2 * 5 times
+ * the difference of LOOPS (2 * 4 times in the "work" row): the test asserts
+ * that.
  */
+#define _GNU_SOURCE
 #include "insn-marker.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/reboot.h>
@@ -32,8 +38,13 @@ int main(int argc, char **argv)
 	long reads = argc > 2 ? strtol(argv[2], NULL, 10) : 10;
 	char buf[4096];
 	int fd = open("/etc/os-release", O_RDONLY);
+	cpu_set_t cpu0;
 	long i;
 
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		perror("insn-guest: sched_setaffinity");
 	PB_MARK(PB_MARK_WINDOW_BEGIN);
 	spin(loops);
 	for (i = 0; fd >= 0 && i < reads; i++) {
@@ -43,6 +54,17 @@ int main(int argc, char **argv)
 		PB_MARK(PB_MARK_READ_END);
 		PB_MARK(PB_MARK_TICK);
 	}
+	for (int k = 0; k < 3; k++) {
+		PB_MARK(PB_MARK_WORK_BEGIN);
+		spin(loops);
+		PB_MARK(PB_MARK_WORK_OP);
+	}
+	PB_MARK(PB_MARK_WORK_BEGIN);
+	PB_MARK(PB_MARK_WORK_BEGIN);
+	spin(loops);
+	PB_MARK(PB_MARK_WORK_OP);
+	PB_MARK(PB_MARK_WORK_END);
+	PB_MARK(PB_MARK_WORK_END);	/* unmatched */
 	PB_MARK(PB_MARK_WINDOW_END);
 	printf("insn-guest: done loops=%lu reads=%ld\n", loops, i);
 	fflush(stdout);

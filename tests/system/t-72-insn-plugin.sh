@@ -31,7 +31,7 @@ MAP=$K/System.map
 
 TMP=$(mktemp -d /tmp/pb-insn.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-plan 16
+plan 19
 
 # boot OUT LOOPS [PLUGIN_ARGS]: one guest run; qemu's exit status
 boot() {
@@ -61,8 +61,30 @@ ok $([ "$nreads" -eq 10 ] && [ "$nticks" -eq 10 ] && echo 0 || echo 1) \
 boot "$TMP/b.raw" 3000000
 ua=$(user_total "$TMP/a.raw")
 ub=$(user_total "$TMP/b.raw")
-ok $([ -n "$ua" ] && [ -n "$ub" ] && [ $((ub - ua)) -eq 4000000 ] && echo 0 || echo 1) \
-	"user instructions differ by exactly 2 * 2000000 loops ($ua vs $ub)"
+ok $([ -n "$ua" ] && [ -n "$ub" ] && [ $((ub - ua)) -eq 20000000 ] && echo 0 || echo 1) \
+	"user instructions differ by exactly 2 * 5 * 2000000 loops ($ua vs $ub)"
+# the marked work: 4 loops, 4 operations, all on vCPU 0 (the guest pins itself), one stray end
+work() { awk -F'\t' -v c="$2" '$1 == "work" { print $c }' "$1" | paste -sd, -; }
+ok $([ "$(work "$TMP/a.raw" 2)" = 0 ] && [ "$(work "$TMP/a.raw" 5)" = 4 ] &&
+	[ "$(work "$TMP/a.raw" 6)" = 0 ] && [ "$(work "$TMP/a.raw" 7)" = 1 ] && echo 0 || echo 1) \
+	"work row: vCPU 0 only, 4 ops, none open, 1 unmatched end ($(grep "^work" "$TMP/a.raw" | tr "\t\n" " ;"))"
+wa=$(work "$TMP/a.raw" 4)
+wb=$(work "$TMP/b.raw" 4)
+ok $([ -n "$wa" ] && [ -n "$wb" ] && [ $((wb - wa)) -eq 16000000 ] && echo 0 || echo 1) \
+	"work user instructions differ by exactly 2 * 4 * 2000000 loops ($wa vs $wb)"
+# with the kernel's entry points (entries=FILE, as patchbench writes them from System.map):
+# the timer interrupts inside the marked loops leave the work's kernel count, which is then
+# (almost) nothing; its user count stays exact
+awk '$3 == "asm_common_interrupt" || $3 == "asm_spurious_interrupt" || $3 ~ /^asm_sysvec_/ ||
+	$3 == "asm_exc_nmi" || $3 == "asm_exc_machine_check" { print $1 " i"; next }
+	$3 ~ /^asm_exc_/ { print $1 " e"; next } $3 == "entry_SYSCALL_64" { print $1 " s" }' \
+	"$MAP" >"$TMP/entries"
+boot "$TMP/e.raw" 1000000 "entries=$TMP/entries"
+ka_w=$(work "$TMP/a.raw" 3)
+ke_w=$(work "$TMP/e.raw" 3)
+ok $([ -n "$ke_w" ] && [ "$(work "$TMP/e.raw" 4)" = "$wa" ] && [ "$(work "$TMP/e.raw" 8)" -gt 0 ] &&
+	[ "$ke_w" -lt $((ka_w / 4 + 1)) ] && echo 0 || echo 1) \
+	"entries: interrupts out of the work (kernel $ke_w, was $ka_w; irq $(work "$TMP/e.raw" 8)), user still $wa"
 ka=$(awk -F'\t' '$1 == "total" { s += $3 } END { printf "%.0f\n", s }' "$TMP/a.raw")
 kseg=$(awk -F'\t' '$1 == "seg" { s += $3 } END { printf "%.0f\n", s }' "$TMP/a.raw")
 ok $([ "$ka" -gt 0 ] && [ "$ka" = "$kseg" ] && echo 0 || echo 1) \
@@ -95,7 +117,7 @@ if [ -e "$K/System.map" ]; then
 	rc=$?
 	ok $([ $rc -eq 0 ] && [ "$(meta_field "$R" insn_counts)" = complete ] &&
 		[ "$(sed -n 2p "$R/insn-symbols.tsv" | cut -f3 | cut -d. -f1)" -gt 0 ] &&
-		grep -q "^window	" "$R/insn.tsv" && echo 0 || echo 1) \
+		grep -q "^window	" "$R/insn.tsv" && grep -q " i$" "$R/insn-entries" && echo 0 || echo 1) \
 		"vm run: insn_counts complete, insn-symbols.tsv and window totals (rc $rc)"
 	nspin=$(grep -c '^spin	' "$R/insn.tsv")
 	ok $([ "$nspin" -eq 2 ] && echo 0 || echo 1) \

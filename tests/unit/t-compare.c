@@ -1212,6 +1212,52 @@ static void test_insn_incomplete(void)
 	free(b);
 }
 
+/*
+ * page-fault under TCG: kernel instructions per page touched, from
+ * insn-work.tsv's total row (fixture pf-insn: 782500741 over 104960 pages);
+ * a run whose work was still open at the end has no per-op number.
+ */
+static void test_insn_page_fault(void)
+{
+	static const char open_work[] = "vcpu\tkernel_insns\tuser_insns\tops\topen\tunmatched\tirq_insns\n"
+					"0\t900\t4\t3\t1\t0\t0\ntotal\t900\t4\t3\t1\t0\t0\n";
+	char *dir = xasprintf("%s/pf-open", tmpdir), *p = xasprintf("%s/insn-work.tsv", dir);
+	struct run_summary s;
+	struct metric_set ms;
+	const struct metric *k, *u;
+	char err[512] = "";
+	int ret;
+
+	ret = metrics_extract(FIXTURES "/results/pf-insn", &s, &ms, err, sizeof(err));
+	k = ret ? NULL : metric_set_find(&ms, "insn:page-fault:kernel_per_op");
+	u = ret ? NULL : metric_set_find(&ms, "insn:page-fault:user_per_op");
+	tap_ok(k && near(k->value, 782500741.0 / 104960, 0.01) && k->better == MB_LOWER &&
+	       k->thr_rel == 0.02 && !strcmp(k->group, "instructions") && u &&
+	       u->better == MB_NONE,
+	       "page-fault: 7455.23 kernel insns per page touched, a verdict at 2%% (%g; %s)",
+	       k ? k->value : NAN, ret ? err : "ok");
+	if (!ret) {
+		run_summary_release(&s);
+		metric_set_release(&ms);
+	}
+	/* the same run with a part still open when counting stopped */
+	copy_run(FIXTURES "/results/pf-insn", dir, NULL);
+	copy_files(FIXTURES "/results/pf-insn", dir, insn_files);
+	ret = write_atomic(p, open_work, strlen(open_work));
+	if (!ret)
+		ret = metrics_extract(dir, &s, &ms, err, sizeof(err));
+	tap_ok(!ret && !metric_set_find(&ms, "insn:page-fault:kernel_per_op") &&
+	       metric_set_find(&ms, "insn:kernel"),
+	       "work open at the end: no per-op number, the window's counts stay (%s)",
+	       ret ? err : "ok");
+	if (!ret) {
+		run_summary_release(&s);
+		metric_set_release(&ms);
+	}
+	free(p);
+	free(dir);
+}
+
 /* What report_print_dir() prints for @dir in @fmt; the caller frees it. */
 static char *report_to_string(const char *dir, enum out_format fmt)
 {
@@ -1298,7 +1344,7 @@ static void test_insn_control(void)
 
 int main(void)
 {
-	tap_plan(102);
+	tap_plan(104);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -1327,6 +1373,7 @@ int main(void)
 	test_insn_incomplete();
 	test_insn_report();
 	test_insn_control();
+	test_insn_page_fault();
 	remove_tree(tmpdir);
 	return tap_done();
 }

@@ -33,7 +33,7 @@ static void test_marker(void)
 	int kinds[2] = { 0, 0 }, n = 0;
 	size_t i;
 	unsigned char other[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 };
-	unsigned char unknown[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x0a, 0x00, 0x42, 0x50 };
+	unsigned char unknown[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x0d, 0x00, 0x42, 0x50 };
 
 	for (i = 0; i < 64 && n < 2; i++)
 		if (pb_mark_decode(p + i, PB_MARK_LEN))
@@ -224,6 +224,45 @@ static void test_raw_spin(void)
 	free(dir);
 }
 
+/*
+ * "work" rows (page-fault's marked work, per vCPU): parsed, and written as
+ * insn-work.tsv with a total row; a vCPU without a row has none there.
+ */
+static void test_raw_work(void)
+{
+	static const char in[] = "pb-insn\t1\nvcpus\t3\nwindow\tcomplete\nwindow_ns\t2000000\n"
+				 "total\t0\t100\t5\ntotal\t1\t200\t6\ntotal\t2\t7\t0\n"
+				 "work\t0\t90\t4\t30\t0\t0\t11\nwork\t2\t7\t1\t1\t1\t2\t0\n";
+	char *dir = xasprintf("%s/work", tmpdir), *p = xasprintf("%s/insn-work.tsv", dir);
+	char err[256] = "";
+	struct insn_raw r;
+	struct tsv t;
+	int ret = insn_raw_parse(&r, in, strlen(in), err, sizeof(err));
+
+	tap_ok(!ret && r.have_work && r.work[0].seen && !r.work[1].seen && r.work[0].kern == 90 &&
+	       r.work[0].ops == 30 && r.work[2].open == 1 && r.work[2].unmatched == 2 &&
+	       r.work[0].irq == 11,
+	       "work rows: per vCPU, kernel, user, ops, open, unmatched, irq (%s)", ret ? err : "ok");
+	mkdir_p(dir, 0755);
+	if (!ret)
+		ret = insn_write_results(dir, &r, NULL, 0);
+	if (!ret)
+		ret = tsv_load(&t, p, err, sizeof(err));
+	tap_ok(!ret && t.nrows == 3 && !strcmp(tsv_get(&t, 0, 0), "0") &&
+	       !strcmp(tsv_get(&t, 1, 0), "2") && !strcmp(tsv_get(&t, 2, 0), "total") &&
+	       tsv_get_num(&t, 2, tsv_col(&t, "kernel_insns")) == 97 &&
+	       tsv_get_num(&t, 2, tsv_col(&t, "ops")) == 31 &&
+	       tsv_get_num(&t, 2, tsv_col(&t, "open")) == 1 &&
+	       tsv_get_num(&t, 2, tsv_col(&t, "irq_insns")) == 11,
+	       "insn-work.tsv: vCPUs 0 and 2, then a total (97 insns, 31 ops, 1 open, 11 irq) (%s)",
+	       ret ? err : "ok");
+	if (!ret)
+		tsv_release(&t);
+	insn_raw_release(&r);
+	free(p);
+	free(dir);
+}
+
 /* Method: what the plugin would not write is refused with the line named. */
 static void test_raw_bad(void)
 {
@@ -239,6 +278,10 @@ static void test_raw_bad(void)
 		{ "pb-insn\t1\nvcpus\t1\nseg\tzz\t3\n", "line 3: bad 'seg'" },
 		{ "pb-insn\t1\nvcpus\t1\nspin\t1\t5\n", "line 3: bad 'spin'" },
 		{ "pb-insn\t1\nvcpus\t1\nwindow\thalf\n", "line 3: bad 'window'" },
+		{ "pb-insn\t1\nvcpus\t1\nwork\t1\t5\t0\t1\t0\t0\t0\n", "line 3: bad 'work'" },
+		{ "pb-insn\t1\nvcpus\t1\nwork\t0\t5\t0\t1\t0\t0\n", "line 3: bad 'work'" },
+		{ "pb-insn\t1\nvcpus\t1\nwork\t0\t5\t0\t1\t0\t0\t0\nwork\t0\t5\t0\t1\t0\t0\t0\n",
+		  "line 4: bad 'work'" },
 	};
 	size_t i;
 
@@ -258,12 +301,13 @@ int main(void)
 
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan(4 + 7 + 10 + 9 + 2);
+	tap_plan(4 + 7 + 10 + 12 + 2 + 2);
 	test_marker();
 	test_ksyms(&ks);
 	test_raw(&ks);
 	test_raw_bad();
 	test_raw_spin();
+	test_raw_work();
 	ksyms_release(&ks);
 	remove_tree(tmpdir);
 	return tap_done();
