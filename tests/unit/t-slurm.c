@@ -414,6 +414,75 @@ static void fake_complete(const char *dir)
 	free(p);
 }
 
+/* ab_collect() of @dir with ab.json @abj and build.status @status; ab.json after it into @f. */
+static int collect_with(const char *dir, const struct strbuf *abj, const char *status,
+			struct strbuf *f)
+{
+	char *p = xasprintf("%s/ab.json", dir), *s = xasprintf("%s/slurm/build.status", dir);
+	int rc;
+
+	write_atomic(p, abj->buf, abj->len);
+	write_atomic(s, status, strlen(status));
+	rc = ab_collect(dir);
+	read_file(p, f);
+	free(p);
+	free(s);
+	return rc;
+}
+
+/*
+ * Method: ab_collect() on an A/B directory of --build-on-node as the final
+ * job finds it: ab.json with base_key null (vanilla was built by the build
+ * job, into the cache ab.json names), A-1 and B-1 complete, build.status 0;
+ * again with build.status 1.
+ * Pass: status 0, ab.json complete with vanilla's key from the cache and
+ * kp's key kept; then exit 1, ab.json failed.
+ */
+static void test_collect_build(void)
+{
+	char *dir = xasprintf("%s/coll", tmpdir), *cache = xasprintf("%s/ccache", tmpdir), *p;
+	struct strbuf sb = STRBUF_INIT, f = STRBUF_INIT;
+	int rc;
+
+	p = xasprintf("%s/kernels/vanilla", cache);
+	mkdir_p(p, 0755);
+	free(p);
+	p = xasprintf("%s/kernels/vanilla/kernel.json", cache);
+	sb_adds(&sb, "{\"schema\": 1, \"name\": \"vanilla\", \"key\": \"vkey\"}\n");
+	write_atomic(p, sb.buf, sb.len);
+	free(p);
+	p = xasprintf("%s/kernels/vanilla/bzImage", cache);
+	write_atomic(p, "", 0);
+	free(p);
+	p = xasprintf("%s/A-1", dir);
+	fake_complete(p);
+	free(p);
+	p = xasprintf("%s/B-1", dir);
+	fake_complete(p);
+	free(p);
+	p = xasprintf("%s/slurm", dir);
+	mkdir_p(p, 0755);
+	free(p);
+	sb_reset(&sb);
+	sb_addf(&sb, "{\"schema\": 1, \"status\": \"submitted\", \"base\": \"vanilla\", "
+		"\"patched\": \"kp\", \"base_key\": null, \"patched_key\": \"kpkey\", "
+		"\"slurm_jobs\": {\"array\": \"8\", \"final\": \"9\", \"build\": \"7\", "
+		"\"build_log\": \"%s/build.log\", \"cache\": \"%s\"}, \"runs\": "
+		"[{\"side\": \"A\", \"dir\": \"A-1\"}, {\"side\": \"B\", \"dir\": \"B-1\"}]}\n",
+		dir, cache);
+	rc = collect_with(dir, &sb, "0\n", &f);
+	tap_ok(!rc && f.buf && strstr(f.buf, "\"base_key\": \"vkey\"") &&
+	       strstr(f.buf, "\"patched_key\": \"kpkey\"") && strstr(f.buf, "\"status\": \"complete\""),
+	       "collect after a build job: the built kernel's key filled in, complete (rc %d)", rc);
+	rc = collect_with(dir, &sb, "1\n", &f);
+	tap_ok(rc == 1 && f.buf && strstr(f.buf, "\"status\": \"failed\""),
+	       "collect after a failed build job: exit 1, ab.json failed (rc %d)", rc);
+	sb_release(&sb);
+	sb_release(&f);
+	free(cache);
+	free(dir);
+}
+
 /*
  * Method: repro_plan() of a reproduction with table 1 on vanilla, one
  * read-cost round and 2 overhead rounds (-w idle,stat-probe -d 3s), into
@@ -498,7 +567,7 @@ static void test_repro_plan(void)
 
 int main(void)
 {
-	tap_plan(25);
+	tap_plan(27);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -511,6 +580,7 @@ int main(void)
 	test_report_script();
 	test_build_script();
 	test_dependency();
+	test_collect_build();
 	test_repro_plan();
 	remove_tree(tmpdir);
 	return tap_done();
