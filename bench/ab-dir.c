@@ -58,6 +58,11 @@ int ab_write_json(const char *dir, const struct ab_opts *o, const struct kernel_
 		jw_obj_begin(&w);
 		jw_kstr(&w, "array", jobs->array);
 		jw_kstr(&w, "final", jobs->final);
+		if (jobs->build) {
+			jw_kstr(&w, "build", jobs->build);
+			jw_kstr(&w, "build_log", jobs->build_log);
+			jw_kstr(&w, "cache", jobs->cache);
+		}
 		jw_obj_end(&w);
 	}
 	jw_key(&w, "runs");

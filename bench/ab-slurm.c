@@ -7,6 +7,7 @@
  */
 #include "ab.h"
 #include "json.h"
+#include "kbuild.h"
 #include "kcache.h"
 #include "resultdir.h"
 #include "run-opts.h"
@@ -58,6 +59,74 @@ char *ab_slurm_task_script(const struct ab_opts *o, struct run_opts *ro, const c
 	return sb_detach(&sb);
 }
 
+/* The "patchbench build" options (without "build") of @bo. strv_free() them. */
+static char **build_argv(const struct kbuild_opts *bo, const struct ab_opts *o, bool quiet)
+{
+	char **v = xcalloc(16, sizeof(*v));
+	size_t n = 0;
+
+	v[n++] = xstrdup("--name");
+	v[n++] = xstrdup(bo->name);
+	if (bo->series) {
+		v[n++] = xstrdup("--series");
+		v[n++] = xstrdup(bo->series);
+	}
+	if (bo->config) {
+		v[n++] = xstrdup("--config");
+		v[n++] = xstrdup(bo->config);
+	}
+	v[n++] = xstrdup("--cache");
+	v[n++] = xstrdup(bo->cache);
+	if (bo->source) {
+		v[n++] = xstrdup("--source");
+		v[n++] = xstrdup(bo->source);
+	}
+	/* the node's CPUs, not this host's, unless --build-jobs says */
+	if (o->build_jobs)
+		v[n++] = xasprintf("--jobs=%d", o->build_jobs);
+	if (quiet)
+		v[n++] = xstrdup("--quiet");
+	return v;
+}
+
+char *ab_slurm_build_script(const struct ab_opts *o, const struct run_opts *ro,
+			    const struct kernel_info *ka, const struct kernel_info *kb,
+			    const char *self, const char *status)
+{
+	const struct kernel_info *k[2] = { ka, kb };
+	struct slurm_build b[2];
+	struct strbuf sb = STRBUF_INIT;
+	struct kbuild_opts bo;
+	char *cache = ro->cache ? xstrdup(ro->cache) : pb_cache_dir();
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		b[i].kernel = k[i]->name;
+		b[i].argv = NULL;
+		if (k[i]->key)
+			continue;
+		ab_build_opts(&bo, cache, k[i]->name, o, ro);
+		b[i].argv = build_argv(&bo, o, ro->quiet);
+	}
+	slurm_build_script(&sb, self, "ab", cache, b, 2, status);
+	for (i = 0; i < 2; i++)
+		strv_free((char **)b[i].argv);
+	free(cache);
+	return sb_detach(&sb);
+}
+
+/* "builds K, checks the node sees K": what the build job does, into @sb. */
+static void build_what(struct strbuf *sb, const struct kernel_info *ka,
+		       const struct kernel_info *kb)
+{
+	const struct kernel_info *k[2] = { ka, kb };
+	int i;
+
+	for (i = 0; i < 2; i++)
+		sb_addf(sb, "%s%s %s", i ? ", " : "", k[i]->key ? "checks the node sees" : "builds",
+			k[i]->name);
+}
+
 /* After the jobs: the report the final job wrote, and compare's status. */
 static int show_result(const struct ab_opts *o, const char *dir, char **runs, size_t n,
 		       const char *final)
@@ -93,9 +162,11 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	const char **sides = xcalloc(n, sizeof(*sides));
 	char *dir = path_canon(dir_in), *self = pb_self_exe(), *sdir = NULL, *text = NULL;
 	char *task_path = NULL, *final_path = NULL, *name = NULL, *range = NULL;
+	char *build_path = NULL, *build_log = NULL, *build_status = NULL;
+	struct slurm_build_job bj;
 	struct slurm_signals *sig = NULL;
 	struct slurm_jobs jobs = { NULL, NULL };
-	struct ab_jobs abj;
+	struct ab_jobs abj = { NULL, NULL, NULL, NULL, NULL };
 	int code = 1, ret;
 
 	if (!dir || !self) {
@@ -130,12 +201,25 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 	}
 	if (slurm_write_script(final_path, text))
 		goto out;
+	if (o->build_on_node) {
+		build_path = xasprintf("%s/build.sh", sdir);
+		build_log = xasprintf("%s/build.log", dir);
+		build_status = xasprintf("%s/build.status", sdir);
+		free(text);
+		text = ab_slurm_build_script(o, ro, ka, kb, self, build_status);
+		if (slurm_write_script(build_path, text))
+			goto out;
+		bj.script = build_path;
+		bj.log = build_log;
+		bj.status = build_status;
+		bj.time = o->build_time ? o->build_time : AB_BUILD_TIME;
+	}
 	/* from the first sbatch on, a Ctrl-C cancels what was submitted */
 	sig = slurm_signals_catch();
 	name = xasprintf("pb-ab-%s", path_base(dir));
 	range = xasprintf("1-%d", o->repeat);
-	ret = slurm_submit_jobs(&o->slurm, name, sdir, range, task_path, final_path, &jobs, err,
-				sizeof(err));
+	ret = slurm_submit_jobs(&o->slurm, name, sdir, range, task_path, final_path,
+				o->build_on_node ? &bj : NULL, &jobs, err, sizeof(err));
 	if (ret == -1) {
 		/* nothing was submitted: no A/B directory either */
 		pr_err("%s (nothing submitted, '%s' removed)", err, dir);
@@ -143,15 +227,33 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 		goto out;
 	}
 	if (ret) {
-		pr_err("%s (the array %s is cancelled)", err, jobs.array);
+		if (jobs.build)
+			pr_err("%s (cancelled: the build job %s%s%s)", err, jobs.build,
+			       jobs.array ? " and the array " : "", jobs.array ? jobs.array : "");
+		else
+			pr_err("%s (the array %s is cancelled)", err, jobs.array);
 		ab_write_json(dir, o, ka, kb, runs, sides, n, "failed", NULL, NULL);
 		goto out;
 	}
 	abj.array = jobs.array;
 	abj.final = jobs.final;
+	abj.build = jobs.build;
+	abj.build_log = build_log;
+	abj.cache = ro->cache;
 	ab_write_json(dir, o, ka, kb, runs, sides, n, "submitted", NULL, &abj);
-	printf("ab: submitted job array %s (%d pairs, one per task) and final job %s "
-	       "(compare, afterany)\n", jobs.array, o->repeat, jobs.final);
+	if (jobs.build) {
+		struct strbuf what = STRBUF_INIT;
+
+		build_what(&what, ka, kb);
+		printf("ab: submitted build job %s (%s; its log %s), job array %s (%d pairs, "
+		       "one per task, afterok:%s) and final job %s (compare, afterany)\n",
+		       jobs.build, what.buf, build_log, jobs.array, o->repeat, jobs.build,
+		       jobs.final);
+		sb_release(&what);
+	} else {
+		printf("ab: submitted job array %s (%d pairs, one per task) and final job %s "
+		       "(compare, afterany)\n", jobs.array, o->repeat, jobs.final);
+	}
 	fflush(stdout);
 	free(text);
 	text = xasprintf("patchbench compare %s (its report: %s/report.txt)", dir, dir);
@@ -160,6 +262,8 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 		code = 0;
 	if (ret == -EINTR)
 		ab_write_json(dir, o, ka, kb, runs, sides, n, "interrupted", NULL, &abj);
+	if (ret == -ECANCELED)
+		ab_write_json(dir, o, ka, kb, runs, sides, n, "failed", NULL, &abj);
 	if (ret)
 		goto out;
 	code = show_result(o, dir, runs, n, jobs.final);
@@ -174,11 +278,58 @@ out:
 	free(sdir);
 	free(text);
 	free(task_path);
+	free(build_path);
+	free(build_log);
+	free(build_status);
 	free(final_path);
 	free(name);
 	free(range);
 	slurm_jobs_release(&jobs);
 	return code;
+}
+
+/*
+ * --build-on-node, in the final job: the build job's status (printed when
+ * not 0: the runs never ran), and the keys of the kernels it built, which
+ * ab.json could not have at submission. Returns 1 when the build failed.
+ */
+static int collect_build(const char *dir, const struct json *j, struct kernel_info *k)
+{
+	const struct json *sj = json_get(j, "slurm_jobs");
+	const char *build = sj ? json_get_str(sj, "build") : NULL;
+	const char *cache = sj ? json_get_str(sj, "cache") : NULL;
+	const char *names[2] = { json_get_str(j, "base"), json_get_str(j, "patched") };
+	char *p, e[1024];
+	int rc, i;
+
+	if (!build)
+		return 0;
+	for (i = 0; i < 2 && cache; i++)
+		if (!names[i] || kernel_load(cache, names[i], &k[i], e, sizeof(e)))
+			kernel_info_release(&k[i]);
+	p = xasprintf("%s/slurm/build.status", dir);
+	rc = slurm_read_status(p);
+	free(p);
+	if (!rc)
+		return 0;
+	printf("ab: the build job %s failed (%s): see %s\n", build,
+	       rc < 0 ? "no status" : "status 1", json_get_str(sj, "build_log"));
+	return 1;
+}
+
+/* The value of ab.json's @key (base_key, ...) from the kernels @k, or NULL. */
+static const char *collected_key(const char *key, const struct kernel_info *k)
+{
+	int side = !strncmp(key, "patched_", 8);
+
+	if (strncmp(key, side ? "patched_" : "base_", side ? 8 : 5))
+		return NULL;
+	key += side ? 8 : 5;
+	if (!strcmp(key, "key"))
+		return k[side].key;
+	if (!strcmp(key, "config_sha256"))
+		return k[side].config_sha256;
+	return NULL;
 }
 
 int ab_collect(const char *dir)
@@ -188,9 +339,12 @@ int ab_collect(const char *dir)
 	const struct json *jr;
 	struct json *j = NULL;
 	struct json_writer w;
+	struct kernel_info k[2];
+	const char *s;
 	size_t i, n = 0;
-	int failed, code = 2, ret;
+	int failed, build_failed, code = 2, ret;
 
+	memset(k, 0, sizeof(k));
 	ret = read_file(path, &sb);
 	if (ret) {
 		pr_err("cannot read '%s': %s", path, strerror(-ret));
@@ -209,12 +363,19 @@ int ab_collect(const char *dir)
 		if (d && !strchr(d, '/'))
 			runs[n++] = xasprintf("%s/%s", dir, d);
 	}
-	failed = slurm_count_failed("ab", dir, runs, n, true);
+	build_failed = collect_build(dir, j, k);
+	failed = slurm_count_failed("ab", dir, runs, n, !build_failed);
 	jw_init(&w, &outb);
 	jw_obj_begin(&w);
 	for (i = 0; i < j->n; i++) {
 		if (!strcmp(j->keys[i], "status")) {
-			jw_kstr(&w, "status", failed ? "failed" : "complete");
+			jw_kstr(&w, "status", failed || build_failed ? "failed" : "complete");
+			continue;
+		}
+		/* a key null at submission, of a kernel the build job built */
+		s = j->items[i]->type == JSON_NULL ? collected_key(j->keys[i], k) : NULL;
+		if (s) {
+			jw_kstr(&w, j->keys[i], s);
 			continue;
 		}
 		jw_key(&w, j->keys[i]);
@@ -228,9 +389,11 @@ int ab_collect(const char *dir)
 		goto out;
 	}
 	printf("ab: %zu runs, %d not complete: ab.json says %s\n", n, failed,
-	       failed ? "failed" : "complete");
-	code = failed ? 1 : 0;
+	       failed || build_failed ? "failed" : "complete");
+	code = failed || build_failed ? 1 : 0;
 out:
+	kernel_info_release(&k[0]);
+	kernel_info_release(&k[1]);
 	strv_free(runs);
 	json_free(j);
 	sb_release(&sb);

@@ -23,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static void build_opts(struct kbuild_opts *bo, const char *cache, const char *name,
-		       const struct ab_opts *ao, const struct run_opts *ro)
+void ab_build_opts(struct kbuild_opts *bo, const char *cache, const char *name,
+		   const struct ab_opts *ao, const struct run_opts *ro)
 {
 	memset(bo, 0, sizeof(*bo));
 	bo->name = name;
@@ -51,7 +51,7 @@ static int check_kernel(const char *cache, const char *name, const struct ab_opt
 
 	kernel_info_release(&k);
 	if (ret == -ENOENT) {
-		build_opts(&bo, cache, name, ao, ro);
+		ab_build_opts(&bo, cache, name, ao, ro);
 		ret = kbuild_check(&bo, err, sizeof(err));
 	}
 	if (ret)
@@ -69,12 +69,27 @@ static int ensure_kernel(const char *cache, const char *name, const struct ab_op
 
 	if (!kernel_load(cache, name, k, err, sizeof(err)))
 		return 0;
-	build_opts(&bo, cache, name, ao, ro);
+	ab_build_opts(&bo, cache, name, ao, ro);
 	pr_info("kernel '%s' is not built yet: building it", name);
 	ret = kbuild_run(&bo, k, err, sizeof(err));
 	if (ret)
 		pr_err("%s", err);
 	return ret;
+}
+
+/*
+ * --build-on-node: kernel @name as it is in the cache, or, not built yet,
+ * only its name (no key): the build job builds it. check_kernel() said
+ * which it can be.
+ */
+static void kernel_or_name(const char *cache, const char *name, struct kernel_info *k)
+{
+	char err[1024];
+
+	if (!kernel_load(cache, name, k, err, sizeof(err)))
+		return;
+	kernel_info_release(k);
+	k->name = xstrdup(name);
 }
 
 static char *default_dir(const struct ab_opts *o)
@@ -196,9 +211,13 @@ int ab_run(const struct ab_opts *o, struct run_opts *ro)
 	dir = o->out ? xstrdup(o->out) : default_dir(o);
 	if (check_dir(dir, o, &replace))
 		goto out;
-	if (ensure_kernel(cache, o->base, o, ro, &ka) ||
-	    ensure_kernel(cache, o->patched, o, ro, &kb))
+	if (o->build_on_node) {
+		kernel_or_name(cache, o->base, &ka);
+		kernel_or_name(cache, o->patched, &kb);
+	} else if (ensure_kernel(cache, o->base, o, ro, &ka) ||
+		   ensure_kernel(cache, o->patched, o, ro, &kb)) {
 		goto out;
+	}
 	if (replace)
 		remove_tree(dir);
 	ret = mkdir_p(dir, 0755);

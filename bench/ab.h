@@ -29,13 +29,44 @@ struct ab_opts {
 	bool force;		/* replace an existing A/B directory */
 	char *engine;		/* local | slurm: who places the runs */
 	struct slurm_opts slurm;	/* --engine slurm */
+	bool build_on_node;	/* --engine slurm: the kernels built by a Slurm job, not here */
+	char *build_time;	/* --build-time: that job's sbatch --time; NULL: AB_BUILD_TIME */
 	char *collect;		/* --collect DIR: the final job's step (ab_collect()) */
 };
 
-/* What ab.json says about the jobs of --engine slurm (NULL for local). */
+/* The time limit of the build job of --build-on-node without --build-time. */
+#define AB_BUILD_TIME "2:00:00"
+
+/*
+ * What ab.json says about the jobs of --engine slurm (NULL for local): with
+ * --build-on-node the build job, its log, and the cache it builds into.
+ */
 struct ab_jobs {
 	const char *array, *final;
+	const char *build, *build_log, *cache;
 };
+
+struct kbuild_opts;
+
+/*
+ * ab_build_opts - into @bo, what a build of kernel @name for the A/B of
+ * @ao and @ro is (the same for a build here and one on a node): series
+ * @name (none for vanilla), --build-config, --build-jobs or the CPUs, the
+ * cache @cache, @ro's source. @bo points into the arguments.
+ */
+void ab_build_opts(struct kbuild_opts *bo, const char *cache, const char *name,
+		   const struct ab_opts *ao, const struct run_opts *ro);
+
+/*
+ * ab_slurm_build_script - the build job's script (slurm_build_script()) of
+ * --build-on-node: "patchbench build" of each of @ka, @kb that is not
+ * built yet (no key: ab_build_opts() as options, with @ro->cache, -j only
+ * with --build-jobs: else the node's CPUs), a check that the node sees
+ * each that is; the status into @status. The caller frees it.
+ */
+char *ab_slurm_build_script(const struct ab_opts *o, const struct run_opts *ro,
+			    const struct kernel_info *ka, const struct kernel_info *kb,
+			    const char *self, const char *status);
 
 /*
  * ab_run_set - the options of run @i (1-based) of side @side (0 A, 1 B)
@@ -54,7 +85,9 @@ int ab_write_json(const char *dir, const struct ab_opts *o, const struct kernel_
 		  const struct kernel_info *b, char **runs, const char **sides, size_t n,
 		  const char *status, const char *stopped, const struct ab_jobs *jobs);
 /*
- * ab_slurm - --engine slurm, once both kernels are built and @dir made:
+ * ab_slurm - --engine slurm, once both kernels are built and @dir made (with
+ * --build-on-node: a kernel not built yet has only its name, and a build job
+ * before the array builds it):
  * write the task and final scripts under @dir/slurm, submit the array (task
  * N: pair N, its order by slurm_pair_first()) and the final job, then with
  * --wait follow them (Ctrl-C cancels exactly those jobs) and print the
@@ -75,8 +108,10 @@ char *ab_slurm_task_script(const struct ab_opts *o, struct run_opts *ro, const c
 /*
  * ab_collect - the final job's first step: ab.json's status from the
  * runs' meta.json (complete when every one is, else failed), one line per
- * run that is not complete. Returns 0, 1 a run is not complete, 2 no
- * readable ab.json.
+ * run that is not complete; with a build job (--build-on-node) failed when
+ * it did not write status 0, and the keys of the kernels it built filled in.
+ * Returns 0, 1 a run is not complete (or the build failed), 2 no readable
+ * ab.json.
  */
 int ab_collect(const char *dir);
 

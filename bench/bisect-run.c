@@ -284,7 +284,7 @@ static int run_array(struct bisect *b, const size_t *ks, size_t nk, int n)
 	name = xasprintf("pb-bisect-%s", path_base(b->dir));
 	range = xasprintf("1-%zu", nr);
 	sig = slurm_signals_catch();
-	if (slurm_submit_jobs(&b->o->slurm, name, sdir, range, path, NULL, &jobs, err,
+	if (slurm_submit_jobs(&b->o->slurm, name, sdir, range, path, NULL, NULL, &jobs, err,
 			      sizeof(err))) {
 		b->st[ks[nk - 1]].note = xstrdup(err);
 		goto out;

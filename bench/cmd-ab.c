@@ -44,6 +44,11 @@ static const struct option ab_options[] = {
 	SLURM_OPTIONS(struct ab_opts, slurm, "pairs", 0),
 	{ "wait", 0, OPT_BOOL, O(slurm.wait), NULL, NULL,
 	  "--engine slurm: follow the jobs, print the report, exit with compare's status" },
+	{ "build-on-node", 0, OPT_BOOL, O(build_on_node), NULL, NULL,
+	  "--engine slurm: a Slurm build job builds the kernels into --cache, not this host "
+	  "(see below)" },
+	{ "build-time", 0, OPT_STRING, O(build_time), NULL, "TIME",
+	  "--build-on-node: the build job's time limit (sbatch --time) [" AB_BUILD_TIME "]" },
 	{ "collect", 0, OPT_STRING, O(collect), NULL, "DIR",
 	  "the final job's step: ab.json's status from the runs of A/B directory DIR" },
 	{ NULL },
@@ -55,21 +60,31 @@ static void ab_help(void)
 	printf("\nEvery other option is an option of 'patchbench run' (see its --help) and\n"
 	       "applies to every run; --target is vm unless --target host is given, --perf\n"
 	       "is on (--no-perf to drop it).\n"
-	       "Kernels that are not built yet are built first ('patchbench build').\n\n"
+	       "Kernels that are not built yet are built first ('patchbench build'; with\n"
+	       "--build-on-node by a Slurm job instead).\n\n"
 	       "--repeat auto: after each pair from the second on, the watched metrics'\n"
 	       "intervals are looked at, at level 1 - 0.05 / (max-repeat - 1) each\n"
 	       "(Bonferroni over the looks, so stopping early keeps the error at 5%%);\n"
 	       "a metric settles when compare's rule says changed, or when its interval\n"
 	       "lies inside +-threshold. It stops when all have settled, or at\n"
 	       "--max-repeat pairs, and says which.\n\n"
-	       "--engine slurm: the kernels are built here, into --cache, which must be\n"
-	       "on a filesystem every node sees (a node that does not see a kernel says\n"
-	       "so in its run's error). Task N of one job array runs pair N on one node\n"
-	       "(A then B for odd N, B then A for even N), each run with --pair N; a\n"
-	       "final job (afterany) writes ab.json's status and compare's report.txt.\n"
+	       "--engine slurm: the kernels are built here (unless --build-on-node), into\n"
+	       "--cache, which must be on a filesystem every node sees (a node that does\n"
+	       "not see a kernel says so in its run's error). Task N of one job array\n"
+	       "runs pair N on one node (A then B for odd N, B then A for even N),\n"
+	       "each run with --pair N; a final job (afterany) writes ab.json's status\n"
+	       "and compare's report.txt.\n"
 	       "Without --wait the job ids and the command that shows the result are\n"
 	       "printed; with it, one line per job state change, then the report, and\n"
 	       "Ctrl-C cancels exactly these jobs. --target host is honoured.\n\n"
+	       "--build-on-node: nothing is built here; one build job (same --partition\n"
+	       "and --slurm-args, --build-time) runs 'patchbench build' on a node for\n"
+	       "each kernel not built yet (series, --build-config, --source as a local\n"
+	       "build would; -j the node's CPUs unless --build-jobs), into --cache, and\n"
+	       "checks that the node sees each kernel built already. Its log is\n"
+	       "build.log in the A/B directory, its id in ab.json. The array runs only\n"
+	       "if it exits 0 (afterok); when it fails Slurm cancels the array, --wait\n"
+	       "says 'build job N failed: see LOG', cancels the other jobs and exits 1.\n\n"
 	       "example: patchbench ab --base vanilla --patched memcg-flush-on-read -r 3 \\\n"
 	       "             -w kernelbuild,idle --builders 2 --idle 3\n");
 }
@@ -123,6 +138,14 @@ int cmd_ab(int argc, char **argv)
 		goto out_argv;
 	}
 	slurm = !strcmp(ao.engine, "slurm");
+	if (!slurm && (ao.build_on_node || ao.build_time)) {
+		pr_err("--build-on-node%s needs --engine slurm", ao.build_time ? " and --build-time" : "");
+		goto out_argv;
+	}
+	if (ao.build_time && !ao.build_on_node) {
+		pr_err("--build-time is the time limit of the build job of --build-on-node");
+		goto out_argv;
+	}
 	if (!slurm && slurm_check(ao.engine, &ao.slurm, true))
 		goto out_argv;
 	if (repeat_parse("repeat", ao.repeat_s, ao.max_repeat, &ao.repeat, &ao.repeat_auto))

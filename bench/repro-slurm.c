@@ -203,8 +203,8 @@ int repro_slurm(const struct repro_opts *o, const char *out_in, char *const *rep
 	sig = slurm_signals_catch();
 	name = xasprintf("pb-reproduce-%s", path_base(out));
 	range = xasprintf("1-%d", runs[n - 1].task);
-	ret = slurm_submit_jobs(&o->slurm, name, sdir, range, task_path, final_path, &jobs, err,
-				sizeof(err));
+	ret = slurm_submit_jobs(&o->slurm, name, sdir, range, task_path, final_path, NULL, &jobs,
+				err, sizeof(err));
 	if (ret) {
 		pr_err("%s (%s)", err, ret == -1 ? "nothing submitted" : "the array is cancelled");
 		goto out;

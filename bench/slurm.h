@@ -95,10 +95,36 @@ void slurm_report_script(struct strbuf *sb, const char *self, const char *dir, c
  */
 void slurm_final_script(struct strbuf *sb, const char *self, const char *dir);
 
+/* One kernel of a build job: its "patchbench build" options, or NULL: built already. */
+struct slurm_build {
+	const char *kernel;	/* the kernel's name */
+	char *const *argv;	/* without "build" itself; NULL: only check the node sees it */
+};
+
+/*
+ * slurm_build_script - the POSIX sh script of a build job of command @cmd
+ * ("ab"), run before the array (afterok): for each of @builds in turn
+ * "@self build ARGS" (stopping at the first that fails), or, for a kernel
+ * built already, a check that this node sees @cache/kernels/NAME (its
+ * kernel.json and bzImage; "node 'N' cannot see kernel 'NAME' ..." when
+ * not); then its exit status (0 or 1) into @status (renamed into place).
+ */
+void slurm_build_script(struct strbuf *sb, const char *self, const char *cmd, const char *cache,
+			const struct slurm_build *builds, size_t n, const char *status);
+
+/*
+ * slurm_array_dependency - the --dependency of the array: "afterok:@build"
+ * (the array runs only once the build job exited 0), or NULL without a
+ * build job. The caller frees it.
+ */
+char *slurm_array_dependency(const char *build);
+
 /*
  * slurm_sbatch_argv - the sbatch command line of one job: --parsable, the
  * job @name, --output @output, --array @array (NULL: not an array, else
- * with "%N" of @o->max_parallel), --dependency @dependency (or NULL), the
+ * with "%N" of @o->max_parallel), --dependency @dependency (or NULL; an
+ * "afterok:" one with --kill-on-invalid-dep=yes, so that a job whose build
+ * failed is cancelled by Slurm, not left pending for ever), the
  * partition and time of @o, @o->args split on spaces, then @script.
  * NULL-terminated; free with strv_free().
  */
@@ -119,13 +145,23 @@ int slurm_cancel(char *const *ids);
  * one) every @interval_ms until none is queued or running, printing one
  * line per change of a job's state ("slurm: 1234_2 RUNNING on node1",
  * "slurm: 1234_2 ended"). *@stop (set by a signal handler) makes it return
- * -EINTR at once. 0, -EINTR, or -1 when squeue cannot be run (printed).
+ * -EINTR at once. With @gate (a job of @ids, or NULL): once that job is no
+ * longer queued or running, the status it wrote into @gate_status
+ * (slurm_read_status()) decides: not 0 (or none) returns -ECANCELED at
+ * once, the other jobs left as they are. 0, -EINTR, -ECANCELED, or -1 when
+ * squeue cannot be run (printed).
  */
-int slurm_follow(char *const *ids, int interval_ms, volatile int *stop);
+int slurm_follow(char *const *ids, int interval_ms, volatile int *stop, const char *gate,
+		 const char *gate_status);
 
-/* The jobs one command submitted: the array, the final job (NULL: none). */
+/*
+ * The jobs one command submitted: the build job (NULL: none), the array,
+ * the final job (NULL: none); with a build job, where it writes its log
+ * and its exit status.
+ */
 struct slurm_jobs {
 	char *array, *final;
+	char *build, *build_log, *build_status;
 };
 
 void slurm_jobs_release(struct slurm_jobs *j);
@@ -140,21 +176,34 @@ int slurm_interrupted(void);
 /* slurm_write_script - @text into @path (atomic). 0, or -errno printed. */
 int slurm_write_script(const char *path, const char *text);
 
+/* A build job before the array: its script, log, status file and time limit. */
+struct slurm_build_job {
+	const char *script;	/* slurm_build_script()'s, written */
+	const char *log;	/* its --output */
+	const char *status;	/* where the script writes its exit status */
+	const char *time;	/* its --time (not the runs' --time) */
+};
+
 /*
- * slurm_submit_jobs - submit the array @range ("1-4") of the script
- * @task_script, its output in @sdir/task-%a.out, and with @final_script
- * the final job (afterany on the array, output @sdir/final.out), both
- * named @name. 0; -1 nothing was submitted (@err: sbatch's reason); -2 the
- * final job was refused or a signal came: the array is cancelled (@err).
+ * slurm_submit_jobs - with @build (or NULL) first the build job, then the
+ * array @range ("1-4") of the script @task_script, its output in
+ * @sdir/task-%a.out, afterok on the build job (slurm_array_dependency();
+ * cancelled by Slurm when the build fails), and with @final_script the
+ * final job (afterany on the array, output @sdir/final.out), all named
+ * @name. 0; -1 nothing was submitted (@err: sbatch's reason); -2 a later
+ * job was refused or a signal came: what was submitted is cancelled (@err).
  */
 int slurm_submit_jobs(const struct slurm_opts *o, const char *name, const char *sdir,
 		      const char *range, const char *task_script, const char *final_script,
-		      struct slurm_jobs *jobs, char *err, size_t errlen);
+		      const struct slurm_build_job *build, struct slurm_jobs *jobs, char *err,
+		      size_t errlen);
 
 /*
  * slurm_wait_jobs - slurm_follow() the jobs of @j (once a second) until
  * they ended; a SIGINT or SIGTERM (slurm_signals_catch() is the caller's)
- * cancels exactly them: -EINTR. 0, -EINTR, -1 squeue cannot be run.
+ * cancels exactly them: -EINTR; a build job that did not write status 0
+ * cancels the others: -ECANCELED. 0, -EINTR, -ECANCELED, -1 squeue cannot
+ * be run.
  */
 int slurm_wait_jobs(const struct slurm_jobs *j);
 
@@ -162,7 +211,8 @@ int slurm_wait_jobs(const struct slurm_jobs *j);
  * slurm_after_submit - what follows a submission of the jobs @j by command
  * @who: without @wait the line "@who: once job FINAL has ended: @later"
  * (returns 1); with it slurm_wait_jobs(), "@who: interrupted: cancelled
- * jobs ..." (-EINTR) or an error that the jobs go on (-1); 0 once they ended.
+ * jobs ..." (-EINTR), "@who: build job N failed: see LOG" (-ECANCELED) or
+ * an error that the jobs go on (-1); 0 once they ended.
  */
 int slurm_after_submit(const char *who, const struct slurm_jobs *j, bool wait,
 		       const char *later);

@@ -7,12 +7,23 @@
 # input; a partition sbatch refuses; the failed-task case: the jobs submitted held (--slurm-args --hold), the patched
 # kernel removed from the cache, the jobs released: the nodes cannot see it; a held
 # submission without --wait; Ctrl-C on ab --wait.
+# --build-on-node: bad input (without --engine slurm, --build-time alone); a build job
+# that only checks the node sees the two cache entries, then the pair; a build job whose
+# 'patchbench build' fails for real on the node (vanilla from --source, a directory with
+# a Makefile and mm/ that passes build's input checks but whose make fails at the config
+# step: the honest failure that input validation cannot catch), with --wait and without.
+# (A vm-target case with a real cache hit is not here: it needs built kernels and boots.)
 # Pass: slurm ab exits 0 with one state line per change, 4 complete runs under the A/B
 # directory with the files and metrics of a local ab, pair and node in meta.json, task 2
 # ran B before A, and the report's method says paired; the failed case exits 2 with B-1
 # and B-2 failed ("cannot see kernel" in their error, named by ab and by compare's
 # report) and ab.json failed; without --wait the ids and the command are printed;
 # Ctrl-C cancels exactly the two jobs; the daemons stop by pid.
+# --build-on-node: exit 2 with one line each; the build job named, followed, its log
+# build.log in the A/B directory, its id in ab.json; its failure: --wait exits 1 with
+# "build job N failed: see .../build.log", the array and final job cancelled, ab.json
+# failed and no run directory; without --wait Slurm cancels the array and the final job
+# marks ab.json failed, naming the build job.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/slurm-lib.sh"
 require_root_memcg
@@ -21,7 +32,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d /tmp/pb-slurm.XXXXXX)
 trap 'slurm_stop; rm -rf "$TMP"' EXIT
 slurm_start "$TMP" || skip_all "$SLURM_WHY"
-plan 20
+plan 26
 cd "$TMP" || exit 1
 C=$TMP/cache
 for k in kbase kpatched; do
@@ -127,6 +138,64 @@ ok $(grep -q "^ab: B-1: failed on node localhost: node 'localhost' cannot see ke
 n=$(grep -c '^  - ' "$TMP/fail/report.txt")
 ok $([ "$n" -le 4 ] && echo 0 || echo 1) \
 	"a run that could not start records the experiment: the report lists its status, not every field ($n lines)"
+
+# --- --build-on-node: a build job before the array ----------------------------------------
+# shellcheck disable=SC2086
+"$PB" ab --build-on-node -r 1 --ab-out "$TMP/bnbad" $SMALL >"$TMP/bnbad.out" 2>&1
+rc1=$?
+# shellcheck disable=SC2086
+"$PB" ab --engine slurm --build-time 1:00 -r 1 --ab-out "$TMP/bnbad" $SMALL >>"$TMP/bnbad.out" 2>&1
+rc2=$?
+ok $([ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && [ ! -e "$TMP/bnbad" ] &&
+	[ "$(grep -c . "$TMP/bnbad.out")" -eq 2 ] &&
+	grep -q "^patchbench: error: --build-on-node needs --engine slurm$" "$TMP/bnbad.out" &&
+	grep -q "build-time is the time limit of the build job" "$TMP/bnbad.out" && echo 0 || echo 1) \
+	"--build-on-node without slurm, --build-time without it: exit 2, one line each, nothing made ($rc1 $rc2)"
+
+# both kernels are in the cache: the build job checks that the node sees them
+s=$(date +%s)
+# shellcheck disable=SC2086
+"$PB" ab --engine slurm --build-on-node --wait -r 1 --ab-out "$TMP/bn" $SMALL >"$TMP/bn.out" 2>&1
+rc=$?
+diag "ab --build-on-node --wait, 1 pair: $(($(date +%s) - s)) s"
+bj=$(sed -n 's/^ab: submitted build job \([0-9]*\) .*/\1/p' "$TMP/bn.out")
+ok $([ $rc -eq 0 ] && [ -n "$bj" ] &&
+	grep -q "^ab: submitted build job $bj (checks the node sees kbase, checks the node sees kpatched; its log $TMP/bn/build.log), job array [0-9]* (1 pairs, one per task, afterok:$bj) and final job" "$TMP/bn.out" &&
+	grep -q "^slurm: $bj ended" "$TMP/bn.out" &&
+	grep -q "^A/B kbase vs kpatched: 2 runs (0 failed)" "$TMP/bn.out" && echo 0 || echo 1) \
+	"--build-on-node --wait: exit 0, the build job $bj named and followed, 2 runs (rc $rc)"
+ok $(grep -q "kernel 'kpatched' is built already: node localhost sees it" "$TMP/bn/build.log" &&
+	grep -q "\"build\": \"$bj\"" "$TMP/bn/ab.json" && grep -q '"status": "complete"' "$TMP/bn/ab.json" &&
+	[ "$(meta_field "$TMP/bn/B-1" status)" = complete ] && echo 0 || echo 1) \
+	"build.log in the A/B directory says what the node saw, ab.json has the build job, complete"
+
+# a build that fails on the node: vanilla from a "kernel tree" whose make fails
+mkdir -p "$TMP/fakesrc/mm"
+printf '%%:\n\t@echo "not a real kernel tree: no $@" >&2; exit 1\n' >"$TMP/fakesrc/Makefile"
+BN="-w idle --idle 1 -d 3s --no-perf --target host --cache $C --base vanilla --patched kpatched --source $TMP/fakesrc"
+# shellcheck disable=SC2086
+"$PB" ab --engine slurm --build-on-node --wait -r 2 --ab-out "$TMP/bnf" $BN >"$TMP/bnf.out" 2>&1
+rc=$?
+set -- $(sed -n 's/^ab: submitted build job \([0-9]*\) .* job array \([0-9]*\) .* final job \([0-9]*\) .*/\1 \2 \3/p' "$TMP/bnf.out")
+ok $([ $rc -eq 1 ] && [ $# -eq 3 ] &&
+	grep -q "^ab: build job $1 failed: see $TMP/bnf/build.log (cancelled jobs $2 and $3)" "$TMP/bnf.out" &&
+	grep -q "configuring kernel 'vanilla' failed" "$TMP/bnf/build.log" &&
+	[ -z "$(squeue -h -r -j "$1,$2,$3" -o %i 2>/dev/null)" ] && echo 0 || echo 1) \
+	"a failed build job: exit 1, 'build job $1 failed: see build.log', the array and final job cancelled (rc $rc)"
+ok $(grep -q '"status": "failed"' "$TMP/bnf/ab.json" && [ ! -e "$TMP/bnf/A-1" ] &&
+	! grep -rqs '"status": "running"' "$TMP/bnf" && echo 0 || echo 1) \
+	"ab.json failed, no run directory made, nothing says running"
+
+# without --wait: Slurm cancels the array (--kill-on-invalid-dep), the final job says why
+# shellcheck disable=SC2086
+"$PB" ab --engine slurm --build-on-node -r 1 --ab-out "$TMP/bnn" $BN >"$TMP/bnn.out" 2>&1
+rc=$?
+set -- $(sed -n 's/^ab: submitted build job \([0-9]*\) .* job array \([0-9]*\) .* final job \([0-9]*\) .*/\1 \2 \3/p' "$TMP/bnn.out")
+[ $# -eq 3 ] && wait_until 600 sh -c "[ -z \"\$(squeue -h -r -j $1,$2,$3 -o %i 2>/dev/null)\" ]"
+ok $([ $rc -eq 0 ] && [ $# -eq 3 ] && grep -q '"status": "failed"' "$TMP/bnn/ab.json" &&
+	grep -q "^ab: the build job $1 failed (status 1): see $TMP/bnn/build.log" "$TMP/bnn/slurm/final.out" &&
+	[ ! -e "$TMP/bnn/A-1" ] && echo 0 || echo 1) \
+	"without --wait a failed build: the array never runs, the final job marks ab.json failed and names the build job (rc $rc)"
 
 # --- without --wait; Ctrl-C while waiting --------------------------------------------------
 # shellcheck disable=SC2086

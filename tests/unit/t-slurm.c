@@ -4,7 +4,8 @@
  * bench/ab-slurm.c and bench/repro-slurm.c: which side each task runs
  * first, the generated task scripts (run as POSIX sh with a stand-in for
  * patchbench that prints its arguments), the final jobs' scripts, the
- * sbatch command lines, the reproduction's tasks. No Slurm is needed:
+ * sbatch command lines, the build job of --build-on-node and the array's
+ * dependency on it, the reproduction's tasks. No Slurm is needed:
  * tests/system/t-87-slurm.sh and t-87b-slurm-vm.sh run the real thing.
  */
 #include <stdio.h>
@@ -36,11 +37,11 @@ static char *fake_pb(void)
 	return p;
 }
 
-/* Run @script with $SLURM_ARRAY_TASK_ID @task under /bin/sh; its stdout; *@rc its status. */
-static char *run_script(const char *script, int task, int *rc)
+/* Run @script as "@env /bin/sh SCRIPT @redir"; its output; *@rc its status. */
+static char *run_sh(const char *script, const char *env, const char *redir, int *rc)
 {
 	char *path = xasprintf("%s/script.sh", tmpdir);
-	char *cmd = xasprintf("SLURM_ARRAY_TASK_ID=%d /bin/sh %s 2>/dev/null", task, path);
+	char *cmd = xasprintf("%s /bin/sh %s %s", env, path, redir);
 	struct strbuf sb = STRBUF_INIT;
 	char buf[4096];
 	size_t n;
@@ -55,6 +56,22 @@ static char *run_script(const char *script, int task, int *rc)
 	free(path);
 	path = sb_detach(&sb);
 	return path ? path : xstrdup("");
+}
+
+/* Run @script with $SLURM_ARRAY_TASK_ID @task under /bin/sh; its stdout; *@rc its status. */
+static char *run_script(const char *script, int task, int *rc)
+{
+	char *env = xasprintf("SLURM_ARRAY_TASK_ID=%d", task), *out;
+
+	out = run_sh(script, env, "2>/dev/null", rc);
+	free(env);
+	return out;
+}
+
+/* Run @script under /bin/sh; its stdout and stderr; *@rc its status. */
+static char *run_script_err(const char *script, int *rc)
+{
+	return run_sh(script, "", "2>&1", rc);
 }
 
 /*
@@ -296,6 +313,96 @@ static void test_report_script(void)
 	free(pb);
 }
 
+/*
+ * Method: the build job's script of --build-on-node (ab_slurm_build_script())
+ * for a base 'vanilla' not built yet (no key) and a patched 'kp' that is
+ * (its kernel.json and bzImage in the --cache), --build-config full,
+ * --build-jobs 3, --source S; run with a stand-in patchbench that prints
+ * its arguments; then with kp's bzImage gone; then with a patchbench that
+ * fails.
+ * Pass: one "build" call with the options a local build of vanilla would
+ * have (no series, config full, the cache, the source, -j 3), kp checked,
+ * status 0 in the status file, exit 0; kp gone: "cannot see kernel 'kp'"
+ * on stderr, status 1, exit 1; a failing build: status 1, exit 1, and kp's
+ * check not reached.
+ */
+static void test_build_script(void)
+{
+	struct kernel_info ka = { .name = "vanilla" }, kb = { .name = "kp", .key = "kp-key" };
+	struct ab_opts ao = { .repeat = 1, .config = "full", .build_jobs = 3 };
+	char *pb = fake_pb(), *cache = xasprintf("%s/bcache", tmpdir), *st, *kd, *p, *script;
+	char *out, *argv[] = { "run", "--target", "host", "--source", "/src/linux", NULL };
+	struct strbuf f = STRBUF_INIT;
+	struct run_opts ro;
+	int rc;
+
+	run_opts_parse(&ro, 5, argv);
+	ro.cache = xstrdup(cache);
+	st = xasprintf("%s/build.status", tmpdir);
+	kd = xasprintf("%s/kernels/kp", cache);
+	mkdir_p(kd, 0755);
+	p = xasprintf("%s/kernel.json", kd);
+	write_atomic(p, "{}\n", 3);
+	free(p);
+	p = xasprintf("%s/bzImage", kd);
+	write_atomic(p, "", 0);
+	script = ab_slurm_build_script(&ao, &ro, &ka, &kb, pb, st);
+	out = run_script_err(script, &rc);
+	read_file(st, &f);
+	tap_ok(!rc && strstr(out, "build --name vanilla --config full --cache ") &&
+	       strstr(out, " --source /src/linux --jobs=3\n") && !strstr(out, "--series") &&
+	       strstr(out, "kernel 'kp' is built already: node ") && f.buf && !strcmp(f.buf, "0\n"),
+	       "build job: builds vanilla as a local build would, checks kp, status 0 (rc %d)", rc);
+	free(out);
+	unlink(p);
+	out = run_script_err(script, &rc);
+	read_file(st, &f);
+	tap_ok(rc == 1 && strstr(out, "cannot see kernel 'kp' in the cache '") && f.buf &&
+	       !strcmp(f.buf, "1\n"), "kp's bzImage gone: 'cannot see kernel', status 1 (rc %d)", rc);
+	free(out);
+	free(script);
+	script = ab_slurm_build_script(&ao, &ro, &ka, &kb, "/bin/false", st);
+	out = run_script_err(script, &rc);
+	read_file(st, &f);
+	tap_ok(rc == 1 && !strstr(out, "kp") && f.buf && !strcmp(f.buf, "1\n"),
+	       "a failing build: status 1, exit 1, nothing after it (rc %d)", rc);
+	free(out);
+	free(script);
+	free(p);
+	free(kd);
+	free(st);
+	free(cache);
+	free(pb);
+	sb_release(&f);
+	run_opts_release(&ro);
+}
+
+/*
+ * Method: slurm_array_dependency() with and without a build job, and the
+ * array's sbatch command line with it.
+ * Pass: "afterok:41" / NULL; the array waits for the build job and is
+ * cancelled by Slurm if that fails (--kill-on-invalid-dep=yes).
+ */
+static void test_dependency(void)
+{
+	struct slurm_opts o = { .max_parallel = 0 };
+	char *dep = slurm_array_dependency("41"), **v;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	tap_ok(dep && !strcmp(dep, "afterok:41") && !slurm_array_dependency(NULL),
+	       "array dependency: afterok:41 with build job 41, none without");
+	v = slurm_sbatch_argv(&o, "pb-ab-x", "1-2", dep, "/d/task-%a.out", "/d/task.sh");
+	for (i = 0; v[i]; i++)
+		sb_addf(&sb, "%s%s", i ? " " : "", v[i]);
+	tap_ok(!strcmp(sb.buf, "sbatch --parsable --job-name=pb-ab-x --output=/d/task-%a.out "
+		       "--array=1-2 --dependency=afterok:41 --kill-on-invalid-dep=yes /d/task.sh"),
+	       "array after a build job: %s", sb.buf);
+	strv_free(v);
+	sb_release(&sb);
+	free(dep);
+}
+
 /* A run directory @dir whose meta.json says complete. */
 static void fake_complete(const char *dir)
 {
@@ -305,6 +412,75 @@ static void fake_complete(const char *dir)
 	mkdir_p(dir, 0755);
 	write_atomic(p, j, strlen(j));
 	free(p);
+}
+
+/* ab_collect() of @dir with ab.json @abj and build.status @status; ab.json after it into @f. */
+static int collect_with(const char *dir, const struct strbuf *abj, const char *status,
+			struct strbuf *f)
+{
+	char *p = xasprintf("%s/ab.json", dir), *s = xasprintf("%s/slurm/build.status", dir);
+	int rc;
+
+	write_atomic(p, abj->buf, abj->len);
+	write_atomic(s, status, strlen(status));
+	rc = ab_collect(dir);
+	read_file(p, f);
+	free(p);
+	free(s);
+	return rc;
+}
+
+/*
+ * Method: ab_collect() on an A/B directory of --build-on-node as the final
+ * job finds it: ab.json with base_key null (vanilla was built by the build
+ * job, into the cache ab.json names), A-1 and B-1 complete, build.status 0;
+ * again with build.status 1.
+ * Pass: status 0, ab.json complete with vanilla's key from the cache and
+ * kp's key kept; then exit 1, ab.json failed.
+ */
+static void test_collect_build(void)
+{
+	char *dir = xasprintf("%s/coll", tmpdir), *cache = xasprintf("%s/ccache", tmpdir), *p;
+	struct strbuf sb = STRBUF_INIT, f = STRBUF_INIT;
+	int rc;
+
+	p = xasprintf("%s/kernels/vanilla", cache);
+	mkdir_p(p, 0755);
+	free(p);
+	p = xasprintf("%s/kernels/vanilla/kernel.json", cache);
+	sb_adds(&sb, "{\"schema\": 1, \"name\": \"vanilla\", \"key\": \"vkey\"}\n");
+	write_atomic(p, sb.buf, sb.len);
+	free(p);
+	p = xasprintf("%s/kernels/vanilla/bzImage", cache);
+	write_atomic(p, "", 0);
+	free(p);
+	p = xasprintf("%s/A-1", dir);
+	fake_complete(p);
+	free(p);
+	p = xasprintf("%s/B-1", dir);
+	fake_complete(p);
+	free(p);
+	p = xasprintf("%s/slurm", dir);
+	mkdir_p(p, 0755);
+	free(p);
+	sb_reset(&sb);
+	sb_addf(&sb, "{\"schema\": 1, \"status\": \"submitted\", \"base\": \"vanilla\", "
+		"\"patched\": \"kp\", \"base_key\": null, \"patched_key\": \"kpkey\", "
+		"\"slurm_jobs\": {\"array\": \"8\", \"final\": \"9\", \"build\": \"7\", "
+		"\"build_log\": \"%s/build.log\", \"cache\": \"%s\"}, \"runs\": "
+		"[{\"side\": \"A\", \"dir\": \"A-1\"}, {\"side\": \"B\", \"dir\": \"B-1\"}]}\n",
+		dir, cache);
+	rc = collect_with(dir, &sb, "0\n", &f);
+	tap_ok(!rc && f.buf && strstr(f.buf, "\"base_key\": \"vkey\"") &&
+	       strstr(f.buf, "\"patched_key\": \"kpkey\"") && strstr(f.buf, "\"status\": \"complete\""),
+	       "collect after a build job: the built kernel's key filled in, complete (rc %d)", rc);
+	rc = collect_with(dir, &sb, "1\n", &f);
+	tap_ok(rc == 1 && f.buf && strstr(f.buf, "\"status\": \"failed\""),
+	       "collect after a failed build job: exit 1, ab.json failed (rc %d)", rc);
+	sb_release(&sb);
+	sb_release(&f);
+	free(cache);
+	free(dir);
 }
 
 /*
@@ -391,7 +567,7 @@ static void test_repro_plan(void)
 
 int main(void)
 {
-	tap_plan(20);
+	tap_plan(27);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -402,6 +578,9 @@ int main(void)
 	test_final_script();
 	test_sbatch_argv();
 	test_report_script();
+	test_build_script();
+	test_dependency();
+	test_collect_build();
 	test_repro_plan();
 	remove_tree(tmpdir);
 	return tap_done();
