@@ -245,14 +245,15 @@ int ab_slurm(const struct ab_opts *o, struct run_opts *ro, const char *dir_in,
 		struct strbuf what = STRBUF_INIT;
 
 		build_what(&what, ka, kb);
-		printf("ab: submitted build job %s (%s; its log %s), job array %s (%d pairs, "
+		printf("ab: submitted build job %s (%s; its log %s), job array %s (%d pair%s, "
 		       "one per task, afterok:%s) and final job %s (compare, afterany)\n",
-		       jobs.build, what.buf, build_log, jobs.array, o->repeat, jobs.build,
-		       jobs.final);
+		       jobs.build, what.buf, build_log, jobs.array, o->repeat,
+		       o->repeat == 1 ? "" : "s", jobs.build, jobs.final);
 		sb_release(&what);
 	} else {
-		printf("ab: submitted job array %s (%d pairs, one per task) and final job %s "
-		       "(compare, afterany)\n", jobs.array, o->repeat, jobs.final);
+		printf("ab: submitted job array %s (%d pair%s, one per task) and final job %s "
+		       "(compare, afterany)\n", jobs.array, o->repeat, o->repeat == 1 ? "" : "s",
+		       jobs.final);
 	}
 	fflush(stdout);
 	free(text);

@@ -53,12 +53,13 @@ s=$(date +%s)
 "$PB" ab --engine slurm --wait -r 2 --ab-out "$TMP/sl" $SMALL >"$TMP/sl.out" 2>&1
 rc=$?
 diag "ab --engine slurm --wait, 2 pairs: $(($(date +%s) - s)) s"
-ok $([ $rc -eq 0 ] && grep -q "^ab: submitted job array [0-9]* (2 pairs" "$TMP/sl.out" &&
+# exit 1 is compare's "a regression": 2 paired host runs of one kernel can show one by chance
+ok $([ $rc -le 1 ] && grep -q "^ab: submitted job array [0-9]* (2 pairs" "$TMP/sl.out" &&
 	grep -q "^slurm: [0-9]*_2 RUNNING on localhost" "$TMP/sl.out" &&
 	grep -q "^slurm: [0-9]* ended" "$TMP/sl.out" &&
 	[ "$(grep -c '^slurm: [0-9]*_1 RUNNING' "$TMP/sl.out")" -eq 1 ] &&
 	grep -q "^A/B kbase vs kpatched: 4 runs (0 failed)" "$TMP/sl.out" && echo 0 || echo 1) \
-	"slurm ab --wait: exit 0, one line per state change, 4 runs, 0 failed (rc $rc)"
+	"slurm ab --wait: exit 0 or 1 (compare's), one line per state change, 4 runs, 0 failed (rc $rc)"
 n=0
 for r in A-1 B-1 A-2 B-2; do
 	[ "$(meta_field "$TMP/sl/$r" status)" = complete ] && n=$((n + 1))
@@ -160,7 +161,7 @@ rc=$?
 diag "ab --build-on-node --wait, 1 pair: $(($(date +%s) - s)) s"
 bj=$(sed -n 's/^ab: submitted build job \([0-9]*\) .*/\1/p' "$TMP/bn.out")
 ok $([ $rc -eq 0 ] && [ -n "$bj" ] &&
-	grep -q "^ab: submitted build job $bj (checks the node sees kbase, checks the node sees kpatched; its log $TMP/bn/build.log), job array [0-9]* (1 pairs, one per task, afterok:$bj) and final job" "$TMP/bn.out" &&
+	grep -q "^ab: submitted build job $bj (checks the node sees kbase, checks the node sees kpatched; its log $TMP/bn/build.log), job array [0-9]* (1 pair, one per task, afterok:$bj) and final job" "$TMP/bn.out" &&
 	grep -q "^slurm: $bj ended" "$TMP/bn.out" &&
 	grep -q "^A/B kbase vs kpatched: 2 runs (0 failed)" "$TMP/bn.out" && echo 0 || echo 1) \
 	"--build-on-node --wait: exit 0, the build job $bj named and followed, 2 runs (rc $rc)"
