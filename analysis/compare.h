@@ -49,11 +49,11 @@
 /* perf symbols shown: the top ones by the larger mean share of the two sides */
 #define COMPARE_PERF_TOP 10
 
-enum ci_method { CI_NONE, CI_WELCH, CI_BOOTSTRAP, CI_PAIRED };
+enum ci_method { CI_NONE, CI_WELCH, CI_BOOTSTRAP, CI_PAIRED, CI_STUDENT };
 /* How to choose the interval: by n (COMPARE_BOOT_MIN_N), or always one. */
 enum ci_choice { CI_CHOICE_AUTO, CI_CHOICE_WELCH, CI_CHOICE_BOOTSTRAP };
 
-/* "none", "welch", "bootstrap", "paired" */
+/* "none", "welch", "bootstrap", "paired", "student" */
 const char *ci_method_name(enum ci_method m);
 int ci_method_parse(const char *s, enum ci_method *m);
 
@@ -174,6 +174,8 @@ size_t compare_check_inputs(struct comparison *c);
 void compare_row_compute(struct cmp_row *r, enum ci_choice ci);
 /* The same at interval level @level (compare_row_compute() is COMPARE_LEVEL's). */
 void compare_row_compute_at(struct cmp_row *r, enum ci_choice ci, double level);
+/* Is @group one of exact counts (guest instructions), judged by the pooled t at equal n? */
+bool compare_group_exact(const char *group);
 /* The level of one row of the family of @n rows: 1 - (1 - COMPARE_LEVEL) / @n. */
 double compare_family_level(size_t n);
 /*
@@ -182,6 +184,12 @@ double compare_family_level(size_t n);
  * family of more than one row; the caller frees it.
  */
 char *compare_family_desc(const struct comparison *c);
+/*
+ * compare_student_desc - "guest instruction counts, as many runs a side:
+ * pooled (Student) t interval (S)" when a row has that interval, else NULL;
+ * the caller frees it.
+ */
+char *compare_student_desc(const struct comparison *c);
 /*
  * compare_ranges_apart - lkp's separation for a row's change: every run of
  * side B beyond every run of side A in the direction of the change (B's

@@ -273,6 +273,8 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 				r->user = xcalloc(a, sizeof(*r->user));
 				r->spin = xcalloc(a, sizeof(*r->spin));
 				r->work = xcalloc(a, sizeof(*r->work));
+				r->irq_kern = xcalloc(a, sizeof(*r->irq_kern));
+				r->irq_user = xcalloc(a, sizeof(*r->irq_user));
 			}
 		} else if (!strcmp(f[0], "total")) {
 			if (nf != 4 || num_u64(f[1], 10, &a) || a >= r->nvcpu ||
@@ -291,6 +293,16 @@ int insn_raw_parse(struct insn_raw *r, const char *buf, size_t len, char *err, s
 			} else {
 				r->spin[a] = b;
 				r->have_spin = true;
+			}
+		} else if (!strcmp(f[0], "irq")) {
+			if (nf != 4 || num_u64(f[1], 10, &a) || a >= r->nvcpu ||
+			    num_u64(f[2], 10, &b) || num_u64(f[3], 10, &c)) {
+				snprintf(err, errlen, "line %zu: bad 'irq' row", lineno);
+				ret = -EINVAL;
+			} else {
+				r->irq_kern[a] = b;
+				r->irq_user[a] = c;
+				r->have_irq = true;
 			}
 		} else if (!strcmp(f[0], "work")) {
 			struct insn_work *w = NULL;
@@ -416,6 +428,8 @@ void insn_raw_release(struct insn_raw *r)
 	free(r->kern);
 	free(r->user);
 	free(r->work);
+	free(r->irq_kern);
+	free(r->irq_user);
 	free(r->spin);
 	memset(r, 0, sizeof(*r));
 }
@@ -563,6 +577,15 @@ static int write_ticks(const char *dir, const struct insn_raw *r)
 		tsv_put_u64(&w, c);
 		tsv_put_u64(&w, r->spin[c]);
 		tsv_put_u64(&w, 0);
+		tsv_end_row(&w);
+	}
+	/* the instructions inside interrupts, part of the window's (with entries=) */
+	for (c = 0; r->have_irq && c < r->nvcpu; c++) {
+		tsv_put_str(&w, "irq");
+		tsv_put_double(&w, (double)r->window_ns / 1e6, 1);
+		tsv_put_u64(&w, c);
+		tsv_put_u64(&w, r->irq_kern[c]);
+		tsv_put_u64(&w, r->irq_user[c]);
 		tsv_end_row(&w);
 	}
 	return tsv_writer_commit(&w);

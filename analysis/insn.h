@@ -66,6 +66,8 @@ struct insn_raw {
 	uint64_t *kern, *user;		/* window totals per vCPU */
 	uint64_t *spin;			/* kernel wait-loop turns, not in kern ("spin" rows) */
 	bool have_spin;			/* the plugin wrote "spin" rows (older ones did not) */
+	uint64_t *irq_kern, *irq_user;	/* inside interrupts, in kern/user ("irq" rows, with entries=) */
+	bool have_irq;
 	struct insn_tick *ticks;
 	size_t nticks;
 	struct insn_read *reads;

@@ -500,6 +500,13 @@ static void header(struct plot_page *h, const struct comparison *c)
 	sb_addf(&h->sb, "<li>verdict: the CI excludes 0 and |delta| &gt; threshold = max(metric "
 		"default%s)</li>\n", c->noise_src ? ", A/A noise floor" : "");
 	{
+		char *st = compare_student_desc(c);
+
+		if (st)
+			sb_addf(&h->sb, "<li>%s</li>\n", st);
+		free(st);
+	}
+	{
 		char *fam = compare_family_desc(c);
 
 		if (fam)

@@ -138,6 +138,13 @@ void compare_print_md(const struct comparison *c, FILE *out)
 	fprintf(out, "- verdict: the CI excludes 0 and |delta| > threshold = max(metric default%s)\n",
 		c->noise_src ? ", A/A noise floor" : "");
 	{
+		char *st = compare_student_desc(c);
+
+		if (st)
+			fprintf(out, "- %s\n", st);
+		free(st);
+	}
+	{
 		char *fam = compare_family_desc(c);
 
 		if (fam)

@@ -87,6 +87,10 @@ static void print_header(const struct comparison *c, FILE *out)
 		      c->noise_src ? ", A/A noise floor" : "");
 	text_wrap(out, "  ", 4, d, WIDTH);
 	free(d);
+	d = compare_student_desc(c);
+	if (d)
+		text_wrap(out, "  ", 4, d, WIDTH);
+	free(d);
 	d = compare_family_desc(c);
 	if (d)
 		text_wrap(out, "  ", 4, d, WIDTH);
@@ -157,7 +161,8 @@ static void print_row(const struct comparison *c, const struct cmp_row *r, FILE 
 		snprintf(ci, sizeof(ci), "%s..%s %c",
 			 metric_format(lo, sizeof(lo), r->m.unit, r->ci_lo, true),
 			 metric_format(hi, sizeof(hi), r->m.unit, r->ci_hi, true),
-			 r->method == CI_WELCH ? 'W' : r->method == CI_PAIRED ? 'P' : 'B');
+			 r->method == CI_WELCH ? 'W' : r->method == CI_PAIRED ? 'P' :
+			 r->method == CI_STUDENT ? 'S' : 'B');
 	fprintf(out, "  %-29s %9s %9s %s\n", "  mean, CI",
 		metric_format(va, sizeof(va), r->m.unit, r->a_mean, false),
 		metric_format(vb, sizeof(vb), r->m.unit, r->b_mean, false), ci);

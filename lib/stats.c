@@ -351,6 +351,23 @@ int stats_paired_ci(const double *d, size_t n, double level, double *lo, double 
 	return 0;
 }
 
+int stats_student_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+		     double *lo, double *hi)
+{
+	double diff, sp2, half;
+
+	if (na < 2 || nb < 2 || !(level > 0 && level < 1))
+		return -EINVAL;
+	diff = stats_mean(b, nb) - stats_mean(a, na);
+	sp2 = ((double)(na - 1) * sample_var(a, na) + (double)(nb - 1) * sample_var(b, nb)) /
+	      (double)(na + nb - 2);
+	half = stats_t_quantile((1 + level) / 2, (double)(na + nb - 2)) *
+	       sqrt(sp2 * (1.0 / (double)na + 1.0 / (double)nb));
+	*lo = diff - half;
+	*hi = diff + half;
+	return 0;
+}
+
 int stats_welch_ci(const double *a, size_t na, const double *b, size_t nb, double level,
 		   double *lo, double *hi, double *df_out)
 {

@@ -40,6 +40,14 @@ int stats_bootstrap_diff_ci(const double *a, size_t na, const double *b, size_t 
  * 0, or -EINVAL for n < 2 or a bad level.
  */
 int stats_paired_ci(const double *d, size_t n, double level, double *lo, double *hi);
+/*
+ * stats_student_ci - the pooled-variance (Student) t interval at @level of
+ * mean(b) - mean(a): sp^2 = ((na - 1) sa^2 + (nb - 1) sb^2) / (na + nb - 2),
+ * diff +- t(na + nb - 2) * sp * sqrt(1/na + 1/nb). 0, or -EINVAL for a side
+ * with fewer than 2 values or a bad level.
+ */
+int stats_student_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+		     double *lo, double *hi);
 int stats_welch_ci(const double *a, size_t na, const double *b, size_t nb, double level,
 		   double *lo, double *hi, double *df_out);
 int stats_welch_ci_summary(double mean_a, double sd_a, size_t na, double mean_b, double sd_b,

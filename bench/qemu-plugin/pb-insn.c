@@ -562,6 +562,10 @@ static int write_out(void)
 			pb.v[i].kern + (pb.v[i].armed ? pb.v[i].since : 0), pb.v[i].user);
 	for (i = 0; i < pb.nvcpu; i++)
 		fprintf(f, "spin\t%zu\t%" PRIu64 "\n", i, pb.v[i].spin);
+	/* inside interrupts (entries=), in the totals above: what a tick or an IPI cost */
+	for (i = 0; pb.nentries && i < pb.nvcpu; i++)
+		fprintf(f, "irq\t%zu\t%" PRIu64 "\t%" PRIu64 "\n", i, pb.v[i].irq_kern,
+			pb.v[i].irq_user);
 	/* work parts still open when counting stopped count up to there; depth says so */
 	for (i = 0; i < pb.nvcpu; i++) {
 		const struct vcpu *v = &pb.v[i];

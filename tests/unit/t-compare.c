@@ -1258,6 +1258,45 @@ static void test_insn_page_fault(void)
 	free(dir);
 }
 
+/*
+ * Guest instruction counts at equal n below the bootstrap's: the pooled
+ * (Student) t interval; unequal n, another group or --ci welch: Welch's.
+ * bench insn's control at 2 a side (values of its pools, 1 vCPU).
+ */
+static void test_student_exact(void)
+{
+	static const double a[] = { 2.815e8, 2.843e8 }, b[] = { 2.905e8, 2.906e8 };
+	struct cmp_row r;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.m.group = "instructions";
+	r.m.better = MB_LOWER;
+	r.m.thr_rel = 0.02;
+	r.m.thr_abs = 1e6;
+	for (i = 0; i < 2; i++) {
+		dvec_push(&r.a, a[i]);
+		dvec_push(&r.b, b[i]);
+	}
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_STUDENT && r.verdict == VERDICT_REGRESSION && r.ci_lo > 0,
+	       "instructions, 2 vs 2: Student t, +%.1f%% a regression ([%.3g, %.3g])", r.delta_pct,
+	       r.ci_lo, r.ci_hi);
+	compare_row_compute(&r, CI_CHOICE_WELCH);
+	tap_ok(r.method == CI_WELCH && r.verdict == VERDICT_NO_CHANGE,
+	       "the same with --ci welch: Welch, df ~1, no change ([%.3g, %.3g])", r.ci_lo, r.ci_hi);
+	r.m.group = "cpu";
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_WELCH, "another group: Welch");
+	r.m.group = "insn-symbols";
+	dvec_push(&r.b, 2.9e8);
+	compare_row_compute(&r, CI_CHOICE_AUTO);
+	tap_ok(r.method == CI_WELCH, "2 vs 3: Welch");
+	r.m.group = NULL;
+	dvec_release(&r.a);
+	dvec_release(&r.b);
+}
+
 /* What report_print_dir() prints for @dir in @fmt; the caller frees it. */
 static char *report_to_string(const char *dir, enum out_format fmt)
 {
@@ -1344,7 +1383,7 @@ static void test_insn_control(void)
 
 int main(void)
 {
-	tap_plan(104);
+	tap_plan(108);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -1374,6 +1413,7 @@ int main(void)
 	test_insn_report();
 	test_insn_control();
 	test_insn_page_fault();
+	test_student_exact();
 	remove_tree(tmpdir);
 	return tap_done();
 }

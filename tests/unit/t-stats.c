@@ -232,6 +232,23 @@ static void test_welch(void)
 		       "holm over 4 tested p-values: 0.005 and 0.01 pass, 0.03 > 0.05/2 stops");
 	}
 
+	/* pooled: sp^2 = (4 * 2.5 + 4 * 10) / 8 = 6.25, t(0.975, 8) 2.3060041 * 2.5 * sqrt(0.4) */
+	ret = stats_student_ci(a, 5, b2, 5, 0.95, &lo, &hi);
+	tap_ok(!ret && near(lo, -0.646113, 1e-5) && near(hi, 6.646113, 1e-5),
+	       "student (pooled) 95%%: [%.6f, %.6f]", lo, hi);
+	{
+		const double x[] = { 100, 101 }, y[] = { 103, 105 };
+		double wl, wh;
+
+		/* 2 a side: df 2, t 4.3026527 * sqrt(1.25); Welch has df 1.47 here */
+		ret = stats_student_ci(x, 2, y, 2, 0.95, &lo, &hi) ||
+		      stats_welch_ci(x, 2, y, 2, 0.95, &wl, &wh, NULL);
+		tap_ok(!ret && near(lo, -1.310512, 1e-5) && near(hi, 8.310512, 1e-5) &&
+		       wh - wl > 1.4 * (hi - lo),
+		       "student at 2 a side: [%.6f, %.6f], Welch's 1.4 times as wide ([%.3f, %.3f])",
+		       lo, hi, wl, wh);
+	}
+	tap_ok(stats_student_ci(a, 1, b1, 5, 0.95, &lo, &hi) == -EINVAL, "student needs 2 a side");
 	ret = stats_welch_ci(c1, 3, c2, 3, 0.95, &lo, &hi, &df);
 	tap_ok(!ret && lo == 1 && hi == 1 && df == 4,
 	       "constant samples give the point interval [1, 1]");
@@ -295,7 +312,7 @@ static void test_bootstrap(void)
 
 int main(void)
 {
-	tap_plan(46);
+	tap_plan(49);
 	test_percentile();
 	test_median();
 	test_moments();
