@@ -5,6 +5,7 @@
  */
 #include "ab.h"
 #include "json.h"
+#include "kbuild.h"
 #include "kcache.h"
 #include "run-opts.h"
 #include "strbuf.h"
@@ -12,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *ab_run_set(struct run_opts *ro, const char *dir, int side, int i,
 		       const struct kernel_info *k)
@@ -80,4 +82,18 @@ int ab_write_json(const char *dir, const struct ab_opts *o, const struct kernel_
 	free(path);
 	sb_release(&sb);
 	return ret;
+}
+
+/* Here, not in ab.c: both the local path (ab.c) and the Slurm build job (ab-slurm.c) use it. */
+void ab_build_opts(struct kbuild_opts *bo, const char *cache, const char *name,
+		   const struct ab_opts *ao, const struct run_opts *ro)
+{
+	memset(bo, 0, sizeof(*bo));
+	bo->name = name;
+	bo->series = strcmp(name, "vanilla") ? name : NULL;
+	bo->config = ao->config;
+	bo->cache = cache;
+	bo->source = ro->source;
+	bo->jobs = ao->build_jobs ? ao->build_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	bo->quiet = ro->quiet;
 }

@@ -23,19 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-void ab_build_opts(struct kbuild_opts *bo, const char *cache, const char *name,
-		   const struct ab_opts *ao, const struct run_opts *ro)
-{
-	memset(bo, 0, sizeof(*bo));
-	bo->name = name;
-	bo->series = strcmp(name, "vanilla") ? name : NULL;
-	bo->config = ao->config;
-	bo->cache = cache;
-	bo->source = ro->source;
-	bo->jobs = ao->build_jobs ? ao->build_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	bo->quiet = ro->quiet;
-}
-
 /*
  * Can kernel @name be had: built already, or buildable from the
  * series of that name? Checks only, builds nothing, so that a bad patched

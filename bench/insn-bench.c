@@ -20,6 +20,8 @@
  *     A/A figure of a time-driven workload, and of quiet memory.stat reads.
  *   - base kernel, page-fault (2 workers pinned one per vCPU, 2 s): the A/A
  *     figure of kernel instructions per operation (page touched).
+ *   - base kernel, stat-probe -d 5s: the A/A figure of kernel instructions per
+ *     probe (insn:probe:p50, as compare judges it).
  * A/A spread of a count = (max - min) / mean over the runs of one pool. A/B
  * comparisons draw runs from the pools with a fixed seed (comparisons share
  * runs, so they are not independent) and judge them with compare's code at
@@ -63,6 +65,12 @@ static const char *const pf_args[] = {
 	"--page-fault-time", "2s", "--settle", "0",
 };
 #define PF_DESC "page-fault --page-fault-procs 2 --page-fault-size 16M --page-fault-time 2s"
+/* Per probe: stat-probe alone (a memory.stat read, 16 pages faulted in, a read, every 250 ms). */
+static const char *const probe_args[] = {
+	"-w", "stat-probe", "-d", "5s", "--settle", "0",
+};
+#define PROBE_DESC "stat-probe -d 5s"
+#define FIXED_CGROUPS 20	/* kmem-churn-children of fixed_args */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -72,7 +80,7 @@ void insn_bench_interrupt(int sig)
 }
 
 /* the pools, in the order of each round of runs */
-enum { P_BASE, P_OFF, P_UP, P_CONTROL, P_NOOP, P_TIMED, P_PF, P_N };
+enum { P_BASE, P_OFF, P_UP, P_CONTROL, P_NOOP, P_TIMED, P_PF, P_PROBE, P_N };
 
 /* The runs of one kernel and workload: "<prefix>-00", "<prefix>-01", ... */
 struct pool {
@@ -236,7 +244,7 @@ static bool figure_met(const struct figure *f)
 }
 
 struct insn_result {
-	struct figure f[16];
+	struct figure f[20];
 	size_t nf;
 	int64_t run_ns;
 	int runs;
@@ -285,8 +293,9 @@ static void fixed_aa(const struct pool *p, struct insn_result *res, double *v)
 	pool_values(p, "insn:kernel", false, v);
 	if (all_finite(v, p->n)) {
 		fk->value = spread_pct(v, p->n);
-		snprintf(fk->note, sizeof(fk->note), "(%.4g .. %.4g kernel insns per run)",
-			 stats_min(v, p->n), stats_max(v, p->n));
+		snprintf(fk->note, sizeof(fk->note), "(%.4g .. %.4g kernel insns per run; %.4g per "
+			 "churned cgroup)", stats_min(v, p->n), stats_max(v, p->n),
+			 stats_mean(v, p->n) / FIXED_CGROUPS);
 	}
 	snprintf(fs->label, sizeof(fs->label), "top-%d symbols A/A, worst, %s", INSN_TOP_SYMS,
 		 up ? "1 vCPU" : "2 vCPUs");
@@ -525,6 +534,22 @@ static void pf_aa(const struct pool *p, struct insn_result *res, double *v)
 		 stats_min(v, p->n), stats_max(v, p->n));
 }
 
+/* The per-probe pool: stat-probe's kernel instructions per probe (insn:probe:p50). */
+static void probe_aa(const struct pool *p, struct insn_result *res, double *v)
+{
+	struct figure *f = figure_add(res, "probe_p50_aa_pct", '%', NAN);
+
+	snprintf(f->label, sizeof(f->label), "probe insns p50 A/A, 2 vCPUs (%d)", p->n);
+	pool_values(p, "insn:probe:p50", false, v);
+	if (!all_finite(v, p->n)) {
+		f->skip = xstrdup("no run counted its probes (probe.tsv insn)");
+		return;
+	}
+	f->value = spread_pct(v, p->n);
+	snprintf(f->note, sizeof(f->note), "(%.0f .. %.0f kernel insns per probe; no target, "
+		 "compare's threshold 3%%)", stats_min(v, p->n), stats_max(v, p->n));
+}
+
 /* Wall time with counts over without, pair by pair (each pair ran back to back). */
 static void overhead(const struct pool *on, const struct pool *off, struct insn_result *res)
 {
@@ -664,7 +689,7 @@ static void print_text(const struct insn_bench_opts *o, const struct insn_result
 	fprintf(out, "Guest instruction counts (TCG plugin): bench aa's instruction mode\n");
 	sb_addf(&sb, "%d vm runs (base kernel %s), interleaved, %.0fs per run, up to %d per "
 		"pool; 2 vCPUs (run's default) unless \"1 vCPU\" (--cpus 1). Fixed work: "
-		FIXED_DESC "; time-driven: " TIMED_DESC "; per operation: " PF_DESC ". A/A "
+		FIXED_DESC "; time-driven: " TIMED_DESC "; per operation: " PF_DESC ", " PROBE_DESC ". A/A "
 		"spread = (max - min) / mean of a "		"pool's runs. A/B (1 vCPU): %d comparisons of %d vs %d runs per kernel, drawn "
 		"from the pools (seed %#llx), at compare's default thresholds.", res->runs,
 		pools[P_BASE].kernel, res->runs ? res->run_ns / 1e9 / res->runs : 0, o->pool,
@@ -702,6 +727,7 @@ static void print_json(const struct insn_bench_opts *o, const struct insn_result
 	jw_kstr(w, "fixed_workload", FIXED_DESC);
 	jw_kstr(w, "timed_workload", TIMED_DESC);
 	jw_kstr(w, "per_op_workload", PF_DESC);
+	jw_kstr(w, "per_probe_workload", PROBE_DESC);
 	jw_kint(w, "pool", o->pool);
 	jw_kint(w, "pairs", o->pairs);
 	jw_kint(w, "comparisons", o->comparisons);
@@ -847,6 +873,8 @@ int insn_bench_run(const struct insn_bench_opts *o, struct json_writer *w, FILE 
 	pools[P_TIMED] = (struct pool){ names[0], "timed", timed_args, ARRAY_SIZE(timed_args),
 					"on" };
 	pools[P_PF] = (struct pool){ names[0], "pf", pf_args, ARRAY_SIZE(pf_args), "on" };
+	pools[P_PROBE] = (struct pool){ names[0], "probe", probe_args, ARRAY_SIZE(probe_args),
+					"on" };
 	tmp = xstrdup("/tmp/patchbench-insn.XXXXXX");
 	if (!mkdtemp(tmp)) {
 		ret = -errno;
@@ -878,7 +906,7 @@ int insn_bench_run(const struct insn_bench_opts *o, struct json_writer *w, FILE 
 			fprintf(stderr, "patchbench: bench insn: run %d/%d: %s, %s, counts %s "
 				"(%s so far)\n", ++done, total, p->kernel,
 				p->args == timed_args ? "idle" : p->args == pf_args ? "page-fault" :
-				"kmem-churn", p->count,
+				p->args == probe_args ? "stat-probe" : "kmem-churn", p->count,
 				fmt_duration(el, sizeof(el), now_ns() - t0));
 			ret = pool_run(p, k);
 		}
@@ -899,6 +927,7 @@ int insn_bench_run(const struct insn_bench_opts *o, struct json_writer *w, FILE 
 	level_aa(&pools[P_BASE], &res, "p99", "read_p99_level_aa_fixed_pct", v);
 	ret = timed_aa(&pools[P_TIMED], &res, v, err, sizeof(err));
 	pf_aa(&pools[P_PF], &res, v);
+	probe_aa(&pools[P_PROBE], &res, v);
 	overhead(&pools[P_BASE], &pools[P_OFF], &res);
 	if (!ret)
 		ret = ab_figure(o, tmp, &pools[P_UP], &pools[P_CONTROL], true, &seed, &res, err,

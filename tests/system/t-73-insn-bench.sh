@@ -1,14 +1,14 @@
 #!/bin/sh
 # bench insn (bench aa's instruction mode) at its smallest, on the vanilla smoke kernel:
-# --insn-pool 2 --insn-pairs 1 --insn-comparisons 1 --insn-kernels vanilla,, (9 VM boots, one
-# at a time, about 100 s), then its skip paths (no VM).
+# --insn-pool 2 --insn-pairs 1 --insn-comparisons 1 --insn-kernels vanilla,, (11 VM boots, one
+# at a time, about 2 minutes), then its skip paths (no VM).
 # Method: run the collection; then again with a kernel that is not built, and with a plugin
 # file that does not exist.
 # Pass: exit 0; one line per target of issue 11 with a value, its target and whether it is
 # met (kernel instructions A/A of the fixed-work pools at 1 and 2 vCPUs, their top-20
 # symbols, the time-driven pool, the quiet memory.stat read, page-fault's instructions per
-# operation, wall time with counts over without), the two controls as "skipped" lines (no kernel named); a progress line on stderr
-# per run (9); no temporary
+# operation, stat-probe's per probe, wall time with counts over without), the two controls as "skipped" lines (no kernel named); a progress line on stderr
+# per run (11); no temporary
 # directory left. The skips: exit 0 with one "insn: skipped: <why>" line naming the kernel or
 # the plugin (JSON: a "skipped" member).
 . "$(dirname "$0")/lib.sh"
@@ -40,14 +40,15 @@ for t in "kernel insns A/A, kmem-churn, 1 vCPU (2) .*%  *<= 1%  *\(yes\|NO\)$" \
 	"kernel insns A/A, idle, 2 vCPUs (2) .*%  *-  *-$" \
 	"quiet memory.stat read A/A, idle .*%  *<= 2%  *\(yes\|NO\)$" \
 	"page-fault insns per op A/A, 2 vCPUs (2) .*%  *<= 1%  *\(yes\|NO\)$" \
+	"probe insns p50 A/A, 2 vCPUs (2) .*%  *-  *-$" \
 	"wall, counts on/off (1 pair) .*x  *<= 1.50x  *\(yes\|NO\)$"; do
 	if grep -q "^  $t" "$TMP/out"; then n=$((n + 1)); else diag "no line '$t'"; fi
 done
-ok $([ $n -eq 8 ] && echo 0 || echo 1) "the A/A and overhead target lines ($n of 8)"
+ok $([ $n -eq 9 ] && echo 0 || echo 1) "the A/A and overhead target lines ($n of 9)"
 ok $([ "$(grep -c "^  .* vs vanilla: .* skipped  *-$" "$TMP/out")" -eq 2 ] &&
 	[ "$(grep -c "^    (no kernel named (--insn-kernels))$" "$TMP/out")" -eq 2 ] &&
 	echo 0 || echo 1) "the two controls: skipped, and why"
-ok $([ "$(grep -c "^patchbench: bench insn: run [1-9]/9: vanilla" "$TMP/err")" -eq 9 ] &&
+ok $([ "$(grep -c "^patchbench: bench insn: run [0-9]*/11: vanilla" "$TMP/err")" -eq 11 ] &&
 	[ "$(ls -d /tmp/patchbench-insn.* 2>/dev/null | wc -l)" -eq "$before" ] &&
 	echo 0 || echo 1) "a progress line per run; the temporary runs removed"
 

@@ -232,7 +232,8 @@ static void test_raw_work(void)
 {
 	static const char in[] = "pb-insn\t1\nvcpus\t3\nwindow\tcomplete\nwindow_ns\t2000000\n"
 				 "total\t0\t100\t5\ntotal\t1\t200\t6\ntotal\t2\t7\t0\n"
-				 "work\t0\t90\t4\t30\t0\t0\t11\nwork\t2\t7\t1\t1\t1\t2\t0\n";
+				 "work\t0\t90\t4\t30\t0\t0\t11\nwork\t2\t7\t1\t1\t1\t2\t0\n"
+				 "irq\t0\t40\t2\nirq\t1\t0\t0\nirq\t2\t3\t0\n";
 	char *dir = xasprintf("%s/work", tmpdir), *p = xasprintf("%s/insn-work.tsv", dir);
 	char err[256] = "";
 	struct insn_raw r;
@@ -241,7 +242,7 @@ static void test_raw_work(void)
 
 	tap_ok(!ret && r.have_work && r.work[0].seen && !r.work[1].seen && r.work[0].kern == 90 &&
 	       r.work[0].ops == 30 && r.work[2].open == 1 && r.work[2].unmatched == 2 &&
-	       r.work[0].irq == 11,
+	       r.work[0].irq == 11 && r.have_irq && r.irq_kern[0] == 40 && r.irq_user[0] == 2,
 	       "work rows: per vCPU, kernel, user, ops, open, unmatched, irq (%s)", ret ? err : "ok");
 	mkdir_p(dir, 0755);
 	if (!ret)
@@ -279,6 +280,7 @@ static void test_raw_bad(void)
 		{ "pb-insn\t1\nvcpus\t1\nspin\t1\t5\n", "line 3: bad 'spin'" },
 		{ "pb-insn\t1\nvcpus\t1\nwindow\thalf\n", "line 3: bad 'window'" },
 		{ "pb-insn\t1\nvcpus\t1\nwork\t1\t5\t0\t1\t0\t0\t0\n", "line 3: bad 'work'" },
+		{ "pb-insn\t1\nvcpus\t1\nirq\t0\t5\n", "line 3: bad 'irq'" },
 		{ "pb-insn\t1\nvcpus\t1\nwork\t0\t5\t0\t1\t0\t0\n", "line 3: bad 'work'" },
 		{ "pb-insn\t1\nvcpus\t1\nwork\t0\t5\t0\t1\t0\t0\t0\nwork\t0\t5\t0\t1\t0\t0\t0\n",
 		  "line 4: bad 'work'" },
@@ -301,7 +303,7 @@ int main(void)
 
 	if (!mkdtemp(tmpdir))
 		return tap_skip_all("cannot create a temporary directory");
-	tap_plan(4 + 7 + 10 + 12 + 2 + 2);
+	tap_plan(4 + 7 + 10 + 13 + 2 + 2);
 	test_marker();
 	test_ksyms(&ks);
 	test_raw(&ks);

@@ -238,7 +238,7 @@ static void test_welch(void)
 	       "student (pooled) 95%%: [%.6f, %.6f]", lo, hi);
 	{
 		const double x[] = { 100, 101 }, y[] = { 103, 105 };
-		double wl, wh;
+		double wl = NAN, wh = NAN;
 
 		/* 2 a side: df 2, t 4.3026527 * sqrt(1.25); Welch has df 1.47 here */
 		ret = stats_student_ci(x, 2, y, 2, 0.95, &lo, &hi) ||
