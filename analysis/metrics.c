@@ -1731,14 +1731,13 @@ const struct metric_source *metric_source_find(const char *name)
 	return NULL;
 }
 
-int metrics_extract(const char *dir, struct run_summary *s, struct metric_set *out, char *err,
-		    size_t errlen)
+int metrics_from_summary(const struct run_summary *s, const char *dir, struct metric_set *out,
+			 char *err, size_t errlen)
 {
 	const struct metric_source *const *src;
-	int ret;
+	int ret = 0;
 
 	metric_set_init(out);
-	ret = run_summary_load(s, dir, err, errlen);
 	for (src = metric_sources; !ret && *src; src++) {
 		if ((*src)->file) {
 			char *p = xasprintf("%s/%s", dir, (*src)->file);
@@ -1758,6 +1757,18 @@ int metrics_extract(const char *dir, struct run_summary *s, struct metric_set *o
 		ret = (*src)->extract(s, dir, out, err, errlen);
 	}
 	return ret;
+}
+
+int metrics_extract(const char *dir, struct run_summary *s, struct metric_set *out, char *err,
+		    size_t errlen)
+{
+	int ret = run_summary_load(s, dir, err, errlen);
+
+	if (ret) {
+		metric_set_init(out);
+		return ret;
+	}
+	return metrics_from_summary(s, dir, out, err, errlen);
 }
 
 /* ---- formatting ------------------------------------------------------- */

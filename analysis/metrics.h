@@ -228,6 +228,14 @@ const struct metric_source *metric_source_find(const char *name);
  */
 int metrics_extract(const char *dir, struct run_summary *s, struct metric_set *out, char *err,
 		    size_t errlen);
+/*
+ * metrics_from_summary - metrics_extract() of result directory @dir whose
+ * summary @s run_summary_load() has loaded already: each source of
+ * metric_sources[] whose file @dir has. Returns 0 or -errno with @err;
+ * release @out either way.
+ */
+int metrics_from_summary(const struct run_summary *s, const char *dir, struct metric_set *out,
+			 char *err, size_t errlen);
 
 /*
  * metric_format - @v in @unit, short enough for a 72-column table

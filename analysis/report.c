@@ -275,16 +275,23 @@ static const struct out_writer report_writers[] = {
 	{ FMT_TEXT, print_text }, { FMT_JSON, print_json }, { 0 },
 };
 
+int report_print(struct run_summary *s, const char *dir, enum out_format fmt, FILE *out,
+		 char *err, size_t errlen)
+{
+	struct report_data r = { s, dir };
+
+	return out_format_write(report_writers, fmt, &r, out, err, errlen);
+}
+
 int report_print_dir(const char *dir, enum out_format fmt, FILE *out)
 {
 	struct run_summary s;
-	struct report_data r = { &s, dir };
 	char err[512];
 	int ret;
 
 	ret = run_summary_load(&s, dir, err, sizeof(err));
 	if (!ret)
-		ret = out_format_write(report_writers, fmt, &r, out, err, sizeof(err));
+		ret = report_print(&s, dir, fmt, out, err, sizeof(err));
 	if (ret)
 		pr_err("%s", err);
 	run_summary_release(&s);

@@ -913,6 +913,84 @@ const struct json *json_get(const struct json *obj, const char *key)
 	return NULL;
 }
 
+/* FNV-1a of a key: the slot of json_index */
+static uint32_t json_key_hash(const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
+}
+
+/**
+ * json_index_init - index the members of an object by key
+ * @x: index to fill; release it with json_index_release()
+ * @obj: object (anything else, or NULL, gives an index that finds nothing);
+ *       it must outlive @x
+ *
+ * json_index_get() then finds a member in about one comparison, where
+ * json_get() compares the key with each member before it: for a reader that
+ * looks up every field of its schema in an object of about as many members.
+ */
+void json_index_init(struct json_index *x, const struct json *obj)
+{
+	size_t k, i, n = 8;
+
+	memset(x, 0, sizeof(*x));
+	x->obj = obj;
+	if (!obj || obj->type != JSON_OBJECT || !obj->n)
+		return;
+	while (n < 2 * obj->n)
+		n <<= 1;
+	x->mask = n - 1;
+	x->slot = xcalloc(n, sizeof(*x->slot));
+	x->hash = xcalloc(n, sizeof(*x->hash));
+	for (k = 0; k < obj->n; k++) {
+		uint32_t h = json_key_hash(obj->keys[k]);
+
+		for (i = h & x->mask; x->slot[i]; i = (i + 1) & x->mask)
+			if (x->hash[i] == h && !strcmp(obj->keys[x->slot[i] - 1], obj->keys[k]))
+				break;
+		/* with duplicate keys the first one wins, as in json_get() */
+		if (!x->slot[i]) {
+			x->slot[i] = k + 1;
+			x->hash[i] = h;
+		}
+	}
+}
+
+/**
+ * json_index_get - json_get() through an index
+ * @x: index of json_index_init()
+ * @key: key to find; with duplicate keys the first one wins
+ *
+ * Return: the member, owned by the indexed object's tree, or NULL.
+ */
+const struct json *json_index_get(const struct json_index *x, const char *key)
+{
+	uint32_t h;
+	size_t i;
+
+	if (!x->slot)
+		return NULL;
+	h = json_key_hash(key);
+	for (i = h & x->mask; x->slot[i]; i = (i + 1) & x->mask)
+		if (x->hash[i] == h && !strcmp(x->obj->keys[x->slot[i] - 1], key))
+			return x->obj->items[x->slot[i] - 1];
+	return NULL;
+}
+
+/* json_index_release - free what json_index_init() allocated; NULL is fine */
+void json_index_release(struct json_index *x)
+{
+	if (!x)
+		return;
+	free(x->slot);
+	free(x->hash);
+	memset(x, 0, sizeof(*x));
+}
+
 /**
  * json_get_str - look up a string member of an object
  * @obj: object
@@ -928,21 +1006,18 @@ const char *json_get_str(const struct json *obj, const char *key)
 }
 
 /**
- * json_get_i64 - look up an integer member of an object
- * @obj: object
- * @key: key
+ * json_i64 - the integer a parsed value holds
+ * @v: value (NULL: a missing member)
  * @out: receives the value on success
  *
  * A number written with a fraction or exponent is accepted when its value
  * is integral and fits (e.g. 1e3, 2.0).
  *
- * Return: 0, -ENOENT if missing, -EINVAL if not a number or not
+ * Return: 0, -ENOENT if @v is NULL, -EINVAL if not a number or not
  * representable as int64_t.
  */
-int json_get_i64(const struct json *obj, const char *key, int64_t *out)
+int json_i64(const struct json *v, int64_t *out)
 {
-	const struct json *v = json_get(obj, key);
-
 	if (!v)
 		return -ENOENT;
 	if (v->type != JSON_NUMBER)
@@ -961,18 +1036,15 @@ int json_get_i64(const struct json *obj, const char *key, int64_t *out)
 }
 
 /**
- * json_get_u64 - look up a non-negative integer member of an object
- * @obj: object
- * @key: key
+ * json_u64 - the non-negative integer a parsed value holds
+ * @v: value (NULL: a missing member)
  * @out: receives the value on success
  *
- * Return: 0, -ENOENT if missing, -EINVAL if not a number or not
+ * Return: 0, -ENOENT if @v is NULL, -EINVAL if not a number or not
  * representable as uint64_t.
  */
-int json_get_u64(const struct json *obj, const char *key, uint64_t *out)
+int json_u64(const struct json *v, uint64_t *out)
 {
-	const struct json *v = json_get(obj, key);
-
 	if (!v)
 		return -ENOENT;
 	if (v->type != JSON_NUMBER)
@@ -988,6 +1060,34 @@ int json_get_u64(const struct json *obj, const char *key, uint64_t *out)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/**
+ * json_get_i64 - look up an integer member of an object
+ * @obj: object
+ * @key: key
+ * @out: receives the value on success
+ *
+ * Return: as json_i64() of the member: 0, -ENOENT if missing, -EINVAL if not
+ * a number or not representable as int64_t (1e3 and 2.0 are integers).
+ */
+int json_get_i64(const struct json *obj, const char *key, int64_t *out)
+{
+	return json_i64(json_get(obj, key), out);
+}
+
+/**
+ * json_get_u64 - look up a non-negative integer member of an object
+ * @obj: object
+ * @key: key
+ * @out: receives the value on success
+ *
+ * Return: as json_u64() of the member: 0, -ENOENT if missing, -EINVAL if not
+ * a number or not representable as uint64_t.
+ */
+int json_get_u64(const struct json *obj, const char *key, uint64_t *out)
+{
+	return json_u64(json_get(obj, key), out);
 }
 
 /**

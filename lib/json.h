@@ -97,10 +97,28 @@ struct json *json_parse(const char *buf, size_t len, char *err, size_t errlen);
 void json_free(struct json *j);
 const struct json *json_get(const struct json *obj, const char *key);
 const char *json_get_str(const struct json *obj, const char *key);
+int json_i64(const struct json *v, int64_t *out);
+int json_u64(const struct json *v, uint64_t *out);
 int json_get_i64(const struct json *obj, const char *key, int64_t *out);
 int json_get_u64(const struct json *obj, const char *key, uint64_t *out);
 int json_get_bool(const struct json *obj, const char *key, bool *out);
 double json_get_num(const struct json *obj, const char *key, double def);
+
+/*
+ * An index of an object's members by key (json_index_init()): a lookup takes
+ * about one key comparison. The object must outlive it.
+ */
+struct json_index {
+	const struct json *obj;
+	size_t mask;		/* slots - 1 */
+	size_t *slot;		/* member + 1 in each slot, 0 where free */
+	uint32_t *hash;		/* the key hash of each used slot */
+};
+
+void json_index_init(struct json_index *x, const struct json *obj);
+const struct json *json_index_get(const struct json_index *x, const char *key);
+void json_index_release(struct json_index *x);
+
 /* Write a tree json_parse() returned with @w. */
 void jw_value(struct json_writer *w, const struct json *j);
 

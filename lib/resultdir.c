@@ -297,10 +297,10 @@ static const char *json_type_name(const struct json *v)
  * must not show defaults for numbers a meta.json holds in a broken form.
  * Strings may be null (the writer's NULL), numbers of type double too (NaN).
  */
-static int meta_field_get(void *m, const struct meta_field *f, const struct json *j,
+static int meta_field_get(void *m, const struct meta_field *f, const struct json_index *x,
 			  const char *prefix, char *err, size_t errlen)
 {
-	const struct json *v = json_get(j, f->name);
+	const struct json *v = json_index_get(x, f->name);
 	const char *want = NULL;
 	int64_t i;
 
@@ -315,17 +315,17 @@ static int meta_field_get(void *m, const struct meta_field *f, const struct json
 		break;
 	case MF_INT:
 		/* an optional int (env's) is left out when unknown, never negative */
-		if (json_get_i64(j, f->name, &i) || i < (f->optional ? 0 : INT_MIN) || i > INT_MAX)
+		if (json_i64(v, &i) || i < (f->optional ? 0 : INT_MIN) || i > INT_MAX)
 			want = f->optional ? "a non-negative int" : "an integer that fits an int";
 		else
 			*FIELD(m, f, int) = (int)i;
 		break;
 	case MF_I64:
-		if (json_get_i64(j, f->name, FIELD(m, f, int64_t)))
+		if (json_i64(v, FIELD(m, f, int64_t)))
 			want = "a 64-bit integer";
 		break;
 	case MF_U64:
-		if (json_get_u64(j, f->name, FIELD(m, f, uint64_t)))
+		if (json_u64(v, FIELD(m, f, uint64_t)))
 			want = "a non-negative integer";
 		break;
 	case MF_DOUBLE:
@@ -350,6 +350,7 @@ static int env_from_json(struct meta_env **out, const struct json *v, const char
 			 char *err, size_t errlen)
 {
 	const struct json *vm, *g;
+	struct json_index x;
 	struct meta_env *e;
 	char *prefix;
 	size_t i;
@@ -365,10 +366,11 @@ static int env_from_json(struct meta_env **out, const struct json *v, const char
 	}
 	e = meta_env_new();
 	prefix = xasprintf("%s.", name);
+	json_index_init(&x, v);
 	for (i = 0; i < ARRAY_SIZE(env_fields); i++)
-		if (meta_field_get(e, &env_fields[i], v, prefix, err, errlen))
+		if (meta_field_get(e, &env_fields[i], &x, prefix, err, errlen))
 			goto out;
-	vm = json_get(v, "vm_sysctls");
+	vm = json_index_get(&x, "vm_sysctls");
 	if (vm && vm->type != JSON_OBJECT) {
 		snprintf(err, errlen, "field '%svm_sysctls': expected an object, got %s", prefix,
 			 json_type_name(vm));
@@ -382,7 +384,7 @@ static int env_from_json(struct meta_env **out, const struct json *v, const char
 		}
 		meta_env_add_vm(e, vm->keys[i], vm->items[i]->str);
 	}
-	g = json_get(v, "guest");
+	g = json_index_get(&x, "guest");
 	if (g && !nest) {
 		snprintf(err, errlen, "field '%sguest': not expected in a guest's env", prefix);
 		goto out;
@@ -397,6 +399,7 @@ static int env_from_json(struct meta_env **out, const struct json *v, const char
 	}
 	ret = 0;
 out:
+	json_index_release(&x);
 	free(prefix);
 	if (ret)
 		meta_env_free(e);
@@ -408,6 +411,7 @@ out:
 int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t errlen)
 {
 	const struct json *params;
+	struct json_index x;
 	int64_t v;
 	size_t i;
 
@@ -428,10 +432,12 @@ int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t e
 		return -EINVAL;
 	}
 	m->schema = (int)v;
+	/* each field of the schema looked up in the object: an index, not a scan each */
+	json_index_init(&x, j);
 	for (i = 0; i < ARRAY_SIZE(meta_fields); i++)
-		if (meta_field_get(m, &meta_fields[i], j, "", err, errlen))
+		if (meta_field_get(m, &meta_fields[i], &x, "", err, errlen))
 			goto fail;
-	params = json_get(j, "params");
+	params = json_index_get(&x, "params");
 	if (params && params->type != JSON_OBJECT && params->type != JSON_NULL) {
 		snprintf(err, errlen, "field 'params': expected an object, got %s",
 			 json_type_name(params));
@@ -445,10 +451,12 @@ int meta_from_json_obj(struct meta *m, const struct json *j, char *err, size_t e
 		}
 		meta_add_param(m, params->keys[i], params->items[i]->str);
 	}
-	if (env_from_json(&m->env, json_get(j, "env"), "env", true, err, errlen))
+	if (env_from_json(&m->env, json_index_get(&x, "env"), "env", true, err, errlen))
 		goto fail;
+	json_index_release(&x);
 	return 0;
 fail:
+	json_index_release(&x);
 	meta_release(m);
 	return -EINVAL;
 }

@@ -2,9 +2,12 @@
 /*
  * fuzz-metrics.c - metrics_extract() and report_print_dir() (text or json)
  * on a result directory of which one file is the input: a copy of a fixture
- * run (tests/fixtures/results/) in a temporary directory, with the file
- * replaced, then put back after each run. The copies keep the first 12
- * lines of each TSV file.
+ * run (tests/fixtures/results/) in a temporary directory (fuzz_tmpdir(), a
+ * tmpfs), with the file replaced; it is put back when a later input replaces
+ * another file. The copies keep the first 12 lines of each TSV file. The
+ * directory is loaded once an input (run_summary_load()), for both
+ * metrics_from_summary() and report_print(), the two halves of
+ * metrics_extract() and report_print_dir(): loading it is most of the work.
  *
  * The input's first line names the file, "<fixture run>/<file>" (for
  * example "perf-1/cputotal.tsv"), the rest is its content. A first line that
@@ -28,6 +31,20 @@ static const char *const files[] = {
 /* the fixture's content of each file of each run, NULL where it has none */
 static struct strbuf orig[ARRAY_SIZE(runs)][ARRAY_SIZE(files)];
 static bool have[ARRAY_SIZE(runs)][ARRAY_SIZE(files)];
+/* the file the last input replaced, put back when the next one replaces another */
+static size_t last_r = SIZE_MAX, last_f;
+
+/* the fixture's file @f of run @r as it was before an input replaced it */
+static void restore(size_t r, size_t f)
+{
+	char *path = xasprintf("%s/%s/%s", fuzz_tmpdir(), runs[r], files[f]);
+
+	if (have[r][f])
+		fuzz_write(path, (const uint8_t *)orig[r][f].buf, orig[r][f].len);
+	else
+		unlink(path);
+	free(path);
+}
 
 static void setup(void)
 {
@@ -86,32 +103,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 hlen - (slash + 1 - data), hash / 7) : hash / 7 % ARRAY_SIZE(files);
 	dir = xasprintf("%s/%s", fuzz_tmpdir(), runs[r]);
 	path = xasprintf("%s/%s", dir, files[f]);
+	/*
+	 * put back the file of the last input unless this one replaces it too:
+	 * each input sees the fixture with its own file in it, for one write
+	 */
+	if (last_r != SIZE_MAX && (last_r != r || last_f != f))
+		restore(last_r, last_f);
+	last_r = r;
+	last_f = f;
 	if (nl)
 		fuzz_write(path, nl + 1, size - hlen - 1);
 	else
 		fuzz_write(path, (const uint8_t *)"", 0);
 
-	metric_set_init(&ms);
-	if (!metrics_extract(dir, &s, &ms, err, sizeof(err))) {
-		for (i = 0; i < ms.n; i++) {
-			for (u = MU_BYTES; u <= MU_PASS; u++) {
-				metric_format(buf, sizeof(buf), u, ms.m[i].value, false);
-				metric_format(buf, sizeof(buf), u, ms.m[i].value, true);
+	/*
+	 * what metrics_extract() and then report_print_dir() do, with the
+	 * directory loaded once for both: loading it is most of the work
+	 */
+	if (!run_summary_load(&s, dir, err, sizeof(err))) {
+		if (!metrics_from_summary(&s, dir, &ms, err, sizeof(err))) {
+			for (i = 0; i < ms.n; i++) {
+				for (u = MU_BYTES; u <= MU_PASS; u++) {
+					metric_format(buf, sizeof(buf), u, ms.m[i].value, false);
+					metric_format(buf, sizeof(buf), u, ms.m[i].value, true);
+				}
+				if (metric_set_find(&ms, ms.m[i].key) == NULL)
+					abort();
 			}
-			if (metric_set_find(&ms, ms.m[i].key) == NULL)
-				abort();
 		}
+		metric_set_release(&ms);
+		/* one report format per input (by its size) */
+		report_print(&s, dir, size % 2 ? FMT_JSON : FMT_TEXT, fuzz_devnull(), err,
+			     sizeof(err));
 	}
-	metric_set_release(&ms);
 	run_summary_release(&s);
-	/* one report format per input (by its size): a third less work an execution */
-	report_print_dir(dir, size % 2 ? FMT_JSON : FMT_TEXT, fuzz_devnull());
 
-	/* put the fixture back */
-	if (have[r][f])
-		fuzz_write(path, (const uint8_t *)orig[r][f].buf, orig[r][f].len);
-	else
-		unlink(path);
 	free(path);
 	free(dir);
 	return 0;

@@ -1380,10 +1380,92 @@ static void test_insn_control(void)
 	       "kernel instructions 473739536 -> 510916158 (+7.8%%)");
 	comparison_release(&c);
 }
+/* @dir's report in @fmt by report_print_dir() (@split false) or report_print() */
+static void report_to(struct strbuf *sb, const char *dir, enum out_format fmt, bool split)
+{
+	char *path = xasprintf("%s/report.out", tmpdir), err[512];
+	struct run_summary s;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		abort();
+	if (!split) {
+		report_print_dir(dir, fmt, f);
+	} else {
+		if (!run_summary_load(&s, dir, err, sizeof(err)))
+			report_print(&s, dir, fmt, f, err, sizeof(err));
+		run_summary_release(&s);
+	}
+	fclose(f);
+	sb_release(sb);
+	if (read_file(path, sb))
+		abort();
+	unlink(path);
+	free(path);
+}
+
+/*
+ * Method: the fixture runs host-1 (drift, read latency), perf-1 (perf,
+ * rss_stat, cputotal) and probe-vanilla (probe drift) loaded once with
+ * run_summary_load(), then metrics_from_summary() and report_print() in text
+ * and json, as fuzz-metrics does; against metrics_extract() and
+ * report_print_dir(), which load the directory themselves.
+ * Pass: the same metrics (key, value, group) in the same order, and reports
+ * identical to the byte.
+ */
+static void test_loaded_once(void)
+{
+	static const char *const runs[] = { "host-1", "perf-1", "probe-vanilla" };
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	size_t r, i, same_reports = 0, same_sets = 0, metrics = 0;
+	char err[512] = "";
+
+	for (r = 0; r < ARRAY_SIZE(runs); r++) {
+		char *dir = xasprintf("%s/results/%s", FIXTURES, runs[r]);
+		struct run_summary s1, s2;
+		struct metric_set m1, m2;
+		int ret1, ret2 = -1;
+
+		ret1 = metrics_extract(dir, &s1, &m1, err, sizeof(err));
+		if (!run_summary_load(&s2, dir, err, sizeof(err)))
+			ret2 = metrics_from_summary(&s2, dir, &m2, err, sizeof(err));
+		else
+			metric_set_init(&m2);
+		if (!ret1 && !ret2 && m1.n == m2.n && m1.n && m1.ngroups == m2.ngroups) {
+			for (i = 0; i < m1.n; i++)
+				if (strcmp(m1.m[i].key, m2.m[i].key) ||
+				    strcmp(m1.m[i].group, m2.m[i].group) ||
+				    m1.m[i].value != m2.m[i].value)
+					break;
+			same_sets += i == m1.n;
+			metrics += m1.n;
+		}
+		metric_set_release(&m1);
+		metric_set_release(&m2);
+		run_summary_release(&s1);
+		run_summary_release(&s2);
+		report_to(&a, dir, FMT_TEXT, false);
+		report_to(&b, dir, FMT_TEXT, true);
+		same_reports += a.len > 100 && a.len == b.len && !memcmp(a.buf, b.buf, a.len);
+		report_to(&a, dir, FMT_JSON, false);
+		report_to(&b, dir, FMT_JSON, true);
+		same_reports += a.len > 100 && a.len == b.len && !memcmp(a.buf, b.buf, a.len);
+		free(dir);
+	}
+	tap_ok(same_sets == ARRAY_SIZE(runs),
+	       "loaded once, metrics_from_summary = metrics_extract: %zu of 3 runs, %zu metrics",
+	       same_sets, metrics);
+	tap_ok(same_reports == 2 * ARRAY_SIZE(runs),
+	       "loaded once, report_print = report_print_dir: %zu of 6 (text, json)",
+	       same_reports);
+	sb_release(&a);
+	sb_release(&b);
+}
+
 
 int main(void)
 {
-	tap_plan(108);
+	tap_plan(110);
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -1414,6 +1496,7 @@ int main(void)
 	test_insn_control();
 	test_insn_page_fault();
 	test_student_exact();
+	test_loaded_once();
 	remove_tree(tmpdir);
 	return tap_done();
 }

@@ -2,7 +2,7 @@
 /*
  * t-json.c - unit tests for lib/json.c: exact writer output, round
  * trips through the parser, error messages with positions, the depth limit
- * and the json_get helpers.
+ * and the json_get helpers and the index of an object.
  */
 #include <errno.h>
 #include <float.h>
@@ -410,6 +410,77 @@ static void test_get(void)
 }
 
 /*
+ * Method: json_index_init() on the test_get() document, on an object of 300
+ * members with 50 duplicated keys (the index grows past its first 8 slots and
+ * its probes collide), on an empty object, an array and NULL; json_i64() and
+ * json_u64() on values.
+ * Pass: json_index_get() returns what json_get() does for every key, the
+ * first of duplicates, NULL for missing keys and what is not an object.
+ */
+static void test_index(void)
+{
+	static const char doc[] =
+		"{ \"s\": \"str\", \"i\": -42, \"dup\": 1, \"dup\": 2, \"\": 3, \"o\": {\"k\": 1} }";
+	static const char *const keys[] = { "s", "i", "dup", "", "o", "k", "missing", "S" };
+	struct strbuf sb = STRBUF_INIT;
+	struct json_index x;
+	struct json *j, *big, *arr;
+	char err[256], key[16];
+	size_t k, same = 0;
+	int64_t i = 0;
+	uint64_t u = 0;
+
+	j = parse_str(doc, err, sizeof(err));
+	json_index_init(&x, j);
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		same += json_index_get(&x, keys[k]) == json_get(j, keys[k]);
+	tap_ok(j && same == ARRAY_SIZE(keys) && json_index_get(&x, "dup") == j->items[2] &&
+	       !json_index_get(&x, "k") && !json_index_get(&x, "missing"),
+	       "json_index_get finds what json_get does: first duplicate, no nested or missing key");
+	json_index_release(&x);
+
+	sb_adds(&sb, "{");
+	for (k = 0; k < 300; k++)
+		sb_addf(&sb, "%s\"key%zu\": %zu", k ? ", " : "", k % 250, k);
+	sb_adds(&sb, "}");
+	big = json_parse(sb.buf, sb.len, err, sizeof(err));
+	json_index_init(&x, big);
+	for (k = same = 0; k < 260; k++) {
+		snprintf(key, sizeof(key), "key%zu", k);
+		same += json_index_get(&x, key) == json_get(big, key) &&
+			(k < 250 ? json_i64(json_index_get(&x, key), &i) == 0 && i == (int64_t)k :
+				   !json_index_get(&x, key));
+	}
+	tap_ok(big && big->n == 300 && same == 260,
+	       "300 members, 50 keys twice: the index agrees with json_get for 260 keys");
+	json_index_release(&x);
+	json_index_release(&x);
+	json_index_release(NULL);
+
+	arr = parse_str("[1, 2]", err, sizeof(err));
+	json_index_init(&x, arr);
+	tap_ok(!json_index_get(&x, "1"), "an index of an array finds nothing");
+	json_index_release(&x);
+	json_index_init(&x, NULL);
+	tap_ok(!json_index_get(&x, ""), "an index of NULL finds nothing");
+	json_index_release(&x);
+	json_free(arr);
+	arr = parse_str("{}", err, sizeof(err));
+	json_index_init(&x, arr);
+	tap_ok(!json_index_get(&x, ""), "an index of {} finds nothing");
+	json_index_release(&x);
+
+	tap_ok(json_i64(NULL, &i) == -ENOENT && json_u64(NULL, &u) == -ENOENT &&
+	       json_i64(j->items[0], &i) == -EINVAL && json_u64(j->items[1], &u) == -EINVAL &&
+	       !json_i64(j->items[1], &i) && i == -42 && !json_u64(j->items[2], &u) && u == 1,
+	       "json_i64/json_u64 of a value: -ENOENT for NULL, -EINVAL for a string or -42 unsigned");
+	json_free(arr);
+	json_free(big);
+	json_free(j);
+	sb_release(&sb);
+}
+
+/*
  * Method: deterministic mutations (byte flips, truncations) of a valid
  * document; meant to run under ASan/valgrind too.
  * Pass: every input either parses or fails with a "line N column M: "
@@ -455,13 +526,14 @@ static void test_mutations(void)
 
 int main(void)
 {
-	tap_plan(35);
+	tap_plan(41);
 	test_writer_exact();
 	test_round_trip();
 	test_unicode();
 	test_errors();
 	test_depth();
 	test_get();
+	test_index();
 	test_mutations();
 	return tap_done();
 }
