@@ -227,7 +227,7 @@ system-test: $(PB) $(STATREAD)
 test: $(PB) $(STATREAD) $(PLUGIN) $(INSN_GUEST) $(COUNTERS_WINDOW) $(UNIT_BINS) clang-builds
 	PB=$(CURDIR)/$(PB) FUZZ_BIN=$(CURDIR)/$(BUILD)/fuzz FUZZ_S=$(FUZZ_SMOKE_S) \
 		SAN_DIR=$(CURDIR)/$(BUILD)/san/tests CLANG=$(CLANG) \
-		prove -f --exec '' $(UNIT_BINS) $$(ls $(SAN_BINS) 2>/dev/null) tests/fuzz/run.sh \
+		prove -f --timer --exec '' $(UNIT_BINS) $$(ls $(SAN_BINS) 2>/dev/null) tests/fuzz/run.sh \
 		$(SYSTEM_TESTS)
 
 bench: $(PB) $(STATREAD) $(PLUGIN)
