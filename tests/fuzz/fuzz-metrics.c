@@ -8,6 +8,8 @@
  * directory is loaded once an input (run_summary_load()), for both
  * metrics_from_summary() and report_print(), the two halves of
  * metrics_extract() and report_print_dir(): loading it is most of the work.
+ * pf-insn (a vm run of page-fault with instruction counts) brings the files
+ * of the memcg workloads and of the TCG plugin (insn*.tsv).
  *
  * The input's first line names the file, "<fixture run>/<file>" (for
  * example "perf-1/cputotal.tsv"), the rest is its content. A first line that
@@ -21,11 +23,12 @@
 #include "metrics.h"
 #include "report.h"
 
-static const char *const runs[] = { "host-1", "perf-1", "probe-vanilla" };
+static const char *const runs[] = { "host-1", "perf-1", "probe-vanilla", "pf-insn" };
 static const char *const files[] = {
 	"meta.json", "workloads.tsv", "cpu.tsv", "drift.tsv", "probe.tsv", "readlat.tsv",
 	"cputotal.tsv", "perf-symbols.tsv", "rss_stat-summary.tsv", "selftests.tap",
-	"readcost.tsv",
+	"readcost.tsv", "page-fault.tsv", "reclaim.tsv", "cgroup-churn.tsv", "insn.tsv",
+	"insn-work.tsv", "insn-reads.tsv", "insn-symbols.tsv",
 };
 
 /* the fixture's content of each file of each run, NULL where it has none */

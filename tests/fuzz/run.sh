@@ -115,7 +115,7 @@ seeds() {
 			{ cat "$f"; printf '\000'; cat "$p"; } >"$d/$(basename "$f")"
 		done ;;
 	metrics) with_header "$d" "$fix"/results/host-1/* "$fix"/results/perf-1/* \
-		"$fix"/results/probe-vanilla/* ;;
+		"$fix"/results/probe-vanilla/* "$fix"/results/pf-insn/* ;;
 	esac
 	return 0
 }
