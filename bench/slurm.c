@@ -376,6 +376,10 @@ int slurm_follow(char *const *ids, int interval_ms, volatile int *stop, const ch
 			states_free(cur, ncur);
 			break;
 		}
+		/* what left the queue first: a task that ended before the next one started */
+		for (i = 0; i < nold; i++)
+			if (!state_find(cur, ncur, old[i].id))
+				printf("slurm: %s ended\n", old[i].id);
 		for (i = 0; i < ncur; i++) {
 			const struct job_state *o = state_find(old, nold, cur[i].id);
 
@@ -384,9 +388,6 @@ int slurm_follow(char *const *ids, int interval_ms, volatile int *stop, const ch
 			printf("slurm: %s %s%s%s\n", cur[i].id, cur[i].state,
 			       *cur[i].node ? " on " : "", cur[i].node);
 		}
-		for (i = 0; i < nold; i++)
-			if (!state_find(cur, ncur, old[i].id))
-				printf("slurm: %s ended\n", old[i].id);
 		fflush(stdout);
 		states_free(old, nold);
 		old = cur;
